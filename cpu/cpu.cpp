@@ -1,0 +1,235 @@
+#include "cpu/cpu.hpp"
+
+#include <fmt/format.h>
+
+namespace gb {
+
+Cpu::Cpu(Bus& bus, const CpuModel& model) : bus_(bus), model_(model), tables_(model) { reset(); }
+
+void Cpu::reset() {
+  s_ = CpuState{};
+  for (auto& sg : s_.seg) sg = Segment{};
+  if (model_.is_8086()) {
+    // 8086: CS = FFFF, IP = 0; FLAGS bits 12-15 always read as 1.
+    s_.seg[CS].selector = 0xFFFF;
+    s_.seg[CS].base = 0xFFFF0;
+    s_.eip = 0;
+    s_.eflags_rest = 0xF002;
+  } else {
+    // SDM Vol. 3A 9.1.4: the first instruction is fetched at FFFFFFF0 (the
+    // CS base is FFFF0000 until the first far jump); on the 286, FFFFF0.
+    s_.seg[CS].selector = 0xF000;
+    s_.seg[CS].base = model_.address_mask & 0xFFFF'0000u;
+    s_.eip = 0xFFF0;
+    s_.eflags_rest = 0x2;
+    s_.seg[CS].access = 0x9B;
+  }
+  s_.idtr = TableRegister{0, 0x3FF};
+  s_.gdtr = TableRegister{0, 0xFFFF};
+  if (model_.at_least(CpuFamily::i386)) {
+    // SDM Vol. 3A Table 9-1: CR0 = 60000010H (CD, NW, ET), EDX = signature.
+    s_.cr0 = model_.at_least(CpuFamily::i486) ? 0x6000'0010u : 0x10u;
+    s_.gpr[EDX] = model_.cpuid_signature ? model_.cpuid_signature : 0x0308;
+  } else if (model_.family == CpuFamily::i286) {
+    s_.cr0 = 0xFFF0;  // MSW: reserved bits read as 1
+  }
+  s_.dr[6] = 0xFFFF'0FF0u;
+  s_.dr[7] = 0x400;
+  intr_ = nmi_ = shadow_next_ = shutdown_ = false;
+}
+
+void Cpu::write_eflags(u32 value, u32 mask) {
+  u32 v = (eflags() & ~mask) | (value & mask);
+  if (model_.is_8086()) {
+    v = (v & 0x0FD5) | 0xF002;
+  } else {
+    v = (v & ~0x8028u) | 0x2;
+  }
+  s_.flags.set_all(v);
+  s_.eflags_rest = v & ~fl::ARITH;
+}
+
+u32 Cpu::popf_mask(bool op32) const {
+  u32 m = fl::ARITH | fl::TF | fl::IF | fl::DF;
+  // 8086 and 286 real mode: IOPL and NT cannot be set (SingleStepTests 80286
+  // notes; on the 286 they exist only in protected mode). 386 and later: real
+  // mode is IOPL-0 with every flag writable (SDM Vol. 2B, POPF operation).
+  if (model_.at_least(CpuFamily::i386)) {
+    m |= fl::IOPL | fl::NT;
+    if (op32) {
+      if (model_.at_least(CpuFamily::i486)) m |= fl::AC;
+      if (model_.at_least(CpuFamily::pentium)) m |= fl::ID;
+    }
+  }
+  return m;
+}
+
+bool Cpu::cond(unsigned cc) const {
+  const LazyFlags& f = s_.flags;
+  bool r;
+  switch (cc >> 1) {
+    case 0: r = f.of(); break;
+    case 1: r = f.cf(); break;
+    case 2: r = f.zf(); break;
+    case 3: r = f.cf() || f.zf(); break;
+    case 4: r = f.sf(); break;
+    case 5: r = f.pf(); break;
+    case 6: r = f.sf() != f.of(); break;
+    default: r = f.zf() || (f.sf() != f.of()); break;
+  }
+  return (cc & 1) ? !r : r;
+}
+
+void Cpu::far_jump_real(u16 selector, u32 offset, bool o32) {
+  if (!o32) offset &= 0xFFFF;
+  if (model_.checks_limits() && offset > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
+  s_.seg[CS].selector = selector;
+  s_.seg[CS].base = u32{selector} << 4;
+  s_.eip = offset;
+}
+
+void Cpu::load_segment(unsigned seg, u16 selector) {
+  // Real mode: only the selector and base change; limit and attributes keep
+  // what the cache holds (SDM Vol. 3A 20.1.1), which is what "unreal mode"
+  // relies on.
+  s_.seg[seg].selector = selector;
+  s_.seg[seg].base = u32{selector} << 4;
+}
+
+void Cpu::interrupt(u8 vector, u32 return_eip) {
+  // Real-address-mode interrupt (SDM Vol. 2A, INT n operation, REAL-ADDRESS-MODE).
+  const u32 off = u32{vector} * 4;
+  if (model_.checks_limits() && off + 3 > s_.idtr.limit) throw GuestFault::make(kGP);
+  const u16 new_ip = read_linear<u16>(s_.idtr.base + off);
+  const u16 new_cs = read_linear<u16>(s_.idtr.base + off + 2);
+  push<u16>(static_cast<u16>(eflags()));
+  s_.eflags_rest &= ~(fl::IF | fl::TF | fl::AC);
+  push<u16>(s_.seg[CS].selector);
+  push<u16>(static_cast<u16>(return_eip));
+  s_.seg[CS].selector = new_cs;
+  s_.seg[CS].base = u32{new_cs} << 4;
+  s_.eip = new_ip;
+  s_.halted = false;
+}
+
+namespace {
+// SDM Vol. 3A Table 6-4/6-5: exception classes for the double-fault rule.
+bool contributory(u8 v) { return v == kDE || (v >= kTS && v <= kGP); }
+}  // namespace
+
+void Cpu::deliver(const GuestFault& f) {
+  if (observer_) observer_->on_fault(*this, f);
+  const u32 ret = f.trap ? s_.eip : insn_eip_;
+  if (!f.trap) {
+    s_.eip = insn_eip_;
+  }
+  try {
+    interrupt(f.vector, ret);
+  } catch (const GuestFault& second) {
+    const bool dbl = (contributory(f.vector) && contributory(second.vector)) ||
+                     (f.vector == kPF && (contributory(second.vector) || second.vector == kPF));
+    if (f.vector == kDF) {
+      shutdown_ = true;
+      last_fault_ = second;
+      return;
+    }
+    try {
+      interrupt(dbl ? u8{kDF} : second.vector, insn_eip_);
+    } catch (const GuestFault& third) {
+      shutdown_ = true;
+      last_fault_ = third;
+    }
+  }
+}
+
+bool Cpu::take_events() {
+  if (s_.interrupt_shadow) return false;
+  if (nmi_) {
+    nmi_ = false;
+    try {
+      interrupt(kNMI, s_.eip);
+    } catch (const GuestFault& f) {
+      deliver(f);
+    }
+    return true;
+  }
+  if (intr_ && (s_.eflags_rest & fl::IF)) {
+    const u8 vector = bus_.acknowledge_interrupt();
+    insn_eip_ = s_.eip;
+    try {
+      interrupt(vector, s_.eip);
+    } catch (const GuestFault& f) {
+      deliver(f);
+    }
+    return true;
+  }
+  return false;
+}
+
+void Cpu::execute_one() {
+  insn_eip_ = s_.eip;
+  const u32 start_esp = s_.gpr[ESP];
+  const bool tf = (s_.eflags_rest & fl::TF) != 0;
+  s_.interrupt_shadow = false;
+  try {
+    DecodedInsn d;
+    const u32 base_eip = insn_eip_;
+    decode(tables_, [&](unsigned i) { return read<u8>(CS, base_eip + i); }, s_.seg[CS].big, d);
+    if (d.too_long) {
+      // 286: #UD (SingleStepTests 80286 notes); 386 and later: #GP(0)
+      // (SDM Vol. 2A 2.3.11).
+      throw model_.family == CpuFamily::i286 ? GuestFault::make(kUD) : GuestFault::make(kGP, 0);
+    }
+    s_.eip = s_.seg[CS].big ? insn_eip_ + d.len : (insn_eip_ + d.len) & 0xFFFF;
+    d.exec(*this, d);
+  } catch (const GuestFault& f) {
+    s_.gpr[ESP] = start_esp;
+    if (!f.trap) s_.eip = insn_eip_;
+    deliver(f);
+    shadow_next_ = false;
+    ++insns_;
+    return;
+  }
+  ++insns_;
+  s_.interrupt_shadow = shadow_next_;
+  shadow_next_ = false;
+  // Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4); held off
+  // in the shadow of MOV SS / POP SS.
+  if (tf && !s_.interrupt_shadow && !shutdown_) {
+    try {
+      interrupt(kDB, s_.eip);
+    } catch (const GuestFault& f) {
+      deliver(f);
+    }
+  }
+}
+
+template <bool kObserved>
+StopReason Cpu::run_loop(u64 max_insns) {
+  const u64 end = insns_ + max_insns;
+  while (insns_ < end) {
+    if (shutdown_) return StopReason::Shutdown;
+    if ((nmi_ || intr_) && take_events()) continue;
+    if (s_.halted) return StopReason::Halted;
+    if constexpr (kObserved) {
+      if (!observer_->before_insn(*this)) return StopReason::Observer;
+    }
+    execute_one();
+  }
+  return shutdown_ ? StopReason::Shutdown : StopReason::Budget;
+}
+
+StopReason Cpu::run(u64 max_insns) {
+  return observer_ ? run_loop<true>(max_insns) : run_loop<false>(max_insns);
+}
+
+void Cpu::log_invalid(const DecodedInsn& d) {
+  if (!log_ || logged_ >= 32) return;
+  ++logged_;
+  fmt::print(log_, "glassbox: #UD at {:04x}:{:08x}: opcode {}{:02x}{}\n", s_.seg[CS].selector, insn_eip_,
+             d.opcode >= 0x100 ? "0f " : "", d.opcode & 0xFF,
+             d.has_modrm ? fmt::format(" /{}", d.reg()) : std::string{});
+  if (logged_ == 32) fmt::print(log_, "glassbox: further #UD messages suppressed\n");
+}
+
+}  // namespace gb

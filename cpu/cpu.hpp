@@ -1,0 +1,245 @@
+// The CPU: fetch, decode, execute over CpuState on a Bus.
+#pragma once
+#include <cstdio>
+
+#include "cpu/decode/decoder.hpp"
+#include "cpu/fault.hpp"
+#include "cpu/model.hpp"
+#include "cpu/state.hpp"
+#include "mmu/bus.hpp"
+
+namespace gb {
+
+class Cpu;
+
+/// Debugger hooks. Called only while attached: with no observer the CPU runs
+/// a loop instantiation that contains no hook calls at all.
+class CpuObserver {
+ public:
+  virtual ~CpuObserver() = default;
+  /// Before each instruction, at CS:EIP. Return false to stop before it.
+  virtual bool before_insn(const Cpu&) { return true; }
+  /// When a fault or exception is about to be delivered.
+  virtual void on_fault(const Cpu&, const GuestFault&) {}
+};
+
+/// Why run() returned.
+enum class StopReason : u8 { Budget, Halted, Observer, Shutdown };
+
+class Cpu {
+ public:
+  /// A CPU of `model` on `bus`, in its reset state. The bus and model must
+  /// outlive the CPU.
+  Cpu(Bus& bus, const CpuModel& model);
+
+  /// Hardware reset (SDM Vol. 3A 9.1.1): CS:IP = F000:FFF0 with CS base
+  /// FFFF0000 on 386 and later (FF0000 on the 286), FFFF:0000 on the 8086.
+  void reset();
+
+  /// Executes up to `max_insns` instructions (a REP string instruction
+  /// counts once). Returns early on HLT with no interrupt to take, on
+  /// triple-fault shutdown, or when the observer asks to stop.
+  StopReason run(u64 max_insns);
+  /// Executes one instruction, or takes one pending interrupt.
+  StopReason step() { return run(1); }
+
+  /// Level of the INTR pin (from the interrupt controller).
+  void set_intr(bool level) { intr_ = level; }
+  void raise_nmi() { nmi_ = true; }
+
+  void set_observer(CpuObserver* o) { observer_ = o; }
+  /// Where #UD and other diagnostics go; nullptr silences them.
+  void set_log(std::FILE* f) { log_ = f; }
+
+  CpuState& state() { return s_; }
+  const CpuState& state() const { return s_; }
+  const CpuModel& model() const { return model_; }
+  Bus& bus() { return bus_; }
+  u64 instructions() const { return insns_; }
+  bool shutdown() const { return shutdown_; }
+  /// Why the last triple fault happened (valid when shutdown()).
+  const GuestFault& last_fault() const { return last_fault_; }
+
+  // ---- Helpers for instruction handlers (cpu/ops). ----
+
+  template <class T>
+  T reg(unsigned i) const {
+    if constexpr (sizeof(T) == 1) {
+      return static_cast<u8>(i < 4 ? s_.gpr[i] : s_.gpr[i - 4] >> 8);
+    } else {
+      return static_cast<T>(s_.gpr[i]);
+    }
+  }
+  template <class T>
+  void set_reg(unsigned i, T v) {
+    if constexpr (sizeof(T) == 1) {
+      if (i < 4) {
+        s_.gpr[i] = (s_.gpr[i] & ~0xFFu) | v;
+      } else {
+        s_.gpr[i - 4] = (s_.gpr[i - 4] & ~0xFF00u) | (u32{v} << 8);
+      }
+    } else if constexpr (sizeof(T) == 2) {
+      s_.gpr[i] = (s_.gpr[i] & 0xFFFF'0000u) | v;
+    } else {
+      s_.gpr[i] = v;
+    }
+  }
+
+  /// Offset of the ModR/M memory operand (address-size wrapped).
+  u32 ea(const DecodedInsn& d) const {
+    u32 off = d.disp;
+    if (d.base != kNone) off += s_.gpr[d.base];
+    if (d.index != kNone) off += s_.gpr[d.index] << d.scale;
+    return d.a32 ? off : off & 0xFFFF;
+  }
+
+  /// Guest memory through segment `seg` at `off`. Limit violations raise
+  /// #GP(0) (#SS(0) for SS); the 8086 wraps the offset at 64 KiB instead.
+  template <class T>
+  T read(unsigned seg, u32 off) {
+    if (model_.is_8086() && off + sizeof(T) > 0x10000) {
+      u32 v = 0;
+      for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{read_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF))} << (8 * i);
+      return static_cast<T>(v);
+    }
+    check_limit(seg, off, sizeof(T));
+    return read_linear<T>(s_.seg[seg].base + off);
+  }
+  template <class T>
+  void write(unsigned seg, u32 off, T v) {
+    if (model_.is_8086() && off + sizeof(T) > 0x10000) {
+      for (unsigned i = 0; i < sizeof(T); ++i) write_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF), static_cast<u8>(v >> (8 * i)));
+      return;
+    }
+    check_limit(seg, off, sizeof(T));
+    write_linear<T>(s_.seg[seg].base + off, v);
+  }
+
+  void check_limit(unsigned seg, u32 off, unsigned size) const {
+    if (model_.checks_limits()) {
+      const u32 limit = s_.seg[seg].limit;
+      if (off > limit || limit - off < size - 1) throw GuestFault::make(seg == SS ? kSS : kGP, 0);
+    }
+  }
+
+  /// Linear memory. Accesses that cross a 4 KiB page are split into bytes so
+  /// each byte is translated (and wraps at the address-bus width) on its own.
+  template <class T>
+  T read_linear(u32 lin) {
+    if ((lin & 0xFFF) + sizeof(T) <= 0x1000) return bus_.read<T>(lin & model_.address_mask);
+    u32 v = 0;
+    for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{bus_.read<u8>((lin + i) & model_.address_mask)} << (8 * i);
+    return static_cast<T>(v);
+  }
+  template <class T>
+  void write_linear(u32 lin, T v) {
+    if ((lin & 0xFFF) + sizeof(T) <= 0x1000) {
+      bus_.write<T>(lin & model_.address_mask, v);
+      return;
+    }
+    for (unsigned i = 0; i < sizeof(T); ++i) bus_.write<u8>((lin + i) & model_.address_mask, static_cast<u8>(v >> (8 * i)));
+  }
+
+  /// The ModR/M r/m operand.
+  template <class T>
+  T read_rm(const DecodedInsn& d) {
+    return d.mod() == 3 ? reg<T>(d.rm()) : read<T>(d.seg, ea(d));
+  }
+  template <class T>
+  void write_rm(const DecodedInsn& d, T v) {
+    if (d.mod() == 3) {
+      set_reg<T>(d.rm(), v);
+    } else {
+      write<T>(d.seg, ea(d), v);
+    }
+  }
+
+  /// Stack pointer per SS.B, and the stack operations (SDM Vol. 1 6.2).
+  u32 sp() const { return s_.seg[SS].big ? s_.gpr[ESP] : s_.gpr[ESP] & 0xFFFF; }
+  void set_sp(u32 v) {
+    if (s_.seg[SS].big) {
+      s_.gpr[ESP] = v;
+    } else {
+      s_.gpr[ESP] = (s_.gpr[ESP] & 0xFFFF'0000u) | (v & 0xFFFF);
+    }
+  }
+  u32 sp_mask() const { return s_.seg[SS].big ? 0xFFFF'FFFFu : 0xFFFFu; }
+  template <class T>
+  void push(T v) {
+    const u32 nsp = (sp() - sizeof(T)) & sp_mask();
+    write<T>(SS, nsp, v);
+    set_sp(nsp);
+  }
+  template <class T>
+  T pop() {
+    const u32 old = sp();
+    const T v = read<T>(SS, old);
+    set_sp(old + sizeof(T));
+    return v;
+  }
+
+  /// EFLAGS as the guest sees it, and writes through the mode's rules:
+  /// only bits in `mask` change, fixed bits keep their values.
+  u32 eflags() const { return s_.eflags(); }
+  void write_eflags(u32 value, u32 mask);
+  /// The mask of EFLAGS bits POPF/IRET may change in the current mode.
+  u32 popf_mask(bool op32) const;
+
+  bool cond(unsigned cc) const;  ///< Jcc/SETcc/CMOVcc condition `cc` (0-15)
+
+  /// Near jump to `target` (16-bit wrap unless o32); #GP(0) beyond CS limit.
+  void jump(u32 target, bool o32) {
+    if (!o32) target &= 0xFFFF;
+    if (model_.checks_limits() && target > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
+    s_.eip = target;
+  }
+  /// Far jump in real mode: CS = selector, base = selector << 4.
+  void far_jump_real(u16 selector, u32 offset, bool o32);
+  /// Loads a data or stack segment register with `selector` (real mode).
+  void load_segment(unsigned seg, u16 selector);
+
+  /// Delivers interrupt `vector` through the IVT; `return_eip` is pushed.
+  void interrupt(u8 vector, u32 return_eip);
+
+  template <class T>
+  T in(u16 port) {
+    return static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
+  }
+  template <class T>
+  void out(u16 port, T v) {
+    bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
+  }
+
+  /// EIP of the instruction executing now, and of the next one.
+  u32 insn_eip() const { return insn_eip_; }
+  /// True while a REP string instruction should stop between iterations to
+  /// take an interrupt.
+  bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
+  void set_halted() { s_.halted = true; }
+  void set_interrupt_shadow() { shadow_next_ = true; }
+  void log_invalid(const DecodedInsn& d);
+
+ private:
+  template <bool kObserved>
+  StopReason run_loop(u64 max_insns);
+  void execute_one();
+  void deliver(const GuestFault& f);
+  bool take_events();
+
+  Bus& bus_;
+  const CpuModel& model_;
+  DecodeTables tables_;
+  CpuState s_;
+  CpuObserver* observer_ = nullptr;
+  std::FILE* log_ = stderr;
+  unsigned logged_ = 0;
+  u64 insns_ = 0;
+  u32 insn_eip_ = 0;
+  bool intr_ = false;
+  bool nmi_ = false;
+  bool shadow_next_ = false;
+  bool shutdown_ = false;
+  GuestFault last_fault_{};
+};
+
+}  // namespace gb

@@ -1,0 +1,62 @@
+// The decoded-instruction record: everything execution needs, decoded once.
+#pragma once
+#include <array>
+
+#include "cpu/decode/operands.hpp"
+#include "cpu/model.hpp"
+#include "mmu/types.hpp"
+
+namespace gb {
+
+class Cpu;
+struct DecodedInsn;
+using Handler = void (*)(Cpu&, const DecodedInsn&);
+
+/// Row attributes.
+namespace attr {
+constexpr u8 kLockable = 1;  ///< LOCK allowed when the destination is memory
+constexpr u8 kMemOnly = 2;   ///< ModR/M mod == 3 is #UD (LEA, LDS, BOUND, ...)
+constexpr u8 kRegOnly = 4;   ///< ModR/M mod != 3 is #UD
+}  // namespace attr
+
+/// One row of the opcode table (SDM Vol. 2D Appendix A notation).
+struct OpcodeRow {
+  u16 opcode;  ///< 0x000-0x0FF one-byte map; 0x100-0x1FF two-byte map (0F xx)
+  i8 ext;      ///< ModR/M.reg for group members; -1 when not a group
+  const char* mnemonic;
+  std::array<Operand, 3> operands;
+  Handler h16;  ///< handler for 16-bit operand size (and byte forms)
+  Handler h32;  ///< handler for 32-bit operand size
+  CpuFamily since;
+  u8 attrs;
+};
+
+/// No register or no segment in an addressing form.
+constexpr u8 kNone = 0xFF;
+
+struct DecodedInsn {
+  Handler exec = nullptr;
+  const OpcodeRow* row = nullptr;  ///< nullptr for an invalid encoding
+  u32 disp = 0;  ///< displacement, or the moffs of Ob/Ov
+  u32 imm = 0;   ///< first immediate (sign-extended for sIb/Jb)
+  u32 imm2 = 0;  ///< second immediate: Ap selector, ENTER nesting level
+  u16 opcode = 0;
+  u8 len = 0;     ///< total length in bytes, prefixes included
+  u8 modrm = 0;
+  u8 seg = 3;     ///< segment of the memory operand (override or default)
+  u8 seg_override = kNone;
+  u8 rep = 0;     ///< 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
+  u8 base = kNone, index = kNone, scale = 0;
+  bool has_modrm = false;
+  bool lock = false;
+  bool o32 = false;  ///< 32-bit operand size
+  bool a32 = false;  ///< 32-bit address size
+  bool too_long = false;  ///< longer than the model allows
+
+  unsigned mod() const { return modrm >> 6; }
+  unsigned reg() const { return (modrm >> 3) & 7; }
+  unsigned rm() const { return modrm & 7; }
+  bool mem() const { return has_modrm && mod() != 3; }
+};
+
+}  // namespace gb

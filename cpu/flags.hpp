@@ -1,0 +1,137 @@
+// Lazy arithmetic flags (CF, PF, AF, ZF, SF, OF).
+//
+// ADD/ADC/SUB/SBB/CMP/NEG/INC/DEC and the logic group record their operands
+// and result; a flag is computed only when something reads it. Everything
+// else (shifts, multiplies, BCD adjusts, POPF) stores the six bits eagerly.
+#pragma once
+#include "mmu/types.hpp"
+
+namespace gb {
+
+/// EFLAGS bit positions (SDM Vol. 1, 3.4.3).
+namespace fl {
+constexpr u32 CF = 1u << 0;
+constexpr u32 PF = 1u << 2;
+constexpr u32 AF = 1u << 4;
+constexpr u32 ZF = 1u << 6;
+constexpr u32 SF = 1u << 7;
+constexpr u32 TF = 1u << 8;
+constexpr u32 IF = 1u << 9;
+constexpr u32 DF = 1u << 10;
+constexpr u32 OF = 1u << 11;
+constexpr u32 IOPL = 3u << 12;
+constexpr u32 NT = 1u << 14;
+constexpr u32 RF = 1u << 16;
+constexpr u32 VM = 1u << 17;
+constexpr u32 AC = 1u << 18;
+constexpr u32 VIF = 1u << 19;
+constexpr u32 VIP = 1u << 20;
+constexpr u32 ID = 1u << 21;
+constexpr u32 ARITH = CF | PF | AF | ZF | SF | OF;
+}  // namespace fl
+
+enum class FlagOp : u8 { Eager, Add, Adc, Sub, Sbb, Logic, Inc, Dec };
+
+/// Parity flag: set when the low byte of `v` has an even number of 1 bits.
+constexpr bool parity_even(u32 v) {
+  v &= 0xFF;
+  v ^= v >> 4;
+  v ^= v >> 2;
+  v ^= v >> 1;
+  return (v & 1) == 0;
+}
+
+class LazyFlags {
+ public:
+  /// Records an operation of `size` bytes (1, 2 or 4): result `res` of
+  /// `a op b` (for ADC/SBB, `carry_in` is the CF that went in).
+  void set(FlagOp op, unsigned size, u32 res, u32 a, u32 b, bool carry_in = false) {
+    if (op == FlagOp::Inc || op == FlagOp::Dec) {
+      // INC/DEC keep CF: fold the current one into the eager bits first.
+      eager_ = (eager_ & ~fl::CF) | (cf() ? fl::CF : 0);
+    }
+    op_ = op;
+    size_ = static_cast<u8>(size);
+    res_ = res;
+    a_ = a;
+    b_ = b;
+    cin_ = carry_in;
+  }
+
+  /// Stores all six arithmetic flags eagerly from `bits` (other bits ignored).
+  void set_all(u32 bits) {
+    op_ = FlagOp::Eager;
+    eager_ = bits & fl::ARITH;
+  }
+  /// Replaces the flags in `mask` by those in `bits`, keeping the others.
+  void set_some(u32 mask, u32 bits) { set_all((all() & ~mask) | (bits & mask)); }
+
+  bool cf() const;
+  bool pf() const { return op_ == FlagOp::Eager ? (eager_ & fl::PF) != 0 : parity_even(res_); }
+  bool af() const;
+  bool zf() const { return op_ == FlagOp::Eager ? (eager_ & fl::ZF) != 0 : (res_ & mask()) == 0; }
+  bool sf() const { return op_ == FlagOp::Eager ? (eager_ & fl::SF) != 0 : ((res_ >> (8 * size_ - 1)) & 1) != 0; }
+  bool of() const;
+
+  /// The six arithmetic flags as EFLAGS bits.
+  u32 all() const {
+    if (op_ == FlagOp::Eager) return eager_;
+    return (cf() ? fl::CF : 0) | (pf() ? fl::PF : 0) | (af() ? fl::AF : 0) | (zf() ? fl::ZF : 0) |
+           (sf() ? fl::SF : 0) | (of() ? fl::OF : 0);
+  }
+
+ private:
+  u32 mask() const { return size_ == 4 ? 0xFFFF'FFFFu : (1u << (8 * size_)) - 1; }
+  u32 sign() const { return 1u << (8 * size_ - 1); }
+
+  FlagOp op_ = FlagOp::Eager;
+  u8 size_ = 1;
+  bool cin_ = false;
+  u32 res_ = 0, a_ = 0, b_ = 0;
+  u32 eager_ = 0;
+};
+
+inline bool LazyFlags::cf() const {
+  const u32 m = mask();
+  switch (op_) {
+    case FlagOp::Add: return (res_ & m) < (a_ & m);
+    case FlagOp::Adc: return cin_ ? (res_ & m) <= (a_ & m) : (res_ & m) < (a_ & m);
+    case FlagOp::Sub: return (a_ & m) < (b_ & m);
+    case FlagOp::Sbb: return cin_ ? (a_ & m) <= (b_ & m) : (a_ & m) < (b_ & m);
+    case FlagOp::Logic: return false;
+    case FlagOp::Inc:
+    case FlagOp::Dec:
+    case FlagOp::Eager: break;
+  }
+  return (eager_ & fl::CF) != 0;
+}
+
+inline bool LazyFlags::af() const {
+  switch (op_) {
+    case FlagOp::Add:
+    case FlagOp::Adc:
+    case FlagOp::Sub:
+    case FlagOp::Sbb:
+    case FlagOp::Inc:
+    case FlagOp::Dec: return ((a_ ^ b_ ^ res_) & 0x10) != 0;
+    case FlagOp::Logic: return false;
+    case FlagOp::Eager: break;
+  }
+  return (eager_ & fl::AF) != 0;
+}
+
+inline bool LazyFlags::of() const {
+  switch (op_) {
+    case FlagOp::Add:
+    case FlagOp::Adc:
+    case FlagOp::Inc: return ((a_ ^ res_) & (b_ ^ res_) & sign()) != 0;
+    case FlagOp::Sub:
+    case FlagOp::Sbb:
+    case FlagOp::Dec: return ((a_ ^ b_) & (a_ ^ res_) & sign()) != 0;
+    case FlagOp::Logic: return false;
+    case FlagOp::Eager: break;
+  }
+  return (eager_ & fl::OF) != 0;
+}
+
+}  // namespace gb

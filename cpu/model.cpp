@@ -1,0 +1,29 @@
+#include "cpu/model.hpp"
+
+#include <array>
+
+namespace gb {
+
+namespace {
+constexpr std::array<CpuModel, 6> kModels{{
+    {"pentium-pro", "Intel Pentium Pro (P6 family 6 model 1)", CpuFamily::p6, 0xFFFF'FFFF, 0x0611},
+    {"8086", "Intel 8086 (real mode only, no invalid opcodes)", CpuFamily::i8086, 0x000F'FFFF, 0},
+    {"286", "Intel 80286 (24-bit address bus)", CpuFamily::i286, 0x00FF'FFFF, 0},
+    {"386", "Intel 80386DX", CpuFamily::i386, 0xFFFF'FFFF, 0},
+    {"486", "Intel 80486DX", CpuFamily::i486, 0xFFFF'FFFF, 0x0402},
+    {"pentium", "Intel Pentium (P5)", CpuFamily::pentium, 0xFFFF'FFFF, 0x0513},
+}};
+}  // namespace
+
+std::span<const CpuModel> cpu_models() { return kModels; }
+
+const CpuModel* find_cpu_model(std::string_view name) {
+  for (const auto& m : kModels) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+const CpuModel& default_cpu_model() { return kModels[0]; }
+
+}  // namespace gb

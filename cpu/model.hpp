@@ -1,0 +1,48 @@
+// CPU models as runtime data: which instructions exist and the quirks each
+// generation has. Nothing here is chosen with #if.
+#pragma once
+#include <span>
+#include <string_view>
+
+#include "mmu/types.hpp"
+
+namespace gb {
+
+enum class CpuFamily : u8 { i8086, i286, i386, i486, pentium, p6 };
+
+struct CpuModel {
+  std::string_view name;
+  std::string_view description;
+  CpuFamily family;
+  /// Width of the address bus: 20 bits (8086), 24 (286), 32 (386 and later).
+  u32 address_mask;
+  /// CPUID leaf 1 EAX (family/model/stepping); 0 where there is no CPUID.
+  u32 cpuid_signature;
+
+  bool at_least(CpuFamily f) const { return family >= f; }
+  bool is_8086() const { return family == CpuFamily::i8086; }
+  /// 8086: shift and rotate counts are not masked (SDM Vol. 2B, SAL/SAR/SHL/SHR
+  /// "IA-32 Architecture Compatibility": the 8086 does not mask the count).
+  u32 shift_count_mask() const { return is_8086() ? 0xFF : 0x1F; }
+  /// 8086: PUSH SP pushes the decremented SP (SDM Vol. 2B, PUSH, "IA-32
+  /// Architecture Compatibility"); the 286 and later push the old value.
+  bool push_sp_pushes_new() const { return is_8086(); }
+  /// 8086: #DE pushes the address of the next instruction; 286 and later the
+  /// faulting one (SingleStepTests 80286 notes; SDM Vol. 3A 6.5 fault class).
+  bool divide_error_is_trap() const { return is_8086(); }
+  /// 8086: no invalid opcodes; undefined encodings do something.
+  bool has_invalid_opcode() const { return !is_8086(); }
+  /// Longest legal instruction: none on 8086, 10 bytes on 286, 15 after.
+  unsigned max_insn_length() const { return is_8086() ? 0 : family == CpuFamily::i286 ? 10 : 15; }
+  /// 286 and later check segment limits in real mode (limit 0xFFFF).
+  bool checks_limits() const { return !is_8086(); }
+};
+
+/// Every model Glassbox knows, the default first.
+std::span<const CpuModel> cpu_models();
+/// The model named `name`, or nullptr.
+const CpuModel* find_cpu_model(std::string_view name);
+/// The default model (pentium-pro).
+const CpuModel& default_cpu_model();
+
+}  // namespace gb

@@ -1,0 +1,118 @@
+// ADD, OR, ADC, SBB, AND, SUB, XOR, CMP, TEST, INC, DEC, NEG, NOT, XCHG
+// (SDM Vol. 2A/2B). Pure width-templated ALU functions plus the operand
+// forms of the opcode table.
+#pragma once
+#include "cpu/cpu.hpp"
+
+namespace gb::ops {
+
+/// Group 1 order (ModR/M.reg of 80-83).
+enum class Alu : u8 { Add, Or, Adc, Sbb, And, Sub, Xor, Cmp };
+
+template <Alu op, class T>
+inline T alu(LazyFlags& f, T a, T b) {
+  constexpr unsigned n = sizeof(T);
+  T r;
+  if constexpr (op == Alu::Add) {
+    r = static_cast<T>(a + b);
+    f.set(FlagOp::Add, n, r, a, b);
+  } else if constexpr (op == Alu::Adc) {
+    const bool c = f.cf();
+    r = static_cast<T>(a + b + c);
+    f.set(FlagOp::Adc, n, r, a, b, c);
+  } else if constexpr (op == Alu::Sub || op == Alu::Cmp) {
+    r = static_cast<T>(a - b);
+    f.set(FlagOp::Sub, n, r, a, b);
+  } else if constexpr (op == Alu::Sbb) {
+    const bool c = f.cf();
+    r = static_cast<T>(a - b - c);
+    f.set(FlagOp::Sbb, n, r, a, b, c);
+  } else {
+    r = op == Alu::And ? static_cast<T>(a & b) : op == Alu::Or ? static_cast<T>(a | b) : static_cast<T>(a ^ b);
+    f.set(FlagOp::Logic, n, r, 0, 0);
+  }
+  return r;
+}
+
+template <Alu op, class T>
+void alu_EG(Cpu& c, const DecodedInsn& d) {
+  const T r = alu<op, T>(c.state().flags, c.read_rm<T>(d), c.reg<T>(d.reg()));
+  if constexpr (op != Alu::Cmp) c.write_rm<T>(d, r);
+}
+template <Alu op, class T>
+void alu_GE(Cpu& c, const DecodedInsn& d) {
+  const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), c.read_rm<T>(d));
+  if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
+}
+template <Alu op, class T>
+void alu_AI(Cpu& c, const DecodedInsn& d) {
+  const T r = alu<op, T>(c.state().flags, c.reg<T>(EAX), static_cast<T>(d.imm));
+  if constexpr (op != Alu::Cmp) c.set_reg<T>(EAX, r);
+}
+template <Alu op, class T>
+void alu_EI(Cpu& c, const DecodedInsn& d) {
+  const T r = alu<op, T>(c.state().flags, c.read_rm<T>(d), static_cast<T>(d.imm));
+  if constexpr (op != Alu::Cmp) c.write_rm<T>(d, r);
+}
+
+template <class T>
+void test_EG(Cpu& c, const DecodedInsn& d) {
+  alu<Alu::And, T>(c.state().flags, c.read_rm<T>(d), c.reg<T>(d.reg()));
+}
+template <class T>
+void test_EI(Cpu& c, const DecodedInsn& d) {
+  alu<Alu::And, T>(c.state().flags, c.read_rm<T>(d), static_cast<T>(d.imm));
+}
+template <class T>
+void test_AI(Cpu& c, const DecodedInsn& d) {
+  alu<Alu::And, T>(c.state().flags, c.reg<T>(EAX), static_cast<T>(d.imm));
+}
+
+template <class T>
+inline T inc(LazyFlags& f, T a) {
+  const T r = static_cast<T>(a + 1);
+  f.set(FlagOp::Inc, sizeof(T), r, a, 1);
+  return r;
+}
+template <class T>
+inline T dec(LazyFlags& f, T a) {
+  const T r = static_cast<T>(a - 1);
+  f.set(FlagOp::Dec, sizeof(T), r, a, 1);
+  return r;
+}
+template <class T>
+void inc_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, inc<T>(c.state().flags, c.read_rm<T>(d))); }
+template <class T>
+void dec_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, dec<T>(c.state().flags, c.read_rm<T>(d))); }
+template <class T>
+void inc_Z(Cpu& c, const DecodedInsn& d) {
+  c.set_reg<T>(d.opcode & 7, inc<T>(c.state().flags, c.reg<T>(d.opcode & 7)));
+}
+template <class T>
+void dec_Z(Cpu& c, const DecodedInsn& d) {
+  c.set_reg<T>(d.opcode & 7, dec<T>(c.state().flags, c.reg<T>(d.opcode & 7)));
+}
+
+template <class T>
+void not_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, static_cast<T>(~c.read_rm<T>(d))); }
+template <class T>
+void neg_E(Cpu& c, const DecodedInsn& d) {
+  c.write_rm<T>(d, alu<Alu::Sub, T>(c.state().flags, 0, c.read_rm<T>(d)));
+}
+
+template <class T>
+void xchg_EG(Cpu& c, const DecodedInsn& d) {
+  const T a = c.read_rm<T>(d);
+  const T b = c.reg<T>(d.reg());
+  c.write_rm<T>(d, b);
+  c.set_reg<T>(d.reg(), a);
+}
+template <class T>
+void xchg_AZ(Cpu& c, const DecodedInsn& d) {
+  const unsigned r = d.opcode & 7;
+  const T a = c.reg<T>(EAX);
+  c.set_reg<T>(EAX, c.reg<T>(r));
+  c.set_reg<T>(r, a);
+}
+
+}  // namespace gb::ops

@@ -1,0 +1,45 @@
+#include "cpu/ops/control.hpp"
+
+namespace gb::ops {
+
+void jcc(Cpu& c, const DecodedInsn& d) {
+  if (c.cond(d.opcode & 15)) c.jump(c.state().eip + d.imm, d.o32);
+}
+
+void jmp_rel(Cpu& c, const DecodedInsn& d) { c.jump(c.state().eip + d.imm, d.o32); }
+
+void jmp_far_imm(Cpu& c, const DecodedInsn& d) { c.far_jump_real(static_cast<u16>(d.imm2), d.imm, d.o32); }
+
+namespace {
+// Decrements the count register (CX or ECX by address size); returns the new value.
+u32 dec_count(Cpu& c, const DecodedInsn& d) {
+  CpuState& s = c.state();
+  if (d.a32) return --s.gpr[ECX];
+  const u16 cx = static_cast<u16>(s.gpr[ECX] - 1);
+  c.set_reg<u16>(ECX, cx);
+  return cx;
+}
+}  // namespace
+
+void loop(Cpu& c, const DecodedInsn& d) {
+  if (dec_count(c, d) != 0) c.jump(c.state().eip + d.imm, d.o32);
+}
+void loope(Cpu& c, const DecodedInsn& d) {
+  if (dec_count(c, d) != 0 && c.state().flags.zf()) c.jump(c.state().eip + d.imm, d.o32);
+}
+void loopne(Cpu& c, const DecodedInsn& d) {
+  if (dec_count(c, d) != 0 && !c.state().flags.zf()) c.jump(c.state().eip + d.imm, d.o32);
+}
+void jcxz(Cpu& c, const DecodedInsn& d) {
+  const u32 cx = d.a32 ? c.state().gpr[ECX] : c.state().gpr[ECX] & 0xFFFF;
+  if (cx == 0) c.jump(c.state().eip + d.imm, d.o32);
+}
+
+void int3(Cpu& c, const DecodedInsn&) { c.interrupt(kBP, c.state().eip); }
+void int_ib(Cpu& c, const DecodedInsn& d) { c.interrupt(static_cast<u8>(d.imm), c.state().eip); }
+void int1(Cpu& c, const DecodedInsn&) { c.interrupt(kDB, c.state().eip); }
+void into(Cpu& c, const DecodedInsn&) {
+  if (c.state().flags.of()) c.interrupt(kOF, c.state().eip);
+}
+
+}  // namespace gb::ops

@@ -1,0 +1,102 @@
+// Control transfer: Jcc, JMP, CALL, RET, LOOP, JCXZ, INT, INTO, IRET,
+// BOUND (SDM Vol. 2A/2B), real-address mode forms.
+#pragma once
+#include "cpu/cpu.hpp"
+
+namespace gb::ops {
+
+/// Jcc / JMP rel: the offset is relative to the next instruction.
+void jcc(Cpu& c, const DecodedInsn& d);
+void jmp_rel(Cpu& c, const DecodedInsn& d);
+void jmp_far_imm(Cpu& c, const DecodedInsn& d);
+template <class T>
+void jmp_E(Cpu& c, const DecodedInsn& d) { c.jump(c.read_rm<T>(d), sizeof(T) == 4); }
+template <class T>
+void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
+  const u32 off = c.ea(d);
+  const T target = c.read<T>(d.seg, off);
+  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
+  c.far_jump_real(sel, target, sizeof(T) == 4);
+}
+
+template <class T>
+void call_rel(Cpu& c, const DecodedInsn& d) {
+  const u32 next = c.state().eip;
+  const u32 target = next + d.imm;
+  c.push<T>(static_cast<T>(next));
+  c.jump(target, sizeof(T) == 4);
+}
+template <class T>
+void call_E(Cpu& c, const DecodedInsn& d) {
+  const T target = c.read_rm<T>(d);
+  c.push<T>(static_cast<T>(c.state().eip));
+  c.jump(target, sizeof(T) == 4);
+}
+template <class T>
+void call_far_imm(Cpu& c, const DecodedInsn& d) {
+  c.push<T>(c.state().seg[CS].selector);
+  c.push<T>(static_cast<T>(c.state().eip));
+  c.far_jump_real(static_cast<u16>(d.imm2), d.imm, sizeof(T) == 4);
+}
+template <class T>
+void call_far_mem(Cpu& c, const DecodedInsn& d) {
+  const u32 off = c.ea(d);
+  const T target = c.read<T>(d.seg, off);
+  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
+  c.push<T>(c.state().seg[CS].selector);
+  c.push<T>(static_cast<T>(c.state().eip));
+  c.far_jump_real(sel, target, sizeof(T) == 4);
+}
+
+template <bool kImm, class T>
+void ret_near(Cpu& c, const DecodedInsn& d) {
+  const u32 old = c.sp();
+  const T ip = c.read<T>(SS, old);
+  c.jump(ip, sizeof(T) == 4);
+  c.set_sp(old + sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
+}
+template <bool kImm, class T>
+void ret_far(Cpu& c, const DecodedInsn& d) {
+  const u32 old = c.sp();
+  const T ip = c.read<T>(SS, old);
+  const u16 cs = static_cast<u16>(c.read<T>(SS, (old + sizeof(T)) & c.sp_mask()));
+  c.far_jump_real(cs, ip, sizeof(T) == 4);
+  c.set_sp(old + 2 * sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
+}
+template <class T>
+void iret(Cpu& c, const DecodedInsn&) {
+  const u32 old = c.sp();
+  const u32 m = c.sp_mask();
+  const T ip = c.read<T>(SS, old);
+  const u16 cs = static_cast<u16>(c.read<T>(SS, (old + sizeof(T)) & m));
+  const T flags = c.read<T>(SS, (old + 2 * sizeof(T)) & m);
+  c.far_jump_real(cs, ip, sizeof(T) == 4);
+  c.set_sp(old + 3 * sizeof(T));
+  // Real mode IRET restores FLAGS like POPF (SDM Vol. 2A, IRET REAL-ADDRESS-MODE);
+  // IRETD also leaves VM, VIP and VIF alone.
+  const u32 mask = c.popf_mask(sizeof(T) == 4) | (sizeof(T) == 4 ? fl::RF : 0);
+  c.write_eflags(flags, mask & (sizeof(T) == 4 ? 0xFFFF'FFFFu : 0xFFFFu));
+}
+
+/// LOOP, LOOPE, LOOPNE, JCXZ/JECXZ: the count register follows the address size.
+void loop(Cpu& c, const DecodedInsn& d);
+void loope(Cpu& c, const DecodedInsn& d);
+void loopne(Cpu& c, const DecodedInsn& d);
+void jcxz(Cpu& c, const DecodedInsn& d);
+
+void int3(Cpu& c, const DecodedInsn& d);
+void int_ib(Cpu& c, const DecodedInsn& d);
+void int1(Cpu& c, const DecodedInsn& d);
+void into(Cpu& c, const DecodedInsn& d);
+
+template <class T>
+void bound(Cpu& c, const DecodedInsn& d) {
+  using S = std::make_signed_t<T>;
+  const u32 off = c.ea(d);
+  const S lo = static_cast<S>(c.read<T>(d.seg, off));
+  const S hi = static_cast<S>(c.read<T>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu)));
+  const S v = static_cast<S>(c.reg<T>(d.reg()));
+  if (v < lo || v > hi) throw GuestFault::make(kBR);
+}
+
+}  // namespace gb::ops

@@ -1,0 +1,45 @@
+#include "cpu/ops/misc.hpp"
+
+namespace gb {
+
+void op_invalid(Cpu& c, const DecodedInsn& d) {
+  c.log_invalid(d);
+  throw GuestFault::make(kUD);
+}
+
+void op_prefixes_only(Cpu&, const DecodedInsn&) {}
+
+namespace ops {
+
+void clc(Cpu& c, const DecodedInsn&) { c.state().flags.set_some(fl::CF, 0); }
+void stc(Cpu& c, const DecodedInsn&) { c.state().flags.set_some(fl::CF, fl::CF); }
+void cmc(Cpu& c, const DecodedInsn&) { c.state().flags.set_some(fl::CF, c.state().flags.cf() ? 0 : fl::CF); }
+void cld(Cpu& c, const DecodedInsn&) { c.state().eflags_rest &= ~fl::DF; }
+void std_(Cpu& c, const DecodedInsn&) { c.state().eflags_rest |= fl::DF; }
+void cli(Cpu& c, const DecodedInsn&) { c.state().eflags_rest &= ~fl::IF; }
+
+void sti(Cpu& c, const DecodedInsn&) {
+  // Interrupts stay off until after the next instruction when STI sets IF
+  // (SDM Vol. 2B, STI).
+  if (!(c.state().eflags_rest & fl::IF)) c.set_interrupt_shadow();
+  c.state().eflags_rest |= fl::IF;
+}
+
+void hlt(Cpu& c, const DecodedInsn&) { c.set_halted(); }
+void nop(Cpu&, const DecodedInsn&) {}
+
+void wait(Cpu& c, const DecodedInsn&) {
+  // #NM when CR0.MP and CR0.TS are both set (SDM Vol. 2B, WAIT/FWAIT).
+  if ((c.state().cr0 & 0xA) == 0xA && c.model().at_least(CpuFamily::i286)) throw GuestFault::make(kNM);
+}
+
+void esc(Cpu& c, const DecodedInsn& d) {
+  // With CR0.EM or CR0.TS set, escape opcodes raise #NM (SDM Vol. 3A 2.5).
+  if (c.model().at_least(CpuFamily::i286) && (c.state().cr0 & 0xC)) throw GuestFault::make(kNM);
+  // The 8086 and 286 without a coprocessor treat ESC as a no-op that only
+  // decodes its operand. Later models: the x87 is not emulated yet.
+  if (c.model().at_least(CpuFamily::i386)) op_invalid(c, d);
+}
+
+}  // namespace ops
+}  // namespace gb

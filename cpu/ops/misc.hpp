@@ -1,0 +1,29 @@
+// Port I/O, flag instructions, HLT, NOP, WAIT, ESC (no FPU yet), and the
+// invalid-opcode handler (SDM Vol. 2A/2B).
+#pragma once
+#include "cpu/cpu.hpp"
+
+namespace gb::ops {
+
+template <class T>
+void in_I(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(EAX, c.in<T>(static_cast<u16>(d.imm & 0xFF))); }
+template <class T>
+void in_DX(Cpu& c, const DecodedInsn&) { c.set_reg<T>(EAX, c.in<T>(c.reg<u16>(EDX))); }
+template <class T>
+void out_I(Cpu& c, const DecodedInsn& d) { c.out<T>(static_cast<u16>(d.imm & 0xFF), c.reg<T>(EAX)); }
+template <class T>
+void out_DX(Cpu& c, const DecodedInsn&) { c.out<T>(c.reg<u16>(EDX), c.reg<T>(EAX)); }
+
+void clc(Cpu& c, const DecodedInsn& d);
+void stc(Cpu& c, const DecodedInsn& d);
+void cmc(Cpu& c, const DecodedInsn& d);
+void cld(Cpu& c, const DecodedInsn& d);
+void std_(Cpu& c, const DecodedInsn& d);
+void cli(Cpu& c, const DecodedInsn& d);
+void sti(Cpu& c, const DecodedInsn& d);
+void hlt(Cpu& c, const DecodedInsn& d);
+void nop(Cpu& c, const DecodedInsn& d);
+void wait(Cpu& c, const DecodedInsn& d);
+void esc(Cpu& c, const DecodedInsn& d);
+
+}  // namespace gb::ops

@@ -1,0 +1,88 @@
+// Data movement: MOV forms, LEA, far-pointer loads, XLAT, CBW/CWD, MOVZX/
+// MOVSX, SETcc, CMOVcc, BSWAP, LAHF/SAHF (SDM Vol. 2A/2B).
+#pragma once
+#include "cpu/ops/shift.hpp"
+
+namespace gb::ops {
+
+template <class T>
+void mov_EG(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, c.reg<T>(d.reg())); }
+template <class T>
+void mov_GE(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), c.read_rm<T>(d)); }
+template <class T>
+void mov_EI(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, static_cast<T>(d.imm)); }
+template <class T>
+void mov_ZI(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.opcode & 7, static_cast<T>(d.imm)); }
+template <class T>
+void mov_AO(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(EAX, c.read<T>(d.seg, d.disp)); }
+template <class T>
+void mov_OA(Cpu& c, const DecodedInsn& d) { c.write<T>(d.seg, d.disp, c.reg<T>(EAX)); }
+
+/// 8C MOV Ev, Sw: to memory always 16 bits; to a 32-bit register zero-extended
+/// (SDM Vol. 2B, MOV, P6 behaviour).
+template <class T>
+void mov_ES(Cpu& c, const DecodedInsn& d) {
+  const unsigned sr = c.model().is_8086() ? d.reg() & 3 : d.reg();
+  if (sr > (c.model().at_least(CpuFamily::i386) ? 5u : 3u)) throw GuestFault::make(kUD);
+  const u16 sel = c.state().seg[sr].selector;
+  if (d.mod() == 3) {
+    c.set_reg<T>(d.rm(), static_cast<T>(sel));
+  } else {
+    c.write<u16>(d.seg, c.ea(d), sel);
+  }
+}
+void mov_SE(Cpu& c, const DecodedInsn& d);
+
+template <class T>
+void lea(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), static_cast<T>(c.ea(d))); }
+
+/// LES/LDS/LSS/LFS/LGS Gv, Mp: offset then selector.
+template <unsigned kSeg, class T>
+void load_far(Cpu& c, const DecodedInsn& d) {
+  const u32 off = c.ea(d);
+  const T v = c.read<T>(d.seg, off);
+  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
+  c.load_segment(kSeg, sel);
+  if (kSeg == SS) c.set_interrupt_shadow();
+  c.set_reg<T>(d.reg(), v);
+}
+
+void xlat(Cpu& c, const DecodedInsn& d);
+
+template <class T>
+void cbw(Cpu& c, const DecodedInsn&) {
+  using H = std::conditional_t<sizeof(T) == 2, i8, i16>;
+  c.set_reg<T>(EAX, static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<H>(c.reg<T>(EAX)))));
+}
+template <class T>
+void cwd(Cpu& c, const DecodedInsn&) {
+  const bool neg = (c.reg<T>(EAX) >> (8 * sizeof(T) - 1)) & 1;
+  c.set_reg<T>(EDX, neg ? static_cast<T>(~T{0}) : T{0});
+}
+
+template <class S, bool kSigned, class T>
+void movx(Cpu& c, const DecodedInsn& d) {
+  const S v = c.read_rm<S>(d);
+  if constexpr (kSigned) {
+    c.set_reg<T>(d.reg(), static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<std::make_signed_t<S>>(v))));
+  } else {
+    c.set_reg<T>(d.reg(), static_cast<T>(v));
+  }
+}
+
+void setcc(Cpu& c, const DecodedInsn& d);
+template <class T>
+void cmovcc(Cpu& c, const DecodedInsn& d) {
+  const T v = c.read_rm<T>(d);  // the source is read (and may fault) either way
+  if (c.cond(d.opcode & 15)) {
+    c.set_reg<T>(d.reg(), v);
+  } else if constexpr (sizeof(T) == 4) {
+    c.set_reg<T>(d.reg(), c.reg<T>(d.reg()));
+  }
+}
+void bswap(Cpu& c, const DecodedInsn& d);
+void lahf(Cpu& c, const DecodedInsn& d);
+void sahf(Cpu& c, const DecodedInsn& d);
+void salc(Cpu& c, const DecodedInsn& d);
+
+}  // namespace gb::ops

@@ -1,0 +1,165 @@
+// Group 2 rotates and shifts, SHLD/SHRD (SDM Vol. 2B RCL/RCR/ROL/ROR,
+// SAL/SAR/SHL/SHR, SHLD, SHRD). Flags are computed eagerly.
+#pragma once
+#include "cpu/cpu.hpp"
+
+namespace gb::ops {
+
+/// Group 2 order (ModR/M.reg of C0/C1/D0-D3). /6 is SETMO on the 8086 and an
+/// alias of SHL on later CPUs.
+enum class Shift : u8 { Rol, Ror, Rcl, Rcr, Shl, Shr, Sal, Sar };
+
+inline u32 szp_flags(u32 r, unsigned bits) {
+  u32 f = 0;
+  const u32 m = bits == 32 ? 0xFFFF'FFFFu : (1u << bits) - 1;
+  if ((r & m) == 0) f |= fl::ZF;
+  if ((r >> (bits - 1)) & 1) f |= fl::SF;
+  if (parity_even(r)) f |= fl::PF;
+  return f;
+}
+
+/// Applies shift `op` of `count` (already masked per model) to `v`.
+/// Returns the result; updates flags only when count != 0.
+template <class T>
+T shift(Cpu& c, Shift op, T v, unsigned count) {
+  constexpr unsigned bits = 8 * sizeof(T);
+  constexpr u32 msb = 1u << (bits - 1);
+  LazyFlags& f = c.state().flags;
+  if (count == 0) return v;
+  const u32 x = v;
+  u32 r = x;
+  bool cf = f.cf();
+  bool of = f.of();
+  const u32 arith = f.all();
+  switch (op) {
+    case Shift::Rol: {
+      const unsigned n = count % bits;
+      r = n ? ((x << n) | (x >> (bits - n))) : x;
+      r &= static_cast<T>(~T{0});
+      cf = r & 1;
+      of = ((r & msb) != 0) != cf;
+      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      return static_cast<T>(r);
+    }
+    case Shift::Ror: {
+      const unsigned n = count % bits;
+      r = n ? ((x >> n) | (x << (bits - n))) : x;
+      r &= static_cast<T>(~T{0});
+      cf = (r & msb) != 0;
+      of = ((r >> (bits - 1)) & 1) != ((r >> (bits - 2)) & 1);
+      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      return static_cast<T>(r);
+    }
+    case Shift::Rcl: {
+      const unsigned n = bits == 32 ? count : count % (bits + 1);
+      for (unsigned i = 0; i < n; ++i) {
+        const bool out = (r & msb) != 0;
+        r = ((r << 1) | (cf ? 1 : 0)) & static_cast<T>(~T{0});
+        cf = out;
+      }
+      of = ((r & msb) != 0) != cf;
+      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      return static_cast<T>(r);
+    }
+    case Shift::Rcr: {
+      const unsigned n = bits == 32 ? count : count % (bits + 1);
+      // OF (defined for a count of 1) is MSB(DEST) XOR CF before the rotate.
+      of = ((r & msb) != 0) != cf;
+      for (unsigned i = 0; i < n; ++i) {
+        const bool out = r & 1;
+        r = (r >> 1) | (cf ? msb : 0);
+        cf = out;
+      }
+      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      return static_cast<T>(r);
+    }
+    case Shift::Shl:
+    case Shift::Sal:
+      if (op == Shift::Sal && c.model().is_8086()) {
+        // 8086 SETMO: the destination becomes all ones, as if OR with FF..F
+        // (undocumented; SingleStepTests 8086 D0.6-D3.6).
+        r = static_cast<T>(~T{0});
+        f.set_all(szp_flags(r, bits));
+        return static_cast<T>(r);
+      }
+      if (count <= bits) {
+        cf = ((x >> (bits - count)) & 1) != 0;
+        r = count == bits ? 0 : (x << count) & static_cast<T>(~T{0});
+      } else {
+        cf = false;
+        r = 0;
+      }
+      of = ((r & msb) != 0) != cf;
+      break;
+    case Shift::Shr:
+      if (count <= bits) {
+        cf = ((x >> (count - 1)) & 1) != 0;
+        r = count == bits ? 0 : x >> count;
+      } else {
+        cf = false;
+        r = 0;
+      }
+      of = (x & msb) != 0;
+      break;
+    case Shift::Sar: {
+      const bool neg = (x & msb) != 0;
+      if (count < bits) {
+        cf = ((x >> (count - 1)) & 1) != 0;
+        r = x >> count;
+        if (neg) r |= static_cast<T>(~T{0}) & ~(static_cast<u32>(static_cast<T>(~T{0})) >> count);
+      } else {
+        cf = neg;
+        r = neg ? static_cast<T>(~T{0}) : 0;
+      }
+      of = false;
+      break;
+    }
+  }
+  // SHL/SHR/SAR: SF, ZF, PF from the result; AF undefined (left clear).
+  f.set_all(szp_flags(r, bits) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+  return static_cast<T>(r);
+}
+
+enum class Count : u8 { One, CL, Ib };
+
+template <Shift op, Count src, class T>
+void shift_E(Cpu& c, const DecodedInsn& d) {
+  unsigned count = src == Count::One ? 1 : src == Count::CL ? c.reg<u8>(ECX) : d.imm & 0xFF;
+  count &= c.model().shift_count_mask();
+  const T v = c.read_rm<T>(d);
+  if (count == 0) return;
+  c.write_rm<T>(d, shift<T>(c, op, v, count));
+}
+
+/// SHLD/SHRD Ev, Gv, Ib/CL (386+). Count masked to 5 bits; for 16-bit
+/// operands a count above 16 gives an undefined result (SDM): we shift the
+/// 32-bit concatenation as the P6 does.
+template <bool left, Count src, class T>
+void shxd(Cpu& c, const DecodedInsn& d) {
+  constexpr unsigned bits = 8 * sizeof(T);
+  const unsigned count = (src == Count::CL ? c.reg<u8>(ECX) : d.imm) & 0x1F;
+  const T dst = c.read_rm<T>(d);
+  if (count == 0) return;
+  const T s = c.reg<T>(d.reg());
+  // 16-bit forms shift the 48-bit dst:src:dst (right: src:dst with dst
+  // above) so counts 17-31 behave as on the P6.
+  u64 r;
+  bool cf;
+  if (left) {
+    const u64 wide = bits == 16 ? (u64{dst} << 32) | (u64{s} << 16) | dst : (u64{dst} << 32) | s;
+    const unsigned total = bits == 16 ? 48 : 64;
+    r = ((wide << count) >> (total - bits));
+    cf = ((wide >> (total - count)) & 1) != 0;
+  } else {
+    const u64 wide = bits == 16 ? (u64{dst} << 32) | (u64{s} << 16) | dst : (u64{s} << 32) | dst;
+    r = wide >> count;
+    cf = ((wide >> (count - 1)) & 1) != 0;
+  }
+  const T res = static_cast<T>(r);
+  constexpr u32 msb = 1u << (bits - 1);
+  const bool of = ((res ^ dst) & msb) != 0;
+  c.state().flags.set_all(szp_flags(res, bits) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+  c.write_rm<T>(d, res);
+}
+
+}  // namespace gb::ops

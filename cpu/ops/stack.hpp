@@ -1,0 +1,104 @@
+// PUSH, POP, PUSHA, POPA, PUSHF, POPF, ENTER, LEAVE (SDM Vol. 2B).
+#pragma once
+#include "cpu/cpu.hpp"
+
+namespace gb::ops {
+
+template <class T>
+void push_Z(Cpu& c, const DecodedInsn& d) {
+  const unsigned r = d.opcode & 7;
+  if (r == ESP && c.model().push_sp_pushes_new()) {
+    c.push<T>(static_cast<T>(c.sp() - sizeof(T)));
+    return;
+  }
+  c.push<T>(c.reg<T>(r));
+}
+template <class T>
+void pop_Z(Cpu& c, const DecodedInsn& d) {
+  const T v = c.pop<T>();
+  c.set_reg<T>(d.opcode & 7, v);
+}
+template <class T>
+void push_I(Cpu& c, const DecodedInsn& d) { c.push<T>(static_cast<T>(d.imm)); }
+template <class T>
+void push_E(Cpu& c, const DecodedInsn& d) {
+  if (d.mod() == 3 && d.rm() == ESP && c.model().push_sp_pushes_new()) {
+    c.push<T>(static_cast<T>(c.sp() - sizeof(T)));
+    return;
+  }
+  c.push<T>(c.read_rm<T>(d));
+}
+/// POP Ev: ESP is incremented before the destination's address is computed
+/// (SDM Vol. 2B, POP).
+template <class T>
+void pop_E(Cpu& c, const DecodedInsn& d) {
+  const u32 old = c.sp();
+  const T v = c.read<T>(SS, old);
+  c.set_sp(old + sizeof(T));
+  c.write_rm<T>(d, v);
+}
+
+/// PUSH/POP of a segment register; the operand size sets the stack slot.
+template <unsigned kSeg, class T>
+void push_S(Cpu& c, const DecodedInsn&) {
+  const u16 sel = c.state().seg[kSeg].selector;
+  if constexpr (sizeof(T) == 4) {
+    // 32-bit push of a segment register writes only the low word on the P6
+    // (SDM Vol. 2B, PUSH): keep the stack slot's upper half.
+    const u32 nsp = (c.sp() - 4) & c.sp_mask();
+    c.write<u16>(SS, nsp, sel);
+    c.set_sp(nsp);
+  } else {
+    c.push<u16>(sel);
+  }
+}
+template <unsigned kSeg, class T>
+void pop_S(Cpu& c, const DecodedInsn&) {
+  const u32 old = c.sp();
+  const u16 sel = c.read<u16>(SS, old);
+  if (kSeg == CS) {
+    c.set_sp(old + sizeof(T));
+    c.far_jump_real(sel, c.state().eip, false);  // 8086 POP CS
+    return;
+  }
+  c.load_segment(kSeg, sel);
+  c.set_sp(old + sizeof(T));
+  if (kSeg == SS) c.set_interrupt_shadow();
+}
+
+template <class T>
+void pusha(Cpu& c, const DecodedInsn&) {
+  const T sp = static_cast<T>(c.state().gpr[ESP]);
+  for (unsigned r = 0; r < 8; ++r) c.push<T>(r == ESP ? sp : c.reg<T>(r));
+}
+template <class T>
+void popa(Cpu& c, const DecodedInsn&) {
+  for (int r = 7; r >= 0; --r) {
+    const T v = c.pop<T>();
+    if (r != ESP) c.set_reg<T>(static_cast<unsigned>(r), v);
+  }
+}
+
+template <class T>
+void pushf(Cpu& c, const DecodedInsn&) {
+  // VM and RF are not copied to the stack image (SDM Vol. 2B, PUSHF).
+  c.push<T>(static_cast<T>(c.eflags() & ~(fl::VM | fl::RF)));
+}
+template <class T>
+void popf(Cpu& c, const DecodedInsn&) {
+  const T v = c.pop<T>();
+  const u32 mask = c.popf_mask(sizeof(T) == 4) & (sizeof(T) == 4 ? 0xFFFF'FFFFu : 0xFFFFu);
+  c.write_eflags(v, mask);
+}
+
+void enter16(Cpu& c, const DecodedInsn& d);
+void enter32(Cpu& c, const DecodedInsn& d);
+template <class T>
+void leave(Cpu& c, const DecodedInsn&) {
+  const u32 bp = c.state().seg[SS].big ? c.state().gpr[EBP] : c.state().gpr[EBP] & 0xFFFF;
+  const T v = c.read<T>(SS, bp);
+  c.set_sp(bp + sizeof(T));
+  c.set_reg<T>(EBP, v);
+}
+
+}  // namespace gb::ops

@@ -1,0 +1,141 @@
+#include "cpu/ops/system.hpp"
+
+#include <fmt/format.h>
+
+namespace gb::ops {
+
+namespace {
+
+[[noreturn]] void unsupported_pe(Cpu& c, const DecodedInsn& d) {
+  c.log_invalid(d);
+  throw GuestFault::make(kUD);
+}
+
+void write_cr0(Cpu& c, const DecodedInsn& d, u32 v) {
+  if (v & 1) unsupported_pe(c, d);  // protected mode: issue 4
+  CpuState& s = c.state();
+  // ET is hard-wired to 1 on the 486 and later (SDM Vol. 3A 2.5).
+  if (c.model().at_least(CpuFamily::i486)) v |= 0x10;
+  s.cr0 = v;
+}
+
+}  // namespace
+
+void grp7(Cpu& c, const DecodedInsn& d) {
+  CpuState& s = c.state();
+  const unsigned op = d.reg();
+  if (op == 4) {  // SMSW Ew: a register destination gets the whole CR0 with 32-bit operand size
+    if (d.mod() == 3) {
+      if (d.o32) {
+        c.set_reg<u32>(d.rm(), s.cr0);
+      } else {
+        c.set_reg<u16>(d.rm(), static_cast<u16>(s.cr0));
+      }
+    } else {
+      c.write<u16>(d.seg, c.ea(d), static_cast<u16>(s.cr0));
+    }
+    return;
+  }
+  if (op == 6) {  // LMSW Ew: loads PE, MP, EM, TS; cannot clear PE
+    const u16 v = c.read_rm<u16>(d);
+    write_cr0(c, d, (s.cr0 & ~0xEu) | (v & 0xF) | (s.cr0 & 1));
+    return;
+  }
+  if (op == 7) {  // INVLPG: no TLB yet (issue 5), so nothing to flush
+    if (d.mod() == 3 || !c.model().at_least(CpuFamily::i486)) throw GuestFault::make(kUD);
+    return;
+  }
+  if (d.mod() == 3 || op == 5) throw GuestFault::make(kUD);
+  const u32 off = c.ea(d);
+  const u32 next = (off + 2) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu);
+  TableRegister& t = (op == 0 || op == 2) ? s.gdtr : s.idtr;
+  if (op <= 1) {  // SGDT/SIDT: 286 stores FF in the top byte (SDM Vol. 2B, SGDT)
+    c.write<u16>(d.seg, off, t.limit);
+    const u32 base = c.model().family == CpuFamily::i286 ? (t.base & 0xFFFFFF) | 0xFF00'0000u : t.base;
+    c.write<u32>(d.seg, next, base);
+    return;
+  }
+  // LGDT/LIDT: 16-bit operand size loads a 24-bit base.
+  const u16 limit = c.read<u16>(d.seg, off);
+  u32 base = c.read<u32>(d.seg, next);
+  if (!d.o32) base &= 0xFFFFFF;
+  t = TableRegister{base, limit};
+}
+
+void clts(Cpu& c, const DecodedInsn&) { c.state().cr0 &= ~8u; }
+
+void mov_RC(Cpu& c, const DecodedInsn& d) {
+  const CpuState& s = c.state();
+  u32 v;
+  switch (d.reg()) {
+    case 0: v = s.cr0; break;
+    case 2: v = s.cr2; break;
+    case 3: v = s.cr3; break;
+    case 4:
+      if (!c.model().at_least(CpuFamily::pentium)) throw GuestFault::make(kUD);
+      v = s.cr4;
+      break;
+    default: throw GuestFault::make(kUD);
+  }
+  c.set_reg<u32>(d.rm(), v);
+}
+
+void mov_CR(Cpu& c, const DecodedInsn& d) {
+  CpuState& s = c.state();
+  const u32 v = c.reg<u32>(d.rm());
+  switch (d.reg()) {
+    case 0: write_cr0(c, d, v); break;
+    case 2: s.cr2 = v; break;
+    case 3: s.cr3 = v; break;
+    case 4:
+      if (!c.model().at_least(CpuFamily::pentium)) throw GuestFault::make(kUD);
+      s.cr4 = v;
+      break;
+    default: throw GuestFault::make(kUD);
+  }
+}
+
+void mov_RD(Cpu& c, const DecodedInsn& d) {
+  const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();  // DR4/DR5 alias DR6/DR7 (CR4.DE=0)
+  c.set_reg<u32>(d.rm(), c.state().dr[r]);
+}
+
+void mov_DR(Cpu& c, const DecodedInsn& d) {
+  const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();
+  c.state().dr[r] = c.reg<u32>(d.rm());
+}
+
+void cpuid(Cpu& c, const DecodedInsn&) {
+  CpuState& s = c.state();
+  const u32 leaf = s.gpr[EAX];
+  u32 a = 0, b = 0, cc = 0, dd = 0;
+  if (leaf == 0) {
+    a = 1;
+    // "GenuineIntel" in EBX, EDX, ECX.
+    b = 0x756e'6547;
+    dd = 0x4965'6e69;
+    cc = 0x6c65'746e;
+  } else if (leaf == 1) {
+    a = c.model().cpuid_signature;
+    // EDX: TSC (4), CX8 (8) on Pentium; CMOV (15) on P6. No FPU bit: the x87
+    // is not emulated yet.
+    dd = (1u << 4) | (1u << 8);
+    if (c.model().at_least(CpuFamily::p6)) dd |= 1u << 15;
+  }
+  s.gpr[EAX] = a;
+  s.gpr[EBX] = b;
+  s.gpr[ECX] = cc;
+  s.gpr[EDX] = dd;
+}
+
+void rdtsc(Cpu& c, const DecodedInsn&) {
+  CpuState& s = c.state();
+  // Until the machine has a clock, the TSC counts retired instructions.
+  const u64 t = s.tsc + c.instructions();
+  s.gpr[EAX] = static_cast<u32>(t);
+  s.gpr[EDX] = static_cast<u32>(t >> 32);
+}
+
+void ud2(Cpu&, const DecodedInsn&) { throw GuestFault::make(kUD); }
+
+}  // namespace gb::ops

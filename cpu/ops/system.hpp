@@ -1,0 +1,20 @@
+// System instructions reachable in real-address mode: LGDT, LIDT, SGDT,
+// SIDT, SMSW, LMSW, CLTS, MOV to/from CRn and DRn, CPUID, RDTSC, INVD,
+// WBINVD (SDM Vol. 2). Protected mode itself arrives with issue 4: setting
+// CR0.PE raises #UD and is logged until then.
+#pragma once
+#include "cpu/cpu.hpp"
+
+namespace gb::ops {
+
+void grp7(Cpu& c, const DecodedInsn& d);  ///< 0F 01 /0-/7
+void clts(Cpu& c, const DecodedInsn& d);
+void mov_RC(Cpu& c, const DecodedInsn& d);
+void mov_CR(Cpu& c, const DecodedInsn& d);
+void mov_RD(Cpu& c, const DecodedInsn& d);
+void mov_DR(Cpu& c, const DecodedInsn& d);
+void cpuid(Cpu& c, const DecodedInsn& d);
+void rdtsc(Cpu& c, const DecodedInsn& d);
+void ud2(Cpu& c, const DecodedInsn& d);
+
+}  // namespace gb::ops

@@ -1,0 +1,75 @@
+// The CPU's whole view of the machine: physical memory, ports, INTA.
+#pragma once
+#include "mmu/endian.hpp"
+#include "mmu/io_map.hpp"
+#include "mmu/memory_map.hpp"
+
+namespace gb {
+
+/// Answers the CPU's interrupt-acknowledge cycle (the 8259A in a PC).
+class InterruptAcknowledge {
+ public:
+  virtual ~InterruptAcknowledge() = default;
+  /// Returns the vector of the highest-priority pending interrupt.
+  virtual u8 acknowledge() = 0;
+};
+
+/// Physical memory and port access for the CPU. RAM and ROM take a host
+/// pointer (no virtual call); MMIO pages call their handler. The A20 gate
+/// masks bit 20 of every physical address while it is disabled.
+class Bus {
+ public:
+  Bus(MemoryMap& memory, IoMap& io) : memory_(memory), io_(io) {}
+
+  MemoryMap& memory() { return memory_; }
+  IoMap& io() { return io_; }
+
+  /// Physical address mask applied to every access (A20 gate and the
+  /// CPU's address-bus width). Default: all 32 bits.
+  void set_address_mask(PhysAddr mask) { mask_ = mask; }
+  PhysAddr address_mask() const { return mask_; }
+
+  template <class T>
+  T read(PhysAddr addr) {
+    addr &= mask_;
+    const auto off = static_cast<u32>(addr) & (MemoryMap::kPageSize - 1);
+    if (off + sizeof(T) <= MemoryMap::kPageSize) {
+      const auto& p = memory_.page(addr);
+      if (p.host_read) return load_le<T>(p.host_read + off);
+    }
+    return static_cast<T>(read_slow(addr, sizeof(T)));
+  }
+
+  template <class T>
+  void write(PhysAddr addr, T value) {
+    addr &= mask_;
+    const auto off = static_cast<u32>(addr) & (MemoryMap::kPageSize - 1);
+    if (off + sizeof(T) <= MemoryMap::kPageSize) {
+      const auto& p = memory_.page(addr);
+      if (p.host_write) {
+        store_le<T>(p.host_write + off, value);
+        return;
+      }
+    }
+    write_slow(addr, value, sizeof(T));
+  }
+
+  u32 in(u16 port, Width w) { return io_.read(port, w); }
+  void out(u16 port, u32 value, Width w) { io_.write(port, value, w); }
+
+  void set_interrupt_acknowledge(InterruptAcknowledge* ack) { ack_ = ack; }
+  /// INTA: the vector the interrupt controller supplies; 0xFF (an open bus)
+  /// when no controller is attached.
+  u8 acknowledge_interrupt() { return ack_ ? ack_->acknowledge() : 0xFF; }
+
+ private:
+  u32 read_slow(PhysAddr addr, unsigned size);
+  void write_slow(PhysAddr addr, u32 value, unsigned size);
+
+  MemoryMap& memory_;
+  IoMap& io_;
+  InterruptAcknowledge* ack_ = nullptr;
+  PhysAddr mask_ = 0xFFFF'FFFFu;
+};
+
+}  // namespace gb
