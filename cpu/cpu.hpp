@@ -115,10 +115,15 @@ class Cpu {
     write_linear<T>(s_.seg[seg].base + off, v);
   }
 
+  /// #SS for SS, #GP otherwise; the 286 in real mode raises interrupt 13
+  /// for stack-limit violations too (SingleStepTests 80286 C3, C9, 1F).
+  u8 limit_vector(unsigned seg) const {
+    return seg == SS && model_.family != CpuFamily::i286 ? u8{kSS} : u8{kGP};
+  }
   void check_limit(unsigned seg, u32 off, unsigned size) const {
     if (model_.checks_limits()) {
       const u32 limit = s_.seg[seg].limit;
-      if (off > limit || limit - off < size - 1) throw GuestFault::make(seg == SS ? kSS : kGP, 0);
+      if (off > limit || limit - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
     }
   }
 

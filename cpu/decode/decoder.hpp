@@ -184,7 +184,7 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
     }
     if (d.has_modrm && (row->attrs & attr::kMemOnly) && d.mod() == 3) d.exec = op_invalid;
     if (d.has_modrm && (row->attrs & attr::kRegOnly) && d.mod() != 3) d.exec = op_invalid;
-    if (d.lock && !m.is_8086() && !((row->attrs & attr::kLockable) && d.mem())) d.exec = op_invalid;
+    if (d.lock && i386 && !((row->attrs & attr::kLockable) && d.mem())) d.exec = op_invalid;
   }
   d.len = static_cast<u8>(n);
   if (m.max_insn_length() && n > m.max_insn_length()) d.too_long = true;

@@ -4,6 +4,10 @@ namespace gb::ops {
 
 namespace {
 u32 flag(bool v, u32 bit) { return v ? bit : 0; }
+
+// The high-digit test of DAA/DAS compares the old AL with 99h (SDM Vol. 2A);
+// the 8086 compares with 9Fh when AF is set (SingleStepTests 8086 27/2F).
+u8 decimal_limit(const Cpu& c, const LazyFlags& f) { return c.model().is_8086() && f.af() ? 0x9F : 0x99; }
 }  // namespace
 
 void daa(Cpu& c, const DecodedInsn&) {
@@ -17,7 +21,7 @@ void daa(Cpu& c, const DecodedInsn&) {
     al = static_cast<u8>(al + 6);
     af = true;
   }
-  if (old_al > 0x99 || old_cf) {
+  if (old_al > decimal_limit(c, f) || old_cf) {
     al = static_cast<u8>(al + 0x60);
     cf = true;
   }
@@ -34,11 +38,12 @@ void das(Cpu& c, const DecodedInsn&) {
   u8 al = old_al;
   bool af = false, cf = false;
   if ((al & 0x0F) > 9 || f.af()) {
-    cf = old_cf || al < 6;
+    // The 8086 takes CF from the high-digit step alone (SingleStepTests 2F).
+    cf = c.model().is_8086() ? false : old_cf || al < 6;
     al = static_cast<u8>(al - 6);
     af = true;
   }
-  if (old_al > 0x99 || old_cf) {
+  if (old_al > decimal_limit(c, f) || old_cf) {
     al = static_cast<u8>(al - 0x60);
     cf = true;
   }

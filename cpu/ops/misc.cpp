@@ -39,6 +39,9 @@ void esc(Cpu& c, const DecodedInsn& d) {
   // The 8086 and 286 without a coprocessor treat ESC as a no-op that only
   // decodes its operand. Later models: the x87 is not emulated yet.
   if (c.model().at_least(CpuFamily::i386)) op_invalid(c, d);
+  // The 286 still reads a word at the operand's address, so a word beyond
+  // the segment limit faults (SingleStepTests 80286 D8).
+  if (c.model().family == CpuFamily::i286 && d.mem()) c.check_limit(d.seg, c.ea(d), 2);
 }
 
 }  // namespace ops

@@ -50,9 +50,11 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
       f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
       return static_cast<T>(r);
     }
+    // RCL/RCR step one bit at a time, count times (the count is at most
+    // 255), so OF is that of the last step as on the 8086 and 286, where it is
+    // defined only for a count of 1 (SDM Vol. 2B, RCL/RCR/ROL/ROR).
     case Shift::Rcl: {
-      const unsigned n = bits == 32 ? count : count % (bits + 1);
-      for (unsigned i = 0; i < n; ++i) {
+      for (unsigned i = 0; i < count; ++i) {
         const bool out = (r & msb) != 0;
         r = ((r << 1) | (cf ? 1 : 0)) & static_cast<T>(~T{0});
         cf = out;
@@ -62,10 +64,8 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
       return static_cast<T>(r);
     }
     case Shift::Rcr: {
-      const unsigned n = bits == 32 ? count : count % (bits + 1);
-      // OF (defined for a count of 1) is MSB(DEST) XOR CF before the rotate.
-      of = ((r & msb) != 0) != cf;
-      for (unsigned i = 0; i < n; ++i) {
+      for (unsigned i = 0; i < count; ++i) {
+        of = ((r & msb) != 0) != cf;  // MSB(DEST) XOR CF before the step
         const bool out = r & 1;
         r = (r >> 1) | (cf ? msb : 0);
         cf = out;
@@ -99,7 +99,9 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
         cf = false;
         r = 0;
       }
-      of = (x & msb) != 0;
+      // OF is the MSB before the last one-bit step: the original MSB for a
+      // count of 1, zero after that.
+      of = count == 1 && (x & msb) != 0;
       break;
     case Shift::Sar: {
       const bool neg = (x & msb) != 0;
