@@ -206,17 +206,25 @@ void Cpu::execute_one() {
 
 template <bool kObserved>
 StopReason Cpu::run_loop(u64 max_insns) {
+  // Taking an interrupt uses one unit of the budget, as an instruction does,
+  // so step() either executes one instruction or enters one handler.
   const u64 end = insns_ + max_insns;
-  while (insns_ < end) {
+  run_end_ = end;
+  u64 events = 0;
+  while (insns_ + events < run_end_) {
     if (shutdown_) return StopReason::Shutdown;
-    if ((nmi_ || intr_) && take_events()) continue;
+    if ((nmi_ || intr_) && take_events()) {
+      ++events;
+      continue;
+    }
     if (s_.halted) return StopReason::Halted;
     if constexpr (kObserved) {
       if (!observer_->before_insn(*this)) return StopReason::Observer;
     }
     execute_one();
   }
-  return shutdown_ ? StopReason::Shutdown : StopReason::Budget;
+  if (shutdown_) return StopReason::Shutdown;
+  return insns_ + events < end ? StopReason::Requested : StopReason::Budget;
 }
 
 StopReason Cpu::run(u64 max_insns) {

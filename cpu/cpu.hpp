@@ -24,7 +24,7 @@ class CpuObserver {
 };
 
 /// Why run() returned.
-enum class StopReason : u8 { Budget, Halted, Observer, Shutdown };
+enum class StopReason : u8 { Budget, Halted, Observer, Shutdown, Requested };
 
 class Cpu {
  public:
@@ -213,6 +213,7 @@ class Cpu {
   template <class T>
   void out(u16 port, T v) {
     bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
+    if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
   }
 
   /// EIP of the instruction executing now, and of the next one.
@@ -239,6 +240,7 @@ class Cpu {
   std::FILE* log_ = stderr;
   unsigned logged_ = 0;
   u64 insns_ = 0;
+  u64 run_end_ = 0;  ///< run() returns when insns_ reaches this
   u32 insn_eip_ = 0;
   bool intr_ = false;
   bool nmi_ = false;

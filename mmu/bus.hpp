@@ -57,6 +57,16 @@ class Bus {
   u32 in(u16 port, Width w) { return io_.read(port, w); }
   void out(u16 port, u32 value, Width w) { io_.write(port, value, w); }
 
+  /// A device asks the CPU to return from run() after the current
+  /// instruction (an exit port, a reset line). The CPU polls this after port
+  /// writes only, so the instruction loop pays nothing for it.
+  void request_stop() { stop_ = true; }
+  bool take_stop() {
+    const bool s = stop_;
+    stop_ = false;
+    return s;
+  }
+
   void set_interrupt_acknowledge(InterruptAcknowledge* ack) { ack_ = ack; }
   /// INTA: the vector the interrupt controller supplies; 0xFF (an open bus)
   /// when no controller is attached.
@@ -70,6 +80,7 @@ class Bus {
   IoMap& io_;
   InterruptAcknowledge* ack_ = nullptr;
   PhysAddr mask_ = 0xFFFF'FFFFu;
+  bool stop_ = false;
 };
 
 }  // namespace gb

@@ -1,0 +1,97 @@
+#include "devices/pc/machine.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace gb {
+
+namespace {
+constexpr u32 k64K = 64 * 1024;
+
+const CpuModel& checked(const MachineConfig& c) {
+  if (c.bios.empty() || c.bios.size() % k64K) {
+    throw std::invalid_argument(
+        fmt::format("BIOS image is {} bytes; it must be a non-empty multiple of 64 KiB", c.bios.size()));
+  }
+  if (c.bios.size() > 16u * 1024 * 1024) {
+    throw std::invalid_argument(fmt::format("BIOS image is {} bytes; at most 16 MiB is supported", c.bios.size()));
+  }
+  if (c.ram_mib < 1 || c.ram_mib > 3072) {
+    throw std::invalid_argument(fmt::format("RAM size {} MiB is out of range (1 to 3072)", c.ram_mib));
+  }
+  return *c.cpu;
+}
+}  // namespace
+
+Machine::Machine(MachineConfig config)
+    : cfg_(std::move(config)),
+      ram_(size_t{cfg_.ram_mib} << 20),
+      rom_(cfg_.bios),
+      cpu_(bus_, checked(cfg_)),
+      debugcon_(cfg_.debugcon.get()),
+      firmware_log_(cfg_.debugcon.get()),
+      debug_exit_(bus_) {
+  // RAM from 0; the BIOS at the top of 4 GiB and, its last 128 KiB at most,
+  // just below 1 MiB (as on a PC, and as QEMU maps -bios).
+  memory_.map_ram(0, ram_);
+  const u64 size = rom_.size();
+  memory_.map_rom((u64{1} << 32) - size, rom_);
+  const u64 low = std::min<u64>(size, 128 * 1024);
+  memory_.map_rom(0x100000 - low, std::span<u8>(rom_).subspan(size - low));
+  // A 286 has 24 address lines: its reset fetch at FFFFF0 needs the BIOS at
+  // the top of 16 MiB, where the PC/AT decodes it too.
+  if (cfg_.cpu->address_mask == 0xFF'FFFF) memory_.map_rom((u64{1} << 24) - low, std::span<u8>(rom_).subspan(size - low));
+  io_.map(0xE9, 0xE9, debugcon_);
+  io_.map(0x402, 0x402, firmware_log_);
+  if (cfg_.debug_exit) {
+    const auto [base, len] = *cfg_.debug_exit;
+    if (len == 0 || u32{base} + len > 0x10000) {
+      throw std::invalid_argument(fmt::format("isa-debug-exit: bad port range {:#x}+{:#x}", base, len));
+    }
+    io_.map(base, static_cast<u16>(base + len - 1), debug_exit_);
+  }
+}
+
+RunResult Machine::run(u64 insn_limit) {
+  constexpr u64 kSlice = 1u << 20;
+  for (;;) {
+    u64 budget = kSlice;
+    if (insn_limit) {
+      const u64 done = cpu_.instructions();
+      if (done >= insn_limit) return {RunResult::Kind::InsnLimit};
+      budget = std::min(budget, insn_limit - done);
+    }
+    const StopReason why = cpu_.run(budget);
+    if (auto st = debug_exit_.status()) {
+      if (cfg_.debugcon) cfg_.debugcon->flush();
+      return {RunResult::Kind::Exit, *st};
+    }
+    switch (why) {
+      case StopReason::Halted:
+        // Nothing in this machine can raise an interrupt yet, so a halted
+        // CPU stays halted: report it instead of spinning.
+        return {RunResult::Kind::Halted};
+      case StopReason::Shutdown:
+        if (cfg_.no_reboot) return {RunResult::Kind::Shutdown};
+        reset();  // a triple fault resets the PC (SDM Vol. 3A 6.15, #DF)
+        break;
+      default: break;
+    }
+  }
+}
+
+std::string Machine::state_dump() const {
+  const CpuState& s = cpu_.state();
+  std::string out = fmt::format("EAX={:08x} EBX={:08x} ECX={:08x} EDX={:08x}\n", s.gpr[EAX], s.gpr[EBX], s.gpr[ECX], s.gpr[EDX]);
+  out += fmt::format("ESI={:08x} EDI={:08x} EBP={:08x} ESP={:08x}\n", s.gpr[ESI], s.gpr[EDI], s.gpr[EBP], s.gpr[ESP]);
+  out += fmt::format("EIP={:08x} EFLAGS={:08x} CR0={:08x} CR2={:08x} CR3={:08x} CR4={:08x}\n", s.eip, s.eflags(), s.cr0, s.cr2, s.cr3, s.cr4);
+  static constexpr const char* kNames[] = {"ES", "CS", "SS", "DS", "FS", "GS"};
+  for (unsigned i = 0; i < 6; ++i) {
+    out += fmt::format("{}={:04x} base={:08x} limit={:08x} access={:02x}\n", kNames[i], s.seg[i].selector, s.seg[i].base, s.seg[i].limit, s.seg[i].access);
+  }
+  out += fmt::format("GDT={:08x}/{:04x} IDT={:08x}/{:04x}\n", s.gdtr.base, s.gdtr.limit, s.idtr.base, s.idtr.limit);
+  return out;
+}
+
+}  // namespace gb

@@ -1,0 +1,65 @@
+// The machine: owns memory, the port map, the bus, the CPU and every device,
+// and wires them together. Until the PC platform exists (issue 7) it is a
+// CPU with RAM, a BIOS ROM and the debug ports.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpu/cpu.hpp"
+#include "devices/debug_port.hpp"
+#include "devices/sink.hpp"
+
+namespace gb {
+
+struct MachineConfig {
+  const CpuModel* cpu = &default_cpu_model();
+  u32 ram_mib = 128;
+  /// BIOS image: a non-empty multiple of 64 KiB, at most 16 MiB.
+  std::vector<u8> bios;
+  std::unique_ptr<ByteSink> debugcon;  ///< port 0xE9; nullptr = discard
+  /// isa-debug-exit port range, if the device is present.
+  std::optional<std::pair<u16, u16>> debug_exit;  // iobase, iosize
+  bool no_reboot = false;
+};
+
+/// Why Machine::run returned.
+struct RunResult {
+  enum class Kind { Exit, InsnLimit, Halted, Shutdown } kind;
+  int exit_status = 0;  ///< for Exit: the isa-debug-exit status
+};
+
+class Machine {
+ public:
+  /// Builds the machine. Throws std::invalid_argument with a one-line reason
+  /// for a bad configuration (BIOS size, RAM size).
+  explicit Machine(MachineConfig config);
+
+  /// Runs until the guest exits through isa-debug-exit, halts with nothing
+  /// to wake it, triple-faults under -no-reboot, or `insn_limit` guest
+  /// instructions have run (0 = no limit).
+  RunResult run(u64 insn_limit);
+
+  /// Power-on reset of the CPU (RAM keeps its contents, as on a PC).
+  void reset() { cpu_.reset(); }
+
+  Cpu& cpu() { return cpu_; }
+  Bus& bus() { return bus_; }
+  /// One-line-per-register state dump (registers, flags, segments, CRs).
+  std::string state_dump() const;
+
+ private:
+  MachineConfig cfg_;
+  std::vector<u8> ram_;
+  std::vector<u8> rom_;
+  MemoryMap memory_;
+  IoMap io_;
+  Bus bus_{memory_, io_};
+  Cpu cpu_;
+  DebugConsole debugcon_;
+  DebugConsole firmware_log_;
+  DebugExit debug_exit_;
+};
+
+}  // namespace gb

@@ -1,0 +1,120 @@
+#include "frontend/options.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cpu/model.hpp"
+
+namespace gb {
+
+namespace {
+
+u64 parse_number(const std::string& s, const std::string& what) {
+  u64 v = 0;
+  int base = 10;
+  std::string_view t = s;
+  if (t.starts_with("0x") || t.starts_with("0X")) {
+    base = 16;
+    t.remove_prefix(2);
+  }
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v, base);
+  if (t.empty() || ec != std::errc{} || p != t.data() + t.size()) {
+    throw std::invalid_argument(fmt::format("{}: '{}' is not a number", what, s));
+  }
+  return v;
+}
+
+}  // namespace
+
+std::pair<u16, u16> parse_debug_exit(const std::string& spec) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = spec.find(',', start);
+    parts.push_back(spec.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (parts[0] != "isa-debug-exit") {
+    throw std::invalid_argument(fmt::format("-device '{}': only isa-debug-exit is supported so far", parts[0]));
+  }
+  u64 base = 0x501, size = 2;  // QEMU's defaults
+  for (size_t i = 1; i < parts.size(); ++i) {
+    const size_t eq = parts[i].find('=');
+    const std::string key = parts[i].substr(0, eq);
+    if (eq == std::string::npos) throw std::invalid_argument(fmt::format("-device: '{}' needs a value", key));
+    const u64 v = parse_number(parts[i].substr(eq + 1), "-device " + key);
+    if (key == "iobase") {
+      base = v;
+    } else if (key == "iosize") {
+      size = v;
+    } else {
+      throw std::invalid_argument(fmt::format("-device isa-debug-exit: unknown property '{}'", key));
+    }
+  }
+  if (base > 0xFFFF || size == 0 || base + size > 0x10000) {
+    throw std::invalid_argument(fmt::format("-device isa-debug-exit: ports {:#x}+{:#x} out of range", base, size));
+  }
+  return {static_cast<u16>(base), static_cast<u16>(size)};
+}
+
+u32 parse_ram_size(const std::string& spec) {
+  std::string s = spec;
+  u64 mul = 1;
+  if (!s.empty() && (s.back() == 'M' || s.back() == 'm')) {
+    s.pop_back();
+  } else if (!s.empty() && (s.back() == 'G' || s.back() == 'g')) {
+    s.pop_back();
+    mul = 1024;
+  }
+  const u64 v = parse_number(s, "-m") * mul;
+  if (v < 1 || v > 3072) throw std::invalid_argument(fmt::format("-m {}: RAM size must be 1 MiB to 3 GiB", spec));
+  return static_cast<u32>(v);
+}
+
+ParseResult parse_options(int argc, const char* const* argv) {
+  // QEMU spells long options with one dash; CLI11 wants two.
+  std::vector<std::string> args;
+  for (int i = argc - 1; i >= 1; --i) {
+    std::string a = argv[i];
+    if (a.size() > 2 && a[0] == '-' && a[1] != '-') a = "-" + a;
+    args.push_back(std::move(a));
+  }
+  Options o;
+  std::string device, mem = "128";
+  CLI::App app{"Glassbox: a pure-software x86 PC emulator"};
+  app.set_version_flag("--version", "glassbox 0.1.0");
+  app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB)")->required();
+  std::string models;
+  for (const auto& m : cpu_models()) models += (models.empty() ? "" : ", ") + std::string(m.name);
+  app.add_option("--cpu", o.cpu, "CPU model: " + models)->default_val(o.cpu);
+  app.add_option("--display", o.display, "display: none (sdl and curses come later)")->default_val("none");
+  app.add_option("--debugcon", o.debugcon, "port 0xE9 output: stdio, file:PATH or none")->default_val("none");
+  app.add_option("--device", device, "isa-debug-exit[,iobase=PORT][,iosize=N]");
+  app.add_flag("--no-reboot", o.no_reboot, "stop with a state dump on triple fault instead of resetting");
+  app.add_option("-m", mem, "RAM size in MiB (suffix M or G allowed)")->default_val("128");
+  app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
+  try {
+    app.parse(args);
+    if (!find_cpu_model(o.cpu)) throw std::invalid_argument(fmt::format("unknown CPU model '{}' (known: {})", o.cpu, models));
+    if (o.display != "none") {
+      throw std::invalid_argument(fmt::format("-display {}: only 'none' is available so far", o.display));
+    }
+    if (!device.empty()) o.debug_exit = parse_debug_exit(device);
+    o.ram_mib = parse_ram_size(mem);
+  } catch (const CLI::CallForHelp&) {
+    return {std::nullopt, app.help(), 0};
+  } catch (const CLI::CallForVersion&) {
+    return {std::nullopt, "glassbox 0.1.0\n", 0};
+  } catch (const CLI::ParseError& e) {
+    return {std::nullopt, fmt::format("glassbox: {}\n", e.what()), 2};
+  } catch (const std::invalid_argument& e) {
+    return {std::nullopt, fmt::format("glassbox: {}\n", e.what()), 2};
+  }
+  return {o, "", 0};
+}
+
+}  // namespace gb
