@@ -1,6 +1,7 @@
 // glassbox: runs a machine from the command line.
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -14,9 +15,13 @@ using namespace gb;
 namespace {
 
 std::vector<u8> read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw std::runtime_error(fmt::format("cannot read BIOS image '{}': it is a directory", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read BIOS image '{}': {}", path, std::strerror(errno)));
-  return std::vector<u8>(std::istreambuf_iterator<char>(in), {});
+  std::vector<u8> data(std::istreambuf_iterator<char>(in), {});
+  if (in.bad()) throw std::runtime_error(fmt::format("cannot read BIOS image '{}': read error", path));
+  return data;
 }
 
 }  // namespace

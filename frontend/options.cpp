@@ -55,7 +55,7 @@ std::pair<u16, u16> parse_debug_exit(const std::string& spec) {
       throw std::invalid_argument(fmt::format("-device isa-debug-exit: unknown property '{}'", key));
     }
   }
-  if (base > 0xFFFF || size == 0 || base + size > 0x10000) {
+  if (base > 0xFFFF || size == 0 || size > 0x10000 || base + size > 0x10000) {
     throw std::invalid_argument(fmt::format("-device isa-debug-exit: ports {:#x}+{:#x} out of range", base, size));
   }
   return {static_cast<u16>(base), static_cast<u16>(size)};
@@ -70,7 +70,8 @@ u32 parse_ram_size(const std::string& spec) {
     s.pop_back();
     mul = 1024;
   }
-  const u64 v = parse_number(s, "-m") * mul;
+  const u64 n = parse_number(s, "-m");
+  const u64 v = n > 3072 ? 3073 : n * mul;  // no overflow: out of range either way
   if (v < 1 || v > 3072) throw std::invalid_argument(fmt::format("-m {}: RAM size must be 1 MiB to 3 GiB", spec));
   return static_cast<u32>(v);
 }

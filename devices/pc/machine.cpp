@@ -9,7 +9,8 @@ namespace gb {
 namespace {
 constexpr u32 k64K = 64 * 1024;
 
-const CpuModel& checked(const MachineConfig& c) {
+/// Validates the configuration before anything is allocated for it.
+const MachineConfig& checked(const MachineConfig& c) {
   if (c.bios.empty() || c.bios.size() % k64K) {
     throw std::invalid_argument(
         fmt::format("BIOS image is {} bytes; it must be a non-empty multiple of 64 KiB", c.bios.size()));
@@ -20,15 +21,15 @@ const CpuModel& checked(const MachineConfig& c) {
   if (c.ram_mib < 1 || c.ram_mib > 3072) {
     throw std::invalid_argument(fmt::format("RAM size {} MiB is out of range (1 to 3072)", c.ram_mib));
   }
-  return *c.cpu;
+  return c;
 }
 }  // namespace
 
 Machine::Machine(MachineConfig config)
-    : cfg_(std::move(config)),
+    : cfg_((checked(config), std::move(config))),
       ram_(size_t{cfg_.ram_mib} << 20),
       rom_(cfg_.bios),
-      cpu_(bus_, checked(cfg_)),
+      cpu_(bus_, *cfg_.cpu),
       debugcon_(cfg_.debugcon.get()),
       firmware_log_(cfg_.debugcon.get()),
       debug_exit_(bus_) {

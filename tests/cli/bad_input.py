@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Bad command-line input must give a clean one-line error, never a crash.
+
+Usage: bad_input.py GLASSBOX
+
+For each bad input: the exit status is non-zero, the process was not killed
+by a signal, and stderr is exactly one line that starts with "glassbox:" and
+names the problem.  A 64 KiB ROM of zeros run with --insn-limit 1000 must
+exit 0 and print one stderr line "glassbox: stopped after 1000 instructions
+at ...".  Prints one line per case; exits 1 if any case fails.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT_S = 30
+
+
+def run(glassbox, args):
+    return subprocess.run([glassbox] + args, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=TIMEOUT_S)
+
+
+def check(name, glassbox, args, expect_ok=False, mentions=(), starts=None):
+    """Runs one case; returns a list of problems (empty when it passed)."""
+    problems = []
+    try:
+        p = run(glassbox, args)
+    except subprocess.TimeoutExpired:
+        return [f'timed out after {TIMEOUT_S} s']
+    err = p.stderr.decode('utf-8', 'replace')
+    lines = err.splitlines()
+    if p.returncode < 0:
+        problems.append(f'killed by signal {-p.returncode}')
+    elif expect_ok and p.returncode != 0:
+        problems.append(f'exit status {p.returncode}, expected 0')
+    elif not expect_ok and p.returncode == 0:
+        problems.append('exit status 0, expected non-zero')
+    if len(lines) != 1 or not err.endswith('\n'):
+        problems.append(f'stderr has {len(lines)} lines, expected exactly one')
+    first = lines[0] if lines else ''
+    if not first.startswith('glassbox:'):
+        problems.append(f'stderr does not start with "glassbox:"')
+    if starts and not first.startswith(starts):
+        problems.append(f'stderr does not start with {starts!r}')
+    for m in mentions:
+        if m.lower() not in err.lower():
+            problems.append(f'stderr does not mention {m!r}')
+    status = 'ok' if not problems else 'FAIL'
+    print(f'{status} {name}: exit {p.returncode}, stderr {err.strip()!r}')
+    for pr in problems:
+        print(f'       - {pr}')
+    return problems
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(f'usage: {argv[0]} GLASSBOX', file=sys.stderr)
+        return 2
+    glassbox = argv[1]
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix='glassbox-cli-') as d:
+        missing = os.path.join(d, 'no-such-rom.bin')
+        empty = os.path.join(d, 'empty.bin')
+        short = os.path.join(d, 'short.bin')
+        zeros = os.path.join(d, 'zeros.bin')
+        with open(empty, 'wb'):
+            pass
+        with open(short, 'wb') as f:
+            f.write(bytes(1000))
+        with open(zeros, 'wb') as f:
+            f.write(bytes(64 * 1024))
+
+        cases = [
+            ('missing ROM file', ['-bios', missing], False, [missing], None),
+            ('ROM is a directory', ['-bios', d], False, [d, 'directory'], None),
+            ('empty ROM file', ['-bios', empty], False, ['0 bytes', '64 KiB'], None),
+            ('1000-byte ROM file', ['-bios', short], False, ['1000', '64 KiB'], None),
+            ('64 KiB of zeros, --insn-limit 1000', ['-bios', zeros, '--insn-limit', '1000'], True, [],
+             'glassbox: stopped after 1000 instructions at '),
+            ('missing -bios', [], False, ['bios'], None),
+            ('unknown option', ['-bios', zeros, '-frobnicate'], False, ['frobnicate'], None),
+            ('-m banana', ['-bios', zeros, '-m', 'banana'], False, ['banana'], None),
+            ('-cpu z80', ['-bios', zeros, '-cpu', 'z80'], False, ['z80'], None),
+            ('-display sdl', ['-bios', zeros, '-display', 'sdl'], False, ['sdl'], None),
+            ('-device e1000', ['-bios', zeros, '-device', 'e1000'], False, ['e1000'], None),
+            ('unwritable -debugcon file', ['-bios', zeros, '-debugcon', 'file:' + os.path.join(d, 'x', 'y')],
+             False, [os.path.join(d, 'x', 'y')], None),
+            ('unknown -debugcon', ['-bios', zeros, '-debugcon', 'vc'], False, ['vc'], None),
+        ]
+        for name, args, ok, mentions, starts in cases:
+            if check(name, glassbox, args, ok, mentions, starts):
+                failures += 1
+    print(f'{len(cases) - failures} of {len(cases)} cases passed')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,279 @@
+// gb::Machine (devices/pc/machine.hpp): tiny real-mode BIOS programs.
+#include <catch2/catch.hpp>
+
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "devices/pc/machine.hpp"
+
+using namespace gb;
+using Kind = RunResult::Kind;
+
+namespace {
+
+constexpr size_t k64K = 64 * 1024;
+
+struct Collect : ByteSink {
+  std::string* out;
+  explicit Collect(std::string* o) : out(o) {}
+  void put(u8 b) override { out->push_back(static_cast<char>(b)); }
+};
+
+/// A 64 KiB BIOS: `reset` at offset 0xFFF0 (the reset vector: F000:FFF0, or
+/// FFFF:0000 on the 8086), `body` at offset 0 (F000:0000).
+std::vector<u8> bios(std::initializer_list<u8> reset, std::initializer_list<u8> body = {}) {
+  std::vector<u8> rom(k64K, 0xF4);  // hlt everywhere else
+  REQUIRE(reset.size() <= 16);
+  size_t a = 0xFFF0;
+  for (u8 b : reset) rom[a++] = b;
+  a = 0;
+  for (u8 b : body) rom[a++] = b;
+  return rom;
+}
+
+// jmp far F000:0000 (where `body` lives).
+const std::initializer_list<u8> kJmpBody = {0xEA, 0x00, 0x00, 0x00, 0xF0};
+
+// mov al,'h'; out 0xE9,al; mov al,'i'; out 0xE9,al; xor al,al; out 0xF4,al
+const std::initializer_list<u8> kHiExit = {0xB0, 'h', 0xE6, 0xE9, 0xB0, 'i', 0xE6, 0xE9, 0x30, 0xC0, 0xE6, 0xF4};
+
+MachineConfig config(const std::string& model, std::vector<u8> rom, std::string* out = nullptr) {
+  MachineConfig c;
+  c.cpu = find_cpu_model(model);
+  REQUIRE(c.cpu != nullptr);
+  c.ram_mib = 1;
+  c.bios = std::move(rom);
+  if (out) c.debugcon = std::make_unique<Collect>(out);
+  c.debug_exit = std::pair<u16, u16>{0xF4, 4};
+  c.no_reboot = true;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("MachineConfig defaults", "[machine]") {
+  MachineConfig c;
+  CHECK(c.cpu == &default_cpu_model());
+  CHECK(c.cpu->name == "pentium-pro");
+  CHECK(c.ram_mib == 128);
+  CHECK_FALSE(c.debug_exit.has_value());
+  CHECK_FALSE(c.no_reboot);
+}
+
+TEST_CASE("Machine: debugcon output then isa-debug-exit", "[machine]") {
+  const std::string model = GENERATE(as<std::string>{}, "pentium-pro", "8086", "286", "386");
+  INFO("model " << model);
+  std::string out;
+  Machine m(config(model, bios(kHiExit), &out));
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Exit);
+  CHECK(r.exit_status == 1);
+  CHECK(out == "hi");
+  CHECK(m.cpu().instructions() == 6);
+}
+
+TEST_CASE("Machine: exit status follows the value written", "[machine]") {
+  // mov al,0x2A; out 0xF5,al (inside the 4-port range)
+  Machine m(config("pentium-pro", bios({0xB0, 0x2A, 0xE6, 0xF5})));
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Exit);
+  CHECK(r.exit_status == 0x55);
+}
+
+TEST_CASE("Machine: the SeaBIOS log port 0x402 goes to the debug console", "[machine]") {
+  // mov dx,0x402; mov al,'s'; out dx,al; cli; hlt
+  std::string out;
+  Machine m(config("pentium-pro", bios({0xBA, 0x02, 0x04, 0xB0, 's', 0xEE, 0xFA, 0xF4}), &out));
+  CHECK(m.run(0).kind == Kind::Halted);
+  CHECK(out == "s");
+}
+
+TEST_CASE("Machine: the default model is pentium-pro", "[machine]") {
+  MachineConfig c;
+  c.ram_mib = 1;
+  c.bios = bios(kHiExit);
+  c.debug_exit = std::pair<u16, u16>{0xF4, 4};
+  Machine m(std::move(c));
+  CHECK(&m.cpu().model() == &default_cpu_model());
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Exit);
+  CHECK(r.exit_status == 1);
+}
+
+TEST_CASE("Machine: code reached by a far jump from the reset vector", "[machine]") {
+  const std::string model = GENERATE(as<std::string>{}, "pentium-pro", "8086");
+  INFO("model " << model);
+  std::string out;
+  Machine m(config(model, bios(kJmpBody, kHiExit), &out));
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Exit);
+  CHECK(r.exit_status == 1);
+  CHECK(out == "hi");
+  CHECK(m.cpu().state().seg[CS].selector == 0xF000);
+}
+
+TEST_CASE("Machine: a bad BIOS size throws invalid_argument", "[machine]") {
+  for (size_t size : {size_t{0}, size_t{1000}, k64K - 1, k64K + 1, 3 * k64K / 2}) {
+    INFO("size " << size);
+    MachineConfig c;
+    c.ram_mib = 1;
+    c.bios.assign(size, 0);
+    CHECK_THROWS_AS(Machine(std::move(c)), std::invalid_argument);
+  }
+  MachineConfig big;
+  big.ram_mib = 1;
+  big.bios.assign(17u * 1024 * 1024, 0);  // a multiple of 64 KiB, above 16 MiB
+  CHECK_THROWS_AS(Machine(std::move(big)), std::invalid_argument);
+}
+
+TEST_CASE("Machine: a BIOS of several 64 KiB blocks runs its last block", "[machine]") {
+  std::vector<u8> rom(2 * k64K, 0xF4);
+  const std::vector<u8> top = bios(kHiExit);
+  std::copy(top.begin(), top.end(), rom.begin() + k64K);
+  std::string out;
+  Machine m(config("pentium-pro", rom, &out));
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Exit);
+  CHECK(out == "hi");
+}
+
+TEST_CASE("Machine: bad RAM size and port range throw invalid_argument", "[machine]") {
+  {
+    MachineConfig c = config("pentium-pro", bios(kHiExit));
+    c.ram_mib = 0;
+    CHECK_THROWS_AS(Machine(std::move(c)), std::invalid_argument);
+  }
+  {
+    MachineConfig c = config("pentium-pro", bios(kHiExit));
+    c.debug_exit = std::pair<u16, u16>{0xF4, 0};
+    CHECK_THROWS_AS(Machine(std::move(c)), std::invalid_argument);
+  }
+  {
+    MachineConfig c = config("pentium-pro", bios(kHiExit));
+    c.debug_exit = std::pair<u16, u16>{0xFFFF, 2};
+    CHECK_THROWS_AS(Machine(std::move(c)), std::invalid_argument);
+  }
+}
+
+// The configuration is validated before RAM is allocated, so a huge size is
+// std::invalid_argument, not std::bad_alloc. (Skipped under AddressSanitizer,
+// which would abort if the allocation were ever attempted.)
+#if defined(__SANITIZE_ADDRESS__)
+#define GB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GB_ASAN 1
+#endif
+#endif
+#ifndef GB_ASAN
+TEST_CASE("Machine: a huge RAM size is rejected before allocating", "[machine]") {
+  MachineConfig c = config("pentium-pro", bios(kHiExit));
+  c.ram_mib = 0xFFFF'FFFFu;
+  CHECK_THROWS_AS(Machine(std::move(c)), std::invalid_argument);
+}
+#endif
+
+TEST_CASE("Machine: cli; hlt returns Halted", "[machine]") {
+  const std::string model = GENERATE(as<std::string>{}, "pentium-pro", "8086");
+  INFO("model " << model);
+  std::string out;
+  Machine m(config(model, bios({0xB0, '.', 0xE6, 0xE9, 0xFA, 0xF4}), &out));
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Halted);
+  CHECK(out == ".");
+  CHECK(m.cpu().state().halted);
+  CHECK(m.cpu().instructions() == 4);
+}
+
+TEST_CASE("Machine: insn_limit stops with InsnLimit", "[machine]") {
+  const std::string model = GENERATE(as<std::string>{}, "pentium-pro", "8086");
+  INFO("model " << model);
+  Machine m(config(model, bios({0xEB, 0xFE})));  // jmp $
+  const RunResult r = m.run(1000);
+  CHECK(r.kind == Kind::InsnLimit);
+  CHECK(m.cpu().instructions() == 1000);
+  // The limit counts all instructions run so far.
+  CHECK(m.run(1000).kind == Kind::InsnLimit);
+  CHECK(m.cpu().instructions() == 1000);
+  CHECK(m.run(1500).kind == Kind::InsnLimit);
+  CHECK(m.cpu().instructions() == 1500);
+}
+
+TEST_CASE("Machine: an insn_limit beyond one run slice", "[machine]") {
+  Machine m(config("pentium-pro", bios({0xEB, 0xFE})));
+  const u64 limit = (u64{1} << 20) + 12345;
+  CHECK(m.run(limit).kind == Kind::InsnLimit);
+  CHECK(m.cpu().instructions() == limit);
+}
+
+namespace {
+// lidt cs:[0x0010] (limit 0, base 0); ud2: #UD -> #GP (beyond the IDT limit)
+// -> ... -> shutdown.
+const std::initializer_list<u8> kTripleFault = {
+    0x2E, 0x0F, 0x01, 0x1E, 0x10, 0x00,  // lidt cs:[0x10]
+    0x0F, 0x0B,                          // ud2
+    0xF4, 0xF4, 0xF4, 0xF4, 0xF4, 0xF4, 0xF4, 0xF4,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // 0x10: limit 0, base 0
+};
+}  // namespace
+
+TEST_CASE("Machine: a triple fault under no_reboot returns Shutdown", "[machine]") {
+  const std::string model = GENERATE(as<std::string>{}, "pentium-pro", "386", "286");
+  INFO("model " << model);
+  Machine m(config(model, bios(kJmpBody, kTripleFault)));
+  m.cpu().set_log(nullptr);
+  const RunResult r = m.run(0);
+  CHECK(r.kind == Kind::Shutdown);
+  CHECK(m.cpu().shutdown());
+  CHECK(m.cpu().state().idtr.limit == 0);
+}
+
+TEST_CASE("Machine: a triple fault without no_reboot resets the CPU", "[machine]") {
+  MachineConfig c = config("pentium-pro", bios(kJmpBody, kTripleFault));
+  c.no_reboot = false;
+  Machine m(std::move(c));
+  m.cpu().set_log(nullptr);
+  // Each boot runs jmp, lidt, ud2 (3 instructions) and resets; the limit
+  // ends the loop.
+  const RunResult r = m.run(3000);
+  CHECK(r.kind == Kind::InsnLimit);
+  CHECK(m.cpu().instructions() == 3000);
+}
+
+TEST_CASE("Machine: reset returns to the reset vector, RAM kept", "[machine]") {
+  // mov byte [0x100], 0x5A; cli; hlt
+  Machine m(config("pentium-pro", bios({0xC6, 0x06, 0x00, 0x01, 0x5A, 0xFA, 0xF4})));
+  CHECK(m.run(0).kind == Kind::Halted);
+  CHECK(m.bus().read<u8>(0x100) == 0x5A);
+  m.reset();
+  CHECK(m.cpu().state().eip == 0xFFF0);
+  CHECK(m.cpu().state().seg[CS].selector == 0xF000);
+  CHECK_FALSE(m.cpu().state().halted);
+  CHECK(m.bus().read<u8>(0x100) == 0x5A);
+}
+
+TEST_CASE("Machine: the BIOS is mapped at the top of 4 GiB and below 1 MiB", "[machine]") {
+  std::vector<u8> rom = bios({0xEB, 0xFE});
+  rom[0] = 0x11;
+  rom[0x1234] = 0x22;
+  Machine m(config("pentium-pro", rom));
+  CHECK(m.bus().read<u8>(0xFFFF'0000u) == 0x11);
+  CHECK(m.bus().read<u8>(0xFFFF'1234u) == 0x22);
+  CHECK(m.bus().read<u8>(0xF0000) == 0x11);
+  CHECK(m.bus().read<u8>(0xF1234) == 0x22);
+  CHECK(m.bus().read<u8>(0xFFFF0) == 0xEB);
+  // ROM is read-only.
+  m.bus().write<u8>(0xF0000, 0x99);
+  CHECK(m.bus().read<u8>(0xF0000) == 0x11);
+}
+
+TEST_CASE("Machine: state_dump lists the registers", "[machine]") {
+  Machine m(config("pentium-pro", bios({0xEB, 0xFE})));
+  const std::string d = m.state_dump();
+  CHECK_THAT(d, Catch::Contains("EIP=0000fff0"));
+  CHECK_THAT(d, Catch::Contains("CS=f000"));
+  CHECK_THAT(d, Catch::Contains("IDT=00000000/03ff"));
+}

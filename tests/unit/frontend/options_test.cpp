@@ -1,0 +1,198 @@
+// gb::parse_options and helpers (frontend/options.hpp).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "frontend/options.hpp"
+
+using namespace gb;
+
+namespace {
+
+ParseResult parse(std::initializer_list<const char*> args) {
+  std::vector<const char*> argv{"glassbox"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(nullptr);
+  return parse_options(static_cast<int>(argv.size() - 1), argv.data());
+}
+
+// A usage error: no options, status 2, one line "glassbox: ...\n".
+void check_usage_error(const ParseResult& r, const std::string& mentions = "") {
+  INFO("message: " << r.message);
+  CHECK_FALSE(r.options.has_value());
+  CHECK(r.status == 2);
+  CHECK(r.message.rfind("glassbox: ", 0) == 0);
+  CHECK(std::count(r.message.begin(), r.message.end(), '\n') == 1);
+  CHECK((!r.message.empty() && r.message.back() == '\n'));
+  CHECK(r.message.size() > std::string("glassbox: ").size());
+  if (!mentions.empty()) CHECK_THAT(r.message, Catch::Contains(mentions));
+}
+
+}  // namespace
+
+TEST_CASE("parse_options: QEMU single-dash options", "[options]") {
+  const ParseResult r = parse({"-bios", "x.bin", "-m", "16", "-no-reboot", "-debugcon", "stdio", "-device",
+                               "isa-debug-exit,iobase=0xf4,iosize=0x04", "--insn-limit", "5"});
+  INFO("message: " << r.message);
+  REQUIRE(r.options.has_value());
+  CHECK(r.status == 0);
+  CHECK(r.message.empty());
+  const Options& o = *r.options;
+  CHECK(o.bios == "x.bin");
+  CHECK(o.ram_mib == 16);
+  CHECK(o.no_reboot);
+  CHECK(o.debugcon == "stdio");
+  REQUIRE(o.debug_exit.has_value());
+  CHECK(o.debug_exit->first == 0xF4);
+  CHECK(o.debug_exit->second == 4);
+  CHECK(o.insn_limit == 5);
+  CHECK(o.cpu == "pentium-pro");
+  CHECK(o.display == "none");
+}
+
+TEST_CASE("parse_options: defaults", "[options]") {
+  const ParseResult r = parse({"-bios", "rom"});
+  REQUIRE(r.options.has_value());
+  const Options& o = *r.options;
+  CHECK(o.bios == "rom");
+  CHECK(o.cpu == "pentium-pro");
+  CHECK(o.display == "none");
+  CHECK(o.debugcon == "none");
+  CHECK_FALSE(o.debug_exit.has_value());
+  CHECK_FALSE(o.no_reboot);
+  CHECK(o.ram_mib == 128);
+  CHECK(o.insn_limit == 0);
+}
+
+TEST_CASE("parse_options: double-dash forms", "[options]") {
+  const ParseResult r = parse({"--bios", "b.rom", "--cpu", "8086", "--display", "none", "--debugcon", "file:/tmp/x",
+                               "--no-reboot", "--device", "isa-debug-exit"});
+  INFO("message: " << r.message);
+  REQUIRE(r.options.has_value());
+  const Options& o = *r.options;
+  CHECK(o.bios == "b.rom");
+  CHECK(o.cpu == "8086");
+  CHECK(o.debugcon == "file:/tmp/x");
+  CHECK(o.no_reboot);
+  REQUIRE(o.debug_exit.has_value());
+  CHECK(o.debug_exit->first == 0x501);
+  CHECK(o.debug_exit->second == 2);
+}
+
+TEST_CASE("parse_options: every CPU model name is accepted", "[options]") {
+  for (const char* m : {"8086", "286", "386", "pentium-pro"}) {
+    INFO("model " << m);
+    const ParseResult r = parse({"-bios", "x", "-cpu", m});
+    REQUIRE(r.options.has_value());
+    CHECK(r.options->cpu == m);
+  }
+}
+
+TEST_CASE("parse_options: -m with suffixes", "[options]") {
+  auto ram = [](const char* m) {
+    const ParseResult r = parse({"-bios", "x", "-m", m});
+    REQUIRE(r.options.has_value());
+    return r.options->ram_mib;
+  };
+  CHECK(ram("1") == 1);
+  CHECK(ram("64M") == 64);
+  CHECK(ram("2G") == 2048);
+  CHECK(ram("3072") == 3072);
+}
+
+TEST_CASE("parse_options: usage errors", "[options]") {
+  SECTION("missing -bios") { check_usage_error(parse({}), "bios"); }
+  SECTION("missing -bios with other options") { check_usage_error(parse({"-m", "16"}), "bios"); }
+  SECTION("-bios without a value") { check_usage_error(parse({"-bios"})); }
+  SECTION("unknown option") { check_usage_error(parse({"-bios", "x", "-frobnicate"})); }
+  SECTION("unknown double-dash option") { check_usage_error(parse({"-bios", "x", "--frobnicate", "1"})); }
+  SECTION("stray positional argument") { check_usage_error(parse({"-bios", "x", "extra"})); }
+  SECTION("bad -m") { check_usage_error(parse({"-bios", "x", "-m", "banana"}), "banana"); }
+  SECTION("-m 0") { check_usage_error(parse({"-bios", "x", "-m", "0"})); }
+  SECTION("-m too big") { check_usage_error(parse({"-bios", "x", "-m", "4G"})); }
+  SECTION("-m empty") { check_usage_error(parse({"-bios", "x", "-m", ""})); }
+  SECTION("-m negative") { check_usage_error(parse({"-bios", "x", "-m", "-5"})); }
+  SECTION("unknown -cpu") { check_usage_error(parse({"-bios", "x", "-cpu", "z80"}), "z80"); }
+  SECTION("-display sdl") { check_usage_error(parse({"-bios", "x", "-display", "sdl"}), "sdl"); }
+  SECTION("unknown -device") { check_usage_error(parse({"-bios", "x", "-device", "e1000"}), "e1000"); }
+  SECTION("bad -device property") {
+    check_usage_error(parse({"-bios", "x", "-device", "isa-debug-exit,colour=red"}), "colour");
+  }
+  SECTION("-device property without value") {
+    check_usage_error(parse({"-bios", "x", "-device", "isa-debug-exit,iobase"}));
+  }
+  SECTION("-device port out of range") {
+    check_usage_error(parse({"-bios", "x", "-device", "isa-debug-exit,iobase=0x10000"}));
+  }
+  SECTION("bad --insn-limit") { check_usage_error(parse({"-bios", "x", "--insn-limit", "lots"})); }
+}
+
+TEST_CASE("parse_options: --help and --version", "[options]") {
+  for (const char* flag : {"--help", "-h"}) {
+    INFO(flag);
+    const ParseResult r = parse({flag});
+    CHECK_FALSE(r.options.has_value());
+    CHECK(r.status == 0);
+    CHECK_THAT(r.message, Catch::Contains("-bios") || Catch::Contains("--bios"));
+  }
+  const ParseResult v = parse({"--version"});
+  CHECK_FALSE(v.options.has_value());
+  CHECK(v.status == 0);
+  CHECK_THAT(v.message, Catch::Contains("glassbox"));
+}
+
+TEST_CASE("parse_ram_size", "[options]") {
+  CHECK(parse_ram_size("1G") == 1024);
+  CHECK(parse_ram_size("1g") == 1024);
+  CHECK(parse_ram_size("16") == 16);
+  CHECK(parse_ram_size("16M") == 16);
+  CHECK(parse_ram_size("16m") == 16);
+  CHECK(parse_ram_size("3G") == 3072);
+  CHECK(parse_ram_size("0x10") == 16);
+  CHECK_THROWS_AS(parse_ram_size("0"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size("3073"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size("4G"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size(""), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size("M"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size("banana"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size("16K"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_ram_size("99999999999999999999"), std::invalid_argument);
+}
+
+// A size whose MiB count overflows 64 bits must not wrap into range.
+TEST_CASE("parse_ram_size: a G value overflowing 64 bits is rejected", "[options]") {
+  CHECK_THROWS_AS(parse_ram_size("18014398509481985G"), std::invalid_argument);
+}
+
+TEST_CASE("parse_debug_exit", "[options]") {
+  auto [b0, s0] = parse_debug_exit("isa-debug-exit");
+  CHECK(b0 == 0x501);
+  CHECK(s0 == 2);
+  auto [b1, s1] = parse_debug_exit("isa-debug-exit,iobase=0xf4,iosize=0x04");
+  CHECK(b1 == 0xF4);
+  CHECK(s1 == 4);
+  auto [b2, s2] = parse_debug_exit("isa-debug-exit,iosize=1,iobase=244");
+  CHECK(b2 == 244);
+  CHECK(s2 == 1);
+  auto [b3, s3] = parse_debug_exit("isa-debug-exit,iobase=0xfffe");
+  CHECK(b3 == 0xFFFE);
+  CHECK(s3 == 2);
+  CHECK_THROWS_AS(parse_debug_exit(""), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("e1000"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iobase=0xffff"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iosize=0"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iobase=zz"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iobase="), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iobase"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,speed=9"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iosize=0x10000"), std::invalid_argument);
+}
+
+// The range check must not wrap: a huge iosize is out of range.
+TEST_CASE("parse_debug_exit: an iosize overflowing 64 bits is rejected", "[options]") {
+  CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iobase=0xf4,iosize=0xffffffffffffffff"), std::invalid_argument);
+}
