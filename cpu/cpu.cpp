@@ -39,6 +39,8 @@ void Cpu::reset() {
   s_.dr[6] = 0xFFFF'0FF0u;
   s_.dr[7] = 0x400;
   intr_ = nmi_ = shadow_next_ = shutdown_ = false;
+  update_breakpoints();
+  pending_db_ = 0;
 }
 
 void Cpu::write_eflags(u32 value, u32 mask) {
@@ -157,7 +159,20 @@ void Cpu::execute_one() {
   insn_eip_ = s_.eip;
   const u32 start_esp = s_.gpr[ESP];
   const bool tf = (s_.eflags_rest & fl::TF) != 0;
+  // RF suppresses code breakpoints for one instruction, then clears (an
+  // IRET may set it again for the next one; SDM Vol. 3A 17.3.1.1).
+  const bool rf = (s_.eflags_rest & fl::RF) != 0;
+  s_.eflags_rest &= ~fl::RF;
   s_.interrupt_shadow = false;
+  if (code_bp_ && !rf) {
+    if (const u32 hits = code_bp_hits(s_.seg[CS].base + s_.eip)) {
+      // Instruction breakpoint: a fault, before the instruction executes.
+      s_.dr[6] = (s_.dr[6] & ~0xFu) | hits;
+      deliver(GuestFault::make(kDB));
+      ++insns_;
+      return;
+    }
+  }
   try {
     DecodedInsn d;
     const u32 base_eip = insn_eip_;
@@ -180,9 +195,13 @@ void Cpu::execute_one() {
   ++insns_;
   s_.interrupt_shadow = shadow_next_;
   shadow_next_ = false;
-  // Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4); held off
-  // in the shadow of MOV SS / POP SS.
-  if (tf && !s_.interrupt_shadow && !shutdown_) {
+  // Data breakpoints and the single-step trap are traps after the
+  // instruction (SDM Vol. 3A 17.3.1.2, 17.3.1.4), one #DB for both; held
+  // off in the shadow of MOV SS / POP SS.
+  const bool single_step = tf && !s_.interrupt_shadow;
+  if ((single_step || pending_db_) && !shutdown_) {
+    s_.dr[6] = (s_.dr[6] & ~0xFu) | pending_db_ | (single_step ? 0x4000u : 0);
+    pending_db_ = 0;
     try {
       interrupt(kDB, s_.eip, IntSource::Exception);
     } catch (const GuestFault& f) {

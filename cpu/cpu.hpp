@@ -146,6 +146,7 @@ class Cpu {
   /// each byte is translated (and wraps at the address-bus width) on its own.
   template <class T>
   T read_linear(u32 lin) {
+    if (data_bp_) check_data_bp(lin, sizeof(T), false);
     if ((lin & 0xFFF) + sizeof(T) <= 0x1000) return bus_.read<T>(lin & model_.address_mask);
     u32 v = 0;
     for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{bus_.read<u8>((lin + i) & model_.address_mask)} << (8 * i);
@@ -153,6 +154,7 @@ class Cpu {
   }
   template <class T>
   void write_linear(u32 lin, T v) {
+    if (data_bp_) check_data_bp(lin, sizeof(T), true);
     if ((lin & 0xFFF) + sizeof(T) <= 0x1000) {
       bus_.write<T>(lin & model_.address_mask, v);
       return;
@@ -279,6 +281,9 @@ class Cpu {
   /// take an interrupt.
   bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
   void set_halted() { s_.halted = true; }
+  /// Recomputes the hardware breakpoints from DR0-DR3 and DR7 (cpu/debug.cpp,
+  /// SDM Vol. 3A 17.2); call after writing a debug register.
+  void update_breakpoints();
   void set_interrupt_shadow() { shadow_next_ = true; }
   void log_invalid(const DecodedInsn& d);
 
@@ -295,6 +300,11 @@ class Cpu {
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.
   void null_inaccessible_segments();
   bool take_events();
+  /// DR0-DR3 code breakpoints matching linear address `lin` (DR6 B0-B3 bits).
+  u32 code_bp_hits(u32 lin) const;
+  /// Records data breakpoints hit by an access; delivered as a trap after
+  /// the instruction.
+  void check_data_bp(u32 lin, unsigned size, bool write);
 
   Bus& bus_;
   const CpuModel& model_;
@@ -310,6 +320,9 @@ class Cpu {
   bool nmi_ = false;
   bool shadow_next_ = false;
   bool shutdown_ = false;
+  bool code_bp_ = false;  ///< any enabled execute breakpoint
+  bool data_bp_ = false;  ///< any enabled data breakpoint
+  u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   GuestFault last_fault_{};
 };
 

@@ -104,7 +104,11 @@ void mov_RD(Cpu& c, const DecodedInsn& d) {
 void mov_DR(Cpu& c, const DecodedInsn& d) {
   c.require_cpl0();
   const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();
-  c.state().dr[r] = c.reg<u32>(d.rm());
+  u32 v = c.reg<u32>(d.rm());
+  if (r == 6) v = (v & 0xE00F) | 0xFFFF'0FF0u;  // reserved bits read as 1
+  if (r == 7) v = (v & 0xFFFF'2BFFu) | 0x400;
+  c.state().dr[r] = v;
+  c.update_breakpoints();
 }
 
 void cpuid(Cpu& c, const DecodedInsn&) {
