@@ -249,9 +249,9 @@ class Cpu {
   void load_tr(u16 selector);
 
   /// Interrupt and exception delivery (cpu/interrupts.cpp). `source` decides
-  /// the privilege checks (software INT n checks the gate DPL, IOPL in V86)
-  /// and the EXT bit of error codes.
-  enum class IntSource : u8 { Software, Exception, External };
+  /// the privilege checks and the EXT bit of error codes: INT n checks the
+  /// gate DPL and, in V86 mode, IOPL; INT3 and INTO check only the gate DPL.
+  enum class IntSource : u8 { Software, SoftwareNoIopl, Exception, External };
   void interrupt(u8 vector, u32 return_eip, IntSource source = IntSource::Software, bool has_error = false,
                  u32 error = 0);
 

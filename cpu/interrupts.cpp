@@ -15,7 +15,8 @@ void Cpu::interrupt(u8 vector, u32 return_eip, IntSource source, bool has_error,
     interrupt_real(vector, return_eip);
     return;
   }
-  // INT n in virtual-8086 mode is IOPL-sensitive (SDM Vol. 3A 20.3.1.1).
+  // INT n (CD ib) in virtual-8086 mode is IOPL-sensitive; INT3 and INTO
+  // are not (SDM Vol. 3A 20.2.7).
   if (s_.v86() && source == IntSource::Software && s_.iopl() < 3) throw GuestFault::make(kGP, 0);
   interrupt_protected(vector, return_eip, source, has_error, error);
 }
@@ -37,7 +38,8 @@ void Cpu::interrupt_real(u8 vector, u32 return_eip) {
 }
 
 void Cpu::interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error) {
-  const bool ext = source != IntSource::Software;
+  const bool soft = source == IntSource::Software || source == IntSource::SoftwareNoIopl;
+  const bool ext = !soft;
   const u16 idt_sel = static_cast<u16>(u32{vector} * 8 + 2);  // IDT bit in the error code
   const u32 off = u32{vector} * 8;
   if (off + 7 > s_.idtr.limit) throw GuestFault::make(kGP, idt_sel | (ext ? 1u : 0u));
@@ -50,7 +52,7 @@ void Cpu::interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool 
                                             type == sys::kIntGate32 || type == sys::kTrapGate32);
   if (!valid) throw GuestFault::make(kGP, gate_err);
   // Software interrupts check the gate's DPL (SDM Vol. 3A 6.12.1.1).
-  if (source == IntSource::Software && gate.dpl() < s_.cpl) throw GuestFault::make(kGP, gate_err);
+  if (soft && gate.dpl() < s_.cpl) throw GuestFault::make(kGP, gate_err);
   if (!gate.present()) throw GuestFault::make(kNP, gate_err);
   if (type == sys::kTaskGate) {
     const u16 tss_sel = gate.gate_selector();

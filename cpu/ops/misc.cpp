@@ -41,6 +41,7 @@ void hlt(Cpu& c, const DecodedInsn&) {
   c.set_halted();
 }
 void nop(Cpu&, const DecodedInsn&) {}
+void invd(Cpu& c, const DecodedInsn&) { c.require_cpl0(); }
 
 void wait(Cpu& c, const DecodedInsn&) {
   // #NM when CR0.MP and CR0.TS are both set (SDM Vol. 2B, WAIT/FWAIT).
