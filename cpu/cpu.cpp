@@ -33,9 +33,14 @@ void Cpu::reset() {
   } else if (model_.family == CpuFamily::i286) {
     s_.cr0 = 0xFFF0;  // MSW: reserved bits read as 1
   }
+  for (auto& sg : s_.seg) sg.refresh(false);
+  s_.ldtr.access = 0x82;
+  s_.tr.access = 0x8B;
   s_.dr[6] = 0xFFFF'0FF0u;
   s_.dr[7] = 0x400;
   intr_ = nmi_ = shadow_next_ = shutdown_ = false;
+  update_breakpoints();
+  pending_db_ = 0;
 }
 
 void Cpu::write_eflags(u32 value, u32 mask) {
@@ -51,6 +56,18 @@ void Cpu::write_eflags(u32 value, u32 mask) {
 
 u32 Cpu::popf_mask(bool op32) const {
   u32 m = fl::ARITH | fl::TF | fl::IF | fl::DF;
+  if (s_.pe()) {
+    // Protected mode: IF only when CPL <= IOPL, IOPL only at CPL 0; V86
+    // mode (IOPL 3, else POPF faults) never changes IOPL (SDM Vol. 2B POPF).
+    m |= fl::NT;
+    if (s_.cpl > s_.iopl()) m &= ~fl::IF;
+    if (s_.cpl == 0 && !s_.v86()) m |= fl::IOPL;
+    if (op32) {
+      if (model_.at_least(CpuFamily::i486)) m |= fl::AC;
+      if (model_.at_least(CpuFamily::pentium)) m |= fl::ID;
+    }
+    return m;
+  }
   // 8086 and 286 real mode: IOPL and NT cannot be set (SingleStepTests 80286
   // notes; on the 286 they exist only in protected mode). 386 and later: real
   // mode is IOPL-0 with every flag writable (SDM Vol. 2B, POPF operation).
@@ -80,38 +97,6 @@ bool Cpu::cond(unsigned cc) const {
   return (cc & 1) ? !r : r;
 }
 
-void Cpu::far_jump_real(u16 selector, u32 offset, bool o32) {
-  if (!o32) offset &= 0xFFFF;
-  if (model_.checks_limits() && offset > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
-  s_.seg[CS].selector = selector;
-  s_.seg[CS].base = u32{selector} << 4;
-  s_.eip = offset;
-}
-
-void Cpu::load_segment(unsigned seg, u16 selector) {
-  // Real mode: only the selector and base change; limit and attributes keep
-  // what the cache holds (SDM Vol. 3A 20.1.1), which is what "unreal mode"
-  // relies on.
-  s_.seg[seg].selector = selector;
-  s_.seg[seg].base = u32{selector} << 4;
-}
-
-void Cpu::interrupt(u8 vector, u32 return_eip) {
-  // Real-address-mode interrupt (SDM Vol. 2A, INT n operation, REAL-ADDRESS-MODE).
-  const u32 off = u32{vector} * 4;
-  if (model_.checks_limits() && off + 3 > s_.idtr.limit) throw GuestFault::make(kGP);
-  const u16 new_ip = read_linear<u16>(s_.idtr.base + off);
-  const u16 new_cs = read_linear<u16>(s_.idtr.base + off + 2);
-  push<u16>(static_cast<u16>(eflags()));
-  s_.eflags_rest &= ~(fl::IF | fl::TF | fl::AC);
-  push<u16>(s_.seg[CS].selector);
-  push<u16>(static_cast<u16>(return_eip));
-  s_.seg[CS].selector = new_cs;
-  s_.seg[CS].base = u32{new_cs} << 4;
-  s_.eip = new_ip;
-  s_.halted = false;
-}
-
 namespace {
 // SDM Vol. 3A Table 6-4/6-5: exception classes for the double-fault rule.
 bool contributory(u8 v) { return v == kDE || (v >= kTS && v <= kGP); }
@@ -124,7 +109,7 @@ void Cpu::deliver(const GuestFault& f) {
     s_.eip = insn_eip_;
   }
   try {
-    interrupt(f.vector, ret);
+    interrupt(f.vector, ret, IntSource::Exception, f.has_error, f.error);
   } catch (const GuestFault& second) {
     const bool dbl = (contributory(f.vector) && contributory(second.vector)) ||
                      (f.vector == kPF && (contributory(second.vector) || second.vector == kPF));
@@ -134,7 +119,11 @@ void Cpu::deliver(const GuestFault& f) {
       return;
     }
     try {
-      interrupt(dbl ? u8{kDF} : second.vector, insn_eip_);
+      if (dbl) {
+        interrupt(kDF, insn_eip_, IntSource::Exception, true, 0);
+      } else {
+        interrupt(second.vector, insn_eip_, IntSource::Exception, second.has_error, second.error);
+      }
     } catch (const GuestFault& third) {
       shutdown_ = true;
       last_fault_ = third;
@@ -147,7 +136,7 @@ bool Cpu::take_events() {
   if (nmi_) {
     nmi_ = false;
     try {
-      interrupt(kNMI, s_.eip);
+      interrupt(kNMI, s_.eip, IntSource::External);
     } catch (const GuestFault& f) {
       deliver(f);
     }
@@ -157,7 +146,7 @@ bool Cpu::take_events() {
     const u8 vector = bus_.acknowledge_interrupt();
     insn_eip_ = s_.eip;
     try {
-      interrupt(vector, s_.eip);
+      interrupt(vector, s_.eip, IntSource::External);
     } catch (const GuestFault& f) {
       deliver(f);
     }
@@ -170,11 +159,24 @@ void Cpu::execute_one() {
   insn_eip_ = s_.eip;
   const u32 start_esp = s_.gpr[ESP];
   const bool tf = (s_.eflags_rest & fl::TF) != 0;
+  // RF suppresses code breakpoints for one instruction, then clears (an
+  // IRET may set it again for the next one; SDM Vol. 3A 17.3.1.1).
+  const bool rf = (s_.eflags_rest & fl::RF) != 0;
+  s_.eflags_rest &= ~fl::RF;
   s_.interrupt_shadow = false;
+  if (code_bp_ && !rf) {
+    if (const u32 hits = code_bp_hits(s_.seg[CS].base + s_.eip)) {
+      // Instruction breakpoint: a fault, before the instruction executes.
+      s_.dr[6] = (s_.dr[6] & ~0xFu) | hits;
+      deliver(GuestFault::make(kDB));
+      ++insns_;
+      return;
+    }
+  }
   try {
     DecodedInsn d;
     const u32 base_eip = insn_eip_;
-    decode(tables_, [&](unsigned i) { return read<u8>(CS, base_eip + i); }, s_.seg[CS].big, d);
+    decode(tables_, [&](unsigned i) { return fetch_code(base_eip + i); }, s_.seg[CS].big, d);
     if (d.too_long) {
       // #GP(0) (SDM Vol. 2A 2.3.11); the 286 too, at 10 bytes
       // (SingleStepTests 80286 81.x vectors, despite its README's #UD).
@@ -193,11 +195,15 @@ void Cpu::execute_one() {
   ++insns_;
   s_.interrupt_shadow = shadow_next_;
   shadow_next_ = false;
-  // Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4); held off
-  // in the shadow of MOV SS / POP SS.
-  if (tf && !s_.interrupt_shadow && !shutdown_) {
+  // Data breakpoints and the single-step trap are traps after the
+  // instruction (SDM Vol. 3A 17.3.1.2, 17.3.1.4), one #DB for both; held
+  // off in the shadow of MOV SS / POP SS.
+  const bool single_step = tf && !s_.interrupt_shadow;
+  if ((single_step || pending_db_) && !shutdown_) {
+    s_.dr[6] = (s_.dr[6] & ~0xFu) | pending_db_ | (single_step ? 0x4000u : 0);
+    pending_db_ = 0;
     try {
-      interrupt(kDB, s_.eip);
+      interrupt(kDB, s_.eip, IntSource::Exception);
     } catch (const GuestFault& f) {
       deliver(f);
     }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cpu/decode/decoder.hpp"
+#include "cpu/descriptor.hpp"
 #include "cpu/fault.hpp"
 #include "cpu/model.hpp"
 #include "cpu/state.hpp"
@@ -93,8 +94,9 @@ class Cpu {
     return d.a32 ? off : off & 0xFFFF;
   }
 
-  /// Guest memory through segment `seg` at `off`. Limit violations raise
-  /// #GP(0) (#SS(0) for SS); the 8086 wraps the offset at 64 KiB instead.
+  /// Guest memory through segment `seg` at `off`. Type and limit
+  /// violations raise #GP(0) (#SS(0) for SS); the 8086 wraps the offset at
+  /// 64 KiB instead.
   template <class T>
   T read(unsigned seg, u32 off) {
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
@@ -102,7 +104,7 @@ class Cpu {
       for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{read_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF))} << (8 * i);
       return static_cast<T>(v);
     }
-    check_limit(seg, off, sizeof(T));
+    check_read(seg, off, sizeof(T));
     return read_linear<T>(s_.seg[seg].base + off);
   }
   template <class T>
@@ -111,26 +113,40 @@ class Cpu {
       for (unsigned i = 0; i < sizeof(T); ++i) write_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF), static_cast<u8>(v >> (8 * i)));
       return;
     }
-    check_limit(seg, off, sizeof(T));
+    check_write(seg, off, sizeof(T));
     write_linear<T>(s_.seg[seg].base + off, v);
   }
 
   /// #SS for SS, #GP otherwise; the 286 in real mode raises interrupt 13
   /// for stack-limit violations too (SingleStepTests 80286 C3, C9, 1F).
   u8 limit_vector(unsigned seg) const {
-    return seg == SS && model_.family != CpuFamily::i286 ? u8{kSS} : u8{kGP};
+    return seg == SS && !(model_.family == CpuFamily::i286 && !s_.pe()) ? u8{kSS} : u8{kGP};
   }
-  void check_limit(unsigned seg, u32 off, unsigned size) const {
-    if (model_.checks_limits()) {
-      const u32 limit = s_.seg[seg].limit;
-      if (off > limit || limit - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
-    }
+  /// Segment checks of a data access (SDM Vol. 3A 5.3, 5.4): the segment
+  /// must be readable (writable), and offset..offset+size-1 within its
+  /// limits (expand-down segments allow limit+1 up to FFFF or FFFFFFFF).
+  void check_read(unsigned seg, u32 off, unsigned size) const {
+    const Segment& sg = s_.seg[seg];
+    if (model_.is_8086()) return;
+    if (!sg.readable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
+  }
+  void check_write(unsigned seg, u32 off, unsigned size) const {
+    const Segment& sg = s_.seg[seg];
+    if (model_.is_8086()) return;
+    if (!sg.writable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
+  }
+  /// One code byte at CS:`off` (limit checked; the 8086 wraps at 64 KiB).
+  u8 fetch_code(u32 off) {
+    if (model_.is_8086()) return read_linear<u8>(s_.seg[CS].base + (off & 0xFFFF));
+    if (off > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
+    return read_linear<u8>(s_.seg[CS].base + off);
   }
 
   /// Linear memory. Accesses that cross a 4 KiB page are split into bytes so
   /// each byte is translated (and wraps at the address-bus width) on its own.
   template <class T>
   T read_linear(u32 lin) {
+    if (data_bp_) check_data_bp(lin, sizeof(T), false);
     if ((lin & 0xFFF) + sizeof(T) <= 0x1000) return bus_.read<T>(lin & model_.address_mask);
     u32 v = 0;
     for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{bus_.read<u8>((lin + i) & model_.address_mask)} << (8 * i);
@@ -138,6 +154,7 @@ class Cpu {
   }
   template <class T>
   void write_linear(u32 lin, T v) {
+    if (data_bp_) check_data_bp(lin, sizeof(T), true);
     if ((lin & 0xFFF) + sizeof(T) <= 0x1000) {
       bus_.write<T>(lin & model_.address_mask, v);
       return;
@@ -198,20 +215,62 @@ class Cpu {
     if (model_.checks_limits() && target > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
     s_.eip = target;
   }
-  /// Far jump in real mode: CS = selector, base = selector << 4.
-  void far_jump_real(u16 selector, u32 offset, bool o32);
-  /// Loads a data or stack segment register with `selector` (real mode).
-  void load_segment(unsigned seg, u16 selector);
+  /// Raises #GP(0) unless CPL is 0 (privileged instructions; SDM Vol. 3A 5.9).
+  void require_cpl0() const {
+    if (s_.pe() && s_.cpl != 0) throw GuestFault::make(kGP, 0);
+  }
+  /// Far JMP/CALL/RET/IRET with the checks of the current mode
+  /// (cpu/transfer.cpp; SDM Vol. 2A JMP, CALL, Vol. 2B RET, IRET).
+  void far_jump(u16 selector, u32 offset, bool o32);
+  void far_call(u16 selector, u32 offset, bool o32);
+  void far_return(bool o32, u32 pop_extra);
+  void iret(bool o32);
+  /// Loads CS in real or virtual-8086 mode (no checks).
+  void load_cs_real(u16 selector, u32 offset, bool o32);
 
-  /// Delivers interrupt `vector` through the IVT; `return_eip` is pushed.
-  void interrupt(u8 vector, u32 return_eip);
+  /// Loads segment register `seg` with `selector` (MOV, POP, LDS, ...):
+  /// real/V86 mode set base = selector << 4; protected mode fetches and
+  /// checks the descriptor (cpu/segments.cpp; SDM Vol. 2B MOV, Vol. 3A 5.x).
+  void load_segment(unsigned seg, u16 selector);
+  /// The 8-byte descriptor `selector` names, in the GDT or LDT. Throws
+  /// `vector`(selector & FFFC) when beyond the table limit.
+  Descriptor fetch_descriptor(u16 selector, u8 vector = kGP);
+  /// Sets the accessed bit of a code/data descriptor in its table.
+  void set_accessed(u16 selector, const Descriptor& d);
+  /// Loads `seg`'s cache from descriptor `d` (checks already done).
+  void load_cache(unsigned seg, u16 selector, const Descriptor& d);
+  /// Recomputes every cache's derived checks after a mode change.
+  void refresh_segments();
+  /// Sets CR0 (MOV CR0, LMSW, CLTS), handling PE transitions; #GP(0) on
+  /// invalid combinations (PG without PE, NW without CD).
+  void write_cr0(u32 value);
+  /// LLDT / LTR (cpu/segments.cpp).
+  void load_ldt(u16 selector);
+  void load_tr(u16 selector);
+
+  /// Interrupt and exception delivery (cpu/interrupts.cpp). `source` decides
+  /// the privilege checks and the EXT bit of error codes: INT n checks the
+  /// gate DPL and, in V86 mode, IOPL; INT3 and INTO check only the gate DPL.
+  enum class IntSource : u8 { Software, SoftwareNoIopl, Exception, External };
+  void interrupt(u8 vector, u32 return_eip, IntSource source = IntSource::Software, bool has_error = false,
+                 u32 error = 0);
+
+  /// I/O permission (SDM Vol. 1 18.5): #GP(0) unless CPL <= IOPL (and not
+  /// V86) or the TSS I/O bitmap allows every byte of the access.
+  void check_io(u16 port, unsigned size);
+  /// Task switch to the TSS named by `selector` (cpu/task.cpp, SDM Vol. 3A 7.3).
+  enum class TaskSwitch : u8 { Jmp, Call, Iret, Interrupt };
+  void task_switch(u16 selector, const Descriptor& tss, TaskSwitch kind, u32 return_eip,
+                   bool has_error = false, u32 error = 0);
 
   template <class T>
   T in(u16 port) {
+    check_io(port, sizeof(T));
     return static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
   }
   template <class T>
   void out(u16 port, T v) {
+    check_io(port, sizeof(T));
     bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
   }
@@ -222,6 +281,9 @@ class Cpu {
   /// take an interrupt.
   bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
   void set_halted() { s_.halted = true; }
+  /// Recomputes the hardware breakpoints from DR0-DR3 and DR7 (cpu/debug.cpp,
+  /// SDM Vol. 3A 17.2); call after writing a debug register.
+  void update_breakpoints();
   void set_interrupt_shadow() { shadow_next_ = true; }
   void log_invalid(const DecodedInsn& d);
 
@@ -230,7 +292,19 @@ class Cpu {
   StopReason run_loop(u64 max_insns);
   void execute_one();
   void deliver(const GuestFault& f);
+  void interrupt_real(u8 vector, u32 return_eip);
+  void interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error);
+  void far_transfer_protected(u16 selector, u32 offset, bool o32, bool call);
+  /// SS:ESP for privilege level `dpl` from the current TSS.
+  std::pair<u16, u32> tss_stack(unsigned dpl);
+  /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.
+  void null_inaccessible_segments();
   bool take_events();
+  /// DR0-DR3 code breakpoints matching linear address `lin` (DR6 B0-B3 bits).
+  u32 code_bp_hits(u32 lin) const;
+  /// Records data breakpoints hit by an access; delivered as a trap after
+  /// the instruction.
+  void check_data_bp(u32 lin, unsigned size, bool write);
 
   Bus& bus_;
   const CpuModel& model_;
@@ -246,6 +320,9 @@ class Cpu {
   bool nmi_ = false;
   bool shadow_next_ = false;
   bool shutdown_ = false;
+  bool code_bp_ = false;  ///< any enabled execute breakpoint
+  bool data_bp_ = false;  ///< any enabled data breakpoint
+  u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   GuestFault last_fault_{};
 };
 

@@ -12,14 +12,45 @@ enum Gpr : u8 { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
 /// Segment register numbers in the order of the Sreg field of ModR/M.
 enum SegReg : u8 { ES, CS, SS, DS, FS, GS, kNoSeg = 0xFF };
 
-/// A segment register: the visible selector and its descriptor cache.
+/// A segment register: the visible selector and its descriptor cache
+/// (SDM Vol. 3A 3.4.3), plus what the access check derives from the cache.
 struct Segment {
   u16 selector = 0;
   u32 base = 0;
   u32 limit = 0xFFFF;  ///< byte granular (already expanded when G=1)
-  /// Access rights (descriptor byte 5: P, DPL, S, type) and the D/B bit.
-  u8 access = 0x93;
-  bool big = false;  ///< D/B: 32-bit default operand/stack size
+  u8 access = 0x93;    ///< descriptor byte 5: P, DPL, S, type
+  u8 flags = 0;        ///< descriptor byte 6 high nibble: G, D/B, L, AVL
+  bool big = false;    ///< D/B: 32-bit default operand/stack size
+
+  // Derived by refresh(): valid offsets are lo..hi; type checks apply in
+  // protected mode only (real and virtual-8086 mode check limits alone).
+  bool readable = true;
+  bool writable = true;
+  u32 lo = 0, hi = 0xFFFF;
+
+  unsigned dpl() const { return (access >> 5) & 3; }
+  bool present() const { return (access & 0x80) != 0; }
+  bool is_code() const { return (access & 0x18) == 0x18; }
+
+  void refresh(bool type_checks) {
+    const bool seg = (access & 0x10) != 0;
+    const bool code = seg && (access & 8);
+    const bool down = seg && !code && (access & 4);
+    if (down) {
+      lo = limit + 1;
+      hi = big ? 0xFFFF'FFFFu : 0xFFFFu;
+    } else {
+      lo = 0;
+      hi = limit;
+    }
+    if (!type_checks) {
+      readable = writable = true;
+    } else {
+      const bool usable = present() && seg;
+      readable = usable && (!code || (access & 2));
+      writable = usable && !code && (access & 2);
+    }
+  }
 };
 
 /// GDTR/IDTR: linear base and limit in bytes.
@@ -40,6 +71,9 @@ struct CpuState {
   u32 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
   std::array<u32, 8> dr{};
   u64 tsc = 0;
+  /// Current privilege level (SDM Vol. 3A 5.5): 0 in real mode, 3 in V86.
+  u8 cpl = 0;
+  u64 msr_sysenter_cs = 0, msr_sysenter_esp = 0, msr_sysenter_eip = 0, msr_apic_base = 0xFEE0'0900u;
 
   bool halted = false;
   /// Set by MOV SS / POP SS / STI: interrupts (and the TF trap after MOV SS)
@@ -47,6 +81,11 @@ struct CpuState {
   bool interrupt_shadow = false;
 
   u32 eflags() const { return eflags_rest | flags.all(); }
+  bool pe() const { return (cr0 & 1) != 0; }
+  bool v86() const { return (eflags_rest & fl::VM) != 0; }
+  /// Protected mode proper (PE set, not virtual-8086).
+  bool protected_mode() const { return pe() && !v86(); }
+  unsigned iopl() const { return (eflags_rest >> 12) & 3; }
 };
 
 }  // namespace gb

@@ -88,10 +88,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
   std::string device, mem = "128";
   CLI::App app{"Glassbox: a pure-software x86 PC emulator"};
   app.set_version_flag("--version", "glassbox 0.1.0");
-  app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB)")->required();
+  app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB); required");
   std::string models;
   for (const auto& m : cpu_models()) models += (models.empty() ? "" : ", ") + std::string(m.name);
-  app.add_option("--cpu", o.cpu, "CPU model: " + models)->default_val(o.cpu);
+  app.add_option("--cpu", o.cpu, "CPU model (-cpu help lists them): " + models)->default_val(o.cpu);
   app.add_option("--display", o.display, "display: none (sdl and curses come later)")->default_val("none");
   app.add_option("--debugcon", o.debugcon, "port 0xE9 output: stdio, file:PATH or none")->default_val("none");
   app.add_option("--device", device, "isa-debug-exit[,iobase=PORT][,iosize=N]");
@@ -100,6 +100,12 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
   try {
     app.parse(args);
+    if (o.cpu == "help") {
+      std::string list = "Available CPU models:\n";
+      for (const auto& m : cpu_models()) list += fmt::format("  {:12} {}\n", m.name, m.description);
+      return {std::nullopt, list, 0};
+    }
+    if (o.bios.empty()) throw std::invalid_argument("-bios FILE is required (a ROM image to boot)");
     if (!find_cpu_model(o.cpu)) throw std::invalid_argument(fmt::format("unknown CPU model '{}' (known: {})", o.cpu, models));
     if (o.display != "none") {
       throw std::invalid_argument(fmt::format("-display {}: only 'none' is available so far", o.display));

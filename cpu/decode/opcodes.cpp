@@ -8,6 +8,7 @@
 #include "cpu/ops/control.hpp"
 #include "cpu/ops/misc.hpp"
 #include "cpu/ops/move.hpp"
+#include "cpu/ops/protected.hpp"
 #include "cpu/ops/muldiv.hpp"
 #include "cpu/ops/shift.hpp"
 #include "cpu/ops/stack.hpp"
@@ -106,6 +107,7 @@ const OpcodeRow kTable[] = {
     {0x60, -1, "PUSHA", N0, V(pusha), K286, 0},
     {0x61, -1, "POPA", N0, V(popa), K286, 0},
     {0x62, -1, "BOUND", {O::Gv, O::Ma}, V(bound), K286, MO},
+    {0x63, -1, "ARPL", {O::Ew, O::Gw}, F(arpl), K286, 0},
     {0x68, -1, "PUSH", {O::Iv}, V(push_I), K286, 0},
     {0x69, -1, "IMUL", {O::Gv, O::Ev, O::Iv}, V(imul_GE, true), K286, 0},
     {0x6A, -1, "PUSH", {O::sIb}, V(push_I), K286, 0},
@@ -242,16 +244,23 @@ const OpcodeRow kTable[] = {
     {0xFF, 6, "PUSH", {O::Ev}, V(push_E), K86, 0},
 
     // ---- Two-byte map, 0F xx (SDM Vol. 2D Table A-3) ----
+    {0x100, -1, "GRP6", {O::Ew}, F(grp6), K286, 0},
     {0x101, -1, "GRP7", {O::M}, F(grp7), K286, 0},
+    {0x102, -1, "LAR", {O::Gv, O::Ew}, F(lar), K286, 0},
+    {0x103, -1, "LSL", {O::Gv, O::Ew}, F(lsl), K286, 0},
     {0x106, -1, "CLTS", N0, F(clts), K286, 0},
-    {0x108, -1, "INVD", N0, F(nop), K486, 0},
-    {0x109, -1, "WBINVD", N0, F(nop), K486, 0},
+    {0x108, -1, "INVD", N0, F(invd), K486, 0},
+    {0x109, -1, "WBINVD", N0, F(invd), K486, 0},
     {0x10B, -1, "UD2", N0, F(ud2), K286, 0},
     {0x120, -1, "MOV", {O::Rd, O::Cd}, F(mov_RC), K386, 0},
     {0x121, -1, "MOV", {O::Rd, O::Dd}, F(mov_RD), K386, 0},
     {0x122, -1, "MOV", {O::Cd, O::Rd}, F(mov_CR), K386, 0},
     {0x123, -1, "MOV", {O::Dd, O::Rd}, F(mov_DR), K386, 0},
+    {0x130, -1, "WRMSR", N0, F(wrmsr), KP5, 0},
     {0x131, -1, "RDTSC", N0, F(rdtsc), KP5, 0},
+    {0x132, -1, "RDMSR", N0, F(rdmsr), KP5, 0},
+    {0x134, -1, "SYSENTER", N0, F(sysenter), KP6, 0},
+    {0x135, -1, "SYSEXIT", N0, F(sysexit), KP6, 0},
     SIXTEEN(0x140, "CMOVcc", (std::array<Operand, 3>{O::Gv, O::Ev, O::None}), KP6, V(cmovcc)),
     SIXTEEN(0x180, "Jcc", {O::Jv}, K386, F(jcc)),
     SIXTEEN(0x190, "SETcc", {O::Eb}, K386, F(setcc)),
@@ -286,6 +295,7 @@ const OpcodeRow kTable[] = {
     {0x1BF, -1, "MOVSX", {O::Gv, O::Ew}, V(movx, u16, true), K386, 0},
     {0x1C0, -1, "XADD", {O::Eb, O::Gb}, B(xadd), K486, LK},
     {0x1C1, -1, "XADD", {O::Ev, O::Gv}, V(xadd), K486, LK},
+    {0x1C7, 1, "CMPXCHG8B", {O::M}, F(cmpxchg8b), KP5, LK | MO},
     EIGHT(0x1C8, "BSWAP", {O::Zv}, K486, F(bswap)),
 };
 

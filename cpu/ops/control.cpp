@@ -8,7 +8,7 @@ void jcc(Cpu& c, const DecodedInsn& d) {
 
 void jmp_rel(Cpu& c, const DecodedInsn& d) { c.jump(c.state().eip + d.imm, d.o32); }
 
-void jmp_far_imm(Cpu& c, const DecodedInsn& d) { c.far_jump_real(static_cast<u16>(d.imm2), d.imm, d.o32); }
+void jmp_far_imm(Cpu& c, const DecodedInsn& d) { c.far_jump(static_cast<u16>(d.imm2), d.imm, d.o32); }
 
 namespace {
 // Decrements the count register (CX or ECX by address size); returns the new value.
@@ -35,11 +35,13 @@ void jcxz(Cpu& c, const DecodedInsn& d) {
   if (cx == 0) c.jump(c.state().eip + d.imm, d.o32);
 }
 
-void int3(Cpu& c, const DecodedInsn&) { c.interrupt(kBP, c.state().eip); }
+void int3(Cpu& c, const DecodedInsn&) { c.interrupt(kBP, c.state().eip, Cpu::IntSource::SoftwareNoIopl); }
 void int_ib(Cpu& c, const DecodedInsn& d) { c.interrupt(static_cast<u8>(d.imm), c.state().eip); }
-void int1(Cpu& c, const DecodedInsn&) { c.interrupt(kDB, c.state().eip); }
+// INT1 (ICEBP) is delivered like a debug exception: no gate DPL or IOPL
+// check (SDM Vol. 2A INT n/INTO/INT3/INT1).
+void int1(Cpu& c, const DecodedInsn&) { c.interrupt(kDB, c.state().eip, Cpu::IntSource::Exception); }
 void into(Cpu& c, const DecodedInsn&) {
-  if (c.state().flags.of()) c.interrupt(kOF, c.state().eip);
+  if (c.state().flags.of()) c.interrupt(kOF, c.state().eip, Cpu::IntSource::SoftwareNoIopl);
 }
 
 }  // namespace gb::ops

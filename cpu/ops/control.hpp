@@ -16,7 +16,7 @@ void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
   const u32 off = c.ea(d);
   const T target = c.read<T>(d.seg, off);
   const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
-  c.far_jump_real(sel, target, sizeof(T) == 4);
+  c.far_jump(sel, target, sizeof(T) == 4);
 }
 
 template <class T>
@@ -34,18 +34,14 @@ void call_E(Cpu& c, const DecodedInsn& d) {
 }
 template <class T>
 void call_far_imm(Cpu& c, const DecodedInsn& d) {
-  c.push<T>(c.state().seg[CS].selector);
-  c.push<T>(static_cast<T>(c.state().eip));
-  c.far_jump_real(static_cast<u16>(d.imm2), d.imm, sizeof(T) == 4);
+  c.far_call(static_cast<u16>(d.imm2), d.imm, sizeof(T) == 4);
 }
 template <class T>
 void call_far_mem(Cpu& c, const DecodedInsn& d) {
   const u32 off = c.ea(d);
   const T target = c.read<T>(d.seg, off);
   const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
-  c.push<T>(c.state().seg[CS].selector);
-  c.push<T>(static_cast<T>(c.state().eip));
-  c.far_jump_real(sel, target, sizeof(T) == 4);
+  c.far_call(sel, target, sizeof(T) == 4);
 }
 
 template <bool kImm, class T>
@@ -57,25 +53,11 @@ void ret_near(Cpu& c, const DecodedInsn& d) {
 }
 template <bool kImm, class T>
 void ret_far(Cpu& c, const DecodedInsn& d) {
-  const u32 old = c.sp();
-  const T ip = c.read<T>(SS, old);
-  const u16 cs = static_cast<u16>(c.read<T>(SS, (old + sizeof(T)) & c.sp_mask()));
-  c.far_jump_real(cs, ip, sizeof(T) == 4);
-  c.set_sp(old + 2 * sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
+  c.far_return(sizeof(T) == 4, kImm ? (d.imm & 0xFFFF) : 0);
 }
 template <class T>
 void iret(Cpu& c, const DecodedInsn&) {
-  const u32 old = c.sp();
-  const u32 m = c.sp_mask();
-  const T ip = c.read<T>(SS, old);
-  const u16 cs = static_cast<u16>(c.read<T>(SS, (old + sizeof(T)) & m));
-  const T flags = c.read<T>(SS, (old + 2 * sizeof(T)) & m);
-  c.far_jump_real(cs, ip, sizeof(T) == 4);
-  c.set_sp(old + 3 * sizeof(T));
-  // Real mode IRET restores FLAGS like POPF (SDM Vol. 2A, IRET REAL-ADDRESS-MODE);
-  // IRETD also leaves VM, VIP and VIF alone.
-  const u32 mask = c.popf_mask(sizeof(T) == 4) | (sizeof(T) == 4 ? fl::RF : 0);
-  c.write_eflags(flags, mask & (sizeof(T) == 4 ? 0xFFFF'FFFFu : 0xFFFFu));
+  c.iret(sizeof(T) == 4);
 }
 
 /// LOOP, LOOPE, LOOPNE, JCXZ/JECXZ: the count register follows the address size.

@@ -16,17 +16,32 @@ void stc(Cpu& c, const DecodedInsn&) { c.state().flags.set_some(fl::CF, fl::CF);
 void cmc(Cpu& c, const DecodedInsn&) { c.state().flags.set_some(fl::CF, c.state().flags.cf() ? 0 : fl::CF); }
 void cld(Cpu& c, const DecodedInsn&) { c.state().eflags_rest &= ~fl::DF; }
 void std_(Cpu& c, const DecodedInsn&) { c.state().eflags_rest |= fl::DF; }
-void cli(Cpu& c, const DecodedInsn&) { c.state().eflags_rest &= ~fl::IF; }
+/// CLI/STI: #GP(0) when CPL > IOPL in protected mode, or IOPL < 3 in V86
+/// mode (SDM Vol. 2A CLI; no VME/PVI yet).
+void check_iopl(const Cpu& c) {
+  const CpuState& s = c.state();
+  if (s.pe() && s.cpl > s.iopl()) throw GuestFault::make(kGP, 0);
+}
+
+void cli(Cpu& c, const DecodedInsn&) {
+  check_iopl(c);
+  c.state().eflags_rest &= ~fl::IF;
+}
 
 void sti(Cpu& c, const DecodedInsn&) {
+  check_iopl(c);
   // Interrupts stay off until after the next instruction when STI sets IF
   // (SDM Vol. 2B, STI).
   if (!(c.state().eflags_rest & fl::IF)) c.set_interrupt_shadow();
   c.state().eflags_rest |= fl::IF;
 }
 
-void hlt(Cpu& c, const DecodedInsn&) { c.set_halted(); }
+void hlt(Cpu& c, const DecodedInsn&) {
+  c.require_cpl0();
+  c.set_halted();
+}
 void nop(Cpu&, const DecodedInsn&) {}
+void invd(Cpu& c, const DecodedInsn&) { c.require_cpl0(); }
 
 void wait(Cpu& c, const DecodedInsn&) {
   // #NM when CR0.MP and CR0.TS are both set (SDM Vol. 2B, WAIT/FWAIT).
@@ -41,7 +56,7 @@ void esc(Cpu& c, const DecodedInsn& d) {
   if (c.model().at_least(CpuFamily::i386)) op_invalid(c, d);
   // The 286 still reads a word at the operand's address, so a word beyond
   // the segment limit faults (SingleStepTests 80286 D8).
-  if (c.model().family == CpuFamily::i286 && d.mem()) c.check_limit(d.seg, c.ea(d), 2);
+  if (c.model().family == CpuFamily::i286 && d.mem()) c.check_read(d.seg, c.ea(d), 2);
 }
 
 }  // namespace ops

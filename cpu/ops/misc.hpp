@@ -25,5 +25,7 @@ void hlt(Cpu& c, const DecodedInsn& d);
 void nop(Cpu& c, const DecodedInsn& d);
 void wait(Cpu& c, const DecodedInsn& d);
 void esc(Cpu& c, const DecodedInsn& d);
+/// INVD/WBINVD: no caches to act on, but privileged (SDM Vol. 2A INVD).
+void invd(Cpu& c, const DecodedInsn& d);
 
 }  // namespace gb::ops

@@ -11,7 +11,7 @@ void mov_SE(Cpu& c, const DecodedInsn& d) {
   }
   const u16 sel = c.read_rm<u16>(d);
   if (sr == CS) {
-    c.far_jump_real(sel, c.state().eip, false);
+    c.load_cs_real(sel, c.state().eip, false);
     return;
   }
   c.load_segment(sr, sel);

@@ -58,7 +58,7 @@ void pop_S(Cpu& c, const DecodedInsn&) {
   const u16 sel = c.read<u16>(SS, old);
   if (kSeg == CS) {
     c.set_sp(old + sizeof(T));
-    c.far_jump_real(sel, c.state().eip, false);  // 8086 POP CS
+    c.load_cs_real(sel, c.state().eip, false);  // 8086 POP CS
     return;
   }
   c.load_segment(kSeg, sel);
@@ -79,13 +79,20 @@ void popa(Cpu& c, const DecodedInsn&) {
   }
 }
 
+/// PUSHF/POPF are IOPL-sensitive in virtual-8086 mode (SDM Vol. 3A 20.2.7).
+inline void check_v86_iopl(const Cpu& c) {
+  if (c.state().v86() && c.state().iopl() < 3) throw GuestFault::make(kGP, 0);
+}
+
 template <class T>
 void pushf(Cpu& c, const DecodedInsn&) {
+  check_v86_iopl(c);
   // VM and RF are not copied to the stack image (SDM Vol. 2B, PUSHF).
   c.push<T>(static_cast<T>(c.eflags() & ~(fl::VM | fl::RF)));
 }
 template <class T>
 void popf(Cpu& c, const DecodedInsn&) {
+  check_v86_iopl(c);
   const T v = c.pop<T>();
   const u32 mask = c.popf_mask(sizeof(T) == 4) & (sizeof(T) == 4 ? 0xFFFF'FFFFu : 0xFFFFu);
   c.write_eflags(v, mask);

@@ -128,7 +128,7 @@ template <class T>
 void ins(Cpu& c, const DecodedInsn& d) {
   str::repeat<false>(c, d, [&] {
     const u32 off = c.state().gpr[EDI] & str::amask(d);
-    str::access<T, 2>(c, d, EDI, [&] { c.check_limit(ES, off, sizeof(T)); });  // before the port is read
+    str::access<T, 2>(c, d, EDI, [&] { c.check_write(ES, off, sizeof(T)); });  // before the port is read
     c.write<T>(ES, off, c.in<T>(c.reg<u16>(EDX)));
     str::advance<T>(c, d, EDI);
   });

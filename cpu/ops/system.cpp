@@ -4,22 +4,13 @@
 
 namespace gb::ops {
 
-namespace {
-
-[[noreturn]] void unsupported_pe(Cpu& c, const DecodedInsn& d) {
-  c.log_invalid(d);
-  throw GuestFault::make(kUD);
+u32 cr4_mask(const CpuModel& m) {
+  // Pentium: VME PVI TSD DE PSE MCE; P6 adds PAE PGE PCE (SDM Vol. 3A 2.5).
+  u32 mask = 0;
+  if (m.at_least(CpuFamily::pentium)) mask |= 0x5F;
+  if (m.at_least(CpuFamily::p6)) mask |= 0x1A0;
+  return mask;
 }
-
-void write_cr0(Cpu& c, const DecodedInsn& d, u32 v) {
-  if (v & 1) unsupported_pe(c, d);  // protected mode: issue 4
-  CpuState& s = c.state();
-  // ET is hard-wired to 1 on the 486 and later (SDM Vol. 3A 2.5).
-  if (c.model().at_least(CpuFamily::i486)) v |= 0x10;
-  s.cr0 = v;
-}
-
-}  // namespace
 
 void grp7(Cpu& c, const DecodedInsn& d) {
   CpuState& s = c.state();
@@ -37,12 +28,14 @@ void grp7(Cpu& c, const DecodedInsn& d) {
     return;
   }
   if (op == 6) {  // LMSW Ew: loads PE, MP, EM, TS; cannot clear PE
+    c.require_cpl0();
     const u16 v = c.read_rm<u16>(d);
-    write_cr0(c, d, (s.cr0 & ~0xEu) | (v & 0xF) | (s.cr0 & 1));
+    c.write_cr0((s.cr0 & ~0xEu) | (v & 0xF) | (s.cr0 & 1));
     return;
   }
   if (op == 7) {  // INVLPG: no TLB yet (issue 5), so nothing to flush
     if (d.mod() == 3 || !c.model().at_least(CpuFamily::i486)) throw GuestFault::make(kUD);
+    c.require_cpl0();
     return;
   }
   if (d.mod() == 3 || op == 5) throw GuestFault::make(kUD);
@@ -55,16 +48,21 @@ void grp7(Cpu& c, const DecodedInsn& d) {
     c.write<u32>(d.seg, next, base);
     return;
   }
-  // LGDT/LIDT: 16-bit operand size loads a 24-bit base.
+  // LGDT/LIDT: privileged; 16-bit operand size loads a 24-bit base.
+  c.require_cpl0();
   const u16 limit = c.read<u16>(d.seg, off);
   u32 base = c.read<u32>(d.seg, next);
   if (!d.o32) base &= 0xFFFFFF;
   t = TableRegister{base, limit};
 }
 
-void clts(Cpu& c, const DecodedInsn&) { c.state().cr0 &= ~8u; }
+void clts(Cpu& c, const DecodedInsn&) {
+  c.require_cpl0();
+  c.state().cr0 &= ~8u;
+}
 
 void mov_RC(Cpu& c, const DecodedInsn& d) {
+  c.require_cpl0();
   const CpuState& s = c.state();
   u32 v;
   switch (d.reg()) {
@@ -81,14 +79,16 @@ void mov_RC(Cpu& c, const DecodedInsn& d) {
 }
 
 void mov_CR(Cpu& c, const DecodedInsn& d) {
+  c.require_cpl0();
   CpuState& s = c.state();
   const u32 v = c.reg<u32>(d.rm());
   switch (d.reg()) {
-    case 0: write_cr0(c, d, v); break;
+    case 0: c.write_cr0(v); break;
     case 2: s.cr2 = v; break;
     case 3: s.cr3 = v; break;
     case 4:
       if (!c.model().at_least(CpuFamily::pentium)) throw GuestFault::make(kUD);
+      if (v & ~cr4_mask(c.model())) throw GuestFault::make(kGP, 0);  // reserved bits
       s.cr4 = v;
       break;
     default: throw GuestFault::make(kUD);
@@ -96,31 +96,50 @@ void mov_CR(Cpu& c, const DecodedInsn& d) {
 }
 
 void mov_RD(Cpu& c, const DecodedInsn& d) {
+  c.require_cpl0();
   const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();  // DR4/DR5 alias DR6/DR7 (CR4.DE=0)
   c.set_reg<u32>(d.rm(), c.state().dr[r]);
 }
 
 void mov_DR(Cpu& c, const DecodedInsn& d) {
+  c.require_cpl0();
   const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();
-  c.state().dr[r] = c.reg<u32>(d.rm());
+  u32 v = c.reg<u32>(d.rm());
+  if (r == 6) v = (v & 0xE00F) | 0xFFFF'0FF0u;  // reserved bits read as 1
+  if (r == 7) v = (v & 0xFFFF'2BFFu) | 0x400;
+  c.state().dr[r] = v;
+  c.update_breakpoints();
 }
 
 void cpuid(Cpu& c, const DecodedInsn&) {
+  // CPUID leaves of the model (SDM Vol. 2A CPUID). Feature bits name only
+  // what Glassbox implements: no FPU, VME, PSE, PAE or PGE bit until those
+  // exist, so guests take their fallback paths instead of failing.
   CpuState& s = c.state();
+  const CpuModel& m = c.model();
+  const bool p6 = m.at_least(CpuFamily::p6);
+  const u32 max_leaf = p6 ? 2 : 1;
   const u32 leaf = s.gpr[EAX];
   u32 a = 0, b = 0, cc = 0, dd = 0;
   if (leaf == 0) {
-    a = 1;
-    // "GenuineIntel" in EBX, EDX, ECX.
-    b = 0x756e'6547;
+    a = max_leaf;
+    b = 0x756e'6547;  // "GenuineIntel" in EBX, EDX, ECX
     dd = 0x4965'6e69;
     cc = 0x6c65'746e;
   } else if (leaf == 1) {
-    a = c.model().cpuid_signature;
-    // EDX: TSC (4), CX8 (8) on Pentium; CMOV (15) on P6. No FPU bit: the x87
-    // is not emulated yet.
-    dd = (1u << 4) | (1u << 8);
-    if (c.model().at_least(CpuFamily::p6)) dd |= 1u << 15;
+    a = m.cpuid_signature;
+    dd = (1u << 4) | (1u << 5) | (1u << 8);  // TSC, MSR, CX8
+    if (p6) dd |= (1u << 11) | (1u << 15);   // SEP, CMOV
+  } else if (leaf == 2 && p6) {
+    // Cache and TLB descriptors (SDM Vol. 2A Table 3-12): one iteration;
+    // 4 KiB/4 MiB TLBs, 8 KiB L1 I and D caches, 256 KiB L2.
+    a = 0x0302'0101;
+    dd = 0x0C04'0842;
+  } else if (leaf > max_leaf) {
+    // Beyond the maximum leaf: the data of the highest leaf (Intel behaviour).
+    s.gpr[EAX] = max_leaf;
+    cpuid(c, DecodedInsn{});
+    return;
   }
   s.gpr[EAX] = a;
   s.gpr[EBX] = b;
@@ -130,6 +149,8 @@ void cpuid(Cpu& c, const DecodedInsn&) {
 
 void rdtsc(Cpu& c, const DecodedInsn&) {
   CpuState& s = c.state();
+  // CR4.TSD restricts RDTSC to CPL 0 (SDM Vol. 2B RDTSC).
+  if ((s.cr4 & 4) && s.pe() && s.cpl != 0) throw GuestFault::make(kGP, 0);
   // Until the machine has a clock, the TSC counts retired instructions.
   const u64 t = s.tsc + c.instructions();
   s.gpr[EAX] = static_cast<u32>(t);

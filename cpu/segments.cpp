@@ -1,0 +1,162 @@
+// Segment register loads, descriptor tables, CR0.PE transitions, LLDT/LTR
+// (SDM Vol. 3A ch. 3 and 5; Vol. 2B MOV, POP, LDS/LES/LFS/LGS/LSS).
+#include <fmt/format.h>
+
+#include "cpu/cpu.hpp"
+
+namespace gb {
+
+namespace {
+GuestFault sel_fault(u8 vector, u16 selector) { return GuestFault::make(vector, selector & 0xFFFCu); }
+}  // namespace
+
+Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
+  u32 base, limit;
+  if (sel_ldt(selector)) {
+    // An LDT reference with a null LDTR is out of bounds (SDM Vol. 3A 3.5.1).
+    if (sel_null(s_.ldtr.selector) || !s_.ldtr.present()) throw sel_fault(vector, selector);
+    base = s_.ldtr.base;
+    limit = s_.ldtr.limit;
+  } else {
+    base = s_.gdtr.base;
+    limit = s_.gdtr.limit;
+  }
+  const u32 off = selector & ~7u;
+  if (off + 7 > limit) throw sel_fault(vector, selector);
+  const u64 lo = read_linear<u32>(base + off);
+  const u64 hi = read_linear<u32>(base + off + 4);
+  return Descriptor::from(lo | (hi << 32));
+}
+
+void Cpu::set_accessed(u16 selector, const Descriptor& d) {
+  if (d.access() & 1) return;
+  const u32 base = sel_ldt(selector) ? s_.ldtr.base : s_.gdtr.base;
+  write_linear<u8>(base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 1));
+}
+
+void Cpu::load_cache(unsigned seg, u16 selector, const Descriptor& d) {
+  Segment& sg = s_.seg[seg];
+  sg.selector = selector;
+  sg.base = d.base();
+  sg.limit = d.limit();
+  sg.access = static_cast<u8>(d.access() | (d.is_segment() ? 1 : 0));
+  sg.flags = d.flags();
+  sg.big = d.big();
+  sg.refresh(true);
+}
+
+void Cpu::refresh_segments() {
+  const bool checks = s_.protected_mode();
+  for (auto& sg : s_.seg) sg.refresh(checks);
+}
+
+void Cpu::load_segment(unsigned seg, u16 selector) {
+  Segment& sg = s_.seg[seg];
+  if (!s_.protected_mode()) {
+    // Real mode: only the selector and base change; limit and attributes
+    // keep what the cache holds (SDM Vol. 3A 20.1.1, "unreal mode").
+    // Virtual-8086 mode: a 64 KiB read/write data segment at DPL 3 (20.2.1).
+    sg.selector = selector;
+    sg.base = u32{selector} << 4;
+    if (s_.v86()) {
+      sg.limit = 0xFFFF;
+      sg.access = 0xF3;
+      sg.flags = 0;
+      sg.big = false;
+    }
+    sg.refresh(false);
+    return;
+  }
+  const unsigned rpl = sel_rpl(selector), cpl = s_.cpl;
+  if (seg == SS) {
+    if (sel_null(selector)) throw GuestFault::make(kGP, 0);
+    const Descriptor d = fetch_descriptor(selector);
+    if (rpl != cpl || !d.is_data() || !d.writable() || d.dpl() != cpl) throw sel_fault(kGP, selector);
+    if (!d.present()) throw sel_fault(kSS, selector);
+    set_accessed(selector, d);
+    load_cache(SS, selector, d);
+    return;
+  }
+  if (sel_null(selector)) {
+    // A null selector loads; any later access through it raises #GP(0).
+    sg.selector = selector;
+    sg.access = 0;
+    sg.refresh(true);
+    return;
+  }
+  const Descriptor d = fetch_descriptor(selector);
+  if (!d.is_data() && !(d.is_code() && d.readable())) throw sel_fault(kGP, selector);
+  if (!d.conforming() && (rpl > d.dpl() || cpl > d.dpl())) throw sel_fault(kGP, selector);
+  if (!d.present()) throw sel_fault(kNP, selector);
+  set_accessed(selector, d);
+  load_cache(seg, selector, d);
+}
+
+void Cpu::null_inaccessible_segments() {
+  // RET/IRET to an outer level: data (and non-conforming code) segments
+  // more privileged than the new CPL become null (SDM Vol. 2B RET, IRET).
+  for (unsigned seg : {ES, DS, FS, GS}) {
+    Segment& sg = s_.seg[seg];
+    const bool conforming_code = sg.is_code() && (sg.access & 4);
+    if (!conforming_code && sg.dpl() < s_.cpl) {
+      sg.selector = 0;
+      sg.access = 0;
+      sg.refresh(true);
+    }
+  }
+}
+
+void Cpu::write_cr0(u32 v) {
+  // SDM Vol. 3A 2.5 and Vol. 2B MOV CR0: PG without PE, or NW without CD,
+  // is #GP(0). The 386 keeps ET as written; later models force it to 1.
+  if ((v & 0x8000'0000u) && !(v & 1)) throw GuestFault::make(kGP, 0);
+  if (model_.at_least(CpuFamily::i486)) {
+    if ((v & 0x2000'0000u) && !(v & 0x4000'0000u)) throw GuestFault::make(kGP, 0);
+    v |= 0x10;
+  }
+  if (v & 0x8000'0000u) {
+    if (log_) fmt::print(log_, "glassbox: CR0.PG set at {:04x}:{:08x}: paging is not implemented yet\n", s_.seg[CS].selector, insn_eip_);
+    throw GuestFault::make(kUD);
+  }
+  const u32 old = s_.cr0;
+  s_.cr0 = v;
+  if ((old ^ v) & 1) {
+    s_.cpl = 0;  // entering or leaving PE happens at CPL 0
+    refresh_segments();
+  }
+}
+
+void Cpu::load_ldt(u16 selector) {
+  if (sel_null(selector)) {
+    s_.ldtr = Segment{};
+    s_.ldtr.selector = selector;
+    s_.ldtr.access = 0;
+    return;
+  }
+  if (sel_ldt(selector)) throw sel_fault(kGP, selector);
+  const Descriptor d = fetch_descriptor(selector);
+  if (d.is_segment() || d.type() != sys::kLdt) throw sel_fault(kGP, selector);
+  if (!d.present()) throw sel_fault(kNP, selector);
+  s_.ldtr.selector = selector;
+  s_.ldtr.base = d.base();
+  s_.ldtr.limit = d.limit();
+  s_.ldtr.access = d.access();
+  s_.ldtr.flags = d.flags();
+}
+
+void Cpu::load_tr(u16 selector) {
+  if (sel_null(selector)) throw GuestFault::make(kGP, 0);
+  if (sel_ldt(selector)) throw sel_fault(kGP, selector);
+  const Descriptor d = fetch_descriptor(selector);
+  if (d.is_segment() || (d.type() != sys::kTss16Avail && d.type() != sys::kTss32Avail)) throw sel_fault(kGP, selector);
+  if (!d.present()) throw sel_fault(kNP, selector);
+  // LTR marks the TSS busy (SDM Vol. 2A LTR).
+  write_linear<u8>(s_.gdtr.base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 2));
+  s_.tr.selector = selector;
+  s_.tr.base = d.base();
+  s_.tr.limit = d.limit();
+  s_.tr.access = static_cast<u8>(d.access() | 2);
+  s_.tr.flags = d.flags();
+}
+
+}  // namespace gb
