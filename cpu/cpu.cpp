@@ -105,28 +105,27 @@ bool contributory(u8 v) { return v == kDE || (v >= kTS && v <= kGP); }
 void Cpu::deliver(const GuestFault& f) {
   if (observer_) observer_->on_fault(*this, f);
   const u32 ret = f.trap ? s_.eip : insn_eip_;
-  if (!f.trap) {
-    s_.eip = insn_eip_;
-  }
-  try {
-    interrupt(f.vector, ret, IntSource::Exception, f.has_error, f.error);
-  } catch (const GuestFault& second) {
-    const bool dbl = (contributory(f.vector) && contributory(second.vector)) ||
-                     (f.vector == kPF && (contributory(second.vector) || second.vector == kPF));
-    if (f.vector == kDF) {
-      shutdown_ = true;
-      last_fault_ = second;
-      return;
-    }
+  if (!f.trap) s_.eip = insn_eip_;
+  // A fault while delivering an exception: both contributory (or a page
+  // fault then a contributory or page fault) is #DF; otherwise the second is
+  // delivered on its own. A fault while delivering #DF is a triple fault:
+  // shutdown (SDM Vol. 3A 6.15, Tables 6-4 and 6-5).
+  GuestFault cur = f;
+  u32 cur_ret = ret;
+  for (;;) {
     try {
-      if (dbl) {
-        interrupt(kDF, insn_eip_, IntSource::Exception, true, 0);
-      } else {
-        interrupt(second.vector, insn_eip_, IntSource::Exception, second.has_error, second.error);
+      interrupt(cur.vector, cur_ret, IntSource::Exception, cur.has_error, cur.error);
+      return;
+    } catch (const GuestFault& next) {
+      if (cur.vector == kDF) {
+        shutdown_ = true;
+        last_fault_ = next;
+        return;
       }
-    } catch (const GuestFault& third) {
-      shutdown_ = true;
-      last_fault_ = third;
+      const bool dbl = (contributory(cur.vector) && contributory(next.vector)) ||
+                       (cur.vector == kPF && (contributory(next.vector) || next.vector == kPF));
+      cur = dbl ? GuestFault::make(kDF, 0) : next;
+      cur_ret = insn_eip_;
     }
   }
 }
