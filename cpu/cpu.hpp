@@ -105,6 +105,7 @@ class Cpu {
       return static_cast<T>(v);
     }
     check_read(seg, off, sizeof(T));
+    if (s_.eflags_rest & fl::AC) check_alignment(s_.seg[seg].base + off, sizeof(T));
     return read_linear<T>(s_.seg[seg].base + off);
   }
   template <class T>
@@ -114,6 +115,7 @@ class Cpu {
       return;
     }
     check_write(seg, off, sizeof(T));
+    if (s_.eflags_rest & fl::AC) check_alignment(s_.seg[seg].base + off, sizeof(T));
     write_linear<T>(s_.seg[seg].base + off, v);
   }
 
@@ -134,6 +136,12 @@ class Cpu {
     const Segment& sg = s_.seg[seg];
     if (model_.is_8086()) return;
     if (!sg.writable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
+  }
+  /// #AC(0): a misaligned data access at CPL 3 with CR0.AM and EFLAGS.AC set
+  /// (486 and later; SDM Vol. 3A 6.15, interrupt 17). Only reached when
+  /// EFLAGS.AC is set, so the common path pays one bit test.
+  void check_alignment(u32 lin, unsigned size) const {
+    if ((lin & (size - 1)) && (s_.cr0 & 0x4'0000u) && s_.cpl == 3 && s_.pe()) throw GuestFault::make(kAC, 0);
   }
   /// One code byte at CS:`off` (limit checked; the 8086 wraps at 64 KiB).
   u8 fetch_code(u32 off) {
