@@ -252,6 +252,7 @@ const OpcodeRow kTable[] = {
     {0x108, -1, "INVD", N0, F(invd), K486, 0},
     {0x109, -1, "WBINVD", N0, F(invd), K486, 0},
     {0x10B, -1, "UD2", N0, F(ud2), K286, 0},
+    {0x11F, 0, "NOP", {O::Ev}, F(nop), KP6, 0},  // multi-byte NOP (P6 and later)
     {0x120, -1, "MOV", {O::Rd, O::Cd}, F(mov_RC), K386, 0},
     {0x121, -1, "MOV", {O::Rd, O::Dd}, F(mov_RD), K386, 0},
     {0x122, -1, "MOV", {O::Cd, O::Rd}, F(mov_CR), K386, 0},
@@ -259,6 +260,7 @@ const OpcodeRow kTable[] = {
     {0x130, -1, "WRMSR", N0, F(wrmsr), KP5, 0},
     {0x131, -1, "RDTSC", N0, F(rdtsc), KP5, 0},
     {0x132, -1, "RDMSR", N0, F(rdmsr), KP5, 0},
+    {0x133, -1, "RDPMC", N0, F(rdpmc), KP6, 0},
     {0x134, -1, "SYSENTER", N0, F(sysenter), KP6, 0},
     {0x135, -1, "SYSEXIT", N0, F(sysexit), KP6, 0},
     SIXTEEN(0x140, "CMOVcc", (std::array<Operand, 3>{O::Gv, O::Ev, O::None}), KP6, V(cmovcc)),

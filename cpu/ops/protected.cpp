@@ -120,6 +120,16 @@ void arpl(Cpu& c, const DecodedInsn& d) {
   }
 }
 
+void rdpmc(Cpu& c, const DecodedInsn&) {
+  // P6: counters 0 and 1, readable at CPL > 0 only with CR4.PCE (SDM Vol. 2B
+  // RDPMC). No events are modelled, so they read as zero.
+  CpuState& s = c.state();
+  if (s.pe() && s.cpl != 0 && !(s.cr4 & 0x100)) throw GuestFault::make(kGP, 0);
+  if (s.gpr[ECX] > 1) throw GuestFault::make(kGP, 0);
+  s.gpr[EAX] = 0;
+  s.gpr[EDX] = 0;
+}
+
 namespace msr {
 constexpr u32 kTsc = 0x10, kApicBase = 0x1B, kSysenterCs = 0x174, kSysenterEsp = 0x175, kSysenterEip = 0x176;
 }

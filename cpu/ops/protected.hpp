@@ -10,6 +10,7 @@ void lar(Cpu& c, const DecodedInsn& d);
 void lsl(Cpu& c, const DecodedInsn& d);
 void arpl(Cpu& c, const DecodedInsn& d);
 void rdmsr(Cpu& c, const DecodedInsn& d);
+void rdpmc(Cpu& c, const DecodedInsn& d);
 void wrmsr(Cpu& c, const DecodedInsn& d);
 void sysenter(Cpu& c, const DecodedInsn& d);
 void sysexit(Cpu& c, const DecodedInsn& d);
