@@ -28,7 +28,7 @@ struct Real {
 
 TEST_CASE("0F 1F /0 is a NOP with a ModR/M operand on the P6", "[cpu][p6]") {
   Real m("pentium-pro");
-  const u8 code[] = {0x0F, 0x1F, 0x44, 0x00, 0x00};  // nop word [si+0]
+  const u8 code[] = {0x0F, 0x1F, 0x80, 0x34, 0x12};  // nop word [bx+si+1234h]
   std::copy(std::begin(code), std::end(code), m.ram.begin() + 0x1000);
   m.cpu.step();
   CHECK(m.cpu.state().eip == 0x1005);
