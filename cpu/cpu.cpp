@@ -4,7 +4,10 @@
 
 namespace gb {
 
-Cpu::Cpu(Bus& bus, const CpuModel& model) : bus_(bus), model_(model), tables_(model) { reset(); }
+Cpu::Cpu(Bus& bus, const CpuModel& model) : bus_(bus), model_(model), tables_(model) {
+  bus_.set_memory_listener(this);
+  reset();
+}
 
 void Cpu::reset() {
   s_ = CpuState{};
@@ -41,6 +44,8 @@ void Cpu::reset() {
   intr_ = nmi_ = shadow_next_ = shutdown_ = false;
   update_breakpoints();
   pending_db_ = 0;
+  paging_ = PagingConfig{};
+  update_paging(TlbFlush::All);
 }
 
 void Cpu::write_eflags(u32 value, u32 mask) {

@@ -8,6 +8,8 @@
 #include "cpu/model.hpp"
 #include "cpu/state.hpp"
 #include "mmu/bus.hpp"
+#include "mmu/paging.hpp"
+#include "mmu/tlb.hpp"
 
 namespace gb {
 
@@ -27,11 +29,14 @@ class CpuObserver {
 /// Why run() returned.
 enum class StopReason : u8 { Budget, Halted, Observer, Shutdown, Requested };
 
-class Cpu {
+class Cpu final : public MemoryListener {
  public:
   /// A CPU of `model` on `bus`, in its reset state. The bus and model must
   /// outlive the CPU.
   Cpu(Bus& bus, const CpuModel& model);
+
+  /// The memory map or A20 changed: the TLB's host pointers are stale.
+  void memory_changed() override;
 
   /// Hardware reset (SDM Vol. 3A 9.1.1): CS:IP = F000:FFF0 with CS base
   /// FFFF0000 on 386 and later (FF0000 on the 286), FFFF:0000 on the 8086.
@@ -145,30 +150,51 @@ class Cpu {
   }
   /// One code byte at CS:`off` (limit checked; the 8086 wraps at 64 KiB).
   u8 fetch_code(u32 off) {
-    if (model_.is_8086()) return read_linear<u8>(s_.seg[CS].base + (off & 0xFFFF));
+    if (model_.is_8086()) return fetch_linear(s_.seg[CS].base + (off & 0xFFFF));
     if (off > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
-    return read_linear<u8>(s_.seg[CS].base + off);
+    return fetch_linear(s_.seg[CS].base + off);
   }
 
-  /// Linear memory. Accesses that cross a 4 KiB page are split into bytes so
-  /// each byte is translated (and wraps at the address-bus width) on its own.
+  /// Linear memory, through the TLB and, on a miss, the page walk (SDM Vol.
+  /// 3A ch. 4). `read_linear`/`write_linear` are accesses at the current
+  /// privilege (user-mode at CPL 3); `read_sys`/`write_sys` are the
+  /// implicit supervisor accesses to descriptor tables and the TSS. An access
+  /// that crosses a 4 KiB page translates both pages before touching either,
+  /// so a fault on the second leaves no partial write. Raises #PF with CR2.
   template <class T>
   T read_linear(u32 lin) {
-    if (data_bp_) check_data_bp(lin, sizeof(T), false);
-    if ((lin & 0xFFF) + sizeof(T) <= 0x1000) return bus_.read<T>(lin & model_.address_mask);
-    u32 v = 0;
-    for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{bus_.read<u8>((lin + i) & model_.address_mask)} << (8 * i);
-    return static_cast<T>(v);
+    return read_lin<T>(lin, s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead);
   }
   template <class T>
   void write_linear(u32 lin, T v) {
-    if (data_bp_) check_data_bp(lin, sizeof(T), true);
-    if ((lin & 0xFFF) + sizeof(T) <= 0x1000) {
-      bus_.write<T>(lin & model_.address_mask, v);
-      return;
-    }
-    for (unsigned i = 0; i < sizeof(T); ++i) bus_.write<u8>((lin + i) & model_.address_mask, static_cast<u8>(v >> (8 * i)));
+    write_lin<T>(lin, v, s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite);
   }
+  template <class T>
+  T read_sys(u32 lin) {
+    return read_lin<T>(lin, tlbr::kSupRead);
+  }
+  template <class T>
+  void write_sys(u32 lin, T v) {
+    write_lin<T>(lin, v, tlbr::kSupWrite);
+  }
+  /// An instruction byte at linear `lin`.
+  u8 fetch_linear(u32 lin) {
+    const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
+    const TlbEntry& t = tlb_.slot(lin >> 12);
+    if (t.vpn == lin >> 12 && (t.rights & need) && t.host_read) return t.host_read[lin & 0xFFF];
+    return static_cast<u8>(access_slow(lin, 1, need, 0));
+  }
+
+  /// The current paging controls (from CR0, CR3, CR4, EFER) and the TLB.
+  const PagingConfig& paging() const { return paging_; }
+  /// Recomputes the paging controls after CR0/CR3/CR4 change; `flush`
+  /// selects what the TLB loses (SDM Vol. 3A 4.10.4).
+  enum class TlbFlush : u8 { None, NonGlobal, All };
+  void update_paging(TlbFlush flush);
+  void invlpg(u32 lin) { tlb_.flush_page(lin); }
+  /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
+  /// reserved bits) and non-global TLB entries are flushed.
+  void write_cr3(u32 value);
 
   /// The ModR/M r/m operand.
   template <class T>
@@ -308,6 +334,31 @@ class Cpu {
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.
   void null_inaccessible_segments();
   bool take_events();
+  template <class T>
+  T read_lin(u32 lin, u8 need) {
+    if (data_bp_) check_data_bp(lin, sizeof(T), false);
+    const TlbEntry& t = tlb_.slot(lin >> 12);
+    if (t.vpn == lin >> 12 && (t.rights & need) && t.host_read && (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
+      return load_le<T>(t.host_read + (lin & 0xFFF));
+    }
+    return static_cast<T>(access_slow(lin, sizeof(T), need, 0));
+  }
+  template <class T>
+  void write_lin(u32 lin, T v, u8 need) {
+    if (data_bp_) check_data_bp(lin, sizeof(T), true);
+    const TlbEntry& t = tlb_.slot(lin >> 12);
+    if (t.vpn == lin >> 12 && (t.rights & need) && t.host_write && (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
+      store_le<T>(t.host_write + (lin & 0xFFF), v);
+      return;
+    }
+    access_slow(lin, sizeof(T), need, v);
+  }
+  /// The TLB-miss path (cpu/memory.cpp): translates (walking and filling
+  /// the TLB), splits page-crossing accesses, and reaches MMIO through the
+  /// bus. `need` is one tlbr right; writes carry their value.
+  u32 access_slow(u32 lin, unsigned size, u8 need, u32 value);
+  /// Translates the page of `lin` for `need`, filling the TLB; raises #PF.
+  const TlbEntry& translate(u32 lin, u8 need);
   /// DR0-DR3 code breakpoints matching linear address `lin` (DR6 B0-B3 bits).
   u32 code_bp_hits(u32 lin) const;
   /// Records data breakpoints hit by an access; delivered as a trap after
@@ -331,6 +382,8 @@ class Cpu {
   bool code_bp_ = false;  ///< any enabled execute breakpoint
   bool data_bp_ = false;  ///< any enabled data breakpoint
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
+  PagingConfig paging_;
+  Tlb tlb_;
   GuestFault last_fault_{};
 };
 

@@ -25,8 +25,8 @@ void Cpu::interrupt_real(u8 vector, u32 return_eip) {
   // Real-address-mode interrupt (SDM Vol. 2A, INT n operation, REAL-ADDRESS-MODE).
   const u32 off = u32{vector} * 4;
   if (model_.checks_limits() && off + 3 > s_.idtr.limit) throw GuestFault::make(kGP);
-  const u16 new_ip = read_linear<u16>(s_.idtr.base + off);
-  const u16 new_cs = read_linear<u16>(s_.idtr.base + off + 2);
+  const u16 new_ip = read_sys<u16>(s_.idtr.base + off);
+  const u16 new_cs = read_sys<u16>(s_.idtr.base + off + 2);
   push<u16>(static_cast<u16>(eflags()));
   s_.eflags_rest &= ~(fl::IF | fl::TF | fl::AC);
   push<u16>(s_.seg[CS].selector);
@@ -43,8 +43,8 @@ void Cpu::interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool 
   const u16 idt_sel = static_cast<u16>(u32{vector} * 8 + 2);  // IDT bit in the error code
   const u32 off = u32{vector} * 8;
   if (off + 7 > s_.idtr.limit) throw GuestFault::make(kGP, idt_sel | (ext ? 1u : 0u));
-  const u64 lo = read_linear<u32>(s_.idtr.base + off);
-  const u64 hi = read_linear<u32>(s_.idtr.base + off + 4);
+  const u64 lo = read_sys<u32>(s_.idtr.base + off);
+  const u64 hi = read_sys<u32>(s_.idtr.base + off + 4);
   const Descriptor gate = Descriptor::from(lo | (hi << 32));
   const u32 gate_err = idt_sel | (ext ? 1u : 0u);
   const u8 type = gate.type();

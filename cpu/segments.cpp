@@ -1,7 +1,5 @@
 // Segment register loads, descriptor tables, CR0.PE transitions, LLDT/LTR
 // (SDM Vol. 3A ch. 3 and 5; Vol. 2B MOV, POP, LDS/LES/LFS/LGS/LSS).
-#include <fmt/format.h>
-
 #include "cpu/cpu.hpp"
 
 namespace gb {
@@ -23,15 +21,15 @@ Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
   }
   const u32 off = selector & ~7u;
   if (off + 7 > limit) throw sel_fault(vector, selector);
-  const u64 lo = read_linear<u32>(base + off);
-  const u64 hi = read_linear<u32>(base + off + 4);
+  const u64 lo = read_sys<u32>(base + off);
+  const u64 hi = read_sys<u32>(base + off + 4);
   return Descriptor::from(lo | (hi << 32));
 }
 
 void Cpu::set_accessed(u16 selector, const Descriptor& d) {
   if (d.access() & 1) return;
   const u32 base = sel_ldt(selector) ? s_.ldtr.base : s_.gdtr.base;
-  write_linear<u8>(base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 1));
+  write_sys<u8>(base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 1));
 }
 
 void Cpu::load_cache(unsigned seg, u16 selector, const Descriptor& d) {
@@ -114,16 +112,15 @@ void Cpu::write_cr0(u32 v) {
     if ((v & 0x2000'0000u) && !(v & 0x4000'0000u)) throw GuestFault::make(kGP, 0);
     v |= 0x10;
   }
-  if (v & 0x8000'0000u) {
-    if (log_) fmt::print(log_, "glassbox: CR0.PG set at {:04x}:{:08x}: paging is not implemented yet\n", s_.seg[CS].selector, insn_eip_);
-    throw GuestFault::make(kUD);
-  }
   const u32 old = s_.cr0;
   s_.cr0 = v;
   if ((old ^ v) & 1) {
     s_.cpl = 0;  // entering or leaving PE happens at CPL 0
     refresh_segments();
   }
+  // PG or WP changes flush the whole TLB, globals included (SDM Vol. 3A
+  // 4.10.4.1); turning PAE paging on loads the PDPTEs.
+  if ((old ^ v) & 0x8001'0000u) update_paging(TlbFlush::All);
 }
 
 void Cpu::load_ldt(u16 selector) {
@@ -151,7 +148,7 @@ void Cpu::load_tr(u16 selector) {
   if (d.is_segment() || (d.type() != sys::kTss16Avail && d.type() != sys::kTss32Avail)) throw sel_fault(kGP, selector);
   if (!d.present()) throw sel_fault(kNP, selector);
   // LTR marks the TSS busy (SDM Vol. 2A LTR).
-  write_linear<u8>(s_.gdtr.base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 2));
+  write_sys<u8>(s_.gdtr.base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 2));
   s_.tr.selector = selector;
   s_.tr.base = d.base();
   s_.tr.limit = d.limit();

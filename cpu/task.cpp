@@ -14,11 +14,11 @@ std::pair<u16, u32> Cpu::tss_stack(unsigned dpl) {
   if (tss32(tr)) {
     const u32 off = 4 + dpl * 8;
     if (off + 7 > tr.limit) throw sel_fault(kTS, tr.selector);
-    return {read_linear<u16>(tr.base + off + 4), read_linear<u32>(tr.base + off)};
+    return {read_sys<u16>(tr.base + off + 4), read_sys<u32>(tr.base + off)};
   }
   const u32 off = 2 + dpl * 4;
   if (off + 3 > tr.limit) throw sel_fault(kTS, tr.selector);
-  return {read_linear<u16>(tr.base + off + 2), read_linear<u16>(tr.base + off)};
+  return {read_sys<u16>(tr.base + off + 2), read_sys<u16>(tr.base + off)};
 }
 
 void Cpu::check_io(u16 port, unsigned size) {
@@ -27,10 +27,10 @@ void Cpu::check_io(u16 port, unsigned size) {
   // be clear, and the bitmap bytes must lie within the TSS limit.
   const Segment& tr = s_.tr;
   if (!tss32(tr) || tr.limit < 0x67) throw GuestFault::make(kGP, 0);
-  const u32 map = read_linear<u16>(tr.base + 0x66);
+  const u32 map = read_sys<u16>(tr.base + 0x66);
   const u32 byte = map + port / 8;
   if (byte + 1 > tr.limit) throw GuestFault::make(kGP, 0);
-  const u32 bits = read_linear<u16>(tr.base + byte);
+  const u32 bits = read_sys<u16>(tr.base + byte);
   const u32 mask = ((1u << size) - 1) << (port & 7);
   if (bits & mask) throw GuestFault::make(kGP, 0);
 }
@@ -50,20 +50,20 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 r
   u32 old_flags = eflags();
   if (kind == TaskSwitch::Iret) old_flags &= ~fl::NT;
   if (tss32(old_tr)) {
-    write_linear<u32>(ob + 0x20, return_eip);
-    write_linear<u32>(ob + 0x24, old_flags);
-    for (unsigned i = 0; i < 8; ++i) write_linear<u32>(ob + 0x28 + 4 * i, s_.gpr[i]);
-    for (unsigned i = 0; i < 6; ++i) write_linear<u16>(ob + 0x48 + 4 * i, s_.seg[i].selector);
+    write_sys<u32>(ob + 0x20, return_eip);
+    write_sys<u32>(ob + 0x24, old_flags);
+    for (unsigned i = 0; i < 8; ++i) write_sys<u32>(ob + 0x28 + 4 * i, s_.gpr[i]);
+    for (unsigned i = 0; i < 6; ++i) write_sys<u16>(ob + 0x48 + 4 * i, s_.seg[i].selector);
   } else {
-    write_linear<u16>(ob + 0x0E, static_cast<u16>(return_eip));
-    write_linear<u16>(ob + 0x10, static_cast<u16>(old_flags));
-    for (unsigned i = 0; i < 8; ++i) write_linear<u16>(ob + 0x12 + 2 * i, static_cast<u16>(s_.gpr[i]));
-    for (unsigned i = 0; i < 4; ++i) write_linear<u16>(ob + 0x22 + 2 * i, s_.seg[i].selector);
+    write_sys<u16>(ob + 0x0E, static_cast<u16>(return_eip));
+    write_sys<u16>(ob + 0x10, static_cast<u16>(old_flags));
+    for (unsigned i = 0; i < 8; ++i) write_sys<u16>(ob + 0x12 + 2 * i, static_cast<u16>(s_.gpr[i]));
+    for (unsigned i = 0; i < 4; ++i) write_sys<u16>(ob + 0x22 + 2 * i, s_.seg[i].selector);
   }
   const u32 gdt = s_.gdtr.base;
   if (kind == TaskSwitch::Jmp || kind == TaskSwitch::Iret) {
-    const u8 a = read_linear<u8>(gdt + (old_tr.selector & ~7u) + 5);
-    write_linear<u8>(gdt + (old_tr.selector & ~7u) + 5, static_cast<u8>(a & ~2u));
+    const u8 a = read_sys<u8>(gdt + (old_tr.selector & ~7u) + 5);
+    write_sys<u8>(gdt + (old_tr.selector & ~7u) + 5, static_cast<u8>(a & ~2u));
   }
 
   // Read the incoming task's state.
@@ -73,26 +73,26 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 r
   std::array<u16, 6> sel{};
   u16 ldt;
   if (new32) {
-    cr3 = read_linear<u32>(nb + 0x1C);
-    eip = read_linear<u32>(nb + 0x20);
-    flags = read_linear<u32>(nb + 0x24);
-    for (unsigned i = 0; i < 8; ++i) gpr[i] = read_linear<u32>(nb + 0x28 + 4 * i);
-    for (unsigned i = 0; i < 6; ++i) sel[i] = read_linear<u16>(nb + 0x48 + 4 * i);
-    ldt = read_linear<u16>(nb + 0x60);
+    cr3 = read_sys<u32>(nb + 0x1C);
+    eip = read_sys<u32>(nb + 0x20);
+    flags = read_sys<u32>(nb + 0x24);
+    for (unsigned i = 0; i < 8; ++i) gpr[i] = read_sys<u32>(nb + 0x28 + 4 * i);
+    for (unsigned i = 0; i < 6; ++i) sel[i] = read_sys<u16>(nb + 0x48 + 4 * i);
+    ldt = read_sys<u16>(nb + 0x60);
   } else {
-    eip = read_linear<u16>(nb + 0x0E);
-    flags = read_linear<u16>(nb + 0x10) | (eflags() & 0xFFFF'0000u & ~fl::VM);
-    for (unsigned i = 0; i < 8; ++i) gpr[i] = 0xFFFF'0000u | read_linear<u16>(nb + 0x12 + 2 * i);
-    for (unsigned i = 0; i < 4; ++i) sel[i] = read_linear<u16>(nb + 0x22 + 2 * i);
-    ldt = read_linear<u16>(nb + 0x2A);
+    eip = read_sys<u16>(nb + 0x0E);
+    flags = read_sys<u16>(nb + 0x10) | (eflags() & 0xFFFF'0000u & ~fl::VM);
+    for (unsigned i = 0; i < 8; ++i) gpr[i] = 0xFFFF'0000u | read_sys<u16>(nb + 0x12 + 2 * i);
+    for (unsigned i = 0; i < 4; ++i) sel[i] = read_sys<u16>(nb + 0x22 + 2 * i);
+    ldt = read_sys<u16>(nb + 0x2A);
   }
   if (kind == TaskSwitch::Call || kind == TaskSwitch::Interrupt) {
-    write_linear<u16>(nb, old_tr.selector);  // back link
+    write_sys<u16>(nb, old_tr.selector);  // back link
     flags |= fl::NT;
   }
   if (kind != TaskSwitch::Iret) {
-    const u8 a = read_linear<u8>(gdt + (selector & ~7u) + 5);
-    write_linear<u8>(gdt + (selector & ~7u) + 5, static_cast<u8>(a | 2));
+    const u8 a = read_sys<u8>(gdt + (selector & ~7u) + 5);
+    write_sys<u8>(gdt + (selector & ~7u) + 5, static_cast<u8>(a | 2));
   }
 
   // Switch: TR, CR0.TS, CR3, registers; then the segment loads, whose
@@ -103,7 +103,7 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 r
   s_.tr.access = static_cast<u8>(nd.access() | (kind != TaskSwitch::Iret ? 2 : 0));
   s_.tr.flags = nd.flags();
   s_.cr0 |= 8;  // TS
-  if (new32) s_.cr3 = cr3;
+  if (new32 && cr3 != s_.cr3) write_cr3(cr3);
   s_.eip = new32 ? eip : eip & 0xFFFF;
   for (unsigned i = 0; i < 8; ++i) s_.gpr[i] = gpr[i];
   s_.flags.set_all(flags);

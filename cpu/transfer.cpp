@@ -244,7 +244,7 @@ void Cpu::iret(bool o32) {
   }
   if (s_.eflags_rest & fl::NT) {
     // Return from a nested task through the back link (SDM Vol. 3A 7.3).
-    const u16 link = read_linear<u16>(s_.tr.base);
+    const u16 link = read_sys<u16>(s_.tr.base);
     if (sel_ldt(link)) throw sel_fault(kTS, link);
     const Descriptor tss = fetch_descriptor(link, kTS);
     if (tss.is_segment() || (tss.type() != sys::kTss16Busy && tss.type() != sys::kTss32Busy)) throw sel_fault(kTS, link);

@@ -14,6 +14,14 @@ class InterruptAcknowledge {
   virtual u8 acknowledge() = 0;
 };
 
+/// Told when the physical memory map or the A20 gate changes, so a TLB of
+/// host pointers can flush (called on changes only, never per access).
+class MemoryListener {
+ public:
+  virtual ~MemoryListener() = default;
+  virtual void memory_changed() = 0;
+};
+
 /// Physical memory and port access for the CPU. RAM and ROM take a host
 /// pointer (no virtual call); MMIO pages call their handler. The A20 gate
 /// masks bit 20 of every physical address while it is disabled.
@@ -26,8 +34,21 @@ class Bus {
 
   /// Physical address mask applied to every access (A20 gate and the
   /// CPU's address-bus width). Default: all 32 bits.
-  void set_address_mask(PhysAddr mask) { mask_ = mask; }
+  void set_address_mask(PhysAddr mask) {
+    mask_ = mask;
+    memory_changed();
+  }
   PhysAddr address_mask() const { return mask_; }
+  /// The A20 gate: when disabled, physical address bit 20 reads as 0 (the
+  /// 8086 wrap-around that PC software relies on).
+  void set_a20(bool enabled) { set_address_mask(enabled ? 0xFFFF'FFFFu : 0xFFEF'FFFFu); }
+  bool a20() const { return (mask_ & 0x10'0000u) != 0; }
+
+  void set_memory_listener(MemoryListener* l) { listener_ = l; }
+  /// Call after changing the memory map (a remap, PAM, an MMIO BAR move).
+  void memory_changed() {
+    if (listener_) listener_->memory_changed();
+  }
 
   template <class T>
   T read(PhysAddr addr) {
@@ -79,6 +100,7 @@ class Bus {
   MemoryMap& memory_;
   IoMap& io_;
   InterruptAcknowledge* ack_ = nullptr;
+  MemoryListener* listener_ = nullptr;
   PhysAddr mask_ = 0xFFFF'FFFFu;
   bool stop_ = false;
 };

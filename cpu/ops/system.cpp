@@ -33,9 +33,10 @@ void grp7(Cpu& c, const DecodedInsn& d) {
     c.write_cr0((s.cr0 & ~0xEu) | (v & 0xF) | (s.cr0 & 1));
     return;
   }
-  if (op == 7) {  // INVLPG: no TLB yet (issue 5), so nothing to flush
+  if (op == 7) {  // INVLPG m: drops the TLB entry of the page holding m
     if (d.mod() == 3 || !c.model().at_least(CpuFamily::i486)) throw GuestFault::make(kUD);
     c.require_cpl0();
+    c.invlpg(c.state().seg[d.seg].base + c.ea(d));
     return;
   }
   if (d.mod() == 3 || op == 5) throw GuestFault::make(kUD);
@@ -85,12 +86,16 @@ void mov_CR(Cpu& c, const DecodedInsn& d) {
   switch (d.reg()) {
     case 0: c.write_cr0(v); break;
     case 2: s.cr2 = v; break;
-    case 3: s.cr3 = v; break;
-    case 4:
+    case 3: c.write_cr3(v); break;
+    case 4: {
       if (!c.model().at_least(CpuFamily::pentium)) throw GuestFault::make(kUD);
       if (v & ~cr4_mask(c.model())) throw GuestFault::make(kGP, 0);  // reserved bits
+      const u32 old = s.cr4;
       s.cr4 = v;
+      // PSE, PAE or PGE changes flush everything (SDM Vol. 3A 4.10.4.1).
+      if ((old ^ v) & 0xB0) c.update_paging(Cpu::TlbFlush::All);
       break;
+    }
     default: throw GuestFault::make(kUD);
   }
 }
@@ -113,8 +118,8 @@ void mov_DR(Cpu& c, const DecodedInsn& d) {
 
 void cpuid(Cpu& c, const DecodedInsn&) {
   // CPUID leaves of the model (SDM Vol. 2A CPUID). Feature bits name only
-  // what Glassbox implements: no FPU, VME, PSE, PAE or PGE bit until those
-  // exist, so guests take their fallback paths instead of failing.
+  // what Glassbox implements: no FPU or VME bit until those exist, so guests
+  // take their fallback paths instead of failing.
   CpuState& s = c.state();
   const CpuModel& m = c.model();
   const bool p6 = m.at_least(CpuFamily::p6);
@@ -128,8 +133,8 @@ void cpuid(Cpu& c, const DecodedInsn&) {
     cc = 0x6c65'746e;
   } else if (leaf == 1) {
     a = m.cpuid_signature;
-    dd = (1u << 4) | (1u << 5) | (1u << 8);  // TSC, MSR, CX8
-    if (p6) dd |= (1u << 11) | (1u << 15);   // SEP, CMOV
+    dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);  // PSE, TSC, MSR, CX8
+    if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);  // PAE, SEP, PGE, CMOV
   } else if (leaf == 2 && p6) {
     // Cache and TLB descriptors (SDM Vol. 2A Table 3-12): one iteration;
     // 4 KiB/4 MiB TLBs, 8 KiB L1 I and D caches, 256 KiB L2.

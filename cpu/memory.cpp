@@ -1,0 +1,126 @@
+// The CPU's side of the MMU: TLB misses, page-crossing accesses, MMIO,
+// and the paging controls (SDM Vol. 3A 4.1-4.10).
+#include "cpu/cpu.hpp"
+
+namespace gb {
+
+namespace {
+constexpr u8 kWrite = tlbr::kSupWrite | tlbr::kUserWrite;
+constexpr u8 kUser = tlbr::kUserRead | tlbr::kUserWrite | tlbr::kUserExec;
+constexpr u8 kExec = tlbr::kSupExec | tlbr::kUserExec;
+}  // namespace
+
+const TlbEntry& Cpu::translate(u32 lin, u8 need) {
+  const PageAccess acc{(need & kWrite) != 0, (need & kUser) != 0, (need & kExec) != 0};
+  const WalkResult r = walk(paging_, lin, acc, bus_, true);
+  if (!r.ok) {
+    s_.cr2 = lin;
+    throw GuestFault::make(kPF, r.error);
+  }
+  // The 8086 and 286 drive only 20 and 24 address lines.
+  PhysAddr frame = r.page_base;
+  if (model_.address_mask != 0xFFFF'FFFFu) frame &= model_.address_mask;
+  frame &= bus_.address_mask() | ~PhysAddr{0xFFFF'FFFFu};
+  // Write rights only once the page is dirty, so the first write walks and
+  // sets D (SDM Vol. 3A 4.8).
+  u8 rights = tlbr::kSupRead;
+  if ((r.writable || !paging_.wp) && r.dirty) rights |= tlbr::kSupWrite;
+  if (!r.no_exec) rights |= tlbr::kSupExec;
+  if (r.user) {
+    rights |= tlbr::kUserRead;
+    if (r.writable && r.dirty) rights |= tlbr::kUserWrite;
+    if (!r.no_exec) rights |= tlbr::kUserExec;
+  }
+  const MemoryMap::Page& page = bus_.memory().page(frame);
+  TlbEntry& t = tlb_.slot(lin >> 12);
+  t.vpn = lin >> 12;
+  t.rights = rights;
+  t.global = r.global;
+  t.host_read = page.host_read;
+  t.host_write = page.host_write;
+  t.frame = frame;
+  if (r.large) tlb_.note_large();
+  return t;
+}
+
+u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
+  const bool write = (need & kWrite) != 0;
+  const u32 off = lin & 0xFFF;
+  if (off + size <= 0x1000) {
+    const TlbEntry& hit = tlb_.slot(lin >> 12);
+    const TlbEntry& t = (hit.vpn == lin >> 12 && (hit.rights & need)) ? hit : translate(lin, need);
+    const PhysAddr pa = t.frame | off;
+    if (write) {
+      if (t.host_write) {
+        for (unsigned i = 0; i < size; ++i) t.host_write[off + i] = static_cast<u8>(value >> (8 * i));
+      } else if (size == 4) {
+        bus_.write<u32>(pa, value);
+      } else if (size == 2) {
+        bus_.write<u16>(pa, static_cast<u16>(value));
+      } else {
+        bus_.write<u8>(pa, static_cast<u8>(value));
+      }
+      return 0;
+    }
+    if (t.host_read) {
+      u32 v = 0;
+      for (unsigned i = 0; i < size; ++i) v |= u32{t.host_read[off + i]} << (8 * i);
+      return v;
+    }
+    return size == 4 ? bus_.read<u32>(pa) : size == 2 ? bus_.read<u16>(pa) : bus_.read<u8>(pa);
+  }
+  // Page-crossing: translate both pages first (a fault on either happens
+  // before any byte is written), then go byte by byte.
+  const TlbEntry first = translate(lin, need);
+  const TlbEntry second = translate((lin & ~0xFFFu) + 0x1000, need);
+  u32 v = 0;
+  for (unsigned i = 0; i < size; ++i) {
+    const u32 a = lin + i;
+    const TlbEntry& t = (a >> 12) == (lin >> 12) ? first : second;
+    const PhysAddr pa = t.frame | (a & 0xFFF);
+    if (write) {
+      bus_.write<u8>(pa, static_cast<u8>(value >> (8 * i)));
+    } else {
+      v |= u32{bus_.read<u8>(pa)} << (8 * i);
+    }
+  }
+  return v;
+}
+
+void Cpu::update_paging(TlbFlush flush) {
+  const bool pg = (s_.cr0 & 0x8000'0000u) != 0;
+  const bool pae = (s_.cr4 & 0x20) != 0;
+  PagingMode mode = !pg ? PagingMode::Off : pae ? PagingMode::Pae : PagingMode::Legacy32;
+  const bool load_pdptes = mode == PagingMode::Pae && paging_.mode != PagingMode::Pae;
+  paging_.mode = mode;
+  paging_.cr3 = s_.cr3;
+  paging_.wp = model_.at_least(CpuFamily::i486) && (s_.cr0 & 0x1'0000u);
+  paging_.pse = (s_.cr4 & 0x10) != 0;
+  paging_.pge = (s_.cr4 & 0x80) != 0;
+  paging_.nxe = false;  // no model here has EFER.NXE
+  paging_.maxphyaddr = model_.at_least(CpuFamily::p6) ? 36 : 32;
+  if (load_pdptes) {
+    for (unsigned i = 0; i < 4; ++i) paging_.pdpte[i] = bus_.read<u64>((s_.cr3 & ~0x1Fu) + 8 * i);
+  }
+  if (flush == TlbFlush::All) tlb_.flush_all();
+  if (flush == TlbFlush::NonGlobal) tlb_.flush_non_global();
+}
+
+void Cpu::write_cr3(u32 value) {
+  if (paging_.mode == PagingMode::Pae) {
+    // PAE: the four PDPTEs load now; a reserved bit is #GP(0) and CR3 keeps
+    // its old value (SDM Vol. 3A 4.4.1).
+    std::array<u64, 4> e;
+    for (unsigned i = 0; i < 4; ++i) {
+      e[i] = bus_.read<u64>((value & ~0x1Fu) + 8 * i);
+      if (pdpte_reserved(e[i], paging_.maxphyaddr)) throw GuestFault::make(kGP, 0);
+    }
+    paging_.pdpte = e;
+  }
+  s_.cr3 = value;
+  update_paging(paging_.pge ? TlbFlush::NonGlobal : TlbFlush::All);
+}
+
+void Cpu::memory_changed() { tlb_.flush_all(); }
+
+}  // namespace gb
