@@ -10,9 +10,14 @@ constexpr u64 kXD = u64{1} << 63;
 u64 phys_mask(unsigned maxphyaddr) { return (u64{1} << maxphyaddr) - 1; }
 
 /// Checks the rights of a successful translation against the access.
+/// I/D is reported for fetches only under PAE paging with EFER.NXE (no
+/// SMEP on these models; SDM Vol. 3A 4.7).
+bool reports_id(PageAccess acc, const PagingConfig& cfg) {
+  return acc.fetch && cfg.nxe && cfg.mode == PagingMode::Pae;
+}
+
 u32 rights_fault(const WalkResult& r, PageAccess acc, const PagingConfig& cfg) {
-  const u32 base = pf::P | (acc.write ? pf::W : 0) | (acc.user ? pf::U : 0) |
-                   (acc.fetch && cfg.nxe ? pf::ID : 0);
+  const u32 base = pf::P | (acc.write ? pf::W : 0) | (acc.user ? pf::U : 0) | (reports_id(acc, cfg) ? pf::ID : 0);
   if (acc.user && !r.user) return base;
   if (acc.write && !r.writable && (acc.user || cfg.wp)) return base;
   if (acc.fetch && r.no_exec) return base;
@@ -20,7 +25,7 @@ u32 rights_fault(const WalkResult& r, PageAccess acc, const PagingConfig& cfg) {
 }
 
 u32 not_present(PageAccess acc, const PagingConfig& cfg) {
-  return (acc.write ? pf::W : 0) | (acc.user ? pf::U : 0) | (acc.fetch && cfg.nxe ? pf::ID : 0);
+  return (acc.write ? pf::W : 0) | (acc.user ? pf::U : 0) | (reports_id(acc, cfg) ? pf::ID : 0);
 }
 
 void set_bits(Bus& bus, const WalkStep& s, u64 bits) {

@@ -39,6 +39,16 @@ namespace pf {
 constexpr u32 P = 1, W = 2, U = 4, RSVD = 8, ID = 16;
 }
 
+/// The flag bits of a paging-structure entry, decoded for the debugger and
+/// teaching views (SDM Vol. 3A Tables 4-4 to 4-10, 4-14 to 4-20).
+struct EntryFlags {
+  bool present, writable, user, write_through, cache_disable, accessed, dirty, page_size, global, no_exec;
+};
+constexpr EntryFlags decode_entry(u64 e) {
+  return EntryFlags{(e & 1) != 0,    (e & 2) != 0,     (e & 4) != 0,     (e & 8) != 0,     (e & 16) != 0,
+                    (e & 0x20) != 0, (e & 0x40) != 0, (e & 0x80) != 0, (e & 0x100) != 0, (e >> 63) != 0};
+}
+
 struct WalkStep {
   unsigned level;   ///< 3 = PDPTE, 2 = PDE, 1 = PTE
   PhysAddr entry_addr;

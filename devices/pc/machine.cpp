@@ -45,6 +45,7 @@ Machine::Machine(MachineConfig config)
   if (cfg_.cpu->address_mask == 0xFF'FFFF) memory_.map_rom((u64{1} << 24) - low, std::span<u8>(rom_).subspan(size - low));
   io_.map(0xE9, 0xE9, debugcon_);
   io_.map(0x402, 0x402, firmware_log_);
+  io_.map(0x92, 0x92, port92_);
   if (cfg_.debug_exit) {
     const auto [base, len] = *cfg_.debug_exit;
     if (len == 0 || u32{base} + len > 0x10000) {
@@ -67,6 +68,10 @@ RunResult Machine::run(u64 insn_limit) {
     if (auto st = debug_exit_.status()) {
       if (cfg_.debugcon) cfg_.debugcon->flush();
       return {RunResult::Kind::Exit, *st};
+    }
+    if (port92_.take_reset()) {
+      reset();  // port 92h bit 0: a CPU reset; RAM and the A20 state remain
+      continue;
     }
     switch (why) {
       case StopReason::Halted:

@@ -9,6 +9,7 @@
 
 #include "cpu/cpu.hpp"
 #include "devices/debug_port.hpp"
+#include "devices/port92.hpp"
 #include "devices/sink.hpp"
 
 namespace gb {
@@ -60,6 +61,7 @@ class Machine {
   DebugConsole debugcon_;
   DebugConsole firmware_log_;
   DebugExit debug_exit_;
+  Port92 port92_{bus_};
 };
 
 }  // namespace gb
