@@ -97,7 +97,8 @@ void Cpu::update_paging(TlbFlush flush) {
   paging_.wp = model_.at_least(CpuFamily::i486) && (s_.cr0 & 0x1'0000u);
   paging_.pse = (s_.cr4 & 0x10) != 0;
   paging_.pge = (s_.cr4 & 0x80) != 0;
-  paging_.nxe = false;  // no model here has EFER.NXE
+  paging_.nxe = model_.nx && (s_.efer & 0x800);
+  paging_.pat = model_.pat;
   paging_.maxphyaddr = model_.at_least(CpuFamily::p6) ? 36 : 32;
   if (load_pdptes) {
     for (unsigned i = 0; i < 4; ++i) paging_.pdpte[i] = bus_.read<u64>((s_.cr3 & ~0x1Fu) + 8 * i);

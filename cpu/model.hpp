@@ -18,6 +18,11 @@ struct CpuModel {
   u32 address_mask;
   /// CPUID leaf 1 EAX (family/model/stepping); 0 where there is no CPUID.
   u32 cpuid_signature;
+  /// The execute-disable bit: IA32_EFER with NXE, CPUID 8000_0001h EDX.20
+  /// (SDM Vol. 3A 4.1.4). Only later P6-family parts have it.
+  bool nx = false;
+  /// The page attribute table (CPUID.1:EDX.16); Pentium III and later.
+  bool pat = false;
 
   bool at_least(CpuFamily f) const { return family >= f; }
   bool is_8086() const { return family == CpuFamily::i8086; }

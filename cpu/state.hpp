@@ -73,6 +73,7 @@ struct CpuState {
   u64 tsc = 0;
   /// Current privilege level (SDM Vol. 3A 5.5): 0 in real mode, 3 in V86.
   u8 cpl = 0;
+  u64 efer = 0;  ///< IA32_EFER (C000_0080h): only NXE (bit 11) on these models
   u64 msr_sysenter_cs = 0, msr_sysenter_esp = 0, msr_sysenter_eip = 0, msr_apic_base = 0xFEE0'0900u;
 
   bool halted = false;

@@ -81,6 +81,7 @@ WalkResult walk(const PagingConfig& cfg, u32 lin, PageAccess acc, Bus& bus, bool
   const bool large = (pde & kPS) && (pae || cfg.pse);
   u64 rsvd = pae ? rsvd_pae : 0;
   if (large) rsvd |= pae ? 0x1FE000 : 0x3FE000;  // 2 MiB: bits 20:13; 4 MiB (no PSE-36): bits 21:13
+  if (large && !cfg.pat) rsvd |= 0x1000;           // PAT bit of a large page
   if (pde & rsvd) {
     r.error = not_present(acc, cfg) | pf::P | pf::RSVD;
     return r;
@@ -106,7 +107,7 @@ WalkResult walk(const PagingConfig& cfg, u32 lin, PageAccess acc, Bus& bus, bool
       r.error = not_present(acc, cfg);
       return r;
     }
-    if (pae && (pte & rsvd_pae)) {
+    if ((pae && (pte & rsvd_pae)) || (!cfg.pat && (pte & kPS))) {  // PTE bit 7 is PAT
       r.error = not_present(acc, cfg) | pf::P | pf::RSVD;
       return r;
     }

@@ -23,6 +23,10 @@ struct PagingConfig {
   bool nxe = false;  ///< EFER.NXE: bit 63 of PAE entries is XD
   /// Physical address width in bits (36 on P6 with PAE).
   unsigned maxphyaddr = 32;
+  /// The page attribute table exists; without it the PAT bits (bit 7 of a
+  /// PTE, bit 12 of a large-page PDE) are reserved (SDM Vol. 3A Tables 4-4,
+  /// 4-6, 4-10, 4-11).
+  bool pat = true;
   std::array<u64, 4> pdpte{};
 };
 

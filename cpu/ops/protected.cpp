@@ -131,6 +131,7 @@ void rdpmc(Cpu& c, const DecodedInsn&) {
 }
 
 namespace msr {
+constexpr u32 kEfer = 0xC000'0080u;
 constexpr u32 kTsc = 0x10, kApicBase = 0x1B, kSysenterCs = 0x174, kSysenterEsp = 0x175, kSysenterEip = 0x176;
 }
 
@@ -148,6 +149,10 @@ void rdmsr(Cpu& c, const DecodedInsn&) {
     case msr::kSysenterCs: if (!p6) throw GuestFault::make(kGP, 0); v = s.msr_sysenter_cs; break;
     case msr::kSysenterEsp: if (!p6) throw GuestFault::make(kGP, 0); v = s.msr_sysenter_esp; break;
     case msr::kSysenterEip: if (!p6) throw GuestFault::make(kGP, 0); v = s.msr_sysenter_eip; break;
+    case msr::kEfer:
+      if (!c.model().nx) throw GuestFault::make(kGP, 0);
+      v = s.efer;
+      break;
     default: throw GuestFault::make(kGP, 0);  // not an MSR of this model
   }
   s.gpr[EAX] = static_cast<u32>(v);
@@ -168,6 +173,15 @@ void wrmsr(Cpu& c, const DecodedInsn&) {
     case msr::kSysenterCs: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_cs = v & 0xFFFF; break;
     case msr::kSysenterEsp: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_esp = v & 0xFFFF'FFFFu; break;
     case msr::kSysenterEip: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_eip = v & 0xFFFF'FFFFu; break;
+    case msr::kEfer: {
+      // Only NXE is writable here (no long mode, no SYSCALL); any other bit
+      // is reserved: #GP(0) (SDM Vol. 4 IA32_EFER).
+      if (!c.model().nx || (v & ~u64{0x800})) throw GuestFault::make(kGP, 0);
+      const bool changed = ((s.efer ^ v) & 0x800) != 0;
+      s.efer = v;
+      if (changed) c.update_paging(Cpu::TlbFlush::All);
+      break;
+    }
     default: throw GuestFault::make(kGP, 0);
   }
 }

@@ -126,6 +126,19 @@ void cpuid(Cpu& c, const DecodedInsn&) {
   const u32 max_leaf = p6 ? 2 : 1;
   const u32 leaf = s.gpr[EAX];
   u32 a = 0, b = 0, cc = 0, dd = 0;
+  if (m.nx && (leaf == 0x8000'0000u || leaf == 0x8000'0001u)) {
+    // Extended leaves: the maximum, and EDX.20 = NX.
+    if (leaf == 0x8000'0000u) {
+      a = 0x8000'0001u;
+    } else {
+      dd = 1u << 20;
+    }
+    s.gpr[EAX] = a;
+    s.gpr[EBX] = b;
+    s.gpr[ECX] = cc;
+    s.gpr[EDX] = dd;
+    return;
+  }
   if (leaf == 0) {
     a = max_leaf;
     b = 0x756e'6547;  // "GenuineIntel" in EBX, EDX, ECX
@@ -135,6 +148,7 @@ void cpuid(Cpu& c, const DecodedInsn&) {
     a = m.cpuid_signature;
     dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);  // PSE, TSC, MSR, CX8
     if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);  // PAE, SEP, PGE, CMOV
+    if (m.pat) dd |= 1u << 16;
   } else if (leaf == 2 && p6) {
     // Cache and TLB descriptors (SDM Vol. 2A Table 3-12): one iteration;
     // 4 KiB/4 MiB TLBs, 8 KiB L1 I and D caches, 256 KiB L2.

@@ -776,3 +776,31 @@ TEST_CASE("paging: pdpte_reserved", "[paging][pae]") {
   CHECK(pdpte_reserved((u64{1} << 32) | P, 32));
   CHECK_FALSE(pdpte_reserved((u64{1} << 31) | P, 32));
 }
+
+// ---------------------------------------------------------------------------
+// Without the PAT (cfg.pat = false), its bits are reserved: bit 12 of a large
+// PDE and bit 7 of a PTE (SDM Vol. 3A Tables 4-4, 4-6, 4-10, 4-11).
+TEST_CASE("paging: PAT bits are reserved without the PAT", "[paging]") {
+  SECTION("4 MiB PDE bit 12") {
+    Machine m;
+    PagingConfig cfg = legacy_cfg();
+    cfg.pse = true;
+    cfg.pat = false;
+    m.put32(kPdeAddr, static_cast<u32>(0x0080'0000u | 0x1000 | PS | RW | P));
+    const WalkResult r = walk(cfg, kLin, kRead, m.bus, true);
+    CHECK_FALSE(r.ok);
+    CHECK(r.error == (pf::P | pf::RSVD));
+    cfg.pat = true;
+    CHECK(walk(cfg, kLin, kRead, m.bus, false).ok);
+  }
+  SECTION("4 KiB PTE bit 7") {
+    Machine m;
+    PagingConfig cfg = legacy_cfg();
+    cfg.pat = false;
+    m.put32(kPdeAddr, static_cast<u32>(kPt | RW | P));
+    m.put32(kPteAddr, static_cast<u32>(0x5000 | 0x80 | RW | P));
+    const WalkResult r = walk(cfg, kLin, kWrite, m.bus, true);
+    CHECK_FALSE(r.ok);
+    CHECK(r.error == (pf::P | pf::W | pf::RSVD));
+  }
+}
