@@ -19,7 +19,9 @@ TIMEOUT_S = 30
 
 
 def run(glassbox, args):
-    return subprocess.run([glassbox] + args, stdin=subprocess.DEVNULL,
+    # GB_EXE_WRAPPER: qemu-user (and its options) for a cross-built binary.
+    wrapper = os.environ.get('GB_EXE_WRAPPER', '').split()
+    return subprocess.run(wrapper + [glassbox] + args, stdin=subprocess.DEVNULL,
                           capture_output=True, timeout=TIMEOUT_S)
 
 

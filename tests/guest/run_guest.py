@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 
-TIMEOUT_S = 60
+TIMEOUT_S = 240  # generous: cross builds run under qemu-user
 
 
 def main(argv):
@@ -29,7 +29,9 @@ def main(argv):
         print(f"usage: {argv[0]} EMULATOR ROM", file=sys.stderr)
         return 1
     emulator, rom = argv[1], argv[2]
-    cmd = [emulator, '-bios', rom, '-display', 'none', '-debugcon', 'stdio',
+    # GB_EXE_WRAPPER: qemu-user (and its options) for a cross-built binary.
+    wrapper = os.environ.get('GB_EXE_WRAPPER', '').split()
+    cmd = wrapper + [emulator, '-bios', rom, '-display', 'none', '-debugcon', 'stdio',
            '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
            '-no-reboot', '-m', '16']
     if not os.path.basename(emulator).startswith('qemu'):

@@ -7,11 +7,14 @@
 // and a closing "N passed, M failed". Exit status: 0 when every vector passes
 // or is listed in the exclusions (and every listed one still fails), 1
 // otherwise, 77 (skip) when a PATH is missing and CI is not set.
+#if GB_HAVE_ZLIB
 #include <zlib.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <map>
 #include <set>
@@ -31,7 +34,17 @@ using namespace gb;
 
 namespace {
 
-std::string read_gz(const fs::path& p) {
+/// Reads a vector file: gzip-compressed (.json.gz, when built with zlib) or
+/// plain (.json, as scripts/cross-test provides them).
+std::string read_vectors(const fs::path& p) {
+  if (p.string().ends_with(".json")) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("{}: cannot open", p.string()));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+#if !GB_HAVE_ZLIB
+  throw std::runtime_error(fmt::format("{}: built without zlib; decompress the vectors first", p.string()));
+#else
   gzFile f = gzopen(p.string().c_str(), "rb");
   if (!f) throw std::runtime_error(fmt::format("{}: cannot open", p.string()));
   std::string out;
@@ -41,6 +54,12 @@ std::string read_gz(const fs::path& p) {
   gzclose(f);
   if (n < 0) throw std::runtime_error(fmt::format("{}: gzip read error", p.string()));
   return out;
+#endif
+}
+
+bool is_vector_file(const fs::path& p) {
+  const std::string n = p.filename().string();
+  return n != "metadata.json" && (n.ends_with(".json.gz") || n.ends_with(".json"));
 }
 
 /// Exclusions: "SET FILE [INDEX...]  # reason"; no index = the whole file.
@@ -257,7 +276,7 @@ int main(int argc, char** argv) {
     std::vector<fs::path> files;
     if (fs::is_directory(p)) {
       for (const auto& e : fs::directory_iterator(p)) {
-        if (e.path().string().ends_with(".json.gz")) files.push_back(e.path());
+        if (is_vector_file(e.path())) files.push_back(e.path());
       }
       std::sort(files.begin(), files.end());
     } else {
@@ -281,11 +300,11 @@ int main(int argc, char** argv) {
         meta = json::parse(in);
       }
       std::string stem = file.filename().string();
-      stem = stem.substr(0, stem.size() - std::string(".json.gz").size());
+      stem = stem.substr(0, stem.size() - std::string(stem.ends_with(".gz") ? ".json.gz" : ".json").size());
       const u32 fmask = mask_for(meta, stem);
       json tests;
       try {
-        tests = json::parse(read_gz(file));
+        tests = json::parse(read_vectors(file));
       } catch (const std::exception& e) {
         fmt::print(stderr, "glassbox-sst: {}: {}\n", file.string(), e.what());
         return 1;
