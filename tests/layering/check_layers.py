@@ -3,7 +3,8 @@
 
 mmu/ includes nothing of the other layers; cpu/ only mmu/; devices/ only mmu/
 (devices/pc/, which builds the machine, may include cpu/ too); SDL appears
-only in frontend/. Also: no inline asm or x86 host checks in cpu/ and mmu/.
+only in frontend/. Also: no inline asm, host-ISA checks, intrinsics or type
+punning in cpu/, mmu/ and devices/.
 Usage: check_layers.py SOURCE_ROOT
 """
 import pathlib
@@ -25,10 +26,13 @@ for layer, ok in allowed.items():
                 bad.append(f"{rel}: includes {inc}")
             if "SDL" in inc:
                 bad.append(f"{rel}: includes SDL ({inc}) outside frontend/")
-        if layer in ("cpu", "mmu"):
-            for pat in (r"\basm\s*\(", r"__asm__", r"__x86_64__", r"__i386__", r"<immintrin\.h>", r"<x86intrin\.h>"):
-                if re.search(pat, text):
-                    bad.append(f"{rel}: host-specific construct {pat}")
+        # Portable core (issue 6): no inline asm, host-ISA tests or
+        # intrinsics, and no type punning of guest bytes (reinterpret_cast,
+        # unions) in cpu/, mmu/ and devices/.
+        for pat in (r"\basm\s*\(", r"__asm__", r"__x86_64__", r"__i386__", r"__aarch64__", r"__s390x__",
+                    r"<immintrin\.h>", r"<x86intrin\.h>", r"\breinterpret_cast\b", r"\bunion\b"):
+            if re.search(pat, text):
+                bad.append(f"{rel}: host-specific construct {pat}")
 for b in bad:
     print(b)
 print(f"layering: {len(bad)} violation(s)")
