@@ -1,5 +1,6 @@
 #include "devices/pc/machine.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -46,6 +47,13 @@ Machine::Machine(MachineConfig config)
   io_.map(0xE9, 0xE9, debugcon_);
   io_.map(0x402, 0x402, firmware_log_);
   io_.map(0x92, 0x92, port92_);
+  // The PC/AT interrupt controllers (and the PIIX ELCR) and the timer.
+  io_.map(0x20, 0x21, pic_);
+  io_.map(0xA0, 0xA1, pic_);
+  io_.map(0x4D0, 0x4D1, pic_);
+  io_.map(0x40, 0x43, pit_);
+  io_.map(0x61, 0x61, port61_);
+  bus_.set_interrupt_acknowledge(&pic_);
   if (cfg_.debug_exit) {
     const auto [base, len] = *cfg_.debug_exit;
     if (len == 0 || u32{base} + len > 0x10000) {
@@ -56,7 +64,14 @@ Machine::Machine(MachineConfig config)
 }
 
 RunResult Machine::run(u64 insn_limit) {
+  // The CPU runs up to the next device deadline (at most a slice); then
+  // virtual time advances by the instructions executed and due timers fire.
   constexpr u64 kSlice = 1u << 20;
+  const Picos ps = cfg_.ps_per_insn;
+  // Timer events passed while halted with nothing taking them: a guest that
+  // halts with its interrupts masked at the PIC sleeps forever, so after a
+  // million idle events the run ends as "halted" instead of spinning.
+  u64 idle_events = 0;
   for (;;) {
     u64 budget = kSlice;
     if (insn_limit) {
@@ -64,7 +79,15 @@ RunResult Machine::run(u64 insn_limit) {
       if (done >= insn_limit) return {RunResult::Kind::InsnLimit};
       budget = std::min(budget, insn_limit - done);
     }
+    const Picos deadline = sched_.next_deadline();
+    if (deadline != kNever) {
+      const Picos ahead = deadline - sched_.now();
+      budget = std::clamp<u64>(static_cast<u64>(std::max<Picos>(ahead, 0) / ps) + 1, 1, budget);
+    }
+    const u64 before = cpu_.instructions();
     const StopReason why = cpu_.run(budget);
+    if (cpu_.instructions() != before) idle_events = 0;
+    sched_.advance_to(sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps);
     if (auto st = debug_exit_.status()) {
       if (cfg_.debugcon) cfg_.debugcon->flush();
       return {RunResult::Kind::Exit, *st};
@@ -74,10 +97,14 @@ RunResult Machine::run(u64 insn_limit) {
       continue;
     }
     switch (why) {
-      case StopReason::Halted:
-        // Nothing in this machine can raise an interrupt yet, so a halted
-        // CPU stays halted: report it instead of spinning.
-        return {RunResult::Kind::Halted};
+      case StopReason::Halted: {
+        // HLT: skip to the next device event if an interrupt could wake the
+        // CPU; with IF clear or nothing scheduled it stays halted: report it.
+        const Picos next = sched_.next_deadline();
+        if (!(cpu_.eflags() & fl::IF) || next == kNever || ++idle_events > 1'000'000) return {RunResult::Kind::Halted};
+        sched_.advance_to(next);
+        break;
+      }
       case StopReason::Shutdown:
         if (cfg_.no_reboot) return {RunResult::Kind::Shutdown};
         reset();  // a triple fault resets the PC (SDM Vol. 3A 6.15, #DF)

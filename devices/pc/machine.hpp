@@ -9,7 +9,10 @@
 
 #include "cpu/cpu.hpp"
 #include "devices/debug_port.hpp"
+#include "devices/pic8259.hpp"
+#include "devices/pit8254.hpp"
 #include "devices/port92.hpp"
+#include "devices/scheduler.hpp"
 #include "devices/sink.hpp"
 
 namespace gb {
@@ -23,6 +26,9 @@ struct MachineConfig {
   /// isa-debug-exit port range, if the device is present.
   std::optional<std::pair<u16, u16>> debug_exit;  // iobase, iosize
   bool no_reboot = false;
+  /// Virtual time per guest instruction: guest time follows a fixed
+  /// instruction rate, so runs are deterministic (default 100 M/s).
+  Picos ps_per_insn = 10'000;
 };
 
 /// Why Machine::run returned.
@@ -46,11 +52,19 @@ class Machine {
   void reset() { cpu_.reset(); }
 
   Cpu& cpu() { return cpu_; }
+  Scheduler& scheduler() { return sched_; }
   Bus& bus() { return bus_; }
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;
 
  private:
+  /// The PIC's INT output drives the CPU's INTR pin.
+  struct CpuIntr final : IrqSink {
+    Cpu& cpu;
+    explicit CpuIntr(Cpu& c) : cpu(c) {}
+    void set_irq(unsigned, bool level) override { cpu.set_intr(level); }
+  };
+
   MachineConfig cfg_;
   std::vector<u8> ram_;
   std::vector<u8> rom_;
@@ -62,6 +76,11 @@ class Machine {
   DebugConsole firmware_log_;
   DebugExit debug_exit_;
   Port92 port92_{bus_};
+  Scheduler sched_;
+  CpuIntr cpu_intr_{cpu_};
+  DualPic pic_{cpu_intr_, 0};
+  Pit8254 pit_{sched_, IrqLine(pic_, 0)};
+  Port61 port61_{sched_, pit_};
 };
 
 }  // namespace gb

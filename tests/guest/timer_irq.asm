@@ -1,0 +1,140 @@
+; timer_irq.asm -- Glassbox guest test: the 8254 PIT interrupting through the
+; 8259A PIC in real mode, waking HLT.
+; PIC: ICW1-ICW4 as a PC BIOS programs them (8259A datasheet, "Initialization
+; Command Words"), IRQ0 -> vector 08h, non-specific EOI (OCW2 = 20h).
+; PIT: counter 0, mode 2, divisor 1193 (about 1 kHz; 8254 datasheet, mode 2
+; "rate generator"). The read-back status of counter 0 reports mode 2.
+; Reference: qemu-system-i386 -M isapc (the pc machine's local APIC keeps
+; LINT0 masked until a BIOS programs it, so PIC interrupts never arrive).
+;
+; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
+; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+
+bits 16
+org 0
+
+TICKS   equ 0x0500                      ; word: IRQ0 count
+
+%macro CHECK 1                          ; passes if ZF = 1
+        jne     %%bad
+        mov     si, %%msg
+        call    ok
+        jmp     %%done
+%%bad:  mov     si, %%msg
+        jmp     fail
+%%msg:  db      %1, 0
+%%done:
+%endmacro
+
+start:
+        cli
+        xor     ax, ax
+        mov     ss, ax
+        mov     sp, 0x7000
+        mov     es, ax
+        mov     ax, cs
+        mov     ds, ax
+        mov     word [es:TICKS], 0
+        mov     word [es:8*4], irq0     ; IVT[08h] = F000:irq0
+        mov     word [es:8*4+2], 0xF000
+        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h, ICW4 = 8086.
+        mov     al, 0x11
+        out     0x20, al
+        mov     al, 0x08
+        out     0x21, al
+        mov     al, 0x04
+        out     0x21, al
+        mov     al, 0x01
+        out     0x21, al
+        mov     al, 0xFE                ; unmask IRQ0 only
+        out     0x21, al
+        ; Slave: ICW1..4 with base 70h, everything masked.
+        mov     al, 0x11
+        out     0xA0, al
+        mov     al, 0x70
+        out     0xA1, al
+        mov     al, 0x02
+        out     0xA1, al
+        mov     al, 0x01
+        out     0xA1, al
+        mov     al, 0xFF
+        out     0xA1, al
+        in      al, 0x21
+        cmp     al, 0xFE
+        CHECK   "PIC IMR reads back"
+        ; PIT counter 0: mode 2, LSB then MSB, divisor 1193.
+        mov     al, 0x34
+        out     0x43, al
+        mov     ax, 1193
+        out     0x40, al
+        mov     al, ah
+        out     0x40, al
+        ; Read-back status of counter 0: bits 3-1 = mode 2, bits 5-4 = 3.
+        mov     al, 0xE2
+        out     0x43, al
+        in      al, 0x40
+        and     al, 0x3E
+        cmp     al, 0x34
+        CHECK   "PIT read-back status: counter 0 in mode 2, LSB/MSB"
+        sti
+.wait:  hlt                             ; each IRQ0 wakes the CPU
+        cmp     word [es:TICKS], 10
+        jb      .wait
+        cli
+        cmp     word [es:TICKS], 10
+        CHECK   "ten IRQ0s woke HLT and reached the handler"
+        ; With IRQ0 masked no interrupt arrives any more.
+        mov     al, 0xFF
+        out     0x21, al
+        mov     word [es:TICKS], 0
+        sti
+        mov     cx, 0xFFFF
+.spin:  loop    .spin
+        cli
+        cmp     word [es:TICKS], 0
+        CHECK   "masked IRQ0 is not delivered"
+        mov     si, pass_msg
+        call    puts
+        mov     al, 0
+        out     0xF4, al
+        hlt
+
+irq0:   inc     word [es:TICKS]
+        push    ax
+        mov     al, 0x20                ; non-specific EOI
+        out     0x20, al
+        pop     ax
+        iret
+
+ok:     push    si
+        mov     si, ok_msg
+        call    puts
+        pop     si
+        call    puts
+        mov     al, 10
+        out     0xE9, al
+        ret
+fail:   push    si
+        mov     si, fail_msg
+        call    puts
+        pop     si
+        call    puts
+        mov     al, 10
+        out     0xE9, al
+        mov     al, 1
+        out     0xF4, al
+        hlt
+puts:   lodsb
+        test    al, al
+        jz      .d
+        out     0xE9, al
+        jmp     puts
+.d:     ret
+
+ok_msg:   db "ok ", 0
+fail_msg: db "FAIL ", 0
+pass_msg: db "PASS", 10, 0
+
+        times 0xFFF0-($-$$) db 0
+        jmp     0xF000:start
+        times 0x10000-($-$$) db 0
