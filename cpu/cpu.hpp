@@ -300,7 +300,9 @@ class Cpu final : public MemoryListener {
   template <class T>
   T in(u16 port) {
     check_io(port, sizeof(T));
-    return static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
+    const T v = static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
+    if (bus_.take_stop()) run_end_ = insns_ + 1;  // a device asked for attention
+    return v;
   }
   template <class T>
   void out(u16 port, T v) {

@@ -26,6 +26,7 @@ void Scheduler::insert(Timer* t) {
   auto it = std::lower_bound(armed_.begin(), armed_.end(), t,
                              [](const Timer* a, const Timer* b) { return a->deadline_ > b->deadline_; });
   armed_.insert(it, t);
+  if (listener_ && armed_.back() == t) listener_->earliest_deadline_changed();
 }
 
 void Scheduler::remove(Timer* t) {

@@ -51,6 +51,16 @@ class Timer {
 
 class Scheduler {
  public:
+  /// Told when a newly armed timer becomes the earliest deadline, so a CPU
+  /// running "until the next deadline" can stop early (the machine asks the
+  /// CPU to return after the current instruction).
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    virtual void earliest_deadline_changed() = 0;
+  };
+  void set_listener(Listener* l) { listener_ = l; }
+
   Picos now() const { return now_; }
   /// The earliest armed deadline, or kNever.
   Picos next_deadline() const { return armed_.empty() ? kNever : armed_.back()->deadline_; }
@@ -64,6 +74,7 @@ class Scheduler {
   void remove(Timer* t);
   Picos now_ = 0;
   std::vector<Timer*> armed_;  ///< sorted by deadline, latest first
+  Listener* listener_ = nullptr;
 };
 
 }  // namespace gb

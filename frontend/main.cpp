@@ -1,6 +1,7 @@
 // glassbox: runs a machine from the command line.
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
     cfg.ram_mib = o.ram_mib;
     cfg.bios = read_file(o.bios);
     cfg.debugcon = StreamSink::open(o.debugcon);
+    cfg.serial = StreamSink::open(o.serial);
+    cfg.rtc_base = static_cast<i64>(std::time(nullptr));  // the RTC starts at host time (UTC)
     cfg.debug_exit = o.debug_exit;
     cfg.no_reboot = o.no_reboot;
     Machine m(std::move(cfg));

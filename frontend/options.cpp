@@ -94,6 +94,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--cpu", o.cpu, "CPU model (-cpu help lists them): " + models)->default_val(o.cpu);
   app.add_option("--display", o.display, "display: none (sdl and curses come later)")->default_val("none");
   app.add_option("--debugcon", o.debugcon, "port 0xE9 output: stdio, file:PATH or none")->default_val("none");
+  app.add_option("--serial", o.serial, "COM1 output: stdio, file:PATH or none")->default_val("none");
   app.add_option("--device", device, "isa-debug-exit[,iobase=PORT][,iosize=N]");
   app.add_flag("--no-reboot", o.no_reboot, "stop with a state dump on triple fault instead of resetting");
   app.add_option("-m", mem, "RAM size in MiB (suffix M or G allowed)")->default_val("128");

@@ -14,6 +14,7 @@ struct Options {
   std::string cpu = "pentium-pro";   ///< -cpu MODEL
   std::string display = "none";      ///< -display none
   std::string debugcon = "none";     ///< -debugcon stdio|file:PATH|none
+  std::string serial = "none";       ///< -serial stdio|file:PATH|none (COM1)
   std::optional<std::pair<u16, u16>> debug_exit;  ///< -device isa-debug-exit,iobase=,iosize=
   bool no_reboot = false;            ///< -no-reboot
   u32 ram_mib = 128;                 ///< -m MIB

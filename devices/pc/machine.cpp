@@ -53,7 +53,12 @@ Machine::Machine(MachineConfig config)
   io_.map(0x4D0, 0x4D1, pic_);
   io_.map(0x40, 0x43, pit_);
   io_.map(0x61, 0x61, port61_);
+  io_.map(0x70, 0x71, rtc_);
+  io_.map(0x3F8, 0x3FF, com1_);
+  io_.map(0x60, 0x60, kbc_);
+  io_.map(0x64, 0x64, kbc_);
   bus_.set_interrupt_acknowledge(&pic_);
+  sched_.set_listener(this);
   if (cfg_.debug_exit) {
     const auto [base, len] = *cfg_.debug_exit;
     if (len == 0 || u32{base} + len > 0x10000) {
@@ -90,10 +95,12 @@ RunResult Machine::run(u64 insn_limit) {
     sched_.advance_to(sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps);
     if (auto st = debug_exit_.status()) {
       if (cfg_.debugcon) cfg_.debugcon->flush();
+      if (cfg_.serial) cfg_.serial->flush();
       return {RunResult::Kind::Exit, *st};
     }
-    if (port92_.take_reset()) {
-      reset();  // port 92h bit 0: a CPU reset; RAM and the A20 state remain
+    if (port92_.take_reset() || kbc_.take_reset()) {
+      // Port 92h bit 0 or the 8042's reset line: a CPU reset; RAM remains.
+      reset();
       continue;
     }
     switch (why) {

@@ -9,10 +9,13 @@
 
 #include "cpu/cpu.hpp"
 #include "devices/debug_port.hpp"
+#include "devices/cmos_rtc.hpp"
+#include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
 #include "devices/pit8254.hpp"
 #include "devices/port92.hpp"
 #include "devices/scheduler.hpp"
+#include "devices/uart16550.hpp"
 #include "devices/sink.hpp"
 
 namespace gb {
@@ -23,6 +26,9 @@ struct MachineConfig {
   /// BIOS image: a non-empty multiple of 64 KiB, at most 16 MiB.
   std::vector<u8> bios;
   std::unique_ptr<ByteSink> debugcon;  ///< port 0xE9; nullptr = discard
+  std::unique_ptr<ByteSink> serial;    ///< COM1 output; nullptr = discard
+  /// The RTC's time at virtual time 0, in Unix seconds (-rtc base=).
+  i64 rtc_base = 0;
   /// isa-debug-exit port range, if the device is present.
   std::optional<std::pair<u16, u16>> debug_exit;  // iobase, iosize
   bool no_reboot = false;
@@ -37,7 +43,7 @@ struct RunResult {
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
-class Machine {
+class Machine final : Scheduler::Listener {
  public:
   /// Builds the machine. Throws std::invalid_argument with a one-line reason
   /// for a bad configuration (BIOS size, RAM size).
@@ -58,6 +64,10 @@ class Machine {
   std::string state_dump() const;
 
  private:
+  /// A device armed an earlier deadline during the CPU's slice: stop the CPU
+  /// after this instruction so the event fires on time.
+  void earliest_deadline_changed() override { bus_.request_stop(); }
+
   /// The PIC's INT output drives the CPU's INTR pin.
   struct CpuIntr final : IrqSink {
     Cpu& cpu;
@@ -81,6 +91,9 @@ class Machine {
   DualPic pic_{cpu_intr_, 0};
   Pit8254 pit_{sched_, IrqLine(pic_, 0)};
   Port61 port61_{sched_, pit_};
+  CmosRtc rtc_{sched_, IrqLine(pic_, 8), cfg_.rtc_base};
+  Uart16550 com1_{sched_, IrqLine(pic_, 4), cfg_.serial.get()};
+  I8042 kbc_{bus_, IrqLine(pic_, 1), IrqLine(pic_, 12)};
 };
 
 }  // namespace gb
