@@ -172,7 +172,7 @@ void I8042::command(u8 cmd) {
     case 0xD4: pending_cmd_ = cmd; break;
     case 0xDD: write_output_port(out_port_ & static_cast<u8>(~kOutA20)); break;
     case 0xDF: write_output_port(out_port_ | kOutA20); break;
-    default: break;  // unimplemented commands are ignored
+    default: break;  // undefined command codes: the 8042 firmware ignores them
   }
 }
 
