@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <atomic>
+#include <csignal>
 
 #include <fmt/format.h>
 
@@ -15,15 +17,26 @@ using namespace gb;
 
 namespace {
 
-std::vector<u8> read_file(const std::string& path) {
+std::vector<u8> read_file(const std::string& path, const char* what) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw std::runtime_error(fmt::format("cannot read BIOS image '{}': it is a directory", path));
+  if (std::filesystem::is_directory(path, ec)) throw std::runtime_error(fmt::format("cannot read {} '{}': it is a directory", what, path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read BIOS image '{}': {}", path, std::strerror(errno)));
+  if (!in) throw std::runtime_error(fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
   std::vector<u8> data(std::istreambuf_iterator<char>(in), {});
-  if (in.bad()) throw std::runtime_error(fmt::format("cannot read BIOS image '{}': read error", path));
+  if (in.bad()) throw std::runtime_error(fmt::format("cannot read {} '{}': read error", what, path));
   return data;
 }
+
+std::unique_ptr<DiskImage> open_image(const std::string& path, bool snapshot, bool cd) {
+  if (path.empty()) return nullptr;
+  const auto mode = cd ? DiskImage::Mode::ReadOnly : snapshot ? DiskImage::Mode::Snapshot : DiskImage::Mode::ReadWrite;
+  return DiskImage::open(path, mode, cd ? 2048 : 512);
+}
+
+/// The one flag a signal handler may touch: SIGINT/SIGTERM ask the machine
+/// to stop so images are flushed and closed on the way out.
+std::atomic<bool> stop_requested{false};
+extern "C" void on_stop_signal(int) { stop_requested.store(true, std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -38,13 +51,37 @@ int main(int argc, char** argv) {
     MachineConfig cfg;
     cfg.cpu = find_cpu_model(o.cpu);
     cfg.ram_mib = o.ram_mib;
-    cfg.bios = read_file(o.bios);
+    cfg.bios = read_file(o.bios, "BIOS image");
+    if (o.vga_bios != "none") cfg.vga_bios = read_file(o.vga_bios, "VGA BIOS image");
     cfg.debugcon = StreamSink::open(o.debugcon);
     cfg.serial = StreamSink::open(o.serial);
-    cfg.rtc_base = static_cast<i64>(std::time(nullptr));  // the RTC starts at host time (UTC)
+    if (o.log_firmware) cfg.firmware_log = std::make_unique<StreamSink>(stderr, false);
+    if (o.log_post) cfg.post_log = std::make_unique<StreamSink>(stderr, false);
+    cfg.floppy[0] = open_image(o.fda, o.snapshot, false);
+    cfg.floppy[1] = open_image(o.fdb, o.snapshot, false);
+    cfg.hard_disk[0] = open_image(o.hda, o.snapshot, false);
+    cfg.hard_disk[1] = open_image(o.hdb, o.snapshot, false);
+    cfg.cdrom = open_image(o.cdrom, o.snapshot, true);
+    cfg.boot_order = o.boot;
+    cfg.clock_host = o.clock_host;
+    cfg.stop = &stop_requested;
+    if (o.rtc_base) {
+      cfg.rtc_base = *o.rtc_base;
+    } else {
+      // The RTC starts at host time: UTC, or the host's local time.
+      const std::time_t now = std::time(nullptr);
+      cfg.rtc_base = static_cast<i64>(now);
+      if (o.rtc_localtime) {
+        std::tm local{};
+        localtime_r(&now, &local);
+        cfg.rtc_base += local.tm_gmtoff;
+      }
+    }
     cfg.debug_exit = o.debug_exit;
     cfg.no_reboot = o.no_reboot;
     Machine m(std::move(cfg));
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
     const RunResult r = m.run(o.insn_limit);
     const CpuState& s = m.cpu().state();
     switch (r.kind) {
@@ -58,6 +95,12 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "glassbox: CPU halted at {:04x}:{:08x} with no interrupt source, after {} instructions\n",
                    s.seg[CS].selector, s.eip, m.cpu().instructions());
         return 0;
+      case RunResult::Kind::PowerOff:
+        fmt::print(stderr, "glassbox: the guest powered the machine off after {} instructions\n", m.cpu().instructions());
+        return 0;
+      case RunResult::Kind::Stopped:
+        fmt::print(stderr, "glassbox: stopped by a signal after {} instructions; images flushed\n", m.cpu().instructions());
+        return 130;
       case RunResult::Kind::Shutdown:
         fmt::print(stderr, "glassbox: triple fault (vector {} during double-fault delivery), CPU state:\n{}",
                    m.cpu().last_fault().vector, m.state_dump());

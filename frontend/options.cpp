@@ -1,6 +1,7 @@
 #include "frontend/options.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <stdexcept>
 
 #include <CLI/CLI.hpp>
@@ -61,6 +62,79 @@ std::pair<u16, u16> parse_debug_exit(const std::string& spec) {
   return {static_cast<u16>(base), static_cast<u16>(size)};
 }
 
+namespace {
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at - start));
+    if (at == std::string::npos) return out;
+    start = at + 1;
+  }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// well-known days_from_civil algorithm, restated).
+i64 days_from_civil(i64 y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const i64 era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<i64>(doe) - 719468;
+}
+}  // namespace
+
+void parse_rtc(const std::string& spec, Options& o) {
+  for (const std::string& part : split(spec, ',')) {
+    const size_t eq = part.find('=');
+    const std::string key = part.substr(0, eq), val = eq == std::string::npos ? "" : part.substr(eq + 1);
+    if (key == "base") {
+      if (val == "utc") {
+        o.rtc_base.reset();
+        o.rtc_localtime = false;
+      } else if (val == "localtime") {
+        o.rtc_base.reset();
+        o.rtc_localtime = true;
+      } else {
+        unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+        char tail = 0;
+        const int n = std::sscanf(val.c_str(), "%4u-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &sec, &tail);
+        if (!(n == 3 || n == 6) || y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) {
+          throw std::invalid_argument(fmt::format("-rtc base={}: expected utc, localtime or YYYY-MM-DD[THH:MM:SS] (1970-2099)", val));
+        }
+        o.rtc_base = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+      }
+    } else if (key == "clock") {
+      if (val != "host" && val != "vm") throw std::invalid_argument(fmt::format("-rtc clock={}: expected host or vm", val));
+      o.clock_host = val == "host";
+    } else if (key == "driftfix" && (val == "none" || val == "slew")) {
+      // QEMU's tick catch-up policy: nothing to catch up in virtual time.
+    } else {
+      throw std::invalid_argument(fmt::format("-rtc: unknown setting '{}'", part));
+    }
+  }
+}
+
+std::string parse_boot(const std::string& spec) {
+  std::string order;
+  for (const std::string& part : split(spec, ',')) {
+    const size_t eq = part.find('=');
+    if (eq == std::string::npos) {
+      order = part;
+    } else if (part.substr(0, eq) == "order" || part.substr(0, eq) == "once") {
+      order = part.substr(eq + 1);
+    } else if (part.substr(0, eq) != "menu" && part.substr(0, eq) != "splash-time" && part.substr(0, eq) != "strict") {
+      throw std::invalid_argument(fmt::format("-boot: unknown setting '{}'", part));
+    }
+  }
+  if (order.empty() || order.size() > 3 || order.find_first_not_of("acdn") != std::string::npos) {
+    throw std::invalid_argument(fmt::format("-boot {}: the order is one to three of a (floppy), c (disk), d (CD-ROM), n", spec));
+  }
+  return order;
+}
+
 u32 parse_ram_size(const std::string& spec) {
   std::string s = spec;
   u64 mul = 1;
@@ -88,7 +162,18 @@ ParseResult parse_options(int argc, const char* const* argv) {
   std::string device, mem = "128";
   CLI::App app{"Glassbox: a pure-software x86 PC emulator"};
   app.set_version_flag("--version", "glassbox 0.1.0");
-  app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB); required");
+  std::string rtc, boot, dlog;
+  app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB)")->default_val(o.bios);
+  app.add_option("--vga-bios", o.vga_bios, "VGA BIOS for the stdvga option ROM, or none")->default_val(o.vga_bios);
+  app.add_option("--fda", o.fda, "floppy A image (raw: 360K to 2.88M)");
+  app.add_option("--fdb", o.fdb, "floppy B image");
+  app.add_option("--hda", o.hda, "hard disk image, primary IDE master (raw)");
+  app.add_option("--hdb", o.hdb, "hard disk image, primary IDE slave (raw)");
+  app.add_option("--cdrom", o.cdrom, "CD-ROM image, secondary IDE master (raw ISO 9660)");
+  app.add_option("--boot", boot, "boot order: [order=]LETTERS, a floppy, c disk, d CD-ROM, n network")->default_val("cad");
+  app.add_flag("--snapshot", o.snapshot, "keep guest writes in memory; images stay unchanged");
+  app.add_option("--rtc", rtc, "base=utc|localtime|YYYY-MM-DD[THH:MM:SS], clock=vm|host");
+  app.add_option("-d", dlog, "log to stderr: firmware (port 0x402), post (port 0x80), comma-separated");
   std::string models;
   for (const auto& m : cpu_models()) models += (models.empty() ? "" : ", ") + std::string(m.name);
   app.add_option("--cpu", o.cpu, "CPU model (-cpu help lists them): " + models)->default_val(o.cpu);
@@ -106,7 +191,20 @@ ParseResult parse_options(int argc, const char* const* argv) {
       for (const auto& m : cpu_models()) list += fmt::format("  {:12} {}\n", m.name, m.description);
       return {std::nullopt, list, 0};
     }
-    if (o.bios.empty()) throw std::invalid_argument("-bios FILE is required (a ROM image to boot)");
+    if (o.bios.empty()) throw std::invalid_argument("-bios needs a ROM image file");
+    if (!rtc.empty()) parse_rtc(rtc, o);
+    o.boot = parse_boot(boot);
+    if (!dlog.empty()) {
+      for (const std::string& item : split(dlog, ',')) {
+        if (item == "firmware") {
+          o.log_firmware = true;
+        } else if (item == "post") {
+          o.log_post = true;
+        } else {
+          throw std::invalid_argument(fmt::format("-d {}: known log items are firmware and post", item));
+        }
+      }
+    }
     if (!find_cpu_model(o.cpu)) throw std::invalid_argument(fmt::format("unknown CPU model '{}' (known: {})", o.cpu, models));
     if (o.display != "none") {
       throw std::invalid_argument(fmt::format("-display {}: only 'none' is available so far", o.display));

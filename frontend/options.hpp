@@ -10,7 +10,20 @@
 namespace gb {
 
 struct Options {
-  std::string bios;                  ///< -bios FILE
+  /// -bios FILE: SeaBIOS from Debian's seabios package by default.
+  std::string bios = "/usr/share/seabios/bios-256k.bin";
+  /// --vga-bios FILE|none: the stdvga's PCI option ROM.
+  std::string vga_bios = "/usr/share/seabios/vgabios-stdvga.bin";
+  std::string fda, fdb, hda, hdb, cdrom;  ///< drive images (empty: no medium/drive)
+  std::string boot = "cad";          ///< -boot [order=]LETTERS
+  bool snapshot = false;             ///< -snapshot: guest writes never reach images
+  /// -rtc base=utc|localtime|YYYY-MM-DD[THH:MM:SS]: the RTC's start (Unix
+  /// seconds; nullopt = host time now, in UTC).
+  std::optional<i64> rtc_base;
+  bool rtc_localtime = false;
+  bool clock_host = false;           ///< -rtc clock=host: guest time follows host time
+  bool log_firmware = false;         ///< -d firmware: port 0x402 to stderr
+  bool log_post = false;             ///< -d post: port 0x80 codes to stderr
   std::string cpu = "pentium-pro";   ///< -cpu MODEL
   std::string display = "none";      ///< -display none
   std::string debugcon = "none";     ///< -debugcon stdio|file:PATH|none
@@ -35,6 +48,10 @@ ParseResult parse_options(int argc, const char* const* argv);
 
 /// Parses a -device argument; throws std::invalid_argument with a reason.
 std::pair<u16, u16> parse_debug_exit(const std::string& spec);
+/// Parses -rtc's value into `o`; throws std::invalid_argument with a reason.
+void parse_rtc(const std::string& spec, Options& o);
+/// Parses -boot's value ("dc", "order=dc,menu=on"): the boot order letters.
+std::string parse_boot(const std::string& spec);
 /// Parses a -m size: MiB by default, with an optional M or G suffix.
 u32 parse_ram_size(const std::string& spec);
 

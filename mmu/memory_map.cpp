@@ -43,6 +43,10 @@ void MemoryMap::map_rom(PhysAddr base, std::span<u8> bytes) {
   set(base, bytes.size(), Page{bytes.data(), nullptr, nullptr, 0}, true);
 }
 
+void MemoryMap::map_split(PhysAddr base, u64 size, u8* read_bytes, u8* write_bytes) {
+  set(base, size, Page{read_bytes, write_bytes, nullptr, 0}, true);
+}
+
 void MemoryMap::map_mmio(PhysAddr base, u64 size, MmioHandler& handler) {
   set(base, size, Page{nullptr, nullptr, &handler, base}, false);
 }

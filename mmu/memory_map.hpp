@@ -34,6 +34,11 @@ class MemoryMap {
   void map_ram(PhysAddr base, std::span<u8> bytes);
   /// Maps `bytes` at `base` as ROM (read-only to the guest).
   void map_rom(PhysAddr base, std::span<u8> bytes);
+  /// Maps `size` bytes at `base` with reads and writes going to different
+  /// host bytes (either may be nullptr: reads see an open bus, writes are
+  /// dropped). This is a chipset's shadow-RAM control: reads from ROM while
+  /// writes fill the RAM beneath it, or the reverse.
+  void map_split(PhysAddr base, u64 size, u8* read_bytes, u8* write_bytes);
   /// Maps `size` bytes at `base` to `handler`, with offsets relative to `base`.
   void map_mmio(PhysAddr base, u64 size, MmioHandler& handler);
   /// Returns `size` bytes at `base` to unmapped.

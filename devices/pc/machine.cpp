@@ -1,6 +1,8 @@
 #include "devices/pc/machine.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -32,15 +34,16 @@ Machine::Machine(MachineConfig config)
       rom_(cfg_.bios),
       cpu_(bus_, *cfg_.cpu),
       debugcon_(cfg_.debugcon.get()),
-      firmware_log_(cfg_.debugcon.get()),
-      debug_exit_(bus_) {
+      firmware_log_(cfg_.firmware_log.get()),
+      debug_exit_(bus_),
+      i440fx_(bus_, ram_, std::span<u8>(rom_).subspan(rom_.size() - std::min<size_t>(rom_.size(), 128 * 1024))) {
   // RAM from 0; the BIOS at the top of 4 GiB and, its last 128 KiB at most,
-  // just below 1 MiB (as on a PC, and as QEMU maps -bios).
+  // at 0E0000h-0FFFFFh through the i440FX's PAM (as QEMU maps -bios).
   memory_.map_ram(0, ram_);
   const u64 size = rom_.size();
   memory_.map_rom((u64{1} << 32) - size, rom_);
   const u64 low = std::min<u64>(size, 128 * 1024);
-  memory_.map_rom(0x100000 - low, std::span<u8>(rom_).subspan(size - low));
+  i440fx_.reset();  // maps C0000h-FFFFFh over the RAM just mapped
   // A 286 has 24 address lines: its reset fetch at FFFFF0 needs the BIOS at
   // the top of 16 MiB, where the PC/AT decodes it too.
   if (cfg_.cpu->address_mask == 0xFF'FFFF) memory_.map_rom((u64{1} << 24) - low, std::span<u8>(rom_).subspan(size - low));
@@ -55,6 +58,14 @@ Machine::Machine(MachineConfig config)
   io_.map(0x61, 0x61, port61_);
   io_.map(0x70, 0x71, rtc_);
   io_.map(0x3F8, 0x3FF, com1_);
+  io_.map(0x2F8, 0x2FF, com2_);
+  io_.map(0x80, 0x80, post_);
+  io_.map(0x8900, 0x8900, bochs_shutdown_);
+  // PCI bus 0: the i440FX host bridge, the PIIX3 ISA bridge and IDE.
+  io_.map(0xCF8, 0xCFF, pci_);
+  pci_.attach(0, 0, i440fx_);
+  pci_.attach(1, 0, piix3_isa_);
+  pci_.attach(1, 1, piix3_ide_);
   io_.map(0x60, 0x60, kbc_);
   io_.map(0x64, 0x64, kbc_);
   bus_.set_interrupt_acknowledge(&pic_);
@@ -66,22 +77,50 @@ Machine::Machine(MachineConfig config)
     }
     io_.map(base, static_cast<u16>(base + len - 1), debug_exit_);
   }
+  setup_cmos();
+}
+
+void Machine::reset() {
+  cpu_.reset();
+  i440fx_.reset();
+  piix3_isa_.reset();
+  piix3_ide_.reset();
+}
+
+void Machine::flush_outputs() {
+  for (ByteSink* s : {cfg_.debugcon.get(), cfg_.serial.get(), cfg_.firmware_log.get(), cfg_.post_log.get()}) {
+    if (s) s->flush();
+  }
+  for (auto& d : cfg_.floppy) if (d) d->flush();
+  for (auto& d : cfg_.hard_disk) if (d) d->flush();
+}
+
+Picos Machine::host_now() const {
+  return std::chrono::duration_cast<std::chrono::duration<Picos, std::pico>>(std::chrono::steady_clock::now() - host_epoch_).count();
 }
 
 RunResult Machine::run(u64 insn_limit) {
   // The CPU runs up to the next device deadline (at most a slice); then
-  // virtual time advances by the instructions executed and due timers fire.
+  // virtual time advances by the instructions executed (or, under
+  // -rtc clock=host, to the host clock) and due timers fire.
   constexpr u64 kSlice = 1u << 20;
   const Picos ps = cfg_.ps_per_insn;
   // Timer events passed while halted with nothing taking them: a guest that
   // halts with its interrupts masked at the PIC sleeps forever, so after a
   // million idle events the run ends as "halted" instead of spinning.
   u64 idle_events = 0;
+  host_epoch_ = std::chrono::steady_clock::now() - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                       std::chrono::duration<Picos, std::pico>(sched_.now()));
+  auto finish = [this](RunResult r) {
+    flush_outputs();
+    return r;
+  };
   for (;;) {
+    if (cfg_.stop && cfg_.stop->load(std::memory_order_relaxed)) return finish({RunResult::Kind::Stopped});
     u64 budget = kSlice;
     if (insn_limit) {
       const u64 done = cpu_.instructions();
-      if (done >= insn_limit) return {RunResult::Kind::InsnLimit};
+      if (done >= insn_limit) return finish({RunResult::Kind::InsnLimit});
       budget = std::min(budget, insn_limit - done);
     }
     const Picos deadline = sched_.next_deadline();
@@ -92,14 +131,12 @@ RunResult Machine::run(u64 insn_limit) {
     const u64 before = cpu_.instructions();
     const StopReason why = cpu_.run(budget);
     if (cpu_.instructions() != before) idle_events = 0;
-    sched_.advance_to(sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps);
-    if (auto st = debug_exit_.status()) {
-      if (cfg_.debugcon) cfg_.debugcon->flush();
-      if (cfg_.serial) cfg_.serial->flush();
-      return {RunResult::Kind::Exit, *st};
-    }
-    if (port92_.take_reset() || kbc_.take_reset()) {
-      // Port 92h bit 0 or the 8042's reset line: a CPU reset; RAM remains.
+    const Picos by_count = sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps;
+    sched_.advance_to(cfg_.clock_host ? std::max(sched_.now(), host_now()) : by_count);
+    if (auto st = debug_exit_.status()) return finish({RunResult::Kind::Exit, *st});
+    if (bochs_shutdown_.powered_off()) return finish({RunResult::Kind::PowerOff});
+    if (port92_.take_reset() || kbc_.take_reset() || pci_.take_reset()) {
+      // Port 92h bit 0, the 8042's reset line or CF9h: a reset; RAM remains.
       reset();
       continue;
     }
@@ -108,12 +145,20 @@ RunResult Machine::run(u64 insn_limit) {
         // HLT: skip to the next device event if an interrupt could wake the
         // CPU; with IF clear or nothing scheduled it stays halted: report it.
         const Picos next = sched_.next_deadline();
-        if (!(cpu_.eflags() & fl::IF) || next == kNever || ++idle_events > 1'000'000) return {RunResult::Kind::Halted};
-        sched_.advance_to(next);
+        if (!(cpu_.eflags() & fl::IF) || next == kNever || ++idle_events > 1'000'000) return finish({RunResult::Kind::Halted});
+        if (cfg_.clock_host) {
+          // Sleep on the host until the event is due (in slices, so a stop
+          // request is still seen).
+          const Picos wait = std::min<Picos>(next - host_now(), kPicosPerSecond / 10);
+          if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<Picos, std::pico>(wait));
+          sched_.advance_to(std::max(sched_.now(), std::min(next, host_now())));
+        } else {
+          sched_.advance_to(next);
+        }
         break;
       }
       case StopReason::Shutdown:
-        if (cfg_.no_reboot) return {RunResult::Kind::Shutdown};
+        if (cfg_.no_reboot) return finish({RunResult::Kind::Shutdown});
         reset();  // a triple fault resets the PC (SDM Vol. 3A 6.15, #DF)
         break;
       default: break;

@@ -1,17 +1,24 @@
-// The machine: owns memory, the port map, the bus, the CPU and every device,
-// and wires them together. Until the PC platform exists (issue 7) it is a
-// CPU with RAM, a BIOS ROM and the debug ports.
+// The machine: an i440FX/PIIX3 PC. Owns memory, the port map, the bus, the
+// CPU and every device, and wires them together: what is at which port,
+// physical address, IRQ and PCI slot is decided here and nowhere else.
 #pragma once
 #include <memory>
 #include <optional>
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "cpu/cpu.hpp"
 #include "devices/debug_port.hpp"
 #include "devices/cmos_rtc.hpp"
+#include "devices/disk_image.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
+#include "devices/pci/i440fx.hpp"
+#include "devices/pci/pci_host.hpp"
+#include "devices/pci/piix3.hpp"
 #include "devices/pit8254.hpp"
 #include "devices/port92.hpp"
 #include "devices/scheduler.hpp"
@@ -27,6 +34,16 @@ struct MachineConfig {
   std::vector<u8> bios;
   std::unique_ptr<ByteSink> debugcon;  ///< port 0xE9; nullptr = discard
   std::unique_ptr<ByteSink> serial;    ///< COM1 output; nullptr = discard
+  std::unique_ptr<ByteSink> firmware_log;  ///< port 0x402 (SeaBIOS log); nullptr = discard
+  std::unique_ptr<ByteSink> post_log;  ///< port 0x80 codes, one line each; nullptr = not logged
+  /// VGA BIOS for the stdvga's PCI expansion ROM (empty: no option ROM).
+  std::vector<u8> vga_bios;
+  std::array<std::unique_ptr<DiskImage>, 2> floppy;  ///< -fda, -fdb
+  std::array<std::unique_ptr<DiskImage>, 2> hard_disk;  ///< -hda, -hdb (primary IDE master/slave)
+  std::unique_ptr<DiskImage> cdrom;  ///< -cdrom (secondary IDE master); nullptr = no drive
+  /// -boot order: drive letters a (floppy), c (hard disk), d (CD-ROM), up to
+  /// three, stored in CMOS where SeaBIOS's QEMU build reads them.
+  std::string boot_order = "cad";
   /// The RTC's time at virtual time 0, in Unix seconds (-rtc base=).
   i64 rtc_base = 0;
   /// isa-debug-exit port range, if the device is present.
@@ -35,11 +52,17 @@ struct MachineConfig {
   /// Virtual time per guest instruction: guest time follows a fixed
   /// instruction rate, so runs are deterministic (default 100 M/s).
   Picos ps_per_insn = 10'000;
+  /// -rtc clock=host: virtual time follows the host's monotonic clock
+  /// (HLT sleeps on the host) instead of the instruction count.
+  bool clock_host = false;
+  /// Polled between CPU slices: set (by a signal handler) to stop the run
+  /// with RunResult::Kind::Stopped.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Why Machine::run returned.
 struct RunResult {
-  enum class Kind { Exit, InsnLimit, Halted, Shutdown } kind;
+  enum class Kind { Exit, InsnLimit, Halted, Shutdown, PowerOff, Stopped } kind;
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
@@ -54,8 +77,9 @@ class Machine final : Scheduler::Listener {
   /// instructions have run (0 = no limit).
   RunResult run(u64 insn_limit);
 
-  /// Power-on reset of the CPU (RAM keeps its contents, as on a PC).
-  void reset() { cpu_.reset(); }
+  /// System reset: the CPU and the chipset's memory map (PAM) return to
+  /// their power-on state; RAM keeps its contents, as on a PC.
+  void reset();
 
   Cpu& cpu() { return cpu_; }
   Scheduler& scheduler() { return sched_; }
@@ -75,7 +99,16 @@ class Machine final : Scheduler::Listener {
     void set_irq(unsigned, bool level) override { cpu.set_intr(level); }
   };
 
+  /// The BIOS-defined CMOS bytes: memory sizes, floppy types, equipment,
+  /// boot order (machine_cmos.cpp).
+  void setup_cmos();
+  /// Flushes every output sink and disk image (on every way out of run()).
+  void flush_outputs();
+  /// Host monotonic time since the run's epoch, in ps (-rtc clock=host).
+  Picos host_now() const;
+
   MachineConfig cfg_;
+  std::chrono::steady_clock::time_point host_epoch_;
   std::vector<u8> ram_;
   std::vector<u8> rom_;
   MemoryMap memory_;
@@ -85,6 +118,8 @@ class Machine final : Scheduler::Listener {
   DebugConsole debugcon_;
   DebugConsole firmware_log_;
   DebugExit debug_exit_;
+  PostCodePort post_{cfg_.post_log.get()};
+  BochsShutdownPort bochs_shutdown_{bus_};
   Port92 port92_{bus_};
   Scheduler sched_;
   CpuIntr cpu_intr_{cpu_};
@@ -93,7 +128,12 @@ class Machine final : Scheduler::Listener {
   Port61 port61_{sched_, pit_};
   CmosRtc rtc_{sched_, IrqLine(pic_, 8), cfg_.rtc_base};
   Uart16550 com1_{sched_, IrqLine(pic_, 4), cfg_.serial.get()};
+  Uart16550 com2_{sched_, IrqLine(pic_, 3), nullptr};
   I8042 kbc_{bus_, IrqLine(pic_, 1), IrqLine(pic_, 12)};
+  PciHost pci_{bus_};
+  I440fx i440fx_;
+  Piix3Isa piix3_isa_;
+  Piix3Ide piix3_ide_;
 };
 
 }  // namespace gb

@@ -104,9 +104,40 @@ TEST_CASE("parse_options: -m with suffixes", "[options]") {
   CHECK(ram("3072") == 3072);
 }
 
+TEST_CASE("parse_options: PC options and their defaults", "[options]") {
+  const ParseResult d = parse({});
+  REQUIRE(d.options.has_value());
+  CHECK(d.options->bios == "/usr/share/seabios/bios-256k.bin");
+  CHECK(d.options->vga_bios == "/usr/share/seabios/vgabios-stdvga.bin");
+  CHECK(d.options->boot == "cad");
+  CHECK_FALSE(d.options->snapshot);
+  CHECK_FALSE(d.options->rtc_base.has_value());
+  const ParseResult r = parse({"-fda", "f.img", "-hda", "h.img", "-hdb", "h2.img", "-cdrom", "c.iso", "-boot", "order=dc,menu=on",
+                               "-snapshot", "-rtc", "base=2000-01-02T03:04:05,clock=host", "-d", "firmware,post"});
+  INFO("message: " << r.message);
+  REQUIRE(r.options.has_value());
+  const Options& o = *r.options;
+  CHECK(o.fda == "f.img");
+  CHECK(o.hda == "h.img");
+  CHECK(o.hdb == "h2.img");
+  CHECK(o.cdrom == "c.iso");
+  CHECK(o.boot == "dc");
+  CHECK(o.snapshot);
+  REQUIRE(o.rtc_base.has_value());
+  CHECK(*o.rtc_base == 946782245);  // date -u -d 2000-01-02T03:04:05 +%s
+  CHECK(o.clock_host);
+  CHECK(o.log_firmware);
+  CHECK(o.log_post);
+  CHECK(parse_boot("a") == "a");
+}
+
 TEST_CASE("parse_options: usage errors", "[options]") {
-  SECTION("missing -bios") { check_usage_error(parse({}), "bios"); }
-  SECTION("missing -bios with other options") { check_usage_error(parse({"-m", "16"}), "bios"); }
+  SECTION("empty -bios") { check_usage_error(parse({"-bios", ""}), "bios"); }
+  SECTION("bad -boot") { check_usage_error(parse({"-boot", "z"}), "-boot"); }
+  SECTION("bad -boot order") { check_usage_error(parse({"-boot", "order=cadc"}), "order"); }
+  SECTION("bad -rtc base") { check_usage_error(parse({"-rtc", "base=yesterday"}), "yesterday"); }
+  SECTION("bad -rtc clock") { check_usage_error(parse({"-rtc", "clock=sundial"}), "sundial"); }
+  SECTION("bad -d item") { check_usage_error(parse({"-d", "firmware,cpu"}), "cpu"); }
   SECTION("-bios without a value") { check_usage_error(parse({"-bios"})); }
   SECTION("unknown option") { check_usage_error(parse({"-bios", "x", "-frobnicate"})); }
   SECTION("unknown double-dash option") { check_usage_error(parse({"-bios", "x", "--frobnicate", "1"})); }
