@@ -34,7 +34,8 @@ Machine::Machine(MachineConfig config)
       rom_(cfg_.bios),
       cpu_(bus_, *cfg_.cpu),
       debugcon_(cfg_.debugcon.get()),
-      firmware_log_(cfg_.firmware_log.get()),
+      // Port 402h: the -d firmware log, or else the same sink as port E9h.
+      firmware_log_(cfg_.firmware_log ? cfg_.firmware_log.get() : cfg_.debugcon.get()),
       debug_exit_(bus_),
       i440fx_(bus_, ram_, std::span<u8>(rom_).subspan(rom_.size() - std::min<size_t>(rom_.size(), 128 * 1024))) {
   // RAM from 0; the BIOS at the top of 4 GiB and, its last 128 KiB at most,
