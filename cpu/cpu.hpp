@@ -62,6 +62,10 @@ class Cpu final : public MemoryListener {
   const CpuModel& model() const { return model_; }
   Bus& bus() { return bus_; }
   u64 instructions() const { return insns_; }
+  /// Time passed with the CPU halted (the machine skipped to a device
+  /// event): the TSC, which counts at the instruction rate, advances by
+  /// `cycles` as if it had kept running.
+  void add_idle_cycles(u64 cycles) { s_.tsc += cycles; }
   bool shutdown() const { return shutdown_; }
   /// Why the last triple fault happened (valid when shutdown()).
   const GuestFault& last_fault() const { return last_fault_; }

@@ -34,6 +34,7 @@ void Scheduler::remove(Timer* t) {
 }
 
 void Scheduler::advance_to(Picos t) {
+  // Called between slices, when elapsed_in_slice() is 0.
   while (!armed_.empty() && armed_.back()->deadline_ <= t) {
     Timer* due = armed_.back();
     armed_.pop_back();

@@ -61,7 +61,19 @@ class Scheduler {
   };
   void set_listener(Listener* l) { listener_ = l; }
 
-  Picos now() const { return now_; }
+  /// How far the CPU has run into its current slice: the machine answers
+  /// with the virtual time of the instructions executed since the slice
+  /// began (0 between slices), so a device read in mid-slice sees the time of
+  /// the instruction reading it (as QEMU's icount does).
+  class SliceClock {
+   public:
+    virtual ~SliceClock() = default;
+    virtual Picos elapsed_in_slice() const = 0;
+  };
+  void set_slice_clock(const SliceClock* c) { clock_ = c; }
+
+  /// The current virtual time (ps), including the running slice.
+  Picos now() const { return clock_ ? now_ + clock_->elapsed_in_slice() : now_; }
   /// The earliest armed deadline, or kNever.
   Picos next_deadline() const { return armed_.empty() ? kNever : armed_.back()->deadline_; }
   /// Moves time forward to `t` (>= now()), firing every timer due by then in
@@ -75,6 +87,7 @@ class Scheduler {
   Picos now_ = 0;
   std::vector<Timer*> armed_;  ///< sorted by deadline, latest first
   Listener* listener_ = nullptr;
+  const SliceClock* clock_ = nullptr;
 };
 
 }  // namespace gb

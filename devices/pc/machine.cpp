@@ -71,6 +71,7 @@ Machine::Machine(MachineConfig config)
   io_.map(0x64, 0x64, kbc_);
   bus_.set_interrupt_acknowledge(&pic_);
   sched_.set_listener(this);
+  sched_.set_slice_clock(this);
   if (cfg_.debug_exit) {
     const auto [base, len] = *cfg_.debug_exit;
     if (len == 0 || u32{base} + len > 0x10000) {
@@ -130,7 +131,10 @@ RunResult Machine::run(u64 insn_limit) {
       budget = std::clamp<u64>(static_cast<u64>(std::max<Picos>(ahead, 0) / ps) + 1, 1, budget);
     }
     const u64 before = cpu_.instructions();
+    slice_start_ = before;
+    in_slice_ = !cfg_.clock_host;
     const StopReason why = cpu_.run(budget);
+    in_slice_ = false;
     if (cpu_.instructions() != before) idle_events = 0;
     const Picos by_count = sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps;
     sched_.advance_to(cfg_.clock_host ? std::max(sched_.now(), host_now()) : by_count);
@@ -154,6 +158,9 @@ RunResult Machine::run(u64 insn_limit) {
           if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<Picos, std::pico>(wait));
           sched_.advance_to(std::max(sched_.now(), std::min(next, host_now())));
         } else {
+          // The TSC keeps counting through the sleep (at the instruction
+          // rate it runs at; see Cpu::add_idle_cycles).
+          cpu_.add_idle_cycles(static_cast<u64>((next - sched_.now()) / ps));
           sched_.advance_to(next);
         }
         break;

@@ -66,7 +66,7 @@ struct RunResult {
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
-class Machine final : Scheduler::Listener {
+class Machine final : Scheduler::Listener, Scheduler::SliceClock {
  public:
   /// Builds the machine. Throws std::invalid_argument with a one-line reason
   /// for a bad configuration (BIOS size, RAM size).
@@ -91,6 +91,10 @@ class Machine final : Scheduler::Listener {
   /// A device armed an earlier deadline during the CPU's slice: stop the CPU
   /// after this instruction so the event fires on time.
   void earliest_deadline_changed() override { bus_.request_stop(); }
+  /// Virtual time the CPU has consumed in the running slice.
+  Picos elapsed_in_slice() const override {
+    return in_slice_ ? static_cast<Picos>(cpu_.instructions() - slice_start_) * cfg_.ps_per_insn : 0;
+  }
 
   /// The PIC's INT output drives the CPU's INTR pin.
   struct CpuIntr final : IrqSink {
@@ -109,6 +113,8 @@ class Machine final : Scheduler::Listener {
 
   MachineConfig cfg_;
   std::chrono::steady_clock::time_point host_epoch_;
+  bool in_slice_ = false;
+  u64 slice_start_ = 0;
   std::vector<u8> ram_;
   std::vector<u8> rom_;
   MemoryMap memory_;
