@@ -83,6 +83,11 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     const RunResult r = m.run(o.insn_limit);
+    if (!o.dump_text.empty()) {
+      std::ofstream text(o.dump_text, std::ios::binary | std::ios::trunc);
+      text << m.vga().text_screen();
+      if (!text) throw std::runtime_error(fmt::format("cannot write the text screen to '{}': {}", o.dump_text, std::strerror(errno)));
+    }
     const CpuState& s = m.cpu().state();
     switch (r.kind) {
       case RunResult::Kind::Exit:

@@ -24,6 +24,8 @@ struct Options {
   bool clock_host = false;           ///< -rtc clock=host: guest time follows host time
   bool log_firmware = false;         ///< -d firmware: port 0x402 to stderr
   bool log_post = false;             ///< -d post: port 0x80 codes to stderr
+  /// --dump-text FILE: the VGA text screen, written when the run ends.
+  std::string dump_text;
   std::string cpu = "pentium-pro";   ///< -cpu MODEL
   std::string display = "none";      ///< -display none
   std::string debugcon = "none";     ///< -debugcon stdio|file:PATH|none

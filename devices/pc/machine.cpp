@@ -37,7 +37,8 @@ Machine::Machine(MachineConfig config)
       // Port 402h: the -d firmware log, or else the same sink as port E9h.
       firmware_log_(cfg_.firmware_log ? cfg_.firmware_log.get() : cfg_.debugcon.get()),
       debug_exit_(bus_),
-      i440fx_(bus_, ram_, std::span<u8>(rom_).subspan(rom_.size() - std::min<size_t>(rom_.size(), 128 * 1024))) {
+      i440fx_(bus_, ram_, std::span<u8>(rom_).subspan(rom_.size() - std::min<size_t>(rom_.size(), 128 * 1024))),
+      vga_pci_(bus_, vga_.vram(), cfg_.vga_bios, (u64{1} << 32) - rom_.size()) {
   // RAM from 0; the BIOS at the top of 4 GiB and, its last 128 KiB at most,
   // at 0E0000h-0FFFFFh through the i440FX's PAM (as QEMU maps -bios).
   memory_.map_ram(0, ram_);
@@ -67,6 +68,37 @@ Machine::Machine(MachineConfig config)
   pci_.attach(0, 0, i440fx_);
   pci_.attach(1, 0, piix3_isa_);
   pci_.attach(1, 1, piix3_ide_);
+  pci_.attach(2, 0, vga_pci_);
+  // VGA: its ports, the A0000h-BFFFFh window (over the RAM there, as on a
+  // PC), the Bochs VBE DISPI ports; the framebuffer is the PCI BAR.
+  io_.map(0x3B0, 0x3DF, vga_);
+  io_.map(Vga::kDispiIndexPort, Vga::kDispiDataPort, vga_);
+  memory_.map_mmio(0xA0000, Vga::kWindowBytes, vga_);
+  // ISA DMA (8237 pair and page registers, 80h being the POST port), the
+  // floppy controller (3F6h belongs to the primary IDE channel).
+  io_.map(0x00, 0x0F, dma_);
+  io_.map(0x81, 0x8F, dma_);
+  io_.map(0xC0, 0xDF, dma_);
+  io_.map(0x3F0, 0x3F5, fdc_);
+  io_.map(0x3F7, 0x3F7, fdc_);
+  for (unsigned d = 0; d < 2; ++d) {
+    if (cfg_.floppy[d]) fdc_.insert(d, std::move(cfg_.floppy[d]));
+  }
+  // IDE in PIIX3 compatibility mode: disks on the primary channel, the
+  // CD-ROM as secondary master. A channel without devices is not decoded
+  // (its ports float high, which is how firmware sees an empty channel).
+  for (unsigned u = 0; u < 2; ++u) {
+    if (cfg_.hard_disk[u]) ide_primary_.attach_disk(u, std::move(cfg_.hard_disk[u]));
+  }
+  if (cfg_.cdrom) ide_secondary_.attach_cdrom(0, std::move(cfg_.cdrom));
+  if (ide_primary_.present(0) || ide_primary_.present(1)) {
+    io_.map(0x1F0, 0x1F7, ide_primary_);
+    io_.map(0x3F6, 0x3F6, ide_primary_);
+  }
+  if (ide_secondary_.present(0) || ide_secondary_.present(1)) {
+    io_.map(0x170, 0x177, ide_secondary_);
+    io_.map(0x376, 0x376, ide_secondary_);
+  }
   io_.map(0x60, 0x60, kbc_);
   io_.map(0x64, 0x64, kbc_);
   bus_.set_interrupt_acknowledge(&pic_);
@@ -93,8 +125,8 @@ void Machine::flush_outputs() {
   for (ByteSink* s : {cfg_.debugcon.get(), cfg_.serial.get(), cfg_.firmware_log.get(), cfg_.post_log.get()}) {
     if (s) s->flush();
   }
-  for (auto& d : cfg_.floppy) if (d) d->flush();
-  for (auto& d : cfg_.hard_disk) if (d) d->flush();
+  ide_primary_.flush();
+  ide_secondary_.flush();
 }
 
 Picos Machine::host_now() const {

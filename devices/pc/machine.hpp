@@ -14,16 +14,21 @@
 #include "devices/debug_port.hpp"
 #include "devices/cmos_rtc.hpp"
 #include "devices/disk_image.hpp"
+#include "devices/dma8237.hpp"
+#include "devices/fdc82077.hpp"
+#include "devices/ide/ide_channel.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
 #include "devices/pci/i440fx.hpp"
 #include "devices/pci/pci_host.hpp"
 #include "devices/pci/piix3.hpp"
+#include "devices/pci/std_vga_pci.hpp"
 #include "devices/pit8254.hpp"
 #include "devices/port92.hpp"
 #include "devices/scheduler.hpp"
 #include "devices/uart16550.hpp"
 #include "devices/sink.hpp"
+#include "devices/vga/vga.hpp"
 
 namespace gb {
 
@@ -84,6 +89,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   Cpu& cpu() { return cpu_; }
   Scheduler& scheduler() { return sched_; }
   Bus& bus() { return bus_; }
+  Vga& vga() { return vga_; }
+  const Vga& vga() const { return vga_; }
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;
 
@@ -140,6 +147,12 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   I440fx i440fx_;
   Piix3Isa piix3_isa_;
   Piix3Ide piix3_ide_;
+  Vga vga_{sched_};
+  StdVgaPci vga_pci_;
+  Dma8237Pair dma_{bus_};
+  Fdc82077 fdc_{sched_, IrqLine(pic_, 6), dma_};
+  IdeChannel ide_primary_{sched_, IrqLine(pic_, 14), 0x1F0, 0x3F6};
+  IdeChannel ide_secondary_{sched_, IrqLine(pic_, 15), 0x170, 0x376};
 };
 
 }  // namespace gb

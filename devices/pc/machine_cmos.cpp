@@ -24,17 +24,6 @@ u8 boot_code(char c) {
     default: throw std::invalid_argument(fmt::format("-boot: '{}' is not a boot device (a, c, d or n)", c));
   }
 }
-/// CMOS diskette type for an image of `bytes` (PC/AT 10h nibble).
-u8 floppy_type(u64 bytes) {
-  switch (bytes) {
-    case 368640: case 327680: case 184320: case 163840: return 1;  // 360K drive
-    case 1228800: return 2;                                         // 1.2M
-    case 737280: return 3;                                          // 720K
-    case 1474560: return 4;                                         // 1.44M
-    case 2949120: return 5;                                         // 2.88M
-    default: return 0;
-  }
-}
 }  // namespace
 
 void Machine::setup_cmos() {
@@ -54,15 +43,15 @@ void Machine::setup_cmos() {
   rtc_.set_cmos(0x35, static_cast<u8>(above16 >> 8));
   for (u8 i = 0x5B; i <= 0x5D; ++i) rtc_.set_cmos(i, 0);
   // Diskette drive types: drive A in the high nibble.
-  const u8 fda = cfg_.floppy[0] ? floppy_type(cfg_.floppy[0]->size()) : 0;
-  const u8 fdb = cfg_.floppy[1] ? floppy_type(cfg_.floppy[1]->size()) : 0;
+  const u8 fda = fdc_.cmos_drive_type(0);
+  const u8 fdb = fdc_.cmos_drive_type(1);
   rtc_.set_cmos(0x10, static_cast<u8>(fda << 4 | fdb));
   // Equipment byte: bits 7-6 diskette drives - 1, bit 0 diskettes present,
   // bits 5-4 = 00 (EGA/VGA with its own BIOS), bit 1 coprocessor (none yet).
   const unsigned drives = (fda != 0) + (fdb != 0);
   rtc_.set_cmos(0x14, static_cast<u8>(drives ? ((drives - 1) << 6) | 1 : 0));
   // Hard disk type 0Fh = "see the extended type" for present drives (12h).
-  rtc_.set_cmos(0x12, static_cast<u8>((cfg_.hard_disk[0] ? 0xF0 : 0) | (cfg_.hard_disk[1] ? 0x0F : 0)));
+  rtc_.set_cmos(0x12, static_cast<u8>((ide_primary_.present(0) ? 0xF0 : 0) | (ide_primary_.present(1) ? 0x0F : 0)));
   // Boot order (SeaBIOS boot.c, QEMU's encoding): first and second device in
   // 3Dh, third in the high nibble of 38h; 38h bit 0 = skip the floppy boot
   // signature check (we keep the check).

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Boot one real guest on Glassbox (or QEMU, as a reference) and wait for
+its markers.
+
+Usage: boot_guest.py [--qemu] EMULATOR GUESTS_DIR BENCH_DIR NAME
+
+GUESTS_DIR holds the images of ../shared/guests/make-guests.sh; BENCH_DIR the
+benchmark guest images (bench-MODE-ITERS.img, made by scripts/guests). The
+guest NAME is one of GUESTS below. Each has the emulator arguments, the
+markers expected in order on each channel (serial = COM1, firmware = ports
+0x402/0xE9, screen = the VGA text screen at exit), and a time limit.
+
+The emulator runs headless with COM1 and the debug ports in files; they are
+polled, and as soon as every marker has appeared (in order per channel) the
+emulator is sent SIGTERM, which must end it cleanly (exit 130) with its
+outputs flushed. Screen markers need the emulator to exit by itself: those
+guests run to an instruction limit instead, then --dump-text is read.
+
+Missing images: exit 77 (a skipped test), unless CI is set: then a failure.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+# Bench checksums from ../shared/bench/README.md (ITERS 200).
+BENCH_SUM = {0: '00007BAB', 1: '0D382023', 2: '0D382023'}
+
+
+def bench(mode, medium):
+    drive = ['-fda'] if medium == 'floppy' else ['-hda']
+    boot = 'a' if medium == 'floppy' else 'c'
+    return {
+        'args': drive + ['{bench}/bench-%d-200.img' % mode, '-boot', boot, '-snapshot',
+                         '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04'],
+        'serial': ['stage2 mode=%d' % mode, 'RESULT sum=%s' % BENCH_SUM[mode], 'DONE'],
+        'timeout': 240,
+        'exit': 33,  # out 0xf4, 0x10: (0x10 << 1) | 1
+    }
+
+
+GUESTS = {
+    # SeaBIOS with its own VGA BIOS and no boot device: POST completes, the
+    # screen shows SeaBIOS's banner through the VGA BIOS's teletype.
+    'seabios': {
+        'args': [], 'insn_limit': 60_000_000,
+        'firmware': ['SeaBIOS (version', 'Scan for VGA option rom', 'Booting from'],
+        'screen': ['SeaBIOS (version 1.16', 'No bootable device'],
+        'timeout': 120,
+    },
+    # The LGPL VGA BIOS (Debian vgabios) prints its own banner.
+    'seabios-lgpl-vgabios': {
+        'args': ['--vga-bios', '{guests}/firmware/vgabios/vgabios-stdvga.bin'], 'insn_limit': 60_000_000,
+        'firmware': ['Booting from'],
+        'screen': ['Plex86/Bochs VGABios', 'SeaBIOS (version 1.16'],
+        'timeout': 120,
+    },
+    'bench-real-floppy': bench(0, 'floppy'),
+    'bench-pm-floppy': bench(1, 'floppy'),
+    'bench-paging-floppy': bench(2, 'floppy'),
+    'bench-real-hdd': bench(0, 'hdd'),
+    'bench-pm-hdd': bench(1, 'hdd'),
+    'bench-paging-hdd': bench(2, 'hdd'),
+    # syslinux floppy: menu, 3 s countdown on the emulated timer, memtest86+.
+    'syslinux-floppy': {
+        'args': ['-fda', '{guests}/syslinux/syslinux-floppy.img', '-boot', 'a', '-snapshot'],
+        'serial': ['SYSLINUX 6.04', 'GUEST-SYSLINUX-MENU', 'Automatic boot in', 'Memtest86+ v6.10'],
+        'timeout': 600,
+    },
+    'syslinux-hdd': {
+        'args': ['-hda', '{guests}/syslinux/syslinux-hdd.img', '-snapshot', '-m', '256'],
+        'serial': ['SYSLINUX 6.04', 'GUEST-SYSLINUX-MENU', 'Automatic boot in', 'Loading /vmlinuz-686'],
+        'timeout': 600,
+    },
+    'isolinux-cd': {
+        'args': ['-cdrom', '{guests}/isolinux/isolinux.iso', '-boot', 'd', '-m', '256'],
+        'serial': ['ISOLINUX 6.04', 'GUEST-SYSLINUX-MENU', 'Automatic boot in', 'Loading /vmlinuz-686'],
+        'timeout': 600,
+    },
+    'grub-cd': {
+        'args': ['-cdrom', '{guests}/grub/grub.iso', '-boot', 'd', '-m', '256'],
+        'serial': ['GUEST-GRUB-MENU', 'automatically in 1s', 'automatically in 0s', "Booting `Linux 686"],
+        'timeout': 600,
+    },
+}
+
+
+def missing(msg):
+    if os.environ.get('CI'):
+        print(f'FAIL: {msg} (CI is set, so a missing image is a failure)')
+        return 1
+    print(f'SKIP: {msg}; run scripts/guests to make the images')
+    return 77
+
+
+def find_in_order(text, markers):
+    """How many of `markers` appear in `text` in order."""
+    pos = 0
+    for i, m in enumerate(markers):
+        at = text.find(m, pos)
+        if at < 0:
+            return i
+        pos = at + len(m)
+    return len(markers)
+
+
+def main(argv):
+    qemu = '--qemu' in argv
+    argv = [a for a in argv if a != '--qemu']
+    if len(argv) != 5 or argv[4] not in GUESTS:
+        print(f'usage: {argv[0]} [--qemu] EMULATOR GUESTS_DIR BENCH_DIR NAME; NAME in {", ".join(GUESTS)}')
+        return 2
+    emulator, guests, bench_dir, name = argv[1:]
+    g = GUESTS[name]
+    args = [a.format(guests=guests, bench=bench_dir) for a in g['args']]
+    for a in args:
+        if (a.startswith(guests) or a.startswith(bench_dir)) and not os.path.exists(a):
+            return missing(f'{a} does not exist')
+    wrapper = os.environ.get('GB_EXE_WRAPPER', '').split()
+    with tempfile.TemporaryDirectory(prefix=f'glassbox-boot-{name}-') as d:
+        files = {ch: os.path.join(d, ch + '.txt') for ch in ('serial', 'firmware', 'screen')}
+        cmd = wrapper + [emulator] + args + ['-display', 'none', '-no-reboot',
+                                              '-serial', 'file:' + files['serial']]
+        if qemu:
+            cmd += ['-accel', 'tcg', '-chardev', f'file,id=fw,path={files["firmware"]}',
+                    '-device', 'isa-debugcon,iobase=0x402,chardev=fw']
+        else:
+            cmd += ['-debugcon', 'file:' + files['firmware']]
+            if 'insn_limit' in g:
+                cmd += ['--insn-limit', str(g['insn_limit']), '--dump-text', files['screen']]
+        print('running:', ' '.join(cmd), flush=True)
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        channels = [ch for ch in ('serial', 'firmware') if ch in g]
+
+        def read(ch):
+            try:
+                with open(files[ch], 'rb') as f:
+                    return f.read().decode('latin-1')
+            except FileNotFoundError:
+                return ''
+
+        def all_found():
+            return all(find_in_order(read(ch), g[ch]) == len(g[ch]) for ch in channels)
+
+        found_at = None
+        while proc.poll() is None:
+            if time.monotonic() - start > g['timeout']:
+                break
+            if 'insn_limit' not in g and 'exit' not in g and all_found():
+                found_at = time.monotonic() - start
+                proc.send_signal(signal.SIGTERM)
+                break
+            time.sleep(0.2)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        elapsed = time.monotonic() - start
+        problems = []
+        if proc.returncode is None or elapsed > g['timeout'] + 30:
+            problems.append(f'did not finish within {g["timeout"]} s')
+        for ch in channels + (['screen'] if 'screen' in g and not qemu else []):
+            n = find_in_order(read(ch), g[ch])
+            if n < len(g[ch]):
+                problems.append(f'{ch}: marker {g[ch][n]!r} not seen' + (f' (after {g[ch][n - 1]!r})' if n else ''))
+        if found_at is not None and not qemu and proc.returncode != 130:
+            problems.append(f'after SIGTERM the exit status is {proc.returncode}, expected 130')
+        if 'exit' in g and not qemu and proc.returncode != g['exit']:
+            problems.append(f'exit status {proc.returncode}, expected {g["exit"]}')
+        for ch in ('serial', 'firmware', 'screen'):
+            text = read(ch)
+            if text:
+                tail = text[-3000:]
+                print(f'--- {ch} (last {len(tail)} of {len(text)} chars) ---\n{tail}')
+        print('--- emulator output ---\n' + out.decode('utf-8', 'replace')[-2000:])
+        if problems:
+            for p in problems:
+                print('FAIL:', p)
+            return 1
+        print(f'PASS: {name} in {elapsed:.1f} s' + (f' (markers after {found_at:.1f} s)' if found_at else ''))
+        return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
