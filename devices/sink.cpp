@@ -26,8 +26,10 @@ StreamSink::~StreamSink() {
 }
 
 void StreamSink::put(u8 byte) {
+  // Line-buffered, files too: a log being followed (tail -f, a test
+  // waiting for a marker) sees each line as the guest completes it.
   std::fputc(byte, f_);
-  if (byte == '\n' && !owned_) std::fflush(f_);
+  if (byte == '\n') std::fflush(f_);
 }
 
 }  // namespace gb

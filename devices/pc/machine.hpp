@@ -90,6 +90,9 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   Scheduler& scheduler() { return sched_; }
   Bus& bus() { return bus_; }
   Vga& vga() { return vga_; }
+  /// Side-effect-free views for tests and the debugger.
+  const CmosRtc& rtc() const { return rtc_; }
+  const PciHost& pci() const { return pci_; }
   const Vga& vga() const { return vga_; }
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;

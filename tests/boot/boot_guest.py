@@ -17,6 +17,9 @@ outputs flushed. Screen markers need the emulator to exit by itself: those
 guests run to an instruction limit instead, then --dump-text is read.
 
 Missing images: exit 77 (a skipped test), unless CI is set: then a failure.
+
+A guest named in expected_failures.txt (next to this script) must fail: its
+failure passes the test, and its passing fails it, so the list only shrinks.
 """
 
 import os
@@ -51,11 +54,13 @@ GUESTS = {
         'screen': ['SeaBIOS (version 1.16', 'No bootable device'],
         'timeout': 120,
     },
-    # The LGPL VGA BIOS (Debian vgabios) prints its own banner.
+    # The LGPL VGA BIOS (Debian vgabios) prints its own banner, which
+    # SeaBIOS clears about 0.1 M instructions later when it sets mode 3 for
+    # its console: the run stops in between (runs are deterministic).
     'seabios-lgpl-vgabios': {
-        'args': ['--vga-bios', '{guests}/firmware/vgabios/vgabios-stdvga.bin'], 'insn_limit': 60_000_000,
-        'firmware': ['Booting from'],
-        'screen': ['Plex86/Bochs VGABios', 'SeaBIOS (version 1.16'],
+        'args': ['--vga-bios', '{guests}/firmware/vgabios/vgabios-stdvga.bin'], 'insn_limit': 1_750_000,
+        'firmware': ['Scan for VGA option rom', 'Running option rom at c000:0003'],
+        'screen': ['Bochs VGABios (PCI)', 'released under the GNU LGPL', 'Please visit'],
         'timeout': 120,
     },
     'bench-real-floppy': bench(0, 'floppy'),
@@ -64,11 +69,17 @@ GUESTS = {
     'bench-real-hdd': bench(0, 'hdd'),
     'bench-pm-hdd': bench(1, 'hdd'),
     'bench-paging-hdd': bench(2, 'hdd'),
-    # syslinux floppy: menu, 3 s countdown on the emulated timer, memtest86+.
+    # syslinux floppy: menu, 3 s countdown on the emulated timer, then
+    # memtest86+ loaded and started.
     'syslinux-floppy': {
         'args': ['-fda', '{guests}/syslinux/syslinux-floppy.img', '-boot', 'a', '-snapshot'],
-        'serial': ['SYSLINUX 6.04', 'GUEST-SYSLINUX-MENU', 'Automatic boot in', 'Memtest86+ v6.10'],
+        'serial': ['SYSLINUX 6.04', 'GUEST-SYSLINUX-MENU', 'Automatic boot in', 'Loading /memtest.bin... ok'],
         'timeout': 600,
+    },
+    'syslinux-floppy-memtest': {
+        'args': ['-fda', '{guests}/syslinux/syslinux-floppy.img', '-boot', 'a', '-snapshot'],
+        'serial': ['GUEST-SYSLINUX-MENU', 'Loading /memtest.bin... ok', 'Memtest86+ v6.10'],
+        'timeout': 120,
     },
     'syslinux-hdd': {
         'args': ['-hda', '{guests}/syslinux/syslinux-hdd.img', '-snapshot', '-m', '256'],
@@ -107,7 +118,33 @@ def find_in_order(text, markers):
     return len(markers)
 
 
+def expected_failures():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'expected_failures.txt')
+    names = {}
+    with open(path) as f:
+        for line in f:
+            line = line.split('#', 1)[0].strip()
+            if line:
+                name, _, why = line.partition(' ')
+                names[name] = why.strip()
+    return names
+
+
 def main(argv):
+    qemu = '--qemu' in argv
+    expected = {} if qemu else expected_failures()
+    name = argv[-1] if len(argv) > 1 else ''
+    rc = run(argv)
+    if name in expected and rc in (0, 1):
+        if rc == 0:
+            print(f'FAIL: {name} passes but is listed in expected_failures.txt ({expected[name]}): remove it')
+            return 1
+        print(f'PASS (expected failure): {name}: {expected[name]}')
+        return 0
+    return rc
+
+
+def run(argv):
     qemu = '--qemu' in argv
     argv = [a for a in argv if a != '--qemu']
     if len(argv) != 5 or argv[4] not in GUESTS:

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unistd.h>
 
 #include "devices/debug_port.hpp"
@@ -169,4 +170,35 @@ TEST_CASE("StreamSink::open of an unknown spec throws invalid_argument", "[devic
     CHECK_THROWS_AS(StreamSink::open(spec), std::invalid_argument);
   }
   CHECK_THROWS_WITH(StreamSink::open("bogus"), Catch::Contains("bogus"));
+}
+
+TEST_CASE("POST code port: keeps and logs each code, reads back the last", "[debug_port]") {
+  Collect log;
+  PostCodePort post(&log);
+  CHECK(post.io_read(0x80, Width::Byte) == 0);
+  post.io_write(0x80, 0x12, Width::Byte);
+  post.io_write(0x80, 0xAB, Width::Byte);
+  CHECK(post.last() == 0xAB);
+  CHECK(post.count() == 2);
+  CHECK(post.io_read(0x80, Width::Byte) == 0xAB);
+  CHECK(log.bytes == "POST 12\nPOST ab\n");
+  PostCodePort quiet(nullptr);
+  quiet.io_write(0x80, 0x55, Width::Byte);
+  CHECK(quiet.last() == 0x55);
+}
+
+TEST_CASE("Bochs shutdown port: \"Shutdown\" in sequence powers off", "[debug_port]") {
+  MemoryMap mem;
+  IoMap io;
+  Bus bus(mem, io);
+  BochsShutdownPort port(bus);
+  for (char c : std::string_view("Shutdow")) port.io_write(0x8900, static_cast<u8>(c), Width::Byte);
+  CHECK_FALSE(port.powered_off());
+  port.io_write(0x8900, 'X', Width::Byte);  // breaks the sequence
+  port.io_write(0x8900, 'n', Width::Byte);
+  CHECK_FALSE(port.powered_off());
+  for (char c : std::string_view("SShutdown")) port.io_write(0x8900, static_cast<u8>(c), Width::Byte);
+  CHECK(port.powered_off());
+  CHECK(bus.take_stop());
+  CHECK(port.io_read(0x8900, Width::Byte) == 0xFF);
 }

@@ -277,3 +277,52 @@ TEST_CASE("Machine: state_dump lists the registers", "[machine]") {
   CHECK_THAT(d, Catch::Contains("CS=f000"));
   CHECK_THAT(d, Catch::Contains("IDT=00000000/03ff"));
 }
+
+TEST_CASE("Machine: CMOS bytes for memory, floppies, disks and boot order", "[machine]") {
+  MachineConfig c = config("pentium-pro", bios(kHiExit));
+  c.ram_mib = 256;
+  c.floppy[0] = DiskImage::from_memory(std::vector<u8>(1474560, 0));
+  c.floppy[1] = DiskImage::from_memory(std::vector<u8>(2949120, 0));
+  c.hard_disk[0] = DiskImage::from_memory(std::vector<u8>(1 << 20, 0));
+  c.boot_order = "dca";
+  Machine m(std::move(c));
+  const CmosRtc& r = m.rtc();
+  CHECK(r.cmos(0x10) == 0x45);  // A: 1.44M, B: 2.88M
+  CHECK(r.cmos(0x14) == 0x41);  // two drives, diskettes present
+  CHECK((r.cmos(0x15) | r.cmos(0x16) << 8) == 640);
+  CHECK((r.cmos(0x17) | r.cmos(0x18) << 8) == 0xFFFF);  // capped at 64 MiB - 1 KiB
+  CHECK((r.cmos(0x30) | r.cmos(0x31) << 8) == 0xFFFF);
+  CHECK((r.cmos(0x34) | r.cmos(0x35) << 8) == (256 - 16) * 16);  // 64 KiB units above 16 MiB
+  CHECK(r.cmos(0x12) == 0xF0);
+  CHECK(r.cmos(0x3D) == 0x23);  // d then c
+  CHECK(r.cmos(0x38) >> 4 == 1);  // then a
+  // The AT checksum over 10h-2Dh.
+  int sum = 0;
+  for (u8 i = 0x10; i <= 0x2D; ++i) sum += r.cmos(i);
+  CHECK((r.cmos(0x2E) << 8 | r.cmos(0x2F)) == sum);
+  // The PCI functions firmware looks for.
+  REQUIRE(m.pci().device(0, 0) != nullptr);
+  CHECK(m.pci().device(0, 0)->id().device == 0x1237);
+  CHECK(m.pci().device(1, 0)->id().device == 0x7000);
+  CHECK(m.pci().device(1, 1)->id().device == 0x7010);
+  CHECK(m.pci().device(2, 0)->id().vendor == 0x1234);
+}
+
+TEST_CASE("Machine: a small machine stores extended memory in KiB", "[machine]") {
+  MachineConfig c = config("pentium-pro", bios(kHiExit));
+  c.ram_mib = 8;
+  Machine m(std::move(c));
+  CHECK((m.rtc().cmos(0x17) | m.rtc().cmos(0x18) << 8) == 7 * 1024);
+  CHECK((m.rtc().cmos(0x34) | m.rtc().cmos(0x35) << 8) == 0);
+  CHECK(m.rtc().cmos(0x10) == 0);
+  CHECK(m.rtc().cmos(0x14) == 0);
+}
+
+TEST_CASE("Machine: bad boot order and bad floppy sizes are refused", "[machine]") {
+  MachineConfig c = config("pentium-pro", bios(kHiExit));
+  c.boot_order.assign(1, 'z');  // (assign: GCC 12 -Wrestrict false positive on = "z")
+  CHECK_THROWS_AS(Machine(std::move(c)), std::invalid_argument);
+  MachineConfig f = config("pentium-pro", bios(kHiExit));
+  f.floppy[0] = DiskImage::from_memory(std::vector<u8>(1000 * 512, 0));
+  CHECK_THROWS_AS(Machine(std::move(f)), std::invalid_argument);
+}
