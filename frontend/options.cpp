@@ -162,7 +162,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   std::string device, mem = "128";
   CLI::App app{"Glassbox: a pure-software x86 PC emulator"};
   app.set_version_flag("--version", "glassbox 0.1.0");
-  std::string rtc, boot, dlog;
+  std::string rtc, boot, dlog, icount;
   app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB)")->default_val(o.bios);
   app.add_option("--vga-bios", o.vga_bios, "VGA BIOS for the stdvga option ROM, or none")->default_val(o.vga_bios);
   app.add_option("--fda", o.fda, "floppy A image (raw: 360K to 2.88M)");
@@ -171,6 +171,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--hdb", o.hdb, "hard disk image, primary IDE slave (raw)");
   app.add_option("--cdrom", o.cdrom, "CD-ROM image, secondary IDE master (raw ISO 9660)");
   app.add_option("--boot", boot, "boot order: [order=]LETTERS, a floppy, c disk, d CD-ROM, n network")->default_val("cad");
+  app.add_option("--icount", icount, "shift=N: 2^N ns of virtual time per instruction (default 10 ns)");
   app.add_flag("--snapshot", o.snapshot, "keep guest writes in memory; images stay unchanged");
   app.add_option("--rtc", rtc, "base=utc|localtime|YYYY-MM-DD[THH:MM:SS], clock=vm|host");
   app.add_option("-d", dlog, "log to stderr: firmware (port 0x402), post (port 0x80), comma-separated");
@@ -194,6 +195,12 @@ ParseResult parse_options(int argc, const char* const* argv) {
     }
     if (o.bios.empty()) throw std::invalid_argument("-bios needs a ROM image file");
     if (!rtc.empty()) parse_rtc(rtc, o);
+    if (!icount.empty()) {
+      const std::string v = icount.starts_with("shift=") ? icount.substr(6) : icount;
+      const u64 n = parse_number(v, "-icount shift");
+      if (n > 10) throw std::invalid_argument(fmt::format("-icount {}: shift must be 0 to 10", icount));
+      o.icount_shift = static_cast<unsigned>(n);
+    }
     o.boot = parse_boot(boot);
     if (!dlog.empty()) {
       for (const std::string& item : split(dlog, ',')) {

@@ -22,6 +22,9 @@ struct Options {
   std::optional<i64> rtc_base;
   bool rtc_localtime = false;
   bool clock_host = false;           ///< -rtc clock=host: guest time follows host time
+  /// -icount shift=N: each instruction takes 2^N ns of virtual time
+  /// (default: 10 ns, 100 M instructions per second).
+  std::optional<unsigned> icount_shift;
   bool log_firmware = false;         ///< -d firmware: port 0x402 to stderr
   bool log_post = false;             ///< -d post: port 0x80 codes to stderr
   /// --dump-text FILE: the VGA text screen, written when the run ends.

@@ -129,6 +129,9 @@ TEST_CASE("parse_options: PC options and their defaults", "[options]") {
   CHECK(o.log_firmware);
   CHECK(o.log_post);
   CHECK(parse_boot("a") == "a");
+  const ParseResult ic = parse({"-icount", "shift=3"});
+  REQUIRE(ic.options.has_value());
+  CHECK(ic.options->icount_shift == 3u);
 }
 
 TEST_CASE("parse_options: usage errors", "[options]") {
@@ -137,6 +140,7 @@ TEST_CASE("parse_options: usage errors", "[options]") {
   SECTION("bad -boot order") { check_usage_error(parse({"-boot", "order=cadc"}), "order"); }
   SECTION("bad -rtc base") { check_usage_error(parse({"-rtc", "base=yesterday"}), "yesterday"); }
   SECTION("bad -rtc clock") { check_usage_error(parse({"-rtc", "clock=sundial"}), "sundial"); }
+  SECTION("bad -icount") { check_usage_error(parse({"-icount", "shift=11"}), "shift"); }
   SECTION("bad -d item") { check_usage_error(parse({"-d", "firmware,cpu"}), "cpu"); }
   SECTION("-bios without a value") { check_usage_error(parse({"-bios"})); }
   SECTION("unknown option") { check_usage_error(parse({"-bios", "x", "-frobnicate"})); }
