@@ -52,7 +52,15 @@ int main(int argc, char** argv) {
     cfg.cpu = find_cpu_model(o.cpu);
     cfg.ram_mib = o.ram_mib;
     cfg.bios = read_file(o.bios, "BIOS image");
-    if (o.vga_bios != "none") cfg.vga_bios = read_file(o.vga_bios, "VGA BIOS image");
+    if (o.vga_bios != "none") {
+      cfg.vga_bios = read_file(o.vga_bios, "VGA BIOS image");
+      if (cfg.vga_bios.empty()) throw std::runtime_error(fmt::format("VGA BIOS image '{}' is empty", o.vga_bios));
+      try {
+        check_vga_bios(cfg.vga_bios);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(fmt::format("VGA BIOS image '{}': {}", o.vga_bios, e.what()));
+      }
+    }
     cfg.debugcon = StreamSink::open(o.debugcon);
     cfg.serial = StreamSink::open(o.serial);
     if (o.log_firmware) cfg.firmware_log = std::make_unique<StreamSink>(stderr, false);

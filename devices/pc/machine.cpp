@@ -11,6 +11,20 @@ namespace gb {
 
 namespace {
 constexpr u32 k64K = 64 * 1024;
+}  // namespace
+
+void check_vga_bios(const std::vector<u8>& rom) {
+  // The VGA BIOS runs from the option-ROM area C0000h-DFFFFh once firmware
+  // copies it there from the ROM BAR: at most 128 KiB, starting 55h AAh.
+  if (rom.size() > 128 * 1024) {
+    throw std::invalid_argument(fmt::format("{} bytes; an option ROM is at most 128 KiB", rom.size()));
+  }
+  if (rom.size() < 3 || rom[0] != 0x55 || rom[1] != 0xAA) {
+    throw std::invalid_argument("it does not start with the option ROM signature 55h AAh");
+  }
+}
+
+namespace {
 
 /// Validates the configuration before anything is allocated for it.
 const MachineConfig& checked(const MachineConfig& c) {
@@ -21,6 +35,7 @@ const MachineConfig& checked(const MachineConfig& c) {
   if (c.bios.size() > 16u * 1024 * 1024) {
     throw std::invalid_argument(fmt::format("BIOS image is {} bytes; at most 16 MiB is supported", c.bios.size()));
   }
+  if (!c.vga_bios.empty()) check_vga_bios(c.vga_bios);
   if (c.ram_mib < 1 || c.ram_mib > 3072) {
     throw std::invalid_argument(fmt::format("RAM size {} MiB is out of range (1 to 3072)", c.ram_mib));
   }

@@ -65,6 +65,10 @@ struct MachineConfig {
   const std::atomic<bool>* stop = nullptr;
 };
 
+/// Throws std::invalid_argument (the reason, without the file name) if
+/// `rom` cannot be the VGA option ROM: empty, over 128 KiB, no 55h AAh.
+void check_vga_bios(const std::vector<u8>& rom);
+
 /// Why Machine::run returned.
 struct RunResult {
   enum class Kind { Exit, InsnLimit, Halted, Shutdown, PowerOff, Stopped } kind;

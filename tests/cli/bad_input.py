@@ -74,6 +74,12 @@ def main(argv):
             f.write(bytes(1000))
         with open(zeros, 'wb') as f:
             f.write(bytes(64 * 1024))
+        big = os.path.join(d, 'big.bin')
+        with open(big, 'wb') as f:
+            f.write(b'\x55\xaa' + bytes(256 * 1024))
+        short_fd = os.path.join(d, 'short-floppy.img')
+        with open(short_fd, 'wb') as f:
+            f.write(bytes(1474560 - 512))
 
         cases = [
             ('missing ROM file', ['-bios', missing], False, [missing], None),
@@ -88,6 +94,10 @@ def main(argv):
             ('empty -hda image', ['-bios', zeros, '-hda', empty], False, [empty, 'empty'], None),
             ('odd-sized -hda image', ['-bios', zeros, '-hda', short], False, [short, '512-byte'], None),
             ('-cdrom not a multiple of 2048', ['-bios', zeros, '-cdrom', short], False, [short, '2048'], None),
+            ('empty VGA BIOS', ['-bios', zeros, '--vga-bios', empty], False, [empty, 'empty'], None),
+            ('VGA BIOS without a signature', ['-bios', zeros, '--vga-bios', short], False, [short, '55h AAh'], None),
+            ('VGA BIOS too big', ['-bios', zeros, '--vga-bios', big], False, [big, '128 KiB'], None),
+            ('truncated floppy image', ['-bios', zeros, '-fda', short_fd], False, [short_fd, 'floppy'], None),
             ('missing VGA BIOS', ['-bios', zeros, '--vga-bios', missing], False, [missing, 'VGA BIOS'], None),
             ('-boot z', ['-bios', zeros, '-boot', 'z'], False, ['boot'], None),
             ('unknown option', ['-bios', zeros, '-frobnicate'], False, ['frobnicate'], None),
