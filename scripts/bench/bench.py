@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """Guest-MIPS benchmark on the workload of ../shared/bench.
 
-Builds the benchmark guest (stage2 + the C kernel, with Debian's i686 cross
-compiler) and a loader ROM per (MODE, ITERS) that stands in for the image's
-boot sector (scripts/bench/loader.asm), then runs each engine on the same
-ROMs, interleaved round by round so machine noise hits all alike:
+Builds the benchmark guest (boot sector, stage2 and the C kernel, with
+Debian's i686 cross compiler) and its 1.44 MB floppy images for ITERS = 0 and
+ITERS = N (../shared/bench/guest/mkimage.sh), then boots each engine from the
+same images through its BIOS, interleaved round by round so machine noise
+hits all alike:
 
-  guest MIPS = ITERS x per-iteration count / (t(ITERS) - t(0)), median of rounds
+  guest MIPS = N x per-iteration count / (t(N) - t(0)), median of the rounds
 
-and checks that every run printed the reference checksum. Engines: glassbox
-and, when installed, QEMU TCG (qemu-system-i386 runs the same ROM with -bios).
+(the firmware's POST and the boot cancel out in the difference), checks that
+every run printed the reference checksum, and prints the same-run ratios.
+Engines: glassbox (SeaBIOS), bochs (Debian's package: Bochs BIOS, its
+debugger compiled in and told to continue) and QEMU TCG (SeaBIOS).
 Modes: 0 real mode, 1 protected mode flat, 2 protected mode with paging.
+
+--boot instead times each real guest of scripts/guests to its marker (the
+boot-loader menus; memtest86+) on glassbox and QEMU.
 """
 import argparse
 import os
@@ -37,41 +43,63 @@ def build_guest(root, out):
     if not os.path.isdir(src):
         sys.exit(f'bench: {src} not found (the benchmark guest lives in ../shared/bench)')
     sh(['make', '-s', '-C', src, f'O={out}', 'CC=i686-linux-gnu-gcc',
-        f'{out}/stage2.bin', f'{out}/kernel.bin'], stdout=subprocess.DEVNULL)
-    payload = os.path.join(out, 'payload.bin')
-    with open(payload, 'wb') as f:
-        for part in ('stage2.bin', 'kernel.bin'):
-            with open(os.path.join(out, part), 'rb') as p:
-                f.write(p.read())
-    return payload
+        f'{out}/boot.bin', f'{out}/stage2.bin', f'{out}/kernel.bin'], stdout=subprocess.DEVNULL)
+    return src
 
 
-def build_rom(root, out, payload, mode, iters):
-    rom = os.path.join(out, f'loader-m{mode}-i{iters}.bin')
-    sh(['nasm', '-f', 'bin', f'-DITERS={iters}', f'-DMODE={mode}', f'-DPAYLOAD="{payload}"',
-        '-o', rom, os.path.join(root, 'scripts', 'bench', 'loader.asm')])
-    return rom
+def build_image(src, out, mode, iters):
+    img = os.path.join(out, f'bench-m{mode}-i{iters}.img')
+    sh(['bash', os.path.join(src, 'mkimage.sh'), str(iters), str(mode), img], env=dict(os.environ, BUILD=out))
+    return img
 
 
-def engine_cmd(engine, glassbox, rom, log):
+BOCHSRC = """megs: 32
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+floppya: 1_44={img}, status=inserted
+boot: floppy
+display_library: rfb, options="timeout=0"
+port_e9_hack: enabled=1
+log: /dev/null
+panic: action=fatal
+error: action=ignore
+info: action=ignore
+debug: action=ignore
+clock: sync=none, time0=local
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+com1: enabled=1, mode=file, dev={log}
+"""
+
+
+def engine_cmd(engine, glassbox, img, log, work):
     if engine == 'glassbox':
-        return [glassbox, '-bios', rom, '-display', 'none', '-debugcon', f'file:{log}',
+        return [glassbox, '-fda', img, '-boot', 'a', '-display', 'none', '-serial', f'file:{log}',
                 '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '32']
-    # QEMU's PIT keeps ticking: the guest runs with interrupts off, as in glassbox.
-    return ['qemu-system-i386', '-bios', rom, '-display', 'none', '-debugcon', f'file:{log}',
-            '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '32', '-no-reboot']
+    if engine == 'bochs':
+        rc = os.path.join(work, 'bochsrc')
+        with open(rc, 'w') as f:
+            f.write(BOCHSRC.format(img=img, log=log))
+        cont = os.path.join(work, 'bochs-continue')
+        with open(cont, 'w') as f:
+            f.write('c\n')
+        return ['bochs', '-q', '-f', rc, '-rc', cont]
+    return ['qemu-system-i386', '-accel', 'tcg', '-fda', img, '-boot', 'a', '-display', 'none',
+            '-serial', f'file:{log}', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '32', '-no-reboot']
 
 
-def run_once(engine, glassbox, rom, log):
+def run_once(engine, glassbox, img, log, work):
     if os.path.exists(log):
         os.remove(log)
     t0 = time.perf_counter()
-    p = subprocess.run(engine_cmd(engine, glassbox, rom, log), stdin=subprocess.DEVNULL,
+    p = subprocess.run(engine_cmd(engine, glassbox, img, log, work), stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=3600)
     dt = time.perf_counter() - t0
     text = open(log, errors='replace').read() if os.path.exists(log) else ''
-    if p.returncode != 33 or 'DONE' not in text:
-        sys.exit(f'bench: {engine} on {rom} failed (exit {p.returncode}): {p.stderr.decode()[-300:]} {text[-300:]}')
+    # glassbox and QEMU leave through isa-debug-exit (status 33); Bochs
+    # through its shutdown port (status 1, "shutdown requested").
+    if 'DONE' not in text or (engine != 'bochs' and p.returncode != 33):
+        sys.exit(f'bench: {engine} on {img} failed (exit {p.returncode}): {p.stderr.decode()[-300:]} {text[-300:]}')
     sums = [ln.split('sum=')[1].split()[0] for ln in text.splitlines() if ln.startswith('RESULT')]
     return dt, int(sums[0], 16)
 
@@ -81,28 +109,32 @@ def main():
     ap.add_argument('--modes', default='0,1,2', help='comma-separated modes (default 0,1,2)')
     ap.add_argument('--iters', type=int, default=0, help='ITERS (default: 200 real mode, 500 protected mode, which have reference checksums)')
     ap.add_argument('--rounds', type=int, default=5, help='rounds (median of; default 5)')
-    ap.add_argument('--engines', default='glassbox,qemu', help='engines to run (default glassbox,qemu)')
+    ap.add_argument('--engines', default='glassbox,bochs,qemu', help='engines to run (default glassbox,bochs,qemu)')
+    ap.add_argument('--boot', action='store_true', help='time real guests to their markers instead')
     ap.add_argument('--build-dir', default='build', help='the glassbox release build directory')
     args = ap.parse_args()
     root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
     glassbox = os.path.join(root, args.build_dir, 'glassbox')
     engines = [e for e in args.engines.split(',') if e]
-    if 'qemu' in engines and not shutil.which('qemu-system-i386'):
-        print('bench: qemu-system-i386 not found; running glassbox only')
-        engines.remove('qemu')
+    for e, exe in (('qemu', 'qemu-system-i386'), ('bochs', 'bochs')):
+        if e in engines and not shutil.which(exe):
+            print(f'bench: {exe} not found; leaving {e} out')
+            engines.remove(e)
+    if args.boot:
+        return boot_times(root, glassbox, [e for e in engines if e != 'bochs'], args.rounds)
     work = tempfile.mkdtemp(prefix='glassbox-bench-')
-    payload = build_guest(root, work)
+    src = build_guest(root, work)
     print(f'{"mode":12} {"engine":9} {"MIPS (median)":>14} {"min":>8} {"max":>8}  checksum')
     summary = {}
     for mode in [int(m) for m in args.modes.split(',')]:
         iters = args.iters or (200 if mode == 0 else 500)
-        roms = {n: build_rom(root, work, payload, mode, n) for n in (0, iters)}
+        roms = {n: build_image(src, work, mode, n) for n in (0, iters)}
         mips = {e: [] for e in engines}
         sums = {}
         for _ in range(args.rounds):
             for e in engines:  # interleaved: each round runs every engine
-                t0, s0 = run_once(e, glassbox, roms[0], os.path.join(work, 'log0'))
-                tn, sn = run_once(e, glassbox, roms[iters], os.path.join(work, 'logn'))
+                t0, s0 = run_once(e, glassbox, roms[0], os.path.join(work, 'log0'), work)
+                tn, sn = run_once(e, glassbox, roms[iters], os.path.join(work, 'logn'), work)
                 sums.setdefault(e, set()).add(sn)
                 if tn - t0 < 0.5:
                     print(f'bench: warning: {e} mode {mode} ran {tn - t0:.3f} s beyond startup: too short '
@@ -117,12 +149,57 @@ def main():
             summary[(mode, e)] = med
             print(f'{MODE_NAMES[mode]:12} {e:9} {med:14.1f} {min(mips[e]):8.1f} {max(mips[e]):8.1f}  '
                   f'{next(iter(all_sums)):08X}{" (reference)" if ref is not None else ""}')
-    if ('qemu' in engines):
-        for mode in [int(m) for m in args.modes.split(',')]:
-            print(f'{MODE_NAMES[mode]:12} glassbox/qemu = {summary[(mode, "glassbox")] / summary[(mode, "qemu")]:.3f}')
+    for other in ('bochs', 'qemu'):
+        if other in engines and 'glassbox' in engines:
+            for mode in [int(m) for m in args.modes.split(',')]:
+                print(f'{MODE_NAMES[mode]:12} glassbox/{other} = {summary[(mode, "glassbox")] / summary[(mode, other)]:.3f}')
     if (1, 'glassbox') in summary and (2, 'glassbox') in summary:
         cost = 1 - summary[(2, 'glassbox')] / summary[(1, 'glassbox')]
         print(f'paging cost (glassbox, mode 2 vs mode 1): {100 * cost:+.1f} %')
+    shutil.rmtree(work, ignore_errors=True)
+
+
+BOOT_GUESTS = {
+    # name: (arguments shared by glassbox and QEMU, serial marker)
+    'syslinux-floppy menu': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'GUEST-SYSLINUX-MENU'),
+    'syslinux-hdd menu': (['-hda', 'syslinux/syslinux-hdd.img', '-m', '256'], 'GUEST-SYSLINUX-MENU'),
+    'isolinux-cd menu': (['-cdrom', 'isolinux/isolinux.iso', '-boot', 'd', '-m', '256'], 'GUEST-SYSLINUX-MENU'),
+    'grub-cd menu': (['-cdrom', 'grub/grub.iso', '-boot', 'd', '-m', '256'], 'GUEST-GRUB-MENU'),
+    'syslinux-floppy memtest86+': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'Memtest86+ v6.10'),
+}
+
+
+def boot_times(root, glassbox, engines, rounds):
+    guests = os.environ.get('GB_GUESTS_DIR', os.path.join(root, 'build-guests'))
+    if not os.path.isdir(guests):
+        sys.exit(f'bench: {guests} not found; run scripts/guests')
+    print(f'{"guest":28} {"engine":9} {"seconds to marker (median)":>28}')
+    work = tempfile.mkdtemp(prefix='glassbox-boot-')
+    for name, (gargs, marker) in BOOT_GUESTS.items():
+        args = [os.path.join(guests, a) if '/' in a else a for a in gargs]
+        for e in engines:
+            times = []
+            for _ in range(rounds):
+                log = os.path.join(work, 'serial.txt')
+                if os.path.exists(log):
+                    os.remove(log)
+                exe = [glassbox, '-snapshot'] if e == 'glassbox' else ['qemu-system-i386', '-accel', 'tcg', '-snapshot']
+                cmd = exe + args + ['-display', 'none', '-no-reboot', '-serial', f'file:{log}']
+                t0 = time.perf_counter()
+                p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                t = None
+                while p.poll() is None and time.perf_counter() - t0 < 300:
+                    if os.path.exists(log) and marker in open(log, errors='replace').read():
+                        t = time.perf_counter() - t0
+                        break
+                    time.sleep(0.05)
+                p.terminate()
+                p.wait()
+                if t is None:
+                    break
+                times.append(t)
+            shown = f'{statistics.median(times):28.2f}' if times else f'{"not reached":>28}'
+            print(f'{name:28} {e:9} {shown}')
     shutil.rmtree(work, ignore_errors=True)
 
 
