@@ -42,6 +42,9 @@ void Cpu::reset() {
   s_.dr[6] = 0xFFFF'0FF0u;
   s_.dr[7] = 0x400;
   intr_ = nmi_ = shadow_next_ = shutdown_ = false;
+  // The x87 powers up with FCW 0040h and every register +0.0 (CpuState's
+  // FpuState defaults, SDM Vol. 3A Table 9-1); FERR# is deasserted.
+  set_ferr(false);
   update_breakpoints();
   pending_db_ = 0;
   paging_ = PagingConfig{};

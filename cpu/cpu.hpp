@@ -5,6 +5,7 @@
 #include "cpu/decode/decoder.hpp"
 #include "cpu/descriptor.hpp"
 #include "cpu/fault.hpp"
+#include "cpu/fpu/ferr.hpp"
 #include "cpu/model.hpp"
 #include "cpu/state.hpp"
 #include "mmu/bus.hpp"
@@ -52,6 +53,21 @@ class Cpu final : public MemoryListener {
   /// Level of the INTR pin (from the interrupt controller).
   void set_intr(bool level) { intr_ = level; }
   void raise_nmi() { nmi_ = true; }
+
+  /// FERR# out and IGNNE# in (SDM Vol. 1 8.7, Vol. 3A 2.5 CR0.NE): with
+  /// CR0.NE = 0 an unmasked x87 exception asserts FERR# (the machine routes
+  /// it to IRQ 13) and the next waiting x87 instruction waits for an
+  /// interrupt, unless IGNNE# is asserted (the PC drives it from port F0h).
+  void set_ferr_listener(FerrListener* l) { ferr_listener_ = l; }
+  bool ferr() const { return ferr_; }
+  void set_ignne(bool level) { ignne_ = level; }
+  bool ignne() const { return ignne_; }
+  /// Drives FERR# (the x87 code in cpu/ops); the listener hears changes.
+  void set_ferr(bool asserted) {
+    if (asserted == ferr_) return;
+    ferr_ = asserted;
+    if (ferr_listener_) ferr_listener_->ferr_changed(asserted);
+  }
 
   void set_observer(CpuObserver* o) { observer_ = o; }
   /// Where #UD and other diagnostics go; nullptr silences them.
@@ -376,6 +392,9 @@ class Cpu final : public MemoryListener {
   DecodeTables tables_;
   CpuState s_;
   CpuObserver* observer_ = nullptr;
+  FerrListener* ferr_listener_ = nullptr;
+  bool ferr_ = false;
+  bool ignne_ = false;
   std::FILE* log_ = stderr;
   unsigned logged_ = 0;
   u64 insns_ = 0;

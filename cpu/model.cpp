@@ -6,13 +6,13 @@ namespace gb {
 
 namespace {
 constexpr std::array<CpuModel, 7> kModels{{
-    {"pentium-pro", "Intel Pentium Pro (P6 family 6 model 1)", CpuFamily::p6, 0xFFFF'FFFF, 0x0611},
+    {"pentium-pro", "Intel Pentium Pro (P6 family 6 model 1)", CpuFamily::p6, 0xFFFF'FFFF, 0x0611, false, false, true},
     {"8086", "Intel 8086 (real mode only, no invalid opcodes)", CpuFamily::i8086, 0x000F'FFFF, 0},
     {"286", "Intel 80286 (24-bit address bus)", CpuFamily::i286, 0x00FF'FFFF, 0},
     {"386", "Intel 80386DX", CpuFamily::i386, 0xFFFF'FFFF, 0},
-    {"486", "Intel 80486DX", CpuFamily::i486, 0xFFFF'FFFF, 0x0402},
-    {"pentium", "Intel Pentium (P5)", CpuFamily::pentium, 0xFFFF'FFFF, 0x0513},
-    {"pentium-m", "Intel Pentium M (P6 family 6 model 13, with NX)", CpuFamily::p6, 0xFFFF'FFFF, 0x06D8, true, true},
+    {"486", "Intel 80486DX", CpuFamily::i486, 0xFFFF'FFFF, 0x0402, false, false, true},
+    {"pentium", "Intel Pentium (P5)", CpuFamily::pentium, 0xFFFF'FFFF, 0x0513, false, false, true},
+    {"pentium-m", "Intel Pentium M (P6 family 6 model 13, with NX)", CpuFamily::p6, 0xFFFF'FFFF, 0x06D8, true, true, true, true},
 }};
 }  // namespace
 

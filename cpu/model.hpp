@@ -23,9 +23,16 @@ struct CpuModel {
   bool nx = false;
   /// The page attribute table (CPUID.1:EDX.16); Pentium III and later.
   bool pat = false;
+  /// An on-chip x87 FPU (CPUID.1:EDX.0): the 486DX and later. Without it
+  /// the ESC opcodes D8-DF keep the coprocessor-less behaviour.
+  bool has_fpu = false;
+  /// FXSAVE/FXRSTOR and CR4.OSFXSR (CPUID.1:EDX.24); Pentium II and later.
+  bool fxsr = false;
 
   bool at_least(CpuFamily f) const { return family >= f; }
   bool is_8086() const { return family == CpuFamily::i8086; }
+  /// FCMOVcc, FCOMI, FUCOMI(P): the P6 family with CMOV and an FPU.
+  bool has_fcmov() const { return has_fpu && at_least(CpuFamily::p6); }
   /// 8086: shift and rotate counts are not masked (SDM Vol. 2B, SAL/SAR/SHL/SHR
   /// "IA-32 Architecture Compatibility": the 8086 does not mask the count).
   u32 shift_count_mask() const { return is_8086() ? 0xFF : 0x1F; }

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "cpu/flags.hpp"
+#include "cpu/fpu/fpu_state.hpp"
 #include "mmu/types.hpp"
 
 namespace gb {
@@ -75,6 +76,8 @@ struct CpuState {
   u8 cpl = 0;
   u64 efer = 0;  ///< IA32_EFER (C000_0080h): only NXE (bit 11) on these models
   u64 msr_sysenter_cs = 0, msr_sysenter_esp = 0, msr_sysenter_eip = 0, msr_apic_base = 0xFEE0'0900u;
+  /// The x87 FPU (models with has_fpu; unused otherwise).
+  FpuState fpu;
 
   bool halted = false;
   /// Set by MOV SS / POP SS / STI: interrupts (and the TF trap after MOV SS)

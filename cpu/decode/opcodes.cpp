@@ -14,6 +14,7 @@
 #include "cpu/ops/stack.hpp"
 #include "cpu/ops/string.hpp"
 #include "cpu/ops/system.hpp"
+#include "cpu/ops/x87.hpp"
 
 namespace gb {
 
@@ -301,6 +302,35 @@ const OpcodeRow kTable[] = {
     EIGHT(0x1C8, "BSWAP", {O::Zv}, K486, F(bswap)),
 };
 
+// ---- The x87 (models with an FPU: 486 and later). One row per escape
+// opcode and ModR/M.reg, named by the memory form (SDM Vol. 2D Tables
+// A-7..A-22); the register forms and the undefined encodings are sorted out
+// by ops::x87_esc. They replace the ESC rows above, and 9B becomes FWAIT.
+#define X87(opc, n0, n1, n2, n3, n4, n5, n6, n7)                                                  \
+  {opc, 0, n0, {O::Ev}, F(x87_esc), K486, 0}, {opc, 1, n1, {O::Ev}, F(x87_esc), K486, 0},          \
+  {opc, 2, n2, {O::Ev}, F(x87_esc), K486, 0}, {opc, 3, n3, {O::Ev}, F(x87_esc), K486, 0},          \
+  {opc, 4, n4, {O::Ev}, F(x87_esc), K486, 0}, {opc, 5, n5, {O::Ev}, F(x87_esc), K486, 0},          \
+  {opc, 6, n6, {O::Ev}, F(x87_esc), K486, 0}, {opc, 7, n7, {O::Ev}, F(x87_esc), K486, 0}
+
+const OpcodeRow kX87Table[] = {
+    X87(0xD8, "FADD", "FMUL", "FCOM", "FCOMP", "FSUB", "FSUBR", "FDIV", "FDIVR"),
+    X87(0xD9, "FLD", "ESC", "FST", "FSTP", "FLDENV", "FLDCW", "FNSTENV", "FNSTCW"),
+    X87(0xDA, "FIADD", "FIMUL", "FICOM", "FICOMP", "FISUB", "FISUBR", "FIDIV", "FIDIVR"),
+    X87(0xDB, "FILD", "ESC", "FIST", "FISTP", "ESC", "FLD", "ESC", "FSTP"),
+    X87(0xDC, "FADD", "FMUL", "FCOM", "FCOMP", "FSUB", "FSUBR", "FDIV", "FDIVR"),
+    X87(0xDD, "FLD", "ESC", "FST", "FSTP", "FRSTOR", "ESC", "FNSAVE", "FNSTSW"),
+    X87(0xDE, "FIADD", "FIMUL", "FICOM", "FICOMP", "FISUB", "FISUBR", "FIDIV", "FIDIVR"),
+    X87(0xDF, "FILD", "ESC", "FIST", "FISTP", "FBLD", "FILD", "FBSTP", "FISTP"),
+    {0x9B, -1, "FWAIT", N0, F(x87_fwait), K486, 0},
+};
+
+// FXSAVE/FXRSTOR: models with FXSR (CPUID.1:EDX.24).
+const OpcodeRow kFxsrTable[] = {
+    {0x1AE, 0, "FXSAVE", {O::M}, F(fxsave), KP6, MO},
+    {0x1AE, 1, "FXRSTOR", {O::M}, F(fxrstor), KP6, MO},
+};
+
+#undef X87
 #undef B
 #undef V
 #undef W
@@ -312,15 +342,20 @@ const OpcodeRow kTable[] = {
 std::span<const OpcodeRow> opcode_table() { return kTable; }
 
 DecodeTables::DecodeTables(const CpuModel& model) : model_(model) {
-  for (const OpcodeRow& r : kTable) {
-    if (!model.at_least(r.since)) continue;
-    for (unsigned ext = 0; ext < 8; ++ext) {
-      if (r.ext < 0 || static_cast<unsigned>(r.ext) == ext) rows_[r.opcode][ext] = &r;
+  auto add = [&](std::span<const OpcodeRow> rows) {
+    for (const OpcodeRow& r : rows) {
+      if (!model.at_least(r.since)) continue;
+      for (unsigned ext = 0; ext < 8; ++ext) {
+        if (r.ext < 0 || static_cast<unsigned>(r.ext) == ext) rows_[r.opcode][ext] = &r;
+      }
+      for (Operand o : r.operands) {
+        if (uses_modrm(o)) modrm_[r.opcode] = true;
+      }
     }
-    for (Operand o : r.operands) {
-      if (uses_modrm(o)) modrm_[r.opcode] = true;
-    }
-  }
+  };
+  add(kTable);
+  if (model.has_fpu) add(kX87Table);
+  if (model.fxsr) add(kFxsrTable);
   if (model.is_8086()) {
     // 8086 aliases (SingleStepTests 8086 notes): 60-6F decode as 70-7F,
     // C0/C1 as C2/C3, C8/C9 as CA/CB; C6/C7/8F ignore ModR/M.reg; FF /7 is

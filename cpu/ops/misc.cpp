@@ -51,8 +51,9 @@ void wait(Cpu& c, const DecodedInsn&) {
 void esc(Cpu& c, const DecodedInsn& d) {
   // With CR0.EM or CR0.TS set, escape opcodes raise #NM (SDM Vol. 3A 2.5).
   if (c.model().at_least(CpuFamily::i286) && (c.state().cr0 & 0xC)) throw GuestFault::make(kNM);
-  // The 8086 and 286 without a coprocessor treat ESC as a no-op that only
-  // decodes its operand. Later models: the x87 is not emulated yet.
+  // The models without an FPU (has_fpu; those with one route D8-DF to
+  // ops::x87_esc): the 8086 and 286 without a coprocessor treat ESC as a
+  // no-op that only decodes its operand; the 386 without a 387 raises #UD.
   if (c.model().at_least(CpuFamily::i386)) op_invalid(c, d);
   // The 286 still reads a word at the operand's address, so a word beyond
   // the segment limit faults (SingleStepTests 80286 D8).

@@ -1,4 +1,4 @@
-// Port I/O, flag instructions, HLT, NOP, WAIT, ESC (no FPU yet), and the
+// Port I/O, flag instructions, HLT, NOP, WAIT, ESC (models without an FPU), and the
 // invalid-opcode handler (SDM Vol. 2A/2B).
 #pragma once
 #include "cpu/cpu.hpp"

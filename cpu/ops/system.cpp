@@ -9,6 +9,7 @@ u32 cr4_mask(const CpuModel& m) {
   u32 mask = 0;
   if (m.at_least(CpuFamily::pentium)) mask |= 0x5F;
   if (m.at_least(CpuFamily::p6)) mask |= 0x1A0;
+  if (m.fxsr) mask |= 0x200;  // OSFXSR
   return mask;
 }
 
@@ -118,8 +119,8 @@ void mov_DR(Cpu& c, const DecodedInsn& d) {
 
 void cpuid(Cpu& c, const DecodedInsn&) {
   // CPUID leaves of the model (SDM Vol. 2A CPUID). Feature bits name only
-  // what Glassbox implements: no FPU or VME bit until those exist, so guests
-  // take their fallback paths instead of failing.
+  // what Glassbox implements (no VME, no SSE), so guests take their
+  // fallback paths instead of failing.
   CpuState& s = c.state();
   const CpuModel& m = c.model();
   const bool p6 = m.at_least(CpuFamily::p6);
@@ -149,6 +150,8 @@ void cpuid(Cpu& c, const DecodedInsn&) {
     dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);  // PSE, TSC, MSR, CX8
     if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);  // PAE, SEP, PGE, CMOV
     if (m.pat) dd |= 1u << 16;
+    if (m.has_fpu) dd |= 1u;      // FPU
+    if (m.fxsr) dd |= 1u << 24;   // FXSR
   } else if (leaf == 2 && p6) {
     // Cache and TLB descriptors (SDM Vol. 2A Table 3-12): one iteration;
     // 4 KiB/4 MiB TLBs, 8 KiB L1 I and D caches, 256 KiB L2.

@@ -139,7 +139,7 @@ const char* quirk_reason(const json& t, int first_fault) {
   const int vec286 = t.contains("exception") ? t["exception"]["number"].get<int>() : -1;
   if (lock) return "LOCK on a non-lockable instruction is #UD from the 386 (SDM Vol. 2A LOCK)";
   if (op == 0x9D || op == 0xCF) return "POPF/IRET can set IOPL and NT in real mode from the 386 (SDM Vol. 3A 22.17)";
-  if (op == 0xD8) return "ESC without a coprocessor: the 286 reads the operand, later models fault (no x87 yet)";
+  if (op == 0xD8) return "ESC: the 286 without a coprocessor reads the operand and goes on; the default model has an x87 and executes it";
   if (vec286 == 13 && first_fault == kSS) return "stack-limit faults are #SS from the 386, interrupt 13 on the 286";
   if (vec286 == 13 && ((op >= 0xA4 && op <= 0xA7) || (op >= 0xAA && op <= 0xAF) || (op >= 0x6C && op <= 0x6F))) {
     return "the 286 advances SI/DI/CX of a string access that faults; later models do not";
