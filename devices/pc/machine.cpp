@@ -77,6 +77,9 @@ Machine::Machine(MachineConfig config)
   io_.map(0x3F8, 0x3FF, com1_);
   io_.map(0x2F8, 0x2FF, com2_);
   io_.map(0x80, 0x80, post_);
+  // The x87's FERR# to IRQ 13; port F0h clears it (PC/AT convention).
+  io_.map(0xF0, 0xF0, ferr_);
+  cpu_.set_ferr_listener(&ferr_);
   io_.map(0x8900, 0x8900, bochs_shutdown_);
   // PCI bus 0: the i440FX host bridge, the PIIX3 ISA bridge and IDE.
   io_.map(0xCF8, 0xCFF, pci_);

@@ -19,6 +19,7 @@
 #include "devices/ide/ide_channel.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
+#include "devices/pc/ferr_irq13.hpp"
 #include "devices/pci/i440fx.hpp"
 #include "devices/pci/pci_host.hpp"
 #include "devices/pci/piix3.hpp"
@@ -160,6 +161,7 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   Fdc82077 fdc_{sched_, IrqLine(pic_, 6), dma_};
   IdeChannel ide_primary_{sched_, IrqLine(pic_, 14), 0x1F0, 0x3F6};
   IdeChannel ide_secondary_{sched_, IrqLine(pic_, 15), 0x170, 0x376};
+  FerrIrq13 ferr_{cpu_, IrqLine(pic_, 13)};
 };
 
 }  // namespace gb
