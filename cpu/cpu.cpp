@@ -181,16 +181,38 @@ void Cpu::execute_one() {
     }
   }
   try {
-    DecodedInsn d;
-    const u32 base_eip = insn_eip_;
-    decode(tables_, [&](unsigned i) { return fetch_code(base_eip + i); }, s_.seg[CS].big, d);
-    if (d.too_long) {
-      // #GP(0) (SDM Vol. 2A 2.3.11); the 286 too, at 10 bytes
-      // (SingleStepTests 80286 81.x vectors, despite its README's #UD).
-      throw GuestFault::make(kGP, 0);
+    const Segment& cs = s_.seg[CS];
+    const u32 lin = cs.base + insn_eip_;
+    const u8 mode = cs.big ? 1 : 0;
+    // The code page's host pointer, when the whole decode window is in it
+    // and the TLB grants execution at this CPL.
+    const u8* code = nullptr;
+    if ((lin & 0xFFF) <= 0x1000 - DecodeCache::kWindow) {
+      const TlbEntry& t = tlb_.slot(lin >> 12);
+      if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec)) && t.host_read) {
+        code = t.host_read + (lin & 0xFFF);
+      }
     }
-    s_.eip = s_.seg[CS].big ? insn_eip_ + d.len : (insn_eip_ + d.len) & 0xFFFF;
-    d.exec(*this, d);
+    const DecodedInsn* hit = code ? dcache_.find(lin, mode, code) : nullptr;
+    // A hit skips the per-byte CS limit checks: the whole instruction must
+    // be within the limit (the 8086 has none; it wraps at 64 KiB instead).
+    if (hit && insn_eip_ + hit->len - 1u > (model_.is_8086() ? 0xFFFFu : cs.limit)) hit = nullptr;
+    if (hit) {
+      s_.eip = cs.big ? insn_eip_ + hit->len : (insn_eip_ + hit->len) & 0xFFFF;
+      hit->exec(*this, *hit);
+    } else {
+      DecodedInsn d;
+      const u32 base_eip = insn_eip_;
+      decode(tables_, [&](unsigned i) { return fetch_code(base_eip + i); }, cs.big, d);
+      if (d.too_long) {
+        // #GP(0) (SDM Vol. 2A 2.3.11); the 286 too, at 10 bytes
+        // (SingleStepTests 80286 81.x vectors, despite its README's #UD).
+        throw GuestFault::make(kGP, 0);
+      }
+      if (code) dcache_.store(lin, mode, code, d);
+      s_.eip = cs.big ? insn_eip_ + d.len : (insn_eip_ + d.len) & 0xFFFF;
+      d.exec(*this, d);
+    }
   } catch (const GuestFault& f) {
     s_.gpr[ESP] = start_esp;
     if (!f.trap) s_.eip = insn_eip_;

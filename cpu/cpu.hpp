@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdio>
 
+#include "cpu/decode/decode_cache.hpp"
 #include "cpu/decode/decoder.hpp"
 #include "cpu/descriptor.hpp"
 #include "cpu/fault.hpp"
@@ -390,6 +391,7 @@ class Cpu final : public MemoryListener {
   Bus& bus_;
   const CpuModel& model_;
   DecodeTables tables_;
+  DecodeCache dcache_;
   CpuState s_;
   CpuObserver* observer_ = nullptr;
   FerrListener* ferr_listener_ = nullptr;
