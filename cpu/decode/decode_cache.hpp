@@ -21,7 +21,7 @@ namespace gb {
 
 class DecodeCache {
  public:
-  static constexpr unsigned kEntries = 8192;
+  static constexpr unsigned kEntries = 4096;
   /// Bytes compared per lookup: the longest instruction (15) fits.
   static constexpr unsigned kWindow = 16;
 
