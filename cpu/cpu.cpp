@@ -248,7 +248,9 @@ StopReason Cpu::run_loop(u64 max_insns) {
   u64 events = 0;
   while (insns_ + events < run_end_) {
     if (shutdown_) return StopReason::Shutdown;
-    if ((nmi_ || intr_) && take_events()) {
+    // INTR only matters with EFLAGS.IF set: with it clear (a pending IRQ
+    // behind CLI) the loop pays one test, not a call.
+    if ((nmi_ || (intr_ && (s_.eflags_rest & fl::IF))) && take_events()) {
       ++events;
       continue;
     }
