@@ -162,7 +162,7 @@ bool Cpu::take_events() {
   return false;
 }
 
-void Cpu::execute_one() {
+inline void Cpu::execute_one() {
   insn_eip_ = s_.eip;
   const u32 start_esp = s_.gpr[ESP];
   const bool tf = (s_.eflags_rest & fl::TF) != 0;

@@ -347,7 +347,7 @@ class Cpu final : public MemoryListener {
  private:
   template <bool kObserved>
   StopReason run_loop(u64 max_insns);
-  void execute_one();
+  [[gnu::always_inline]] inline void execute_one();
   void deliver(const GuestFault& f);
   void interrupt_real(u8 vector, u32 return_eip);
   void interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error);
