@@ -30,6 +30,7 @@
 #include "devices/uart16550.hpp"
 #include "devices/sink.hpp"
 #include "devices/vga/vga.hpp"
+#include "devices/zeroed_bytes.hpp"
 
 namespace gb {
 
@@ -130,7 +131,7 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   std::chrono::steady_clock::time_point host_epoch_;
   bool in_slice_ = false;
   u64 slice_start_ = 0;
-  std::vector<u8> ram_;
+  ZeroedBytes ram_;
   std::vector<u8> rom_;
   MemoryMap memory_;
   IoMap io_;

@@ -88,7 +88,7 @@ void Vga::dispi_write(u16 index, u16 v) {
       if ((v & kDispiEnabled) && !(old & kDispiEnabled)) {
         dispi_[kDispiVirtWidth] = dispi_[kDispiXres];
         dispi_[kDispiXOffset] = dispi_[kDispiYOffset] = 0;
-        if (!(v & kDispiNoClearMem)) std::fill(vram_.begin(), vram_.end(), u8{0});
+        if (!(v & kDispiNoClearMem)) std::fill(vram_.data(), vram_.data() + vram_.size(), u8{0});
       }
       dispi_[kDispiEnable] = v;
       break;

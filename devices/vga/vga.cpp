@@ -45,10 +45,18 @@ u8 alu(u8 data, u8 latch, unsigned func) {
 
 }  // namespace
 
-Vga::Vga(Scheduler& sched) : sched_(sched), vram_(kVramBytes) { reset(); }
+Vga::Vga(Scheduler& sched) : sched_(sched), vram_(kVramBytes) {
+  // Video memory starts zeroed (and untouched, so it costs no host memory
+  // until the guest draws): only the registers need their reset values.
+  reset_registers();
+}
 
 void Vga::reset() {
-  std::fill(vram_.begin(), vram_.end(), u8{0});
+  std::fill(vram_.data(), vram_.data() + vram_.size(), u8{0});
+  reset_registers();
+}
+
+void Vga::reset_registers() {
   misc_ = feature_ = subsys_ = 0;
   seq_index_ = gc_index_ = crtc_index_ = ac_index_ = 0;
   seq_.fill(0);

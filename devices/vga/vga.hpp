@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "devices/scheduler.hpp"
+#include "devices/zeroed_bytes.hpp"
 #include "mmu/io_map.hpp"
 #include "mmu/mmio.hpp"
 
@@ -194,6 +195,8 @@ class Vga final : public IoHandler, public MmioHandler {
   std::string dump() const;
 
  private:
+  /// Every register to its power-on value (video memory untouched).
+  void reset_registers();
   static constexpr unsigned kSeqRegs = 5;
   static constexpr unsigned kGcRegs = 9;
   static constexpr unsigned kCrtcRegs = 0x19;
@@ -255,7 +258,7 @@ class Vga final : public IoHandler, public MmioHandler {
   void render_vbe(Frame& out, const Geometry& g) const;
 
   Scheduler& sched_;
-  std::vector<u8> vram_;
+  ZeroedBytes vram_;
 
   u8 misc_ = 0;     ///< Miscellaneous Output
   u8 feature_ = 0;  ///< Feature Control
