@@ -79,7 +79,7 @@ GUESTS = {
     'syslinux-floppy-memtest': {
         'args': ['-fda', '{guests}/syslinux/syslinux-floppy.img', '-boot', 'a', '-snapshot'],
         'serial': ['GUEST-SYSLINUX-MENU', 'Loading /memtest.bin... ok', 'Memtest86+ v6.10'],
-        'timeout': 60,
+        'timeout': 600,  # about 6 s in a release build, 90 s under the sanitizers
     },
     'syslinux-hdd': {
         'args': ['-hda', '{guests}/syslinux/syslinux-hdd.img', '-snapshot', '-m', '256'],
