@@ -28,17 +28,21 @@ u64 parse_number(const std::string& s, const std::string& what) {
   return v;
 }
 
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at - start));
+    if (at == std::string::npos) return out;
+    start = at + 1;
+  }
+}
 }  // namespace
 
 std::pair<u16, u16> parse_debug_exit(const std::string& spec) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = spec.find(',', start);
-    parts.push_back(spec.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  const std::vector<std::string> parts = split(spec, ',');
   if (parts[0] != "isa-debug-exit") {
     throw std::invalid_argument(fmt::format("-device '{}': only isa-debug-exit is supported so far", parts[0]));
   }
@@ -63,16 +67,6 @@ std::pair<u16, u16> parse_debug_exit(const std::string& spec) {
 }
 
 namespace {
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at - start));
-    if (at == std::string::npos) return out;
-    start = at + 1;
-  }
-}
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
 /// well-known days_from_civil algorithm, restated).

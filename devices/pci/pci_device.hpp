@@ -77,7 +77,7 @@ class PciDevice {
  private:
   struct Bar {
     BarKind kind = BarKind::Mem32;
-    u32 size = 0;  ///< 0: not implemented
+    u32 size = 0;  ///< 0: the device has no such BAR (reads as zero)
   };
   void set_bar_masks(unsigned index);
   Id id_;
