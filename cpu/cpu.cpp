@@ -60,6 +60,7 @@ void Cpu::write_eflags(u32 value, u32 mask) {
   }
   s_.flags.set_all(v);
   s_.eflags_rest = v & ~fl::ARITH;
+  end_block();  // TF, IF or RF may have changed
 }
 
 u32 Cpu::popf_mask(bool op32) const {
@@ -257,8 +258,15 @@ StopReason Cpu::run_loop(u64 max_insns) {
     if (s_.halted) return StopReason::Halted;
     if constexpr (kObserved) {
       if (!observer_->before_insn(*this)) return StopReason::Observer;
+      execute_one();
+    } else {
+      // Blocks run when nothing needs a check between instructions: no
+      // single-step trap, RF, interrupt shadow or debug-register breakpoint.
+      if (((s_.eflags_rest & (fl::TF | fl::RF)) | s_.interrupt_shadow | code_bp_ | data_bp_) ||
+          !run_block(run_end_ - insns_ - events)) {
+        execute_one();
+      }
     }
-    execute_one();
   }
   if (shutdown_) return StopReason::Shutdown;
   return insns_ + events < end ? StopReason::Requested : StopReason::Budget;

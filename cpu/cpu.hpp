@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdio>
 
+#include "cpu/decode/block_cache.hpp"
 #include "cpu/decode/decode_cache.hpp"
 #include "cpu/decode/decoder.hpp"
 #include "cpu/descriptor.hpp"
@@ -37,8 +38,12 @@ class Cpu final : public MemoryListener {
   /// outlive the CPU.
   Cpu(Bus& bus, const CpuModel& model);
 
-  /// The memory map or A20 changed: the TLB's host pointers are stale.
+  /// The memory map or A20 changed: the TLB's host pointers and every
+  /// decoded block are stale.
   void memory_changed() override;
+  /// A bus write reached decoded bytes at physical `addr`: their blocks are
+  /// stale, and the current block stops after this instruction.
+  void code_written(PhysAddr addr) override;
 
   /// Hardware reset (SDM Vol. 3A 9.1.1): CS:IP = F000:FFF0 with CS base
   /// FFFF0000 on 386 and later (FF0000 on the 286), FFFF:0000 on the 8086.
@@ -212,7 +217,10 @@ class Cpu final : public MemoryListener {
   /// selects what the TLB loses (SDM Vol. 3A 4.10.4).
   enum class TlbFlush : u8 { None, NonGlobal, All };
   void update_paging(TlbFlush flush);
-  void invlpg(u32 lin) { tlb_.flush_page(lin); }
+  void invlpg(u32 lin) {
+    tlb_.flush_page(lin);
+    end_block();
+  }
   /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
   /// reserved bits) and non-global TLB entries are flushed.
   void write_cr3(u32 value);
@@ -321,6 +329,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   T in(u16 port) {
     check_io(port, sizeof(T));
+    end_block();  // a device may raise INTR, move memory or stop the CPU
     const T v = static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // a device asked for attention
     return v;
@@ -328,6 +337,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   void out(u16 port, T v) {
     check_io(port, sizeof(T));
+    end_block();
     bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
   }
@@ -337,17 +347,39 @@ class Cpu final : public MemoryListener {
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
   bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
-  void set_halted() { s_.halted = true; }
+  void set_halted() {
+    s_.halted = true;
+    end_block();
+  }
+  /// Ends the current block after this instruction: the instruction changed
+  /// something a block assumes fixed (CS, CPL, paging, EFLAGS.TF/IF, the
+  /// interrupt shadow, breakpoints, memory holding code), even when EIP ends
+  /// up at the next instruction.
+  void end_block() { stop_ = true; }
   /// Recomputes the hardware breakpoints from DR0-DR3 and DR7 (cpu/debug.cpp,
   /// SDM Vol. 3A 17.2); call after writing a debug register.
   void update_breakpoints();
-  void set_interrupt_shadow() { shadow_next_ = true; }
+  void set_interrupt_shadow() {
+    shadow_next_ = true;
+    end_block();
+  }
   void log_invalid(const DecodedInsn& d);
 
  private:
   template <bool kObserved>
   StopReason run_loop(u64 max_insns);
   [[gnu::always_inline]] inline void execute_one();
+  /// Runs the block at CS:EIP (cpu/block.cpp), at most `budget` (> 0)
+  /// instructions of it. False, having done nothing, where no block can be
+  /// built (MMIO code, an instruction across a page or the CS limit, a code
+  /// page not yet in the TLB): the caller runs execute_one() instead.
+  bool run_block(u64 budget);
+  /// Decodes the block at linear `lin` into `b` from the code page `t`;
+  /// false when not even its first instruction fits the block rules.
+  bool build_block(Block& b, u32 lin, const TlbEntry& t);
+  /// Takes the direct write pointers of frame `frame` out of the TLB: it
+  /// now holds decoded code, so writes to it must reach CodePages.
+  void protect_code_frame(PhysAddr frame);
   void deliver(const GuestFault& f);
   void interrupt_real(u8 vector, u32 return_eip);
   void interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error);
@@ -392,6 +424,9 @@ class Cpu final : public MemoryListener {
   const CpuModel& model_;
   DecodeTables tables_;
   DecodeCache dcache_;
+  BlockCache blocks_;
+  bool stop_ = false;   ///< end the current block (end_block())
+  u32 start_esp_ = 0;   ///< ESP before the instruction executing now
   CpuState s_;
   CpuObserver* observer_ = nullptr;
   FerrListener* ferr_listener_ = nullptr;

@@ -14,6 +14,7 @@ bool enabled(u32 dr7, unsigned i) { return (dr7 >> (2 * i)) & 3; }
 }  // namespace
 
 void Cpu::update_breakpoints() {
+  end_block();
   const u32 dr7 = s_.dr[7];
   code_bp_ = data_bp_ = false;
   for (unsigned i = 0; i < 4; ++i) {

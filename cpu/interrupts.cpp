@@ -11,6 +11,7 @@ GuestFault sel_fault(u8 vector, u16 selector, bool ext) {
 }  // namespace
 
 void Cpu::interrupt(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error) {
+  end_block();
   if (!s_.pe()) {
     interrupt_real(vector, return_eip);
     return;

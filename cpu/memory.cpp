@@ -37,7 +37,9 @@ const TlbEntry& Cpu::translate(u32 lin, u8 need) {
   t.rights = rights;
   t.global = r.global;
   t.host_read = page.host_read;
-  t.host_write = page.host_write;
+  // Frames holding decoded code take writes through the bus, which tells
+  // CodePages (and through it the block cache) what changed.
+  t.host_write = bus_.code().has_code(frame) ? nullptr : page.host_write;
   t.frame = frame;
   if (r.large) tlb_.note_large();
   return t;
@@ -88,6 +90,7 @@ u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
 }
 
 void Cpu::update_paging(TlbFlush flush) {
+  end_block();
   const bool pg = (s_.cr0 & 0x8000'0000u) != 0;
   const bool pae = (s_.cr4 & 0x20) != 0;
   PagingMode mode = !pg ? PagingMode::Off : pae ? PagingMode::Pae : PagingMode::Legacy32;
@@ -122,6 +125,27 @@ void Cpu::write_cr3(u32 value) {
   update_paging(paging_.pge ? TlbFlush::NonGlobal : TlbFlush::All);
 }
 
-void Cpu::memory_changed() { tlb_.flush_all(); }
+void Cpu::memory_changed() {
+  tlb_.flush_all();
+  blocks_.flush();
+  bus_.code().clear();
+  end_block();
+}
+
+void Cpu::code_written(PhysAddr addr) {
+  // The frame's blocks are stale (CodePages moved its generation on) and it
+  // has no decoded code left: let its TLB entries refill with write pointers.
+  const PhysAddr frame = addr & ~PhysAddr{0xFFF};
+  tlb_.for_each([&](TlbEntry& t) {
+    if (t.frame == frame) t.vpn = ~0u;
+  });
+  end_block();
+}
+
+void Cpu::protect_code_frame(PhysAddr frame) {
+  tlb_.for_each([&](TlbEntry& t) {
+    if (t.frame == frame) t.host_write = nullptr;
+  });
+}
 
 }  // namespace gb

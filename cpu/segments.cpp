@@ -33,6 +33,7 @@ void Cpu::set_accessed(u16 selector, const Descriptor& d) {
 }
 
 void Cpu::load_cache(unsigned seg, u16 selector, const Descriptor& d) {
+  if (seg == CS) end_block();  // a new CS.D, CPL or base
   Segment& sg = s_.seg[seg];
   sg.selector = selector;
   sg.base = d.base();
@@ -44,6 +45,7 @@ void Cpu::load_cache(unsigned seg, u16 selector, const Descriptor& d) {
 }
 
 void Cpu::refresh_segments() {
+  end_block();
   const bool checks = s_.protected_mode();
   for (auto& sg : s_.seg) sg.refresh(checks);
 }
@@ -105,6 +107,7 @@ void Cpu::null_inaccessible_segments() {
 }
 
 void Cpu::write_cr0(u32 v) {
+  end_block();
   // SDM Vol. 3A 2.5 and Vol. 2B MOV CR0: PG without PE, or NW without CD,
   // is #GP(0). The 386 keeps ET as written; later models force it to 1.
   if ((v & 0x8000'0000u) && !(v & 1)) throw GuestFault::make(kGP, 0);

@@ -37,6 +37,7 @@ void Cpu::check_io(u16 port, unsigned size) {
 
 void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 return_eip, bool has_error,
                       u32 error) {
+  end_block();
   const bool new32 = nd.type() == sys::kTss32Avail || nd.type() == sys::kTss32Busy;
   // SDM Vol. 3A 7.3 steps 1-14.
   if (!nd.present()) throw sel_fault(kNP, selector);

@@ -10,6 +10,7 @@ GuestFault sel_fault(u8 vector, u16 selector) { return GuestFault::make(vector, 
 }  // namespace
 
 void Cpu::load_cs_real(u16 selector, u32 offset, bool o32) {
+  end_block();
   if (!o32) offset &= 0xFFFF;
   if (model_.checks_limits() && offset > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
   Segment& cs = s_.seg[CS];

@@ -1,5 +1,8 @@
 // The CPU's whole view of the machine: physical memory, ports, INTA.
 #pragma once
+#include <algorithm>
+
+#include "mmu/code_pages.hpp"
 #include "mmu/endian.hpp"
 #include "mmu/io_map.hpp"
 #include "mmu/memory_map.hpp"
@@ -20,6 +23,9 @@ class MemoryListener {
  public:
   virtual ~MemoryListener() = default;
   virtual void memory_changed() = 0;
+  /// A write through the bus (DMA, the page walker, the CPU's slow path)
+  /// reached bytes the CPU has decoded (CodePages); `addr` is physical.
+  virtual void code_written(PhysAddr addr) { (void)addr; }
 };
 
 /// Physical memory and port access for the CPU. RAM and ROM take a host
@@ -69,10 +75,27 @@ class Bus {
       const auto& p = memory_.page(addr);
       if (p.host_write) {
         store_le<T>(p.host_write + off, value);
+        if (code_.written(addr, sizeof(T)) && listener_) listener_->code_written(addr);
         return;
       }
     }
     write_slow(addr, value, sizeof(T));
+  }
+
+  /// Physical memory holding decoded instructions. Writes through this bus
+  /// consult it; the CPU, which writes RAM through its own host pointers,
+  /// keeps those pointers away from frames with decoded code.
+  CodePages& code() { return code_; }
+  /// Bytes at physical [addr, addr + size) were changed through a host
+  /// pointer, outside the bus (a loader, a test harness filling RAM): any
+  /// decoded code among them goes stale. Writes through read/write need not
+  /// call this.
+  void host_wrote(PhysAddr addr, u64 size) {
+    for (u64 done = 0; done < size;) {
+      const u64 n = std::min<u64>(size - done, 0x1000 - ((addr + done) & 0xFFF));
+      if (code_.written(addr + done, static_cast<unsigned>(n)) && listener_) listener_->code_written(addr + done);
+      done += n;
+    }
   }
 
   u32 in(u16 port, Width w) { return io_.read(port, w); }
@@ -101,6 +124,7 @@ class Bus {
   IoMap& io_;
   InterruptAcknowledge* ack_ = nullptr;
   MemoryListener* listener_ = nullptr;
+  CodePages code_;
   PhysAddr mask_ = 0xFFFF'FFFFu;
   bool stop_ = false;
 };

@@ -49,6 +49,12 @@ class Tlb {
     if (x.vpn == lin >> 12) x.vpn = ~0u;
   }
   void note_large() { large_ = true; }
+  /// Calls `f(TlbEntry&)` on every entry (rare events: a frame gains or
+  /// loses decoded code).
+  template <class F>
+  void for_each(F&& f) {
+    for (auto& x : e_) f(x);
+  }
 
  private:
   std::array<TlbEntry, kEntries> e_{};

@@ -211,6 +211,7 @@ void sysenter(Cpu& c, const DecodedInsn&) {
   s.gpr[ESP] = static_cast<u32>(s.msr_sysenter_esp);
   s.eip = static_cast<u32>(s.msr_sysenter_eip);
   c.refresh_segments();
+  c.end_block();
 }
 
 void sysexit(Cpu& c, const DecodedInsn&) {
@@ -222,6 +223,7 @@ void sysexit(Cpu& c, const DecodedInsn&) {
   s.cpl = 3;
   s.gpr[ESP] = s.gpr[ECX];
   s.eip = s.gpr[EDX];
+  c.end_block();
 }
 
 void cmpxchg8b(Cpu& c, const DecodedInsn& d) {

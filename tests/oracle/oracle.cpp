@@ -418,6 +418,7 @@ int main(int argc, char** argv) {
     std::memcpy(ram.data() + kCode, seq.data(), seq.size());
     ram[kCode + seq.size()] = 0xF4;  // HLT
     std::memcpy(ram.data() + kBuf, init.data(), kBufSize);
+    bus.host_wrote(kCode, seq.size() + 1);
     s.eip = kCode;
     const StopReason why = cpu.run(1000);
 

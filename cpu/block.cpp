@@ -1,0 +1,118 @@
+// Block execution: decode straight-line code once, then run it without a
+// lookup, a TLB probe or a byte comparison per instruction
+// (cpu/decode/block_cache.hpp states when a block is valid).
+#include "cpu/cpu.hpp"
+
+namespace gb {
+
+namespace {
+/// Unconditional transfers and instructions that never fall through: a
+/// block ends after them, since nothing after them runs next.
+bool ends_block(const DecodedInsn& d) {
+  if (d.exec == op_invalid) return true;
+  switch (d.opcode) {
+    case 0x9A: case 0xC2: case 0xC3: case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF:
+    case 0xE8: case 0xE9: case 0xEA: case 0xEB: case 0xF4:
+    case 0x10B:  // UD2
+      return true;
+    case 0xFF: return d.reg() >= 2 && d.reg() <= 5;  // CALL/JMP near and far, indirect
+    default: return false;
+  }
+}
+}  // namespace
+
+bool Cpu::build_block(Block& b, u32 lin, const TlbEntry& t) {
+  const Segment& cs = s_.seg[CS];
+  DecodedInsn* out = blocks_.reserve();
+  const u8* page = t.host_read;
+  const u32 first = lin & 0xFFF;
+  // The last offset an instruction may reach: the CS limit, and for 16-bit
+  // code the IP wrap (the 8086 has no limit, only the wrap).
+  const u64 last_ok = model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
+  const u64 eip0 = s_.eip;
+  unsigned n = 0, bytes = 0;
+  while (n < BlockCache::kMaxInsns && first + bytes < 0x1000) {
+    const u32 at = first + bytes;
+    bool outside = false;
+    DecodedInsn& d = out[n];
+    decode(tables_, [&](unsigned i) -> u8 {
+      if (at + i >= 0x1000) {
+        outside = true;
+        return 0;
+      }
+      return page[at + i];
+    }, cs.big, d);
+    // Left for execute_one(): an instruction on two pages, past the limit
+    // or the IP wrap, or too long (its #GP comes from the decoder there).
+    if (outside || d.too_long || d.exec == op_prefixes_only) break;
+    if (eip0 + bytes + d.len - 1 > last_ok) break;
+    bytes += d.len;
+    ++n;
+    if (ends_block(d)) break;
+  }
+  if (n == 0) return false;
+  blocks_.commit(n);
+  CodePages& code = bus_.code();
+  if (code.add(t.frame | first, bytes)) protect_code_frame(t.frame);
+  const CodePages::Frame& rec = code.frame(t.frame);
+  b.lin = lin;
+  b.mode = cs.big ? 1 : 0;
+  b.count = static_cast<u8>(n);
+  b.bytes = static_cast<u16>(bytes);
+  b.gen = rec.gen;
+  b.frame = t.frame;
+  b.rec = &rec;
+  b.insns = out;
+  return true;
+}
+
+bool Cpu::run_block(u64 budget) {
+  const Segment& cs = s_.seg[CS];
+  const u32 lin = cs.base + s_.eip;
+  const u8 mode = cs.big ? 1 : 0;
+  const TlbEntry& t = tlb_.slot(lin >> 12);
+  if (t.vpn != lin >> 12 || !(t.rights & (s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec)) || !t.host_read) {
+    // Not translated yet (execute_one's fetch walks and fills the TLB),
+    // no execute right (it raises the #PF), or MMIO code.
+    return false;
+  }
+  Block& b = blocks_.slot(lin);
+  if (b.lin != lin || b.mode != mode || b.frame != t.frame || b.rec->gen != b.gen) {
+    if (!build_block(b, lin, t)) return false;
+  }
+  // The same linear block under another CS may pass its limit or wrap.
+  const u64 last = u64{s_.eip} + b.bytes - 1;
+  if (last > (model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF))) {
+    return false;
+  }
+  const u32 eip_mask = cs.big ? 0xFFFF'FFFFu : 0xFFFFu;
+  const DecodedInsn* d = b.insns;
+  u64 n = budget < b.count ? budget : b.count;
+  u32 eip = s_.eip;
+  stop_ = false;
+  try {
+    for (;;) {
+      insn_eip_ = eip;
+      start_esp_ = s_.gpr[ESP];
+      const u32 next = (eip + d->len) & eip_mask;
+      s_.eip = next;
+      d->exec(*this, *d);
+      ++insns_;
+      if (--n == 0 || s_.eip != next || stop_) break;
+      ++d;
+      eip = next;
+    }
+  } catch (const GuestFault& f) {
+    s_.gpr[ESP] = start_esp_;
+    if (!f.trap) s_.eip = insn_eip_;
+    deliver(f);
+    shadow_next_ = false;
+    ++insns_;
+    return true;
+  }
+  s_.interrupt_shadow = shadow_next_;
+  shadow_next_ = false;
+  return true;
+}
+
+}  // namespace gb

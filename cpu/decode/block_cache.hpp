@@ -1,0 +1,66 @@
+// The block cache: runs of decoded instructions, executed without a lookup
+// per instruction.
+//
+// A block is straight-line code from one linear address within one 4 KiB
+// page: it ends before an instruction that would leave the page, cross the
+// CS limit or wrap a 16-bit IP, after an unconditional transfer, or at
+// kMaxInsns. Conditional branches do not end it: the run loop leaves a
+// block whenever EIP is not the next instruction's. A block is valid while
+// (a) its linear page still translates, with execute rights, to the frame it
+// was decoded from, (b) that frame's CodePages generation is unchanged (no
+// write has touched the decoded bytes), and (c) the code segment's default
+// size is the one it was decoded with. The CPU model is fixed per Cpu.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "cpu/decode/insn.hpp"
+#include "mmu/code_pages.hpp"
+
+namespace gb {
+
+struct Block {
+  u32 lin = ~0u;     ///< linear address of the first instruction
+  u8 mode = 0xFF;    ///< CS.D at decode
+  u8 count = 0;      ///< instructions
+  u16 bytes = 0;     ///< total length in bytes
+  u32 gen = 0;       ///< the frame's CodePages generation at decode
+  PhysAddr frame = 0;  ///< physical frame (page base) decoded from
+  const CodePages::Frame* rec = nullptr;
+  const DecodedInsn* insns = nullptr;
+};
+
+class BlockCache {
+ public:
+  static constexpr unsigned kSlots = 1u << 14;
+  static constexpr unsigned kMaxInsns = 64;
+  static constexpr unsigned kArena = 1u << 17;  ///< decoded instructions held before a flush
+
+  BlockCache() : slots_(new Block[kSlots]), arena_(new DecodedInsn[kArena]) {}
+
+  /// The slot for linear `lin`: holds the block for `lin` if slot.lin == lin.
+  Block& slot(u32 lin) { return slots_[(lin ^ (lin >> 14)) & (kSlots - 1)]; }
+
+  /// Room for up to kMaxInsns instructions of a new block; flushes every
+  /// block first when the arena is full (so it invalidates pointers into
+  /// the arena: call only between blocks).
+  DecodedInsn* reserve() {
+    if (used_ + kMaxInsns > kArena) flush();
+    return arena_.get() + used_;
+  }
+  /// Keeps the first `n` instructions written at reserve().
+  void commit(unsigned n) { used_ += n; }
+
+  /// Forgets every block.
+  void flush() {
+    for (unsigned i = 0; i < kSlots; ++i) slots_[i].lin = ~0u;
+    used_ = 0;
+  }
+
+ private:
+  std::unique_ptr<Block[]> slots_;
+  std::unique_ptr<DecodedInsn[]> arena_;
+  unsigned used_ = 0;
+};
+
+}  // namespace gb
