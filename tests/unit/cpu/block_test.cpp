@@ -1,0 +1,184 @@
+// The block cache (cpu/decode/block_cache.hpp, cpu/block.cpp) and CodePages
+// (mmu/code_pages.hpp): blocks run the code that is in memory now, stop where
+// a single instruction would, and count instructions exactly.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <initializer_list>
+#include <vector>
+
+#include "cpu/cpu.hpp"
+
+using namespace gb;
+
+TEST_CASE("code pages: lines, generations and writes", "[block]") {
+  CodePages c;
+  CHECK_FALSE(c.has_code(0x5000));
+  CHECK(c.add(0x5040, 10));        // first code in the frame
+  CHECK_FALSE(c.add(0x5100, 4));   // the frame already had some
+  CHECK(c.has_code(0x5FFF));       // per frame
+  const u32 g = c.frame(0x5000).gen;
+  CHECK_FALSE(c.written(0x5000, 4));   // line 0: data beside the code
+  CHECK_FALSE(c.written(0x5080, 64));  // line 2
+  CHECK(c.frame(0x5000).gen == g);
+  CHECK(c.written(0x503E, 4));         // straddles into line 1
+  CHECK(c.frame(0x5000).gen == g + 1);
+  CHECK_FALSE(c.has_code(0x5000));     // every block of the frame is stale
+  // A write across two frames reaches the second.
+  c.add(0x7000, 1);
+  CHECK(c.written(0x6FFE, 4));
+  c.add(0x8FC0, 64);
+  c.clear();
+  CHECK_FALSE(c.has_code(0x8000));
+  CHECK_FALSE(c.has_code(u64{1} << 32));
+}
+
+namespace {
+
+// Real mode, every segment base 0, code at 0:1000, stack below 8000h.
+struct Rig {
+  std::vector<u8> ram = std::vector<u8>(1u << 20);
+  MemoryMap mem;
+  IoMap io;
+  Bus bus{mem, io};
+  Cpu cpu;
+  CpuState& s;
+  Rig() : cpu(bus, *find_cpu_model("pentium-pro")), s(cpu.state()) {
+    mem.map_ram(0, ram);
+    cpu.set_log(nullptr);
+    for (unsigned r : {ES, CS, SS, DS}) {
+      s.seg[r].selector = 0;
+      s.seg[r].base = 0;
+    }
+    s.gpr[ESP] = 0x8000;
+    s.eip = 0x1000;
+  }
+  void put(u32 at, std::initializer_list<u8> b) { std::copy(b.begin(), b.end(), ram.begin() + at); }
+  u8 al() const { return static_cast<u8>(s.gpr[EAX]); }
+};
+
+}  // namespace
+
+TEST_CASE("blocks: a store into the running block changes the next instruction", "[block]") {
+  Rig r;
+  r.put(0x1000, {0xC6, 0x06, 0x06, 0x10, 0x09,  // 1000: mov byte [1006h], 9
+                 0xB0, 0x07,                    // 1005: mov al, 7  (its imm is at 1006)
+                 0xF4});                        // 1007: hlt
+  // First run decodes the block (mov al, 7 included) before the store.
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.al() == 9);  // SDM Vol. 3A 11.6: the modified instruction is executed
+  // Again from the top, storing 5 this time (a host write changes the
+  // store's immediate).
+  r.s.halted = false;
+  r.s.eip = 0x1000;
+  r.ram[0x1004] = 0x05;
+  r.bus.host_wrote(0x1004, 1);
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.al() == 5);
+}
+
+TEST_CASE("blocks: DMA and host writes to decoded code are seen", "[block]") {
+  Rig r;
+  r.put(0x1000, {0xB0, 0x07, 0xF4});  // mov al, 7; hlt
+  r.cpu.run(10);
+  CHECK(r.al() == 7);
+  r.bus.write<u8>(0x1001, 0x2A);      // a device, through the bus
+  r.s.halted = false;
+  r.s.eip = 0x1000;
+  r.cpu.run(10);
+  CHECK(r.al() == 0x2A);
+  r.ram[0x1001] = 0x33;               // a loader, through its host pointer
+  r.bus.host_wrote(0x1001, 1);
+  r.s.halted = false;
+  r.s.eip = 0x1000;
+  r.cpu.run(10);
+  CHECK(r.al() == 0x33);
+}
+
+TEST_CASE("blocks: data beside code in the same page keeps the code and the data", "[block]") {
+  Rig r;
+  // 1000: inc byte [1800h]; dec cx; jnz 1000h; hlt   (data in the same page)
+  r.put(0x1000, {0xFE, 0x06, 0x00, 0x18, 0x49, 0x75, 0xF9, 0xF4});
+  r.s.gpr[ECX] = 300;
+  CHECK(r.cpu.run(10'000) == StopReason::Halted);
+  CHECK(r.ram[0x1800] == (300 & 0xFF));
+  CHECK(r.cpu.instructions() == 3 * 300 + 1);
+}
+
+TEST_CASE("blocks: the budget is exact and faults stop at the faulting instruction", "[block]") {
+  Rig r;
+  r.put(0x1000, {0x40, 0x40, 0x40, 0x40, 0x40, 0xF4});  // inc ax x5; hlt
+  CHECK(r.cpu.run(3) == StopReason::Budget);
+  CHECK(r.s.gpr[EAX] == 3);
+  CHECK(r.s.eip == 0x1003);
+  CHECK(r.cpu.step() == StopReason::Budget);
+  CHECK(r.s.eip == 0x1004);
+  // #DE in the middle of a block: EIP of the DIV, registers before it intact.
+  store_le<u16>(&r.ram[0], 0x2000);  // IVT 0 -> 0000:2000
+  store_le<u16>(&r.ram[2], 0x0000);
+  r.put(0x2000, {0xF4});
+  r.put(0x1100, {0x43, 0x31, 0xC9, 0xF6, 0xF1, 0x43});  // inc bx; xor cx,cx; div cl; inc bx
+  r.s.eip = 0x1100;
+  r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EBX] == 1);
+  CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1103);  // pushed IP: the DIV
+}
+
+TEST_CASE("blocks: a block does not run past the CS limit", "[block]") {
+  Rig r;
+  // Real mode with a CS limit of 1003h (left by protected mode): the third
+  // INC is at 1003 and its fetch is fine, the fourth at 1004 is #GP(0).
+  r.s.seg[CS].limit = 0x1003;
+  r.s.seg[CS].refresh(false);
+  store_le<u16>(&r.ram[13 * 4], 0x3000);
+  r.put(0x3000, {0xF4});
+  r.put(0x1000, {0x40, 0x40, 0x40, 0x40, 0x40});
+  r.s.gpr[EAX] = 0;
+  r.cpu.run(100);
+  CHECK(r.s.gpr[EAX] == 4);
+  CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1004);
+}
+
+TEST_CASE("blocks: a far jump to the next instruction ends the block (new CS.D)", "[block]") {
+  Rig r;
+  // GDT at 0x500: null, 32-bit code base 0 (sel 8), 16-bit code base 0 (sel 10h).
+  const u8 gdt[] = {0, 0, 0, 0, 0, 0, 0, 0,
+                    0xFF, 0xFF, 0, 0, 0, 0x9A, 0xCF, 0,
+                    0xFF, 0xFF, 0, 0, 0, 0x9A, 0x00, 0};
+  std::copy(std::begin(gdt), std::end(gdt), r.ram.begin() + 0x500);
+  r.s.gdtr = TableRegister{0x500, 23};
+  r.cpu.write_cr0(r.s.cr0 | 1);
+  // 1000: jmp 0008:1005 (16-bit encoding), then at 1005 the same bytes mean
+  // different things in 16- and 32-bit code: B8 imm32 in 32-bit code.
+  r.put(0x1000, {0xEA, 0x05, 0x10, 0x08, 0x00,
+                 0xB8, 0x44, 0x33, 0x22, 0x11,   // mov eax, 11223344h (32-bit)
+                 0xF4});
+  CHECK(r.cpu.run(10) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 0x11223344);
+}
+
+TEST_CASE("blocks: a remapped code page runs its new frame", "[block]") {
+  Rig r;
+  // Paging on, linear 400000h -> frame 10000h, later 11000h.
+  const u32 pd = 0x20000, pt = 0x21000;
+  store_le<u32>(&r.ram[pd + 0], pt | 3);              // 0-4 MiB: identity via PT
+  for (u32 i = 0; i < 1024; ++i) store_le<u32>(&r.ram[pt + 4 * i], (i << 12) | 3);
+  const u32 pt2 = 0x22000;
+  store_le<u32>(&r.ram[pd + 4], pt2 | 3);             // 4-8 MiB
+  store_le<u32>(&r.ram[pt2], 0x10000 | 3);
+  r.put(0x10000, {0xB0, 0x01, 0xF4});
+  r.put(0x11000, {0xB0, 0x02, 0xF4});
+  r.s.cr3 = pd;
+  r.cpu.write_cr0(r.s.cr0 | 0x8000'0001u);
+  r.s.seg[CS].base = 0x400000;
+  r.s.eip = 0;
+  r.cpu.run(10);
+  CHECK(r.al() == 1);
+  store_le<u32>(&r.ram[pt2], 0x11000 | 3);
+  r.cpu.invlpg(0x400000);
+  r.s.halted = false;
+  r.s.eip = 0;
+  r.cpu.run(10);
+  CHECK(r.al() == 2);
+}
