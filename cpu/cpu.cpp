@@ -92,18 +92,24 @@ u32 Cpu::popf_mask(bool op32) const {
 
 bool Cpu::cond(unsigned cc) const {
   const LazyFlags& f = s_.flags;
-  bool r;
-  switch (cc >> 1) {
-    case 0: r = f.of(); break;
-    case 1: r = f.cf(); break;
-    case 2: r = f.zf(); break;
-    case 3: r = f.cf() || f.zf(); break;
-    case 4: r = f.sf(); break;
-    case 5: r = f.pf(); break;
-    case 6: r = f.sf() != f.of(); break;
-    default: r = f.zf() || (f.sf() != f.of()); break;
+  switch (cc & 15) {
+    case 0: return f.cond<0>();
+    case 1: return f.cond<1>();
+    case 2: return f.cond<2>();
+    case 3: return f.cond<3>();
+    case 4: return f.cond<4>();
+    case 5: return f.cond<5>();
+    case 6: return f.cond<6>();
+    case 7: return f.cond<7>();
+    case 8: return f.cond<8>();
+    case 9: return f.cond<9>();
+    case 10: return f.cond<10>();
+    case 11: return f.cond<11>();
+    case 12: return f.cond<12>();
+    case 13: return f.cond<13>();
+    case 14: return f.cond<14>();
+    default: return f.cond<15>();
   }
-  return (cc & 1) ? !r : r;
 }
 
 namespace {

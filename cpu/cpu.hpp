@@ -127,9 +127,38 @@ class Cpu final : public MemoryListener {
 
   /// Guest memory through segment `seg` at `off`. Type and limit
   /// violations raise #GP(0) (#SS(0) for SS); the 8086 wraps the offset at
-  /// 64 KiB instead.
+  /// 64 KiB instead. The common case (within the limits, no EFLAGS.AC, no
+  /// data breakpoint, a TLB hit on RAM within one page) is inline; the rest
+  /// is read_slow/write_slow.
   template <class T>
-  T read(unsigned seg, u32 off) {
+  [[gnu::always_inline]] T read(unsigned seg, u32 off) {
+    const Segment& sg = s_.seg[seg];
+    if (u64{off - sg.lo} + (sizeof(T) - 1) < sg.rend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
+      const u32 lin = sg.base + off;
+      const TlbEntry& t = tlb_.slot(lin >> 12);
+      if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead)) && t.host_read &&
+          (lin & 0xFFF) <= 0x1000 - sizeof(T)) [[likely]] {
+        return load_le<T>(t.host_read + (lin & 0xFFF));
+      }
+    }
+    return read_slow<T>(seg, off);
+  }
+  template <class T>
+  [[gnu::always_inline]] void write(unsigned seg, u32 off, T v) {
+    const Segment& sg = s_.seg[seg];
+    if (u64{off - sg.lo} + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
+      const u32 lin = sg.base + off;
+      const TlbEntry& t = tlb_.slot(lin >> 12);
+      if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)) && t.host_write &&
+          (lin & 0xFFF) <= 0x1000 - sizeof(T)) [[likely]] {
+        store_le<T>(t.host_write + (lin & 0xFFF), v);
+        return;
+      }
+    }
+    write_slow<T>(seg, off, v);
+  }
+  template <class T>
+  [[gnu::noinline]] T read_slow(unsigned seg, u32 off) {
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       u32 v = 0;
       for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{read_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF))} << (8 * i);
@@ -140,7 +169,7 @@ class Cpu final : public MemoryListener {
     return read_linear<T>(s_.seg[seg].base + off);
   }
   template <class T>
-  void write(unsigned seg, u32 off, T v) {
+  [[gnu::noinline]] void write_slow(unsigned seg, u32 off, T v) {
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       for (unsigned i = 0; i < sizeof(T); ++i) write_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF), static_cast<u8>(v >> (8 * i)));
       return;

@@ -44,7 +44,8 @@ constexpr bool parity_even(u32 v) {
 class LazyFlags {
  public:
   /// Records an operation of `size` bytes (1, 2 or 4): result `res` of
-  /// `a op b` (for ADC/SBB, `carry_in` is the CF that went in).
+  /// `a op b` (for ADC/SBB, `carry_in` is the CF that went in). All three
+  /// are values of `size` bytes, zero-extended.
   void set(FlagOp op, unsigned size, u32 res, u32 a, u32 b, bool carry_in = false) {
     if (op == FlagOp::Inc || op == FlagOp::Dec) {
       // INC/DEC keep CF: fold the current one into the eager bits first.
@@ -72,6 +73,43 @@ class LazyFlags {
   bool zf() const { return op_ == FlagOp::Eager ? (eager_ & fl::ZF) != 0 : (res_ & mask()) == 0; }
   bool sf() const { return op_ == FlagOp::Eager ? (eager_ & fl::SF) != 0 : ((res_ >> (8 * size_ - 1)) & 1) != 0; }
   bool of() const;
+
+  /// Condition `cc` (0-15) of Jcc, SETcc and CMOVcc (SDM Vol. 1 Appendix B).
+  /// After CMP/SUB and the logic group it comes from the operands directly,
+  /// without computing the flags one by one.
+  template <unsigned cc>
+  bool cond() const {
+    constexpr unsigned k = cc >> 1;
+    bool r;
+    if (op_ == FlagOp::Sub) {
+      const unsigned sh = 32 - 8 * size_;  // sign-extends the operands for the signed tests
+      if constexpr (k == 0) r = of();
+      else if constexpr (k == 1) r = a_ < b_;
+      else if constexpr (k == 2) r = res_ == 0;
+      else if constexpr (k == 3) r = a_ <= b_;
+      else if constexpr (k == 4) r = ((res_ << sh) >> 31) != 0;
+      else if constexpr (k == 5) r = parity_even(res_);
+      else if constexpr (k == 6) r = static_cast<i32>(a_ << sh) < static_cast<i32>(b_ << sh);
+      else r = static_cast<i32>(a_ << sh) <= static_cast<i32>(b_ << sh);
+    } else if (op_ == FlagOp::Logic) {
+      const bool s = ((res_ >> (8 * size_ - 1)) & 1) != 0;
+      if constexpr (k == 0 || k == 1) r = false;
+      else if constexpr (k == 2 || k == 3) r = res_ == 0;
+      else if constexpr (k == 4 || k == 6) r = s;
+      else if constexpr (k == 5) r = parity_even(res_);
+      else r = res_ == 0 || s;
+    } else {
+      if constexpr (k == 0) r = of();
+      else if constexpr (k == 1) r = cf();
+      else if constexpr (k == 2) r = zf();
+      else if constexpr (k == 3) r = cf() || zf();
+      else if constexpr (k == 4) r = sf();
+      else if constexpr (k == 5) r = pf();
+      else if constexpr (k == 6) r = sf() != of();
+      else r = zf() || (sf() != of());
+    }
+    return (cc & 1) ? !r : r;
+  }
 
   /// The six arithmetic flags as EFLAGS bits.
   u32 all() const {

@@ -28,6 +28,10 @@ struct Segment {
   bool readable = true;
   bool writable = true;
   u32 lo = 0, hi = 0xFFFF;
+  /// The access check in one compare: an access of `size` bytes at `off`
+  /// passes iff u32(off - lo) + size - 1 < rend (wend for writes); 0 when
+  /// the segment cannot be read (written) at all.
+  u64 rend = 0x10000, wend = 0x10000;
 
   unsigned dpl() const { return (access >> 5) & 3; }
   bool present() const { return (access & 0x80) != 0; }
@@ -51,6 +55,9 @@ struct Segment {
       readable = usable && (!code || (access & 2));
       writable = usable && !code && (access & 2);
     }
+    const u64 span = u64{hi - lo} + 1;
+    rend = readable ? span : 0;
+    wend = writable ? span : 0;
   }
 };
 

@@ -74,6 +74,20 @@ constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
   {base + 4, -1, name, ops, __VA_ARGS__, since, 0}, {base + 5, -1, name, ops, __VA_ARGS__, since, 0}, \
   {base + 6, -1, name, ops, __VA_ARGS__, since, 0}, {base + 7, -1, name, ops, __VA_ARGS__, since, 0}
 
+// Sixteen condition-code rows (Jcc, SETcc, CMOVcc) with `fn<cc>` handlers
+// (CC16) or `fn<cc, u16>` / `fn<cc, u32>` (CC16V).
+#define CC_ROW(base, n, name, ops, since, h16, h32) {base + n, -1, name, ops, h16, h32, since, 0}
+#define CC16_WITH(base, name, ops, since, H)                                                       \
+  H(base, 0, name, ops, since), H(base, 1, name, ops, since), H(base, 2, name, ops, since),       \
+  H(base, 3, name, ops, since), H(base, 4, name, ops, since), H(base, 5, name, ops, since),       \
+  H(base, 6, name, ops, since), H(base, 7, name, ops, since), H(base, 8, name, ops, since),       \
+  H(base, 9, name, ops, since), H(base, 10, name, ops, since), H(base, 11, name, ops, since),     \
+  H(base, 12, name, ops, since), H(base, 13, name, ops, since), H(base, 14, name, ops, since),    \
+  H(base, 15, name, ops, since)
+#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, &jcc<n>, &jcc<n>)
+#define SETCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, &setcc<n>, &setcc<n>)
+#define CMOV_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, (&cmovcc<n, u16>), (&cmovcc<n, u32>))
+
 #define SIXTEEN(base, name, ops, since, ...) \
   EIGHT(base, name, ops, since, __VA_ARGS__), EIGHT(base + 8, name, ops, since, __VA_ARGS__)
 
@@ -117,7 +131,7 @@ const OpcodeRow kTable[] = {
     {0x6D, -1, "INS", {O::Yv, O::DX}, V(ins), K286, 0},
     {0x6E, -1, "OUTS", {O::DX, O::Xb}, B(outs), K286, 0},
     {0x6F, -1, "OUTS", {O::DX, O::Xv}, V(outs), K286, 0},
-    SIXTEEN(0x70, "Jcc", {O::Jb}, K86, F(jcc)),
+    CC16_WITH(0x70, "Jcc", {O::Jb}, K86, JCC_H),
     GRP1(0x80, O::Eb, O::Ib, B),
     GRP1(0x81, O::Ev, O::Iv, V),
     GRP1(0x82, O::Eb, O::Ib, B),
@@ -264,9 +278,9 @@ const OpcodeRow kTable[] = {
     {0x133, -1, "RDPMC", N0, F(rdpmc), KP6, 0},
     {0x134, -1, "SYSENTER", N0, F(sysenter), KP6, 0},
     {0x135, -1, "SYSEXIT", N0, F(sysexit), KP6, 0},
-    SIXTEEN(0x140, "CMOVcc", (std::array<Operand, 3>{O::Gv, O::Ev, O::None}), KP6, V(cmovcc)),
-    SIXTEEN(0x180, "Jcc", {O::Jv}, K386, F(jcc)),
-    SIXTEEN(0x190, "SETcc", {O::Eb}, K386, F(setcc)),
+    CC16_WITH(0x140, "CMOVcc", (std::array<Operand, 3>{O::Gv, O::Ev, O::None}), KP6, CMOV_H),
+    CC16_WITH(0x180, "Jcc", {O::Jv}, K386, JCC_H),
+    CC16_WITH(0x190, "SETcc", {O::Eb}, K386, SETCC_H),
     {0x1A0, -1, "PUSH", {O::FS}, V(push_S, FS), K386, 0},
     {0x1A1, -1, "POP", {O::FS}, V(pop_S, FS), K386, 0},
     {0x1A2, -1, "CPUID", N0, F(cpuid), KP5, 0},

@@ -2,9 +2,6 @@
 
 namespace gb::ops {
 
-void jcc(Cpu& c, const DecodedInsn& d) {
-  if (c.cond(d.opcode & 15)) c.jump(c.state().eip + d.imm, d.o32);
-}
 
 void jmp_rel(Cpu& c, const DecodedInsn& d) { c.jump(c.state().eip + d.imm, d.o32); }
 

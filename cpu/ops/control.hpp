@@ -6,7 +6,11 @@
 namespace gb::ops {
 
 /// Jcc / JMP rel: the offset is relative to the next instruction.
-void jcc(Cpu& c, const DecodedInsn& d);
+/// Jcc with condition `cc` (the low opcode nibble) fixed at decode.
+template <unsigned cc>
+void jcc(Cpu& c, const DecodedInsn& d) {
+  if (c.state().flags.cond<cc>()) c.jump(c.state().eip + d.imm, d.o32);
+}
 void jmp_rel(Cpu& c, const DecodedInsn& d);
 void jmp_far_imm(Cpu& c, const DecodedInsn& d);
 template <class T>

@@ -25,7 +25,6 @@ void xlat(Cpu& c, const DecodedInsn& d) {
   c.set_reg<u8>(EAX, c.read<u8>(seg, off));
 }
 
-void setcc(Cpu& c, const DecodedInsn& d) { c.write_rm<u8>(d, c.cond(d.opcode & 15) ? 1 : 0); }
 
 void bswap(Cpu& c, const DecodedInsn& d) {
   const unsigned r = d.opcode & 7;

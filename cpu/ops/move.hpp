@@ -70,11 +70,14 @@ void movx(Cpu& c, const DecodedInsn& d) {
   }
 }
 
-void setcc(Cpu& c, const DecodedInsn& d);
-template <class T>
+template <unsigned cc>
+void setcc(Cpu& c, const DecodedInsn& d) {
+  c.write_rm<u8>(d, c.state().flags.cond<cc>() ? 1 : 0);
+}
+template <unsigned cc, class T>
 void cmovcc(Cpu& c, const DecodedInsn& d) {
   const T v = c.read_rm<T>(d);  // the source is read (and may fault) either way
-  if (c.cond(d.opcode & 15)) {
+  if (c.state().flags.cond<cc>()) {
     c.set_reg<T>(d.reg(), v);
   } else if constexpr (sizeof(T) == 4) {
     c.set_reg<T>(d.reg(), c.reg<T>(d.reg()));
