@@ -21,7 +21,7 @@ bool ends_block(const DecodedInsn& d) {
 }
 }  // namespace
 
-bool Cpu::build_block(Block& b, u32 lin, const TlbEntry& t) {
+[[gnu::noinline]] bool Cpu::build_block(Block& b, u32 lin, const TlbEntry& t) {
   const Segment& cs = s_.seg[CS];
   DecodedInsn* out = blocks_.reserve();
   const u8* page = t.host_read;
@@ -66,53 +66,89 @@ bool Cpu::build_block(Block& b, u32 lin, const TlbEntry& t) {
   return true;
 }
 
-bool Cpu::run_block(u64 budget) {
+bool Cpu::run_blocks(u64 events) {
+  return s_.seg[CS].big ? run_blocks_sized<true>(events) : run_blocks_sized<false>(events);
+}
+
+template <bool kBig>
+bool Cpu::run_blocks_sized(u64 events) {
+  // CS, CPL and paging stay fixed while blocks chain: whatever changes them
+  // ends the block (end_block()) and so this loop.
   const Segment& cs = s_.seg[CS];
-  const u32 lin = cs.base + s_.eip;
-  const u8 mode = cs.big ? 1 : 0;
-  const TlbEntry& t = tlb_.slot(lin >> 12);
-  if (t.vpn != lin >> 12 || !(t.rights & (s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec)) || !t.host_read) {
-    // Not translated yet (execute_one's fetch walks and fills the TLB),
-    // no execute right (it raises the #PF), or MMIO code.
-    return false;
-  }
-  Block& b = blocks_.slot(lin);
-  if (b.lin != lin || b.mode != mode || b.frame != t.frame || b.rec->gen != b.gen) {
-    if (!build_block(b, lin, t)) return false;
-  }
-  // The same linear block under another CS may pass its limit or wrap.
-  const u64 last = u64{s_.eip} + b.bytes - 1;
-  if (last > (model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF))) {
-    return false;
-  }
-  const u32 eip_mask = cs.big ? 0xFFFF'FFFFu : 0xFFFFu;
-  const DecodedInsn* d = b.insns;
-  u64 n = budget < b.count ? budget : b.count;
-  u32 eip = s_.eip;
+  const u32 cs_base = cs.base;
+  constexpr u8 mode = kBig ? 1 : 0;
+  const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
+  const u64 last_ok = model_.is_8086() ? 0xFFFFu : kBig ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
+  // A flat 4 GiB code segment cannot be left by a block within one page.
+  const bool check_limit = !(kBig && cs.limit == 0xFFFF'FFFFu && cs_base == 0);
+  // No event can become pending while blocks chain without end_block():
+  // INTR and NMI change only through set_intr/raise_nmi, EFLAGS.IF only
+  // through instructions that end the block, so the budget is the only
+  // per-block test.
+  const u64 end = run_end_ - events;
+  u64 count = insns_;
   stop_ = false;
-  try {
-    for (;;) {
-      insn_eip_ = eip;
-      start_esp_ = s_.gpr[ESP];
-      const u32 next = (eip + d->len) & eip_mask;
-      s_.eip = next;
-      d->exec(*this, *d);
-      ++insns_;
-      if (--n == 0 || s_.eip != next || stop_) break;
-      ++d;
-      eip = next;
+  Block* prev = nullptr;
+  for (;;) {
+    const u32 lin = cs_base + s_.eip;
+    Block* b;
+    if (prev) {
+      // From the previous block: its successor hint, if it still names this
+      // block. On the same page the previous block's TLB check holds (only
+      // end_block() events change translations while blocks chain).
+      Block* hint = prev->succ[lin != prev->lin + prev->bytes];
+      if (hint && hint->lin == lin && hint->mode == mode && hint->rec->gen == hint->gen &&
+          (lin >> 12) == (prev->lin >> 12) && hint->frame == prev->frame) {
+        b = hint;
+        goto run;
+      }
     }
-  } catch (const GuestFault& f) {
-    s_.gpr[ESP] = start_esp_;
-    if (!f.trap) s_.eip = insn_eip_;
-    deliver(f);
-    shadow_next_ = false;
-    ++insns_;
-    return true;
+    {
+      const TlbEntry& t = tlb_.slot(lin >> 12);
+      // Not translated yet (execute_one's fetch walks and fills the TLB), no
+      // execute right (it raises the #PF), or MMIO code: one instruction the
+      // long way.
+      if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != nullptr;
+      b = &blocks_.slot(lin);
+      if (b->lin != lin || b->mode != mode || b->frame != t.frame || b->rec->gen != b->gen) {
+        if (!build_block(*b, lin, t)) return prev != nullptr;
+      }
+      if (prev) prev->succ[lin != prev->lin + prev->bytes] = b;
+    }
+  run:
+    // The same linear block under another CS may pass its limit or wrap.
+    if (check_limit && u64{s_.eip} + b->bytes - 1 > last_ok) return prev != nullptr;
+    prev = b;
+    const DecodedInsn* d = b->insns;
+    u64 n = end - count < b->count ? end - count : b->count;
+    u32 eip = s_.eip;
+    try {
+      for (;;) {
+        insn_eip_ = eip;
+        start_esp_ = s_.gpr[ESP];
+        const u32 next = kBig ? eip + d->len : (eip + d->len) & 0xFFFF;
+        s_.eip = next;
+        d->exec(*this, *d);
+        insns_ = ++count;
+        if (--n == 0 || s_.eip != next || stop_) break;
+        ++d;
+        eip = next;
+      }
+    } catch (const GuestFault& f) {
+      s_.gpr[ESP] = start_esp_;
+      if (!f.trap) s_.eip = insn_eip_;
+      deliver(f);
+      shadow_next_ = false;
+      insns_ = count + 1;
+      return true;
+    }
+    if (stop_) {
+      s_.interrupt_shadow = shadow_next_;
+      shadow_next_ = false;
+      return true;
+    }
+    if (count >= end) return true;
   }
-  s_.interrupt_shadow = shadow_next_;
-  shadow_next_ = false;
-  return true;
 }
 
 }  // namespace gb

@@ -269,7 +269,7 @@ StopReason Cpu::run_loop(u64 max_insns) {
       // Blocks run when nothing needs a check between instructions: no
       // single-step trap, RF, interrupt shadow or debug-register breakpoint.
       if (((s_.eflags_rest & (fl::TF | fl::RF)) | s_.interrupt_shadow | code_bp_ | data_bp_) ||
-          !run_block(run_end_ - insns_ - events)) {
+          !run_blocks(events)) {
         execute_one();
       }
     }

@@ -56,9 +56,17 @@ class Cpu final : public MemoryListener {
   /// Executes one instruction, or takes one pending interrupt.
   StopReason step() { return run(1); }
 
-  /// Level of the INTR pin (from the interrupt controller).
-  void set_intr(bool level) { intr_ = level; }
-  void raise_nmi() { nmi_ = true; }
+  /// Level of the INTR pin (from the interrupt controller). A device may
+  /// raise it in the middle of an instruction (an MMIO write): the running
+  /// block ends there so the interrupt is taken at the next boundary.
+  void set_intr(bool level) {
+    intr_ = level;
+    if (level) end_block();
+  }
+  void raise_nmi() {
+    nmi_ = true;
+    end_block();
+  }
 
   /// FERR# out and IGNNE# in (SDM Vol. 1 8.7, Vol. 3A 2.5 CR0.NE): with
   /// CR0.NE = 0 an unmasked x87 exception asserts FERR# (the machine routes
@@ -118,7 +126,7 @@ class Cpu final : public MemoryListener {
   }
 
   /// Offset of the ModR/M memory operand (address-size wrapped).
-  u32 ea(const DecodedInsn& d) const {
+  [[gnu::always_inline]] u32 ea(const DecodedInsn& d) const {
     u32 off = d.disp;
     if (d.base != kNone) off += s_.gpr[d.base];
     if (d.index != kNone) off += s_.gpr[d.index] << d.scale;
@@ -256,11 +264,11 @@ class Cpu final : public MemoryListener {
 
   /// The ModR/M r/m operand.
   template <class T>
-  T read_rm(const DecodedInsn& d) {
+  [[gnu::always_inline]] T read_rm(const DecodedInsn& d) {
     return d.mod() == 3 ? reg<T>(d.rm()) : read<T>(d.seg, ea(d));
   }
   template <class T>
-  void write_rm(const DecodedInsn& d, T v) {
+  [[gnu::always_inline]] void write_rm(const DecodedInsn& d, T v) {
     if (d.mod() == 3) {
       set_reg<T>(d.rm(), v);
     } else {
@@ -398,11 +406,15 @@ class Cpu final : public MemoryListener {
   template <bool kObserved>
   StopReason run_loop(u64 max_insns);
   [[gnu::always_inline]] inline void execute_one();
-  /// Runs the block at CS:EIP (cpu/block.cpp), at most `budget` (> 0)
-  /// instructions of it. False, having done nothing, where no block can be
-  /// built (MMIO code, an instruction across a page or the CS limit, a code
+  /// Runs blocks from CS:EIP (cpu/block.cpp), one after another, until
+  /// the budget (run_end_ less `events` taken) is spent, an event is
+  /// pending, a block ends with end_block(), or a fault is delivered.
+  /// Returns false, having done nothing, where not even the first block can
+  /// run (MMIO code, an instruction across a page or the CS limit, a code
   /// page not yet in the TLB): the caller runs execute_one() instead.
-  bool run_block(u64 budget);
+  bool run_blocks(u64 events);
+  template <bool kBig>
+  bool run_blocks_sized(u64 events);
   /// Decodes the block at linear `lin` into `b` from the code page `t`;
   /// false when not even its first instruction fits the block rules.
   bool build_block(Block& b, u32 lin, const TlbEntry& t);

@@ -28,6 +28,10 @@ struct Block {
   PhysAddr frame = 0;  ///< physical frame (page base) decoded from
   const CodePages::Frame* rec = nullptr;
   const DecodedInsn* insns = nullptr;
+  /// The blocks that ran next last time, when execution fell off the end
+  /// (succ[0]) or jumped (succ[1]): a hint, checked before use, that saves
+  /// the hash lookup and, on the same page, the TLB probe.
+  Block* succ[2] = {nullptr, nullptr};
 };
 
 class BlockCache {
