@@ -262,14 +262,21 @@ class Cpu final : public MemoryListener {
   /// reserved bits) and non-global TLB entries are flushed.
   void write_cr3(u32 value);
 
-  /// The ModR/M r/m operand.
-  template <class T>
+  /// The ModR/M r/m operand; `F` says which form the handler serves
+  /// (Form::Any tests ModR/M.mod here).
+  template <class T, Form F = Form::Any>
   [[gnu::always_inline]] T read_rm(const DecodedInsn& d) {
-    return d.mod() == 3 ? reg<T>(d.rm()) : read<T>(d.seg, ea(d));
+    if constexpr (F == Form::Reg) {
+      return reg<T>(d.rm());
+    } else if constexpr (F == Form::Mem) {
+      return read<T>(d.seg, ea(d));
+    } else {
+      return d.mod() == 3 ? reg<T>(d.rm()) : read<T>(d.seg, ea(d));
+    }
   }
-  template <class T>
+  template <class T, Form F = Form::Any>
   [[gnu::always_inline]] void write_rm(const DecodedInsn& d, T v) {
-    if (d.mod() == 3) {
+    if (F == Form::Reg || (F == Form::Any && d.mod() == 3)) {
       set_reg<T>(d.rm(), v);
     } else {
       write<T>(d.seg, ea(d), v);

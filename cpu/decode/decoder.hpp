@@ -137,6 +137,9 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
     d.exec = op_invalid;
   } else {
     d.exec = d.o32 ? row->h32 : row->h16;
+    if (d.has_modrm && row->r16) {
+      d.exec = d.mod() == 3 ? (d.o32 ? row->r32 : row->r16) : (d.o32 ? row->m32 : row->m16);
+    }
     bool first = true;
     for (Operand o : row->operands) {
       u32 v = 0;

@@ -12,6 +12,11 @@ class Cpu;
 struct DecodedInsn;
 using Handler = void (*)(Cpu&, const DecodedInsn&);
 
+/// Which ModR/M r/m forms a handler was instantiated for: any (tests mod
+/// at execution), register only (mod = 3) or memory only. The decoder picks
+/// the specialised handler where the row has one.
+enum class Form : u8 { Any, Reg, Mem };
+
 /// Row attributes.
 namespace attr {
 constexpr u8 kLockable = 1;  ///< LOCK allowed when the destination is memory
@@ -29,6 +34,9 @@ struct OpcodeRow {
   Handler h32;  ///< handler for 32-bit operand size
   CpuFamily since;
   u8 attrs;
+  /// Optional form-specialised handlers (16-bit, 32-bit) for mod = 3 and
+  /// for memory operands; when r16 is null, h16/h32 serve both forms.
+  Handler r16 = nullptr, r32 = nullptr, m16 = nullptr, m32 = nullptr;
 };
 
 /// No register or no segment in an addressing form.

@@ -32,18 +32,25 @@ constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
 #define V(fn, ...) &fn<__VA_ARGS__ __VA_OPT__(, ) u16>, &fn<__VA_ARGS__ __VA_OPT__(, ) u32>
 #define W(fn, ...) &fn<__VA_ARGS__ __VA_OPT__(, ) u16>, &fn<__VA_ARGS__ __VA_OPT__(, ) u16>
 #define F(fn) &fn, &fn
+// Form-specialised handlers (OpcodeRow::r16..m32) for byte and word/dword rows.
+#define BF(fn, ...)                                                                           \
+  &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>, &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>, \
+      &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>, &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>
+#define VF(fn, ...)                                                                             \
+  &fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Reg>, &fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Reg>, \
+      &fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Mem>, &fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>
 #define P(f16, f32) &f16, &f32
 
 #define ALU_ROWS(base, name, op)                                         \
-  {base + 0, -1, name, {O::Eb, O::Gb, O::None}, B(alu_EG, op), K86, LK}, \
-  {base + 1, -1, name, {O::Ev, O::Gv, O::None}, V(alu_EG, op), K86, LK}, \
-  {base + 2, -1, name, {O::Gb, O::Eb, O::None}, B(alu_GE, op), K86, 0},  \
-  {base + 3, -1, name, {O::Gv, O::Ev, O::None}, V(alu_GE, op), K86, 0},  \
+  {base + 0, -1, name, {O::Eb, O::Gb, O::None}, B(alu_EG, op), K86, LK, BF(alu_EG, op)}, \
+  {base + 1, -1, name, {O::Ev, O::Gv, O::None}, V(alu_EG, op), K86, LK, VF(alu_EG, op)}, \
+  {base + 2, -1, name, {O::Gb, O::Eb, O::None}, B(alu_GE, op), K86, 0, BF(alu_GE, op)},  \
+  {base + 3, -1, name, {O::Gv, O::Ev, O::None}, V(alu_GE, op), K86, 0, VF(alu_GE, op)},  \
   {base + 4, -1, name, {O::AL, O::Ib, O::None}, B(alu_AI, op), K86, 0},  \
   {base + 5, -1, name, {O::eAX, O::Iv, O::None}, V(alu_AI, op), K86, 0}
 
 #define GRP1_ROWS(opc, dst, src, width, op, name, ext) \
-  {opc, ext, name, {dst, src, O::None}, width(alu_EI, op), K86, static_cast<u8>(ext == 7 ? 0 : LK)}
+  {opc, ext, name, {dst, src, O::None}, width(alu_EI, op), K86, static_cast<u8>(ext == 7 ? 0 : LK), width##F(alu_EI, op)}
 
 #define GRP1(opc, dst, src, width)                           \
   GRP1_ROWS(opc, dst, src, width, Alu::Add, "ADD", 0),       \
@@ -56,7 +63,7 @@ constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
   GRP1_ROWS(opc, dst, src, width, Alu::Cmp, "CMP", 7)
 
 #define GRP2_ROW(opc, dst, src, width, cnt, op, name, ext, since) \
-  {opc, ext, name, {dst, src, O::None}, width(shift_E, op, cnt), since, 0}
+  {opc, ext, name, {dst, src, O::None}, width(shift_E, op, cnt), since, 0, width##F(shift_E, op, cnt)}
 
 #define GRP2(opc, dst, src, width, cnt, since)                               \
   GRP2_ROW(opc, dst, src, width, cnt, Shift::Rol, "ROL", 0, since),          \
@@ -124,9 +131,9 @@ const OpcodeRow kTable[] = {
     {0x62, -1, "BOUND", {O::Gv, O::Ma}, V(bound), K286, MO},
     {0x63, -1, "ARPL", {O::Ew, O::Gw}, F(arpl), K286, 0},
     {0x68, -1, "PUSH", {O::Iv}, V(push_I), K286, 0},
-    {0x69, -1, "IMUL", {O::Gv, O::Ev, O::Iv}, V(imul_GE, true), K286, 0},
+    {0x69, -1, "IMUL", {O::Gv, O::Ev, O::Iv}, V(imul_GE, true), K286, 0, VF(imul_GE, true)},
     {0x6A, -1, "PUSH", {O::sIb}, V(push_I), K286, 0},
-    {0x6B, -1, "IMUL", {O::Gv, O::Ev, O::sIb}, V(imul_GE, true), K286, 0},
+    {0x6B, -1, "IMUL", {O::Gv, O::Ev, O::sIb}, V(imul_GE, true), K286, 0, VF(imul_GE, true)},
     {0x6C, -1, "INS", {O::Yb, O::DX}, B(ins), K286, 0},
     {0x6D, -1, "INS", {O::Yv, O::DX}, V(ins), K286, 0},
     {0x6E, -1, "OUTS", {O::DX, O::Xb}, B(outs), K286, 0},
@@ -136,14 +143,14 @@ const OpcodeRow kTable[] = {
     GRP1(0x81, O::Ev, O::Iv, V),
     GRP1(0x82, O::Eb, O::Ib, B),
     GRP1(0x83, O::Ev, O::sIb, V),
-    {0x84, -1, "TEST", {O::Eb, O::Gb}, B(test_EG), K86, 0},
-    {0x85, -1, "TEST", {O::Ev, O::Gv}, V(test_EG), K86, 0},
-    {0x86, -1, "XCHG", {O::Eb, O::Gb}, B(xchg_EG), K86, LK},
-    {0x87, -1, "XCHG", {O::Ev, O::Gv}, V(xchg_EG), K86, LK},
-    {0x88, -1, "MOV", {O::Eb, O::Gb}, B(mov_EG), K86, 0},
-    {0x89, -1, "MOV", {O::Ev, O::Gv}, V(mov_EG), K86, 0},
-    {0x8A, -1, "MOV", {O::Gb, O::Eb}, B(mov_GE), K86, 0},
-    {0x8B, -1, "MOV", {O::Gv, O::Ev}, V(mov_GE), K86, 0},
+    {0x84, -1, "TEST", {O::Eb, O::Gb}, B(test_EG), K86, 0, BF(test_EG)},
+    {0x85, -1, "TEST", {O::Ev, O::Gv}, V(test_EG), K86, 0, VF(test_EG)},
+    {0x86, -1, "XCHG", {O::Eb, O::Gb}, B(xchg_EG), K86, LK, BF(xchg_EG)},
+    {0x87, -1, "XCHG", {O::Ev, O::Gv}, V(xchg_EG), K86, LK, VF(xchg_EG)},
+    {0x88, -1, "MOV", {O::Eb, O::Gb}, B(mov_EG), K86, 0, BF(mov_EG)},
+    {0x89, -1, "MOV", {O::Ev, O::Gv}, V(mov_EG), K86, 0, VF(mov_EG)},
+    {0x8A, -1, "MOV", {O::Gb, O::Eb}, B(mov_GE), K86, 0, BF(mov_GE)},
+    {0x8B, -1, "MOV", {O::Gv, O::Ev}, V(mov_GE), K86, 0, VF(mov_GE)},
     {0x8C, -1, "MOV", {O::Ev, O::Sw}, V(mov_ES), K86, 0},
     {0x8D, -1, "LEA", {O::Gv, O::M}, V(lea), K86, MO},
     {0x8E, -1, "MOV", {O::Sw, O::Ew}, F(mov_SE), K86, 0},
@@ -188,8 +195,8 @@ const OpcodeRow kTable[] = {
     {0xC3, -1, "RET", N0, V(ret_near, false), K86, 0},
     {0xC4, -1, "LES", {O::Gv, O::Mp}, V(load_far, ES), K86, MO},
     {0xC5, -1, "LDS", {O::Gv, O::Mp}, V(load_far, DS), K86, MO},
-    {0xC6, 0, "MOV", {O::Eb, O::Ib}, B(mov_EI), K86, 0},
-    {0xC7, 0, "MOV", {O::Ev, O::Iv}, V(mov_EI), K86, 0},
+    {0xC6, 0, "MOV", {O::Eb, O::Ib}, B(mov_EI), K86, 0, BF(mov_EI)},
+    {0xC7, 0, "MOV", {O::Ev, O::Iv}, V(mov_EI), K86, 0, VF(mov_EI)},
     {0xC8, -1, "ENTER", {O::Iw, O::Ib}, P(enter16, enter32), K286, 0},
     {0xC9, -1, "LEAVE", N0, V(leave), K286, 0},
     {0xCA, -1, "RETF", {O::Iw}, V(ret_far, true), K86, 0},
@@ -226,18 +233,18 @@ const OpcodeRow kTable[] = {
     {0xF1, -1, "INT1", N0, F(int1), K386, 0},
     {0xF4, -1, "HLT", N0, F(hlt), K86, 0},
     {0xF5, -1, "CMC", N0, F(cmc), K86, 0},
-    {0xF6, 0, "TEST", {O::Eb, O::Ib}, B(test_EI), K86, 0},
+    {0xF6, 0, "TEST", {O::Eb, O::Ib}, B(test_EI), K86, 0, BF(test_EI)},
     {0xF6, 1, "TEST", {O::Eb, O::Ib}, B(test_EI), K86, 0},  // undocumented alias
-    {0xF6, 2, "NOT", {O::Eb}, B(not_E), K86, LK},
-    {0xF6, 3, "NEG", {O::Eb}, B(neg_E), K86, LK},
+    {0xF6, 2, "NOT", {O::Eb}, B(not_E), K86, LK, BF(not_E)},
+    {0xF6, 3, "NEG", {O::Eb}, B(neg_E), K86, LK, BF(neg_E)},
     {0xF6, 4, "MUL", {O::Eb}, B(mul_E), K86, 0},
     {0xF6, 5, "IMUL", {O::Eb}, B(imul_E), K86, 0},
     {0xF6, 6, "DIV", {O::Eb}, B(div_E), K86, 0},
     {0xF6, 7, "IDIV", {O::Eb}, B(idiv_E), K86, 0},
-    {0xF7, 0, "TEST", {O::Ev, O::Iv}, V(test_EI), K86, 0},
+    {0xF7, 0, "TEST", {O::Ev, O::Iv}, V(test_EI), K86, 0, VF(test_EI)},
     {0xF7, 1, "TEST", {O::Ev, O::Iv}, V(test_EI), K86, 0},
-    {0xF7, 2, "NOT", {O::Ev}, V(not_E), K86, LK},
-    {0xF7, 3, "NEG", {O::Ev}, V(neg_E), K86, LK},
+    {0xF7, 2, "NOT", {O::Ev}, V(not_E), K86, LK, VF(not_E)},
+    {0xF7, 3, "NEG", {O::Ev}, V(neg_E), K86, LK, VF(neg_E)},
     {0xF7, 4, "MUL", {O::Ev}, V(mul_E), K86, 0},
     {0xF7, 5, "IMUL", {O::Ev}, V(imul_E), K86, 0},
     {0xF7, 6, "DIV", {O::Ev}, V(div_E), K86, 0},
@@ -248,10 +255,10 @@ const OpcodeRow kTable[] = {
     {0xFB, -1, "STI", N0, F(sti), K86, 0},
     {0xFC, -1, "CLD", N0, F(cld), K86, 0},
     {0xFD, -1, "STD", N0, F(std_), K86, 0},
-    {0xFE, 0, "INC", {O::Eb}, B(inc_E), K86, LK},
-    {0xFE, 1, "DEC", {O::Eb}, B(dec_E), K86, LK},
-    {0xFF, 0, "INC", {O::Ev}, V(inc_E), K86, LK},
-    {0xFF, 1, "DEC", {O::Ev}, V(dec_E), K86, LK},
+    {0xFE, 0, "INC", {O::Eb}, B(inc_E), K86, LK, BF(inc_E)},
+    {0xFE, 1, "DEC", {O::Eb}, B(dec_E), K86, LK, BF(dec_E)},
+    {0xFF, 0, "INC", {O::Ev}, V(inc_E), K86, LK, VF(inc_E)},
+    {0xFF, 1, "DEC", {O::Ev}, V(dec_E), K86, LK, VF(dec_E)},
     {0xFF, 2, "CALL", {O::Ev}, V(call_E), K86, 0},
     {0xFF, 3, "CALLF", {O::Mp}, V(call_far_mem), K86, MO},
     {0xFF, 4, "JMP", {O::Ev}, V(jmp_E), K86, 0},
@@ -292,15 +299,15 @@ const OpcodeRow kTable[] = {
     {0x1AB, -1, "BTS", {O::Ev, O::Gv}, V(bt, BitOp::Bts, false), K386, LK},
     {0x1AC, -1, "SHRD", {O::Ev, O::Gv, O::Ib}, V(shxd, false, Count::Ib), K386, 0},
     {0x1AD, -1, "SHRD", {O::Ev, O::Gv, O::CL}, V(shxd, false, Count::CL), K386, 0},
-    {0x1AF, -1, "IMUL", {O::Gv, O::Ev}, V(imul_GE, false), K386, 0},
+    {0x1AF, -1, "IMUL", {O::Gv, O::Ev}, V(imul_GE, false), K386, 0, VF(imul_GE, false)},
     {0x1B0, -1, "CMPXCHG", {O::Eb, O::Gb}, B(cmpxchg), K486, LK},
     {0x1B1, -1, "CMPXCHG", {O::Ev, O::Gv}, V(cmpxchg), K486, LK},
     {0x1B2, -1, "LSS", {O::Gv, O::Mp}, V(load_far, SS), K386, MO},
     {0x1B3, -1, "BTR", {O::Ev, O::Gv}, V(bt, BitOp::Btr, false), K386, LK},
     {0x1B4, -1, "LFS", {O::Gv, O::Mp}, V(load_far, FS), K386, MO},
     {0x1B5, -1, "LGS", {O::Gv, O::Mp}, V(load_far, GS), K386, MO},
-    {0x1B6, -1, "MOVZX", {O::Gv, O::Eb}, V(movx, u8, false), K386, 0},
-    {0x1B7, -1, "MOVZX", {O::Gv, O::Ew}, V(movx, u16, false), K386, 0},
+    {0x1B6, -1, "MOVZX", {O::Gv, O::Eb}, V(movx, u8, false), K386, 0, VF(movx, u8, false)},
+    {0x1B7, -1, "MOVZX", {O::Gv, O::Ew}, V(movx, u16, false), K386, 0, VF(movx, u16, false)},
     {0x1BA, 4, "BT", {O::Ev, O::Ib}, V(bt, BitOp::Bt, true), K386, 0},
     {0x1BA, 5, "BTS", {O::Ev, O::Ib}, V(bt, BitOp::Bts, true), K386, LK},
     {0x1BA, 6, "BTR", {O::Ev, O::Ib}, V(bt, BitOp::Btr, true), K386, LK},
@@ -308,8 +315,8 @@ const OpcodeRow kTable[] = {
     {0x1BB, -1, "BTC", {O::Ev, O::Gv}, V(bt, BitOp::Btc, false), K386, LK},
     {0x1BC, -1, "BSF", {O::Gv, O::Ev}, V(bsx, false), K386, 0},
     {0x1BD, -1, "BSR", {O::Gv, O::Ev}, V(bsx, true), K386, 0},
-    {0x1BE, -1, "MOVSX", {O::Gv, O::Eb}, V(movx, u8, true), K386, 0},
-    {0x1BF, -1, "MOVSX", {O::Gv, O::Ew}, V(movx, u16, true), K386, 0},
+    {0x1BE, -1, "MOVSX", {O::Gv, O::Eb}, V(movx, u8, true), K386, 0, VF(movx, u8, true)},
+    {0x1BF, -1, "MOVSX", {O::Gv, O::Ew}, V(movx, u16, true), K386, 0, VF(movx, u16, true)},
     {0x1C0, -1, "XADD", {O::Eb, O::Gb}, B(xadd), K486, LK},
     {0x1C1, -1, "XADD", {O::Ev, O::Gv}, V(xadd), K486, LK},
     {0x1C7, 1, "CMPXCHG8B", {O::M}, F(cmpxchg8b), KP5, LK | MO},

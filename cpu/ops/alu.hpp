@@ -34,14 +34,14 @@ inline T alu(LazyFlags& f, T a, T b) {
   return r;
 }
 
-template <Alu op, class T>
+template <Alu op, class T, Form F = Form::Any>
 void alu_EG(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.read_rm<T>(d), c.reg<T>(d.reg()));
-  if constexpr (op != Alu::Cmp) c.write_rm<T>(d, r);
+  const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
+  if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
 }
-template <Alu op, class T>
+template <Alu op, class T, Form F = Form::Any>
 void alu_GE(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), c.read_rm<T>(d));
+  const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), c.read_rm<T, F>(d));
   if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
 }
 template <Alu op, class T>
@@ -49,19 +49,19 @@ void alu_AI(Cpu& c, const DecodedInsn& d) {
   const T r = alu<op, T>(c.state().flags, c.reg<T>(EAX), static_cast<T>(d.imm));
   if constexpr (op != Alu::Cmp) c.set_reg<T>(EAX, r);
 }
-template <Alu op, class T>
+template <Alu op, class T, Form F = Form::Any>
 void alu_EI(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.read_rm<T>(d), static_cast<T>(d.imm));
-  if constexpr (op != Alu::Cmp) c.write_rm<T>(d, r);
+  const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
+  if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
 }
 
-template <class T>
+template <class T, Form F = Form::Any>
 void test_EG(Cpu& c, const DecodedInsn& d) {
-  alu<Alu::And, T>(c.state().flags, c.read_rm<T>(d), c.reg<T>(d.reg()));
+  alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
 }
-template <class T>
+template <class T, Form F = Form::Any>
 void test_EI(Cpu& c, const DecodedInsn& d) {
-  alu<Alu::And, T>(c.state().flags, c.read_rm<T>(d), static_cast<T>(d.imm));
+  alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
 }
 template <class T>
 void test_AI(Cpu& c, const DecodedInsn& d) {
@@ -80,10 +80,10 @@ inline T dec(LazyFlags& f, T a) {
   f.set(FlagOp::Dec, sizeof(T), r, a, 1);
   return r;
 }
-template <class T>
-void inc_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, inc<T>(c.state().flags, c.read_rm<T>(d))); }
-template <class T>
-void dec_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, dec<T>(c.state().flags, c.read_rm<T>(d))); }
+template <class T, Form F = Form::Any>
+void inc_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, inc<T>(c.state().flags, c.read_rm<T, F>(d))); }
+template <class T, Form F = Form::Any>
+void dec_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, dec<T>(c.state().flags, c.read_rm<T, F>(d))); }
 template <class T>
 void inc_Z(Cpu& c, const DecodedInsn& d) {
   c.set_reg<T>(d.opcode & 7, inc<T>(c.state().flags, c.reg<T>(d.opcode & 7)));
@@ -93,18 +93,18 @@ void dec_Z(Cpu& c, const DecodedInsn& d) {
   c.set_reg<T>(d.opcode & 7, dec<T>(c.state().flags, c.reg<T>(d.opcode & 7)));
 }
 
-template <class T>
-void not_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, static_cast<T>(~c.read_rm<T>(d))); }
-template <class T>
+template <class T, Form F = Form::Any>
+void not_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, static_cast<T>(~c.read_rm<T, F>(d))); }
+template <class T, Form F = Form::Any>
 void neg_E(Cpu& c, const DecodedInsn& d) {
-  c.write_rm<T>(d, alu<Alu::Sub, T>(c.state().flags, 0, c.read_rm<T>(d)));
+  c.write_rm<T, F>(d, alu<Alu::Sub, T>(c.state().flags, 0, c.read_rm<T, F>(d)));
 }
 
-template <class T>
+template <class T, Form F = Form::Any>
 void xchg_EG(Cpu& c, const DecodedInsn& d) {
-  const T a = c.read_rm<T>(d);
+  const T a = c.read_rm<T, F>(d);
   const T b = c.reg<T>(d.reg());
-  c.write_rm<T>(d, b);
+  c.write_rm<T, F>(d, b);
   c.set_reg<T>(d.reg(), a);
 }
 template <class T>

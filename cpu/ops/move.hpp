@@ -5,12 +5,12 @@
 
 namespace gb::ops {
 
-template <class T>
-void mov_EG(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, c.reg<T>(d.reg())); }
-template <class T>
-void mov_GE(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), c.read_rm<T>(d)); }
-template <class T>
-void mov_EI(Cpu& c, const DecodedInsn& d) { c.write_rm<T>(d, static_cast<T>(d.imm)); }
+template <class T, Form F = Form::Any>
+void mov_EG(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, c.reg<T>(d.reg())); }
+template <class T, Form F = Form::Any>
+void mov_GE(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), c.read_rm<T, F>(d)); }
+template <class T, Form F = Form::Any>
+void mov_EI(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, static_cast<T>(d.imm)); }
 template <class T>
 void mov_ZI(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.opcode & 7, static_cast<T>(d.imm)); }
 template <class T>
@@ -60,9 +60,9 @@ void cwd(Cpu& c, const DecodedInsn&) {
   c.set_reg<T>(EDX, neg ? static_cast<T>(~T{0}) : T{0});
 }
 
-template <class S, bool kSigned, class T>
+template <class S, bool kSigned, class T, Form F = Form::Any>
 void movx(Cpu& c, const DecodedInsn& d) {
-  const S v = c.read_rm<S>(d);
+  const S v = c.read_rm<S, F>(d);
   if constexpr (kSigned) {
     c.set_reg<T>(d.reg(), static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<std::make_signed_t<S>>(v))));
   } else {

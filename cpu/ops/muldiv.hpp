@@ -57,10 +57,10 @@ void imul_E(Cpu& c, const DecodedInsn& d) {
 }
 
 /// IMUL Gv, Ev, Iv/sIb and IMUL Gv, Ev (0F AF).
-template <bool kImm, class T>
+template <bool kImm, class T, Form F = Form::Any>
 void imul_GE(Cpu& c, const DecodedInsn& d) {
   using S = Signed<T>;
-  const i64 a = static_cast<S>(c.read_rm<T>(d));
+  const i64 a = static_cast<S>(c.read_rm<T, F>(d));
   const i64 b = kImm ? static_cast<S>(static_cast<T>(d.imm)) : static_cast<S>(c.reg<T>(d.reg()));
   const i64 r = a * b;
   c.set_reg<T>(d.reg(), static_cast<T>(r));

@@ -124,13 +124,13 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
 
 enum class Count : u8 { One, CL, Ib };
 
-template <Shift op, Count src, class T>
+template <Shift op, Count src, class T, Form F = Form::Any>
 void shift_E(Cpu& c, const DecodedInsn& d) {
   unsigned count = src == Count::One ? 1 : src == Count::CL ? c.reg<u8>(ECX) : d.imm & 0xFF;
   count &= c.model().shift_count_mask();
-  const T v = c.read_rm<T>(d);
+  const T v = c.read_rm<T, F>(d);
   if (count == 0) return;
-  c.write_rm<T>(d, shift<T>(c, op, v, count));
+  c.write_rm<T, F>(d, shift<T>(c, op, v, count));
 }
 
 /// SHLD/SHRD Ev, Gv, Ib/CL (386+). Count masked to 5 bits; for 16-bit
