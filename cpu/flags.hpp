@@ -45,32 +45,40 @@ class LazyFlags {
  public:
   /// Records an operation of `size` bytes (1, 2 or 4): result `res` of
   /// `a op b` (for ADC/SBB, `carry_in` is the CF that went in). All three
-  /// are values of `size` bytes, zero-extended.
-  void set(FlagOp op, unsigned size, u32 res, u32 a, u32 b, bool carry_in = false) {
-    if (op == FlagOp::Inc || op == FlagOp::Dec) {
-      // INC/DEC keep CF: fold the current one into the eager bits first.
-      eager_ = (eager_ & ~fl::CF) | (cf() ? fl::CF : 0);
+  /// are values of `size` bytes, zero-extended. CF is computed here (two
+  /// instructions once `op` is a constant), so INC/DEC, which keep CF, and
+  /// ADC/SBB/Jcc, which read it, need no evaluation of the previous record.
+  [[gnu::always_inline]] void set(FlagOp op, unsigned size, u32 res, u32 a, u32 b, bool carry_in = false) {
+    switch (op) {
+      case FlagOp::Add: cf_ = res < a; break;
+      case FlagOp::Adc: cf_ = carry_in ? res <= a : res < a; break;
+      case FlagOp::Sub: cf_ = a < b; break;
+      case FlagOp::Sbb: cf_ = carry_in ? a <= b : a < b; break;
+      case FlagOp::Logic: cf_ = false; break;
+      case FlagOp::Inc:
+      case FlagOp::Dec:
+      case FlagOp::Eager: break;  // INC/DEC keep CF
     }
     op_ = op;
     size_ = static_cast<u8>(size);
     res_ = res;
     a_ = a;
     b_ = b;
-    cin_ = carry_in;
   }
 
   /// Stores all six arithmetic flags eagerly from `bits` (other bits ignored).
   void set_all(u32 bits) {
     op_ = FlagOp::Eager;
     eager_ = bits & fl::ARITH;
+    cf_ = (bits & fl::CF) != 0;
   }
   /// Replaces the flags in `mask` by those in `bits`, keeping the others.
   void set_some(u32 mask, u32 bits) { set_all((all() & ~mask) | (bits & mask)); }
 
-  bool cf() const;
+  bool cf() const { return cf_; }
   bool pf() const { return op_ == FlagOp::Eager ? (eager_ & fl::PF) != 0 : parity_even(res_); }
   bool af() const;
-  bool zf() const { return op_ == FlagOp::Eager ? (eager_ & fl::ZF) != 0 : (res_ & mask()) == 0; }
+  bool zf() const { return op_ == FlagOp::Eager ? (eager_ & fl::ZF) != 0 : res_ == 0; }
   bool sf() const { return op_ == FlagOp::Eager ? (eager_ & fl::SF) != 0 : ((res_ >> (8 * size_ - 1)) & 1) != 0; }
   bool of() const;
 
@@ -81,10 +89,11 @@ class LazyFlags {
   bool cond() const {
     constexpr unsigned k = cc >> 1;
     bool r;
-    if (op_ == FlagOp::Sub) {
+    if constexpr (k == 1) {
+      r = cf_;
+    } else if (op_ == FlagOp::Sub) {
       const unsigned sh = 32 - 8 * size_;  // sign-extends the operands for the signed tests
       if constexpr (k == 0) r = of();
-      else if constexpr (k == 1) r = a_ < b_;
       else if constexpr (k == 2) r = res_ == 0;
       else if constexpr (k == 3) r = a_ <= b_;
       else if constexpr (k == 4) r = ((res_ << sh) >> 31) != 0;
@@ -93,16 +102,15 @@ class LazyFlags {
       else r = static_cast<i32>(a_ << sh) <= static_cast<i32>(b_ << sh);
     } else if (op_ == FlagOp::Logic) {
       const bool s = ((res_ >> (8 * size_ - 1)) & 1) != 0;
-      if constexpr (k == 0 || k == 1) r = false;
+      if constexpr (k == 0) r = false;
       else if constexpr (k == 2 || k == 3) r = res_ == 0;
       else if constexpr (k == 4 || k == 6) r = s;
       else if constexpr (k == 5) r = parity_even(res_);
       else r = res_ == 0 || s;
     } else {
       if constexpr (k == 0) r = of();
-      else if constexpr (k == 1) r = cf();
       else if constexpr (k == 2) r = zf();
-      else if constexpr (k == 3) r = cf() || zf();
+      else if constexpr (k == 3) r = cf_ || zf();
       else if constexpr (k == 4) r = sf();
       else if constexpr (k == 5) r = pf();
       else if constexpr (k == 6) r = sf() != of();
@@ -114,35 +122,19 @@ class LazyFlags {
   /// The six arithmetic flags as EFLAGS bits.
   u32 all() const {
     if (op_ == FlagOp::Eager) return eager_;
-    return (cf() ? fl::CF : 0) | (pf() ? fl::PF : 0) | (af() ? fl::AF : 0) | (zf() ? fl::ZF : 0) |
+    return (cf_ ? fl::CF : 0) | (pf() ? fl::PF : 0) | (af() ? fl::AF : 0) | (zf() ? fl::ZF : 0) |
            (sf() ? fl::SF : 0) | (of() ? fl::OF : 0);
   }
 
  private:
-  u32 mask() const { return size_ == 4 ? 0xFFFF'FFFFu : (1u << (8 * size_)) - 1; }
   u32 sign() const { return 1u << (8 * size_ - 1); }
 
   FlagOp op_ = FlagOp::Eager;
   u8 size_ = 1;
-  bool cin_ = false;
+  bool cf_ = false;  ///< CF, always current (also under Eager)
   u32 res_ = 0, a_ = 0, b_ = 0;
   u32 eager_ = 0;
 };
-
-inline bool LazyFlags::cf() const {
-  const u32 m = mask();
-  switch (op_) {
-    case FlagOp::Add: return (res_ & m) < (a_ & m);
-    case FlagOp::Adc: return cin_ ? (res_ & m) <= (a_ & m) : (res_ & m) < (a_ & m);
-    case FlagOp::Sub: return (a_ & m) < (b_ & m);
-    case FlagOp::Sbb: return cin_ ? (a_ & m) <= (b_ & m) : (a_ & m) < (b_ & m);
-    case FlagOp::Logic: return false;
-    case FlagOp::Inc:
-    case FlagOp::Dec:
-    case FlagOp::Eager: break;
-  }
-  return (eager_ & fl::CF) != 0;
-}
 
 inline bool LazyFlags::af() const {
   switch (op_) {
