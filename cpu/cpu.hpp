@@ -127,9 +127,7 @@ class Cpu final : public MemoryListener {
 
   /// Offset of the ModR/M memory operand (address-size wrapped).
   [[gnu::always_inline]] u32 ea(const DecodedInsn& d) const {
-    u32 off = d.disp;
-    if (d.base != kNone) off += s_.gpr[d.base];
-    if (d.index != kNone) off += s_.gpr[d.index] << d.scale;
+    const u32 off = d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale);
     return d.a32 ? off : off & 0xFFFF;
   }
 
@@ -165,8 +163,40 @@ class Cpu final : public MemoryListener {
     }
     write_slow<T>(seg, off, v);
   }
+  /// The memory operand of `d` (Form::Mem handlers) as host pointers, when
+  /// the inline fast path covers the whole access: `r` for reading, `w` for
+  /// writing, both for a read-modify-write. False, with nothing done, when
+  /// it does not (a limit or rights failure, MMIO, a TLB miss, a page
+  /// crossing, EFLAGS.AC or data breakpoints): the handler then re-runs as
+  /// its Form::Any instantiation, which takes the checked path and raises
+  /// any fault. Nothing may be changed before this test.
+  enum class Access : u8 { Read, Write, ReadWrite };
+  template <class T, Access A>
+  [[gnu::always_inline]] bool fast_mem(const DecodedInsn& d, const u8*& r, u8*& w) {
+    const u32 off = ea(d);
+    const Segment& sg = s_.seg[d.seg];
+    // A writable segment is a readable data segment with the same limits.
+    const u64 end = A == Access::Read ? sg.rend : sg.wend;
+    if (u64{off - sg.lo} + (sizeof(T) - 1) >= end || ((s_.eflags_rest & fl::AC) | data_bp_)) return false;
+    const u32 lin = sg.base + off;
+    const TlbEntry& t = tlb_.slot(lin >> 12);
+    // Write rights in the TLB come with read rights at the same level.
+    const u8 need = A == Access::Read ? (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead)
+                                      : (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite);
+    if (t.vpn != lin >> 12 || !(t.rights & need) || (lin & 0xFFF) > 0x1000 - sizeof(T)) return false;
+    if constexpr (A != Access::Write) {
+      if (!t.host_read) return false;
+      r = t.host_read + (lin & 0xFFF);
+    }
+    if constexpr (A != Access::Read) {
+      if (!t.host_write) return false;
+      w = t.host_write + (lin & 0xFFF);
+    }
+    return true;
+  }
+
   template <class T>
-  [[gnu::noinline]] T read_slow(unsigned seg, u32 off) {
+  [[gnu::noinline, gnu::cold]] T read_slow(unsigned seg, u32 off) {
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       u32 v = 0;
       for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{read_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF))} << (8 * i);
@@ -177,7 +207,7 @@ class Cpu final : public MemoryListener {
     return read_linear<T>(s_.seg[seg].base + off);
   }
   template <class T>
-  [[gnu::noinline]] void write_slow(unsigned seg, u32 off, T v) {
+  [[gnu::noinline, gnu::cold]] void write_slow(unsigned seg, u32 off, T v) {
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       for (unsigned i = 0; i < sizeof(T); ++i) write_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF), static_cast<u8>(v >> (8 * i)));
       return;

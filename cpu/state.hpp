@@ -67,8 +67,13 @@ struct TableRegister {
   u16 limit = 0xFFFF;
 };
 
+/// The always-zero register after the eight GPRs: an addressing form's
+/// absent base or index reads it, so the effective address needs no test.
+constexpr u8 kZeroReg = 8;
+
 struct CpuState {
-  std::array<u32, 8> gpr{};
+  /// EAX..EDI in ModR/M order, then gpr[kZeroReg], which stays 0.
+  std::array<u32, 9> gpr{};
   u32 eip = 0;
   /// EFLAGS without the six arithmetic bits, which live in `flags`.
   u32 eflags_rest = 0x2;

@@ -189,6 +189,8 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
     if (d.has_modrm && (row->attrs & attr::kRegOnly) && d.mod() != 3) d.exec = op_invalid;
     if (d.lock && i386 && !((row->attrs & attr::kLockable) && d.mem())) d.exec = op_invalid;
   }
+  d.ea_base = d.base == kNone ? u8{8} : d.base;
+  d.ea_index = d.index == kNone ? u8{8} : d.index;
   d.len = static_cast<u8>(n);
   if (m.max_insn_length() && n > m.max_insn_length()) d.too_long = true;
 }

@@ -55,6 +55,9 @@ struct DecodedInsn {
   u8 seg_override = kNone;
   u8 rep = 0;     ///< 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
   u8 base = kNone, index = kNone, scale = 0;
+  /// base and index for the effective address: kNone becomes the zero
+  /// register (CpuState::gpr[8]).
+  u8 ea_base = 8, ea_index = 8;
   bool has_modrm = false;
   bool lock = false;
   bool o32 = false;  ///< 32-bit operand size

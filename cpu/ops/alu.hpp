@@ -2,9 +2,10 @@
 // (SDM Vol. 2A/2B). Pure width-templated ALU functions plus the operand
 // forms of the opcode table.
 #pragma once
-#include "cpu/cpu.hpp"
+#include "cpu/ops/mem_operand.hpp"
 
 namespace gb::ops {
+
 
 /// Group 1 order (ModR/M.reg of 80-83).
 enum class Alu : u8 { Add, Or, Adc, Sbb, And, Sub, Xor, Cmp };
@@ -36,13 +37,29 @@ inline T alu(LazyFlags& f, T a, T b) {
 
 template <Alu op, class T, Form F = Form::Any>
 void alu_EG(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
-  if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
+  if constexpr (F == Form::Mem) {
+    if constexpr (op == Alu::Cmp) {
+      GB_MEM_OPERAND(T, Read, alu_EG<op, T, Form::Any>);
+      alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.reg()));
+    } else {
+      GB_MEM_OPERAND(T, ReadWrite, alu_EG<op, T, Form::Any>);
+      store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.reg())));
+    }
+  } else {
+    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
+    if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
+  }
 }
 template <Alu op, class T, Form F = Form::Any>
 void alu_GE(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), c.read_rm<T, F>(d));
-  if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, Read, alu_GE<op, T, Form::Any>);
+    const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), load_le<T>(mr));
+    if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
+  } else {
+    const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), c.read_rm<T, F>(d));
+    if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
+  }
 }
 template <Alu op, class T>
 void alu_AI(Cpu& c, const DecodedInsn& d) {
@@ -51,17 +68,37 @@ void alu_AI(Cpu& c, const DecodedInsn& d) {
 }
 template <Alu op, class T, Form F = Form::Any>
 void alu_EI(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
-  if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
+  if constexpr (F == Form::Mem) {
+    if constexpr (op == Alu::Cmp) {
+      GB_MEM_OPERAND(T, Read, alu_EI<op, T, Form::Any>);
+      alu<op, T>(c.state().flags, load_le<T>(mr), static_cast<T>(d.imm));
+    } else {
+      GB_MEM_OPERAND(T, ReadWrite, alu_EI<op, T, Form::Any>);
+      store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), static_cast<T>(d.imm)));
+    }
+  } else {
+    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
+    if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
+  }
 }
 
 template <class T, Form F = Form::Any>
 void test_EG(Cpu& c, const DecodedInsn& d) {
-  alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, Read, test_EG<T, Form::Any>);
+    alu<Alu::And, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.reg()));
+  } else {
+    alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
+  }
 }
 template <class T, Form F = Form::Any>
 void test_EI(Cpu& c, const DecodedInsn& d) {
-  alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, Read, test_EI<T, Form::Any>);
+    alu<Alu::And, T>(c.state().flags, load_le<T>(mr), static_cast<T>(d.imm));
+  } else {
+    alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
+  }
 }
 template <class T>
 void test_AI(Cpu& c, const DecodedInsn& d) {
@@ -81,9 +118,23 @@ inline T dec(LazyFlags& f, T a) {
   return r;
 }
 template <class T, Form F = Form::Any>
-void inc_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, inc<T>(c.state().flags, c.read_rm<T, F>(d))); }
+void inc_E(Cpu& c, const DecodedInsn& d) {
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, ReadWrite, inc_E<T, Form::Any>);
+    store_le<T>(mw, inc<T>(c.state().flags, load_le<T>(mr)));
+  } else {
+    c.write_rm<T, F>(d, inc<T>(c.state().flags, c.read_rm<T, F>(d)));
+  }
+}
 template <class T, Form F = Form::Any>
-void dec_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, dec<T>(c.state().flags, c.read_rm<T, F>(d))); }
+void dec_E(Cpu& c, const DecodedInsn& d) {
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, ReadWrite, dec_E<T, Form::Any>);
+    store_le<T>(mw, dec<T>(c.state().flags, load_le<T>(mr)));
+  } else {
+    c.write_rm<T, F>(d, dec<T>(c.state().flags, c.read_rm<T, F>(d)));
+  }
+}
 template <class T>
 void inc_Z(Cpu& c, const DecodedInsn& d) {
   c.set_reg<T>(d.opcode & 7, inc<T>(c.state().flags, c.reg<T>(d.opcode & 7)));

@@ -1,16 +1,38 @@
 // Data movement: MOV forms, LEA, far-pointer loads, XLAT, CBW/CWD, MOVZX/
 // MOVSX, SETcc, CMOVcc, BSWAP, LAHF/SAHF (SDM Vol. 2A/2B).
 #pragma once
+#include "cpu/ops/mem_operand.hpp"
 #include "cpu/ops/shift.hpp"
 
 namespace gb::ops {
 
 template <class T, Form F = Form::Any>
-void mov_EG(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, c.reg<T>(d.reg())); }
+void mov_EG(Cpu& c, const DecodedInsn& d) {
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, Write, mov_EG<T, Form::Any>);
+    store_le<T>(mw, c.reg<T>(d.reg()));
+  } else {
+    c.write_rm<T, F>(d, c.reg<T>(d.reg()));
+  }
+}
 template <class T, Form F = Form::Any>
-void mov_GE(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), c.read_rm<T, F>(d)); }
+void mov_GE(Cpu& c, const DecodedInsn& d) {
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, Read, mov_GE<T, Form::Any>);
+    c.set_reg<T>(d.reg(), load_le<T>(mr));
+  } else {
+    c.set_reg<T>(d.reg(), c.read_rm<T, F>(d));
+  }
+}
 template <class T, Form F = Form::Any>
-void mov_EI(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, static_cast<T>(d.imm)); }
+void mov_EI(Cpu& c, const DecodedInsn& d) {
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(T, Write, mov_EI<T, Form::Any>);
+    store_le<T>(mw, static_cast<T>(d.imm));
+  } else {
+    c.write_rm<T, F>(d, static_cast<T>(d.imm));
+  }
+}
 template <class T>
 void mov_ZI(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.opcode & 7, static_cast<T>(d.imm)); }
 template <class T>
@@ -62,7 +84,13 @@ void cwd(Cpu& c, const DecodedInsn&) {
 
 template <class S, bool kSigned, class T, Form F = Form::Any>
 void movx(Cpu& c, const DecodedInsn& d) {
-  const S v = c.read_rm<S, F>(d);
+  S v;
+  if constexpr (F == Form::Mem) {
+    GB_MEM_OPERAND(S, Read, movx<S, kSigned, T, Form::Any>);
+    v = load_le<S>(mr);
+  } else {
+    v = c.read_rm<S, F>(d);
+  }
   if constexpr (kSigned) {
     c.set_reg<T>(d.reg(), static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<std::make_signed_t<S>>(v))));
   } else {

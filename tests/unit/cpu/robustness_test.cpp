@@ -30,7 +30,7 @@ void fill(std::vector<u8>& ram, std::mt19937_64& rng) {
 
 void randomize(Cpu& cpu, std::mt19937_64& rng) {
   CpuState& s = cpu.state();
-  for (auto& r : s.gpr) r = static_cast<u32>(rng());
+  for (unsigned i = 0; i < 8; ++i) s.gpr[i] = static_cast<u32>(rng());
   // Real-mode segments: selector and base agree, limits stay 64 KiB.
   for (auto& sg : s.seg) {
     sg.selector = static_cast<u16>(rng());
