@@ -1,7 +1,7 @@
 // Block execution: decode straight-line code once, then run it without a
 // lookup, a TLB probe or a byte comparison per instruction
 // (cpu/decode/block_cache.hpp states when a block is valid).
-#include "cpu/cpu.hpp"
+#include "cpu/chain.hpp"
 
 namespace gb {
 
@@ -46,6 +46,7 @@ bool ends_block(const DecodedInsn& d) {
     // or the IP wrap, or too long (its #GP comes from the decoder there).
     if (outside || d.too_long || d.exec == op_prefixes_only) break;
     if (eip0 + bytes + d.len - 1 > last_ok) break;
+    if (!d.chain) d.chain = &Cpu::chained<op_invalid>;  // the only handler outside the table
     bytes += d.len;
     ++n;
     if (ends_block(d)) break;
@@ -88,6 +89,7 @@ bool Cpu::run_blocks_sized(u64 events) {
   const u64 end = run_end_ - events;
   u64 count = insns_;
   stop_ = false;
+  eip_mask_ = kBig ? 0xFFFF'FFFFu : 0xFFFFu;
   Block* prev = nullptr;
   for (;;) {
     const u32 lin = cs_base + s_.eip;
@@ -119,8 +121,23 @@ bool Cpu::run_blocks_sized(u64 events) {
     // The same linear block under another CS may pass its limit or wrap.
     if (check_limit && u64{s_.eip} + b->bytes - 1 > last_ok) return prev != nullptr;
     prev = b;
+    const u64 n = end - count < b->count ? end - count : b->count;
+#if GB_CHAINED_DISPATCH
+    chain_left_ = n;
+    try {
+      b->insns->chain(*this, *b->insns);
+    } catch (const GuestFault& f) {
+      s_.gpr[ESP] = start_esp_;
+      if (!f.trap) s_.eip = insn_eip_;
+      deliver(f);
+      shadow_next_ = false;
+      ++insns_;
+      return true;
+    }
+    count = insns_;
+#else
     const DecodedInsn* d = b->insns;
-    u64 n = end - count < b->count ? end - count : b->count;
+    u64 left = n;
     u32 eip = s_.eip;
     try {
       for (;;) {
@@ -130,7 +147,7 @@ bool Cpu::run_blocks_sized(u64 events) {
         s_.eip = next;
         d->exec(*this, *d);
         insns_ = ++count;
-        if (--n == 0 || s_.eip != next || stop_) break;
+        if (--left == 0 || s_.eip != next || stop_) break;
         ++d;
         eip = next;
       }
@@ -142,6 +159,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       insns_ = count + 1;
       return true;
     }
+#endif
     if (stop_) {
       s_.interrupt_shadow = shadow_next_;
       shadow_next_ = false;

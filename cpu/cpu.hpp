@@ -195,6 +195,27 @@ class Cpu final : public MemoryListener {
     return true;
   }
 
+  /// Host pointer to the `bytes` bytes at seg:`off`, for block operations
+  /// (REP string instructions): non-null only when the whole span passes
+  /// the segment check, lies in one page of RAM with a TLB hit granting the
+  /// access, and neither EFLAGS.AC nor a data breakpoint needs the checked
+  /// path. Raises nothing; the caller falls back to single accesses.
+  template <bool kWrite>
+  u8* fast_span(unsigned seg, u32 off, u32 bytes) {
+    const Segment& sg = s_.seg[seg];
+    if (u64{off - sg.lo} + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || ((s_.eflags_rest & fl::AC) | data_bp_)) {
+      return nullptr;
+    }
+    const u32 lin = sg.base + off;
+    if ((lin & 0xFFF) + bytes > 0x1000) return nullptr;
+    const TlbEntry& t = tlb_.slot(lin >> 12);
+    const u8 need = kWrite ? (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)
+                           : (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead);
+    if (t.vpn != lin >> 12 || !(t.rights & need)) return nullptr;
+    u8* p = kWrite ? t.host_write : t.host_read;
+    return p ? p + (lin & 0xFFF) : nullptr;
+  }
+
   template <class T>
   [[gnu::noinline, gnu::cold]] T read_slow(unsigned seg, u32 off) {
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
@@ -439,6 +460,10 @@ class Cpu final : public MemoryListener {
   }
   void log_invalid(const DecodedInsn& d);
 
+  /// Handler `H` in chained form (cpu/chain.hpp), for the opcode table.
+  template <Handler H>
+  static void chained(Cpu& c, const DecodedInsn& d);
+
  private:
   template <bool kObserved>
   StopReason run_loop(u64 max_insns);
@@ -504,6 +529,8 @@ class Cpu final : public MemoryListener {
   DecodeCache dcache_;
   BlockCache blocks_;
   bool stop_ = false;   ///< end the current block (end_block())
+  u64 chain_left_ = 0;  ///< chained dispatch: instructions left to run in the block
+  u32 eip_mask_ = 0;    ///< chained dispatch: FFFFh or FFFFFFFFh by CS.D
   u32 start_esp_ = 0;   ///< ESP before the instruction executing now
   CpuState s_;
   CpuObserver* observer_ = nullptr;

@@ -136,10 +136,12 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
   if (!row) {
     d.exec = op_invalid;
   } else {
-    d.exec = d.o32 ? row->h32 : row->h16;
+    HandlerRef h = d.o32 ? row->h32 : row->h16;
     if (d.has_modrm && row->r16) {
-      d.exec = d.mod() == 3 ? (d.o32 ? row->r32 : row->r16) : (d.o32 ? row->m32 : row->m16);
+      h = d.mod() == 3 ? (d.o32 ? row->r32 : row->r16) : (d.o32 ? row->m32 : row->m16);
     }
+    d.exec = h.plain;
+    d.chain = h.chained;
     bool first = true;
     for (Operand o : row->operands) {
       u32 v = 0;
@@ -185,9 +187,12 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
       (first ? d.imm : d.imm2) = v;
       first = false;
     }
-    if (d.has_modrm && (row->attrs & attr::kMemOnly) && d.mod() == 3) d.exec = op_invalid;
-    if (d.has_modrm && (row->attrs & attr::kRegOnly) && d.mod() != 3) d.exec = op_invalid;
-    if (d.lock && i386 && !((row->attrs & attr::kLockable) && d.mem())) d.exec = op_invalid;
+    if ((d.has_modrm && (row->attrs & attr::kMemOnly) && d.mod() == 3) ||
+        (d.has_modrm && (row->attrs & attr::kRegOnly) && d.mod() != 3) ||
+        (d.lock && i386 && !((row->attrs & attr::kLockable) && d.mem()))) {
+      d.exec = op_invalid;
+      d.chain = nullptr;
+    }
   }
   d.ea_base = d.base == kNone ? u8{8} : d.base;
   d.ea_index = d.index == kNone ? u8{8} : d.index;

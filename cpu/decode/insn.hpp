@@ -12,6 +12,15 @@ class Cpu;
 struct DecodedInsn;
 using Handler = void (*)(Cpu&, const DecodedInsn&);
 
+/// A handler and its chained form (Cpu::chained<H>: the handler inlined
+/// between the block bookkeeping, ending in a tail call to the next
+/// instruction's chained form).
+struct HandlerRef {
+  Handler plain = nullptr;
+  Handler chained = nullptr;
+  constexpr explicit operator bool() const { return plain != nullptr; }
+};
+
 /// Which ModR/M r/m forms a handler was instantiated for: any (tests mod
 /// at execution), register only (mod = 3) or memory only. The decoder picks
 /// the specialised handler where the row has one.
@@ -30,13 +39,13 @@ struct OpcodeRow {
   i8 ext;      ///< ModR/M.reg for group members; -1 when not a group
   const char* mnemonic;
   std::array<Operand, 3> operands;
-  Handler h16;  ///< handler for 16-bit operand size (and byte forms)
-  Handler h32;  ///< handler for 32-bit operand size
+  HandlerRef h16;  ///< handler for 16-bit operand size (and byte forms)
+  HandlerRef h32;  ///< handler for 32-bit operand size
   CpuFamily since;
   u8 attrs;
   /// Optional form-specialised handlers (16-bit, 32-bit) for mod = 3 and
   /// for memory operands; when r16 is null, h16/h32 serve both forms.
-  Handler r16 = nullptr, r32 = nullptr, m16 = nullptr, m32 = nullptr;
+  HandlerRef r16{}, r32{}, m16{}, m32{};
 };
 
 /// No register or no segment in an addressing form.
@@ -44,6 +53,9 @@ constexpr u8 kNone = 0xFF;
 
 struct DecodedInsn {
   Handler exec = nullptr;
+  /// exec's chained form, for block execution; nullptr where the decoder
+  /// chose a handler outside the table (invalid encodings).
+  Handler chain = nullptr;
   const OpcodeRow* row = nullptr;  ///< nullptr for an invalid encoding
   u32 disp = 0;  ///< displacement, or the moffs of Ob/Ov
   u32 imm = 0;   ///< first immediate (sign-extended for sIb/Jb)

@@ -1,6 +1,7 @@
 // THE opcode table: one row per opcode or group member, in the notation of
 // SDM Vol. 2D Appendix A (one-byte map, two-byte map, groups
 // Decoding, dispatch and the debugger's names all come from here.
+#include "cpu/chain.hpp"
 #include "cpu/decode/decoder.hpp"
 #include "cpu/ops/alu.hpp"
 #include "cpu/ops/bcd.hpp"
@@ -27,19 +28,23 @@ constexpr CpuFamily K86 = CpuFamily::i8086, K286 = CpuFamily::i286, K386 = CpuFa
                     K486 = CpuFamily::i486, KP5 = CpuFamily::pentium, KP6 = CpuFamily::p6;
 constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
 
+// A handler with its chained form (HandlerRef).
+template <Handler H>
+constexpr HandlerRef R{H, &Cpu::chained<H>};
+
 // Handler pairs (16-bit operand size, 32-bit operand size).
-#define B(fn, ...) &fn<__VA_ARGS__ __VA_OPT__(, ) u8>, &fn<__VA_ARGS__ __VA_OPT__(, ) u8>
-#define V(fn, ...) &fn<__VA_ARGS__ __VA_OPT__(, ) u16>, &fn<__VA_ARGS__ __VA_OPT__(, ) u32>
-#define W(fn, ...) &fn<__VA_ARGS__ __VA_OPT__(, ) u16>, &fn<__VA_ARGS__ __VA_OPT__(, ) u16>
-#define F(fn) &fn, &fn
+#define B(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>
+#define V(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32>>
+#define W(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>
+#define F(fn) R<&fn>, R<&fn>
 // Form-specialised handlers (OpcodeRow::r16..m32) for byte and word/dword rows.
-#define BF(fn, ...)                                                                           \
-  &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>, &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>, \
-      &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>, &fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>
-#define VF(fn, ...)                                                                             \
-  &fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Reg>, &fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Reg>, \
-      &fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Mem>, &fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>
-#define P(f16, f32) &f16, &f32
+#define BF(fn, ...)                                                                               \
+  R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>
+#define VF(fn, ...)                                                                                 \
+  R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Reg>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>>
+#define P(f16, f32) R<&f16>, R<&f32>
 
 #define ALU_ROWS(base, name, op)                                         \
   {base + 0, -1, name, {O::Eb, O::Gb, O::None}, B(alu_EG, op), K86, LK, BF(alu_EG, op)}, \
@@ -91,9 +96,9 @@ constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
   H(base, 9, name, ops, since), H(base, 10, name, ops, since), H(base, 11, name, ops, since),     \
   H(base, 12, name, ops, since), H(base, 13, name, ops, since), H(base, 14, name, ops, since),    \
   H(base, 15, name, ops, since)
-#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, &jcc<n>, &jcc<n>)
-#define SETCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, &setcc<n>, &setcc<n>)
-#define CMOV_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, (&cmovcc<n, u16>), (&cmovcc<n, u32>))
+#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&jcc<n>>, R<&jcc<n>>)
+#define SETCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&setcc<n>>, R<&setcc<n>>)
+#define CMOV_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, (R<&cmovcc<n, u16>>), (R<&cmovcc<n, u32>>))
 
 #define SIXTEEN(base, name, ops, since, ...) \
   EIGHT(base, name, ops, since, __VA_ARGS__), EIGHT(base + 8, name, ops, since, __VA_ARGS__)

@@ -70,16 +70,111 @@ inline void repeat(Cpu& c, const DecodedInsn& d, Body&& body) {
   }
 }
 
+/// REP STOS/MOVS on RAM a page at a time (a block operation, as a fast
+/// string operation is on hardware: SDM Vol. 1 7.3.9.3): the number of
+/// elements from the index registers' current offsets that stay within one
+/// page of each operand, the remaining count and the address-size wrap; at
+/// least 2, else 0 (the caller then runs one element the checked way, which
+/// also raises any fault in order). `src` is false for STOS.
+template <class T>
+inline u32 chunk(Cpu& c, const DecodedInsn& d, bool src, u8*& dst_p, const u8*& src_p) {
+  CpuState& s = c.state();
+  if (c.model().family == CpuFamily::i286) return 0;  // its fault quirks need the element path
+  const u32 m = amask(d);
+  const bool down = (s.eflags_rest & fl::DF) != 0;
+  u32 n = s.gpr[ECX] & m;
+  // Elements before an index register leaves its page or wraps.
+  auto room = [&](unsigned seg, u32 off) -> u32 {
+    if (u64{off} + sizeof(T) - 1 > m) return 0;  // the first element wraps
+    const u32 lin_off = (s.seg[seg].base + off) & 0xFFF;
+    const u32 r = down ? lin_off / sizeof(T) + 1 : (0x1000 - lin_off) / sizeof(T);
+    const u64 wrap = down ? off / sizeof(T) + 1 : (u64{m} - off + 1) / sizeof(T);
+    return r < wrap ? r : static_cast<u32>(wrap);
+  };
+  const u32 di = s.gpr[EDI] & m;
+  if (const u32 r = room(ES, di); r < n) n = r;
+  const u32 si = s.gpr[ESI] & m;
+  if (src) {
+    if (const u32 r = room(src_seg(d), si); r < n) n = r;
+  }
+  if (n < 2) return 0;
+  const u32 bytes = n * sizeof(T);
+  const u32 back = down ? bytes - sizeof(T) : 0;  // the span starts below the index when DF = 1
+  dst_p = c.fast_span<true>(ES, di - back, bytes);
+  if (!dst_p) return 0;
+  if (src) {
+    src_p = c.fast_span<false>(src_seg(d), si - back, bytes);
+    if (!src_p) return 0;
+  }
+  return n;
+}
+
+/// After a chunk of `n` elements: the index registers and the count.
+template <class T>
+inline void chunk_done(Cpu& c, const DecodedInsn& d, bool src, u32 n) {
+  CpuState& s = c.state();
+  const u32 m = amask(d);
+  const u32 step = (s.eflags_rest & fl::DF) ? 0u - n * static_cast<u32>(sizeof(T)) : n * static_cast<u32>(sizeof(T));
+  s.gpr[EDI] = (s.gpr[EDI] & ~m) | ((s.gpr[EDI] + step) & m);
+  if (src) s.gpr[ESI] = (s.gpr[ESI] & ~m) | ((s.gpr[ESI] + step) & m);
+  s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - n) & m);
+}
+
+/// REP without a ZF condition, page chunks where chunk() finds one and
+/// single checked elements otherwise, with repeat()'s count, wrap and
+/// interrupt rules between them.
+template <class T, class Element, class Block>
+inline void repeat_chunked(Cpu& c, const DecodedInsn& d, bool src, Element&& element, Block&& block) {
+  CpuState& s = c.state();
+  const u32 m = amask(d);
+  for (;;) {
+    if ((s.gpr[ECX] & m) == 0) return;
+    u8* dp = nullptr;
+    const u8* sp = nullptr;
+    if (const u32 n = chunk<T>(c, d, src, dp, sp)) {
+      block(dp, sp, n);
+      chunk_done<T>(c, d, src, n);
+    } else {
+      element();
+      s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - 1) & m);
+    }
+    if ((s.gpr[ECX] & m) == 0) return;
+    if (c.event_pending()) {
+      s.eip = c.insn_eip();
+      return;
+    }
+  }
+}
+
 }  // namespace str
 
 template <class T>
 void movs(Cpu& c, const DecodedInsn& d) {
-  str::repeat<false>(c, d, [&] {
+  auto element = [&] {
     const u32 m = str::amask(d);
-    const T v = str::access<T>(c, d, ESI, [&] { return c.read<T>(str::src_seg(d), c.state().gpr[ESI] & m); });
+    if (c.model().family == CpuFamily::i286) {
+      // The 286 has moved SI when the write faults (str::access).
+      const T v = str::access<T>(c, d, ESI, [&] { return c.read<T>(str::src_seg(d), c.state().gpr[ESI] & m); });
+      str::advance<T>(c, d, ESI);
+      str::access<T, 2>(c, d, EDI, [&] { c.write<T>(ES, c.state().gpr[EDI] & m, v); });
+      str::advance<T>(c, d, EDI);
+      return;
+    }
+    // Later models: a faulting iteration leaves ESI and EDI where it began,
+    // so the instruction restarts it.
+    c.write<T>(ES, c.state().gpr[EDI] & m, c.read<T>(str::src_seg(d), c.state().gpr[ESI] & m));
     str::advance<T>(c, d, ESI);
-    str::access<T, 2>(c, d, EDI, [&] { c.write<T>(ES, c.state().gpr[EDI] & m, v); });
     str::advance<T>(c, d, EDI);
+  };
+  if (!d.rep) return element();
+  // Elements are copied in order, one at a time, so overlapping operands
+  // repeat a pattern as the element loop would.
+  str::repeat_chunked<T>(c, d, true, element, [&](u8* dp, const u8* sp, u32 n) {
+    if (c.state().eflags_rest & fl::DF) {
+      for (u32 i = n; i-- > 0;) store_le<T>(dp + i * sizeof(T), load_le<T>(sp + i * sizeof(T)));
+    } else {
+      for (u32 i = 0; i < n; ++i) store_le<T>(dp + i * sizeof(T), load_le<T>(sp + i * sizeof(T)));
+    }
   });
 }
 template <class T>
@@ -104,9 +199,14 @@ void cmps(Cpu& c, const DecodedInsn& d) {
 }
 template <class T>
 void stos(Cpu& c, const DecodedInsn& d) {
-  str::repeat<false>(c, d, [&] {
+  auto element = [&] {
     str::access<T, 2>(c, d, EDI, [&] { c.write<T>(ES, c.state().gpr[EDI] & str::amask(d), c.reg<T>(EAX)); });
     str::advance<T>(c, d, EDI);
+  };
+  if (!d.rep) return element();
+  str::repeat_chunked<T>(c, d, false, element, [&](u8* dp, const u8*, u32 n) {
+    const T v = c.reg<T>(EAX);
+    for (u32 i = 0; i < n; ++i) store_le<T>(dp + i * sizeof(T), v);
   });
 }
 template <class T>

@@ -154,7 +154,7 @@ TEST_CASE("Prefixes", "[cpu][decoder]") {
     CHECK(d.len == 6);
     CHECK(d.o32);
     CHECK(d.imm == 0x1234'5678u);
-    CHECK(d.exec == d.row->h32);
+    CHECK(d.exec == d.row->h32.plain);
   }
   SECTION("F3 / F2: REP forms") {
     const auto d = dec("386", {0xF3, 0xA4});
