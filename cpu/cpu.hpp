@@ -229,6 +229,21 @@ class Cpu final : public MemoryListener {
   }
   template <class T>
   [[gnu::noinline, gnu::cold]] void write_slow(unsigned seg, u32 off, T v) {
+    // Data beside decoded code (a stack under a boot sector): the entry's
+    // withheld write rights allow a direct store, then the line check.
+    {
+      const Segment& sg = s_.seg[seg];
+      const u32 lin = sg.base + off;
+      const TlbEntry& t = tlb_.slot(lin >> 12);
+      if (u64{off - sg.lo} + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_) &&
+          t.vpn == lin >> 12 && (t.code_rights & (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)) &&
+          (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
+        store_le<T>(t.host_write + (lin & 0xFFF), v);
+        const PhysAddr pa = t.frame | (lin & 0xFFF);
+        if (bus_.code().written(pa, sizeof(T))) code_written(pa);
+        return;
+      }
+    }
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       for (unsigned i = 0; i < sizeof(T); ++i) write_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF), static_cast<u8>(v >> (8 * i)));
       return;
@@ -483,6 +498,8 @@ class Cpu final : public MemoryListener {
   /// Takes the direct write pointers of frame `frame` out of the TLB: it
   /// now holds decoded code, so writes to it must reach CodePages.
   void protect_code_frame(PhysAddr frame);
+  /// Moves a TLB entry's write rights to code_rights.
+  void withhold_writes(TlbEntry& t);
   void deliver(const GuestFault& f);
   void interrupt_real(u8 vector, u32 return_eip);
   void interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error);

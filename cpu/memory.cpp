@@ -35,11 +35,13 @@ const TlbEntry& Cpu::translate(u32 lin, u8 need) {
   TlbEntry& t = tlb_.slot(lin >> 12);
   t.vpn = lin >> 12;
   t.rights = rights;
+  t.code_rights = 0;
   t.global = r.global;
   t.host_read = page.host_read;
-  // Frames holding decoded code take writes through the bus, which tells
-  // CodePages (and through it the block cache) what changed.
-  t.host_write = bus_.code().has_code(frame) ? nullptr : page.host_write;
+  t.host_write = page.host_write;
+  // Frames holding decoded code lose their write rights to the slow path,
+  // which tells CodePages (and through it the block cache) what changed.
+  if (bus_.code().has_code(frame)) withhold_writes(t);
   t.frame = frame;
   if (r.large) tlb_.note_large();
   return t;
@@ -50,11 +52,13 @@ u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
   const u32 off = lin & 0xFFF;
   if (off + size <= 0x1000) {
     const TlbEntry& hit = tlb_.slot(lin >> 12);
-    const TlbEntry& t = (hit.vpn == lin >> 12 && (hit.rights & need)) ? hit : translate(lin, need);
+    const bool held = write && (hit.code_rights & need);  // a frame with decoded code
+    const TlbEntry& t = (hit.vpn == lin >> 12 && ((hit.rights & need) || held)) ? hit : translate(lin, need);
     const PhysAddr pa = t.frame | off;
     if (write) {
       if (t.host_write) {
         for (unsigned i = 0; i < size; ++i) t.host_write[off + i] = static_cast<u8>(value >> (8 * i));
+        if (t.code_rights && bus_.code().written(pa, size)) code_written(pa);
       } else if (size == 4) {
         bus_.write<u32>(pa, value);
       } else if (size == 2) {
@@ -144,8 +148,14 @@ void Cpu::code_written(PhysAddr addr) {
 
 void Cpu::protect_code_frame(PhysAddr frame) {
   tlb_.for_each([&](TlbEntry& t) {
-    if (t.frame == frame) t.host_write = nullptr;
+    if (t.frame == frame && t.vpn != ~0u) withhold_writes(t);
   });
+}
+
+void Cpu::withhold_writes(TlbEntry& t) {
+  if (!t.host_write) return;  // ROM and MMIO: the bus path already
+  t.code_rights |= t.rights & kWrite;
+  t.rights &= ~kWrite;
 }
 
 }  // namespace gb

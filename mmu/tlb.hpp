@@ -16,6 +16,10 @@ constexpr u8 kSupRead = 1, kSupWrite = 2, kUserRead = 4, kUserWrite = 8, kSupExe
 struct TlbEntry {
   u32 vpn = ~0u;             ///< linear page number (linear >> 12); ~0 = empty
   u8 rights = 0;
+  /// Write rights withheld from `rights` because the frame holds decoded
+  /// code: such writes take the CPU's slow path, which stores through
+  /// host_write and tells CodePages.
+  u8 code_rights = 0;
   bool global = false;
   u8* host_read = nullptr;   ///< RAM or ROM frame; nullptr: MMIO or unmapped
   u8* host_write = nullptr;  ///< RAM frame; nullptr: ROM, MMIO or unmapped
