@@ -83,6 +83,8 @@ class Cpu final : public MemoryListener {
     if (ferr_listener_) ferr_listener_->ferr_changed(asserted);
   }
 
+  /// Attaches (nullptr: detaches) the debugger's hooks. In a build with
+  /// -Dobserver=false the hooks are compiled out and never called.
   void set_observer(CpuObserver* o) { observer_ = o; }
   /// Where #UD and other diagnostics go; nullptr silences them.
   void set_log(std::FILE* f) { log_ = f; }

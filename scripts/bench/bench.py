@@ -73,8 +73,8 @@ com1: enabled=1, mode=file, dev={log}
 
 
 def engine_cmd(engine, glassbox, img, log, work):
-    if engine == 'glassbox':
-        return [glassbox, '-fda', img, '-boot', 'a', '-display', 'none', '-serial', f'file:{log}',
+    if engine.startswith('glassbox'):
+        return [glassbox[engine], '-fda', img, '-boot', 'a', '-display', 'none', '-serial', f'file:{log}',
                 '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-m', '32']
     if engine == 'bochs':
         rc = os.path.join(work, 'bochsrc')
@@ -107,27 +107,38 @@ def run_once(engine, glassbox, img, log, work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--modes', default='0,1,2', help='comma-separated modes (default 0,1,2)')
-    ap.add_argument('--iters', type=int, default=0, help='ITERS (default: 200 real mode, 500 protected mode, which have reference checksums)')
+    ap.add_argument('--iters', type=int, default=0, help='ITERS (default: 1000 real mode, 500 protected mode; '
+                    'the reference checksums cover 200 real mode and 500 protected mode, and every engine must agree)')
     ap.add_argument('--rounds', type=int, default=5, help='rounds (median of; default 5)')
     ap.add_argument('--engines', default='glassbox,bochs,qemu', help='engines to run (default glassbox,bochs,qemu)')
     ap.add_argument('--boot', action='store_true', help='time real guests to their markers instead')
     ap.add_argument('--build-dir', default='build', help='the glassbox release build directory')
+    ap.add_argument('--hook-check', action='store_true',
+                    help='also run a build without the observer hook (-Dobserver=false, set up in build-nohook '
+                    'when missing) as engine glassbox-nohook, to show the detached hook costs nothing')
     args = ap.parse_args()
     root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
-    glassbox = os.path.join(root, args.build_dir, 'glassbox')
+    glassbox = {'glassbox': os.path.join(root, args.build_dir, 'glassbox')}
     engines = [e for e in args.engines.split(',') if e]
+    if args.hook_check:
+        nohook = os.path.join(root, 'build-nohook')
+        if not os.path.isdir(nohook):
+            sh(['meson', 'setup', nohook, '-Dobserver=false'], cwd=root, stdout=subprocess.DEVNULL)
+        sh(['ninja', '-C', nohook, 'glassbox'], stdout=subprocess.DEVNULL)
+        glassbox['glassbox-nohook'] = os.path.join(nohook, 'glassbox')
+        engines.insert(engines.index('glassbox') + 1 if 'glassbox' in engines else 0, 'glassbox-nohook')
     for e, exe in (('qemu', 'qemu-system-i386'), ('bochs', 'bochs')):
         if e in engines and not shutil.which(exe):
             print(f'bench: {exe} not found; leaving {e} out')
             engines.remove(e)
     if args.boot:
-        return boot_times(root, glassbox, [e for e in engines if e != 'bochs'], args.rounds)
+        return boot_times(root, glassbox['glassbox'], [e for e in engines if e in ('glassbox', 'qemu')], args.rounds)
     work = tempfile.mkdtemp(prefix='glassbox-bench-')
     src = build_guest(root, work)
-    print(f'{"mode":12} {"engine":9} {"MIPS (median)":>14} {"min":>8} {"max":>8}  checksum')
+    print(f'{"mode":12} {"engine":15} {"MIPS (median)":>14} {"min":>8} {"max":>8}  checksum')
     summary = {}
     for mode in [int(m) for m in args.modes.split(',')]:
-        iters = args.iters or (200 if mode == 0 else 500)
+        iters = args.iters or (1000 if mode == 0 else 500)
         roms = {n: build_image(src, work, mode, n) for n in (0, iters)}
         mips = {e: [] for e in engines}
         sums = {}
@@ -147,9 +158,9 @@ def main():
         for e in engines:
             med = statistics.median(mips[e])
             summary[(mode, e)] = med
-            print(f'{MODE_NAMES[mode]:12} {e:9} {med:14.1f} {min(mips[e]):8.1f} {max(mips[e]):8.1f}  '
+            print(f'{MODE_NAMES[mode]:12} {e:15} {med:14.1f} {min(mips[e]):8.1f} {max(mips[e]):8.1f}  '
                   f'{next(iter(all_sums)):08X}{" (reference)" if ref is not None else ""}')
-    for other in ('bochs', 'qemu'):
+    for other in ('glassbox-nohook', 'bochs', 'qemu'):
         if other in engines and 'glassbox' in engines:
             for mode in [int(m) for m in args.modes.split(',')]:
                 print(f'{MODE_NAMES[mode]:12} glassbox/{other} = {summary[(mode, "glassbox")] / summary[(mode, other)]:.3f}')
