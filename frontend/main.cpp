@@ -12,6 +12,7 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/options.hpp"
+#include "frontend/screenshot.hpp"
 
 using namespace gb;
 
@@ -96,6 +97,11 @@ int main(int argc, char** argv) {
       std::ofstream text(o.dump_text, std::ios::binary | std::ios::trunc);
       text << m.vga().text_screen();
       if (!text) throw std::runtime_error(fmt::format("cannot write the text screen to '{}': {}", o.dump_text, std::strerror(errno)));
+    }
+    if (!o.screenshot.empty()) {
+      Vga::Frame frame;
+      m.vga().render(frame);
+      write_png(o.screenshot, frame);
     }
     const CpuState& s = m.cpu().state();
     switch (r.kind) {

@@ -180,6 +180,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("-m", mem, "RAM size in MiB (suffix M or G allowed)")->default_val("128");
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
   app.add_option("--dump-text", o.dump_text, "write the VGA text screen to FILE when the run ends");
+  app.add_option("--screenshot", o.screenshot, "write the display to FILE (PNG) when the run ends");
   try {
     app.parse(args);
     if (o.cpu == "help") {

@@ -29,6 +29,8 @@ struct Options {
   bool log_post = false;             ///< -d post: port 0x80 codes to stderr
   /// --dump-text FILE: the VGA text screen, written when the run ends.
   std::string dump_text;
+  /// --screenshot FILE.png: the rendered display, written when the run ends.
+  std::string screenshot;
   std::string cpu = "pentium-pro";   ///< -cpu MODEL
   std::string display = "none";      ///< -display none
   std::string debugcon = "none";     ///< -debugcon stdio|file:PATH|none
