@@ -90,28 +90,6 @@ u32 Cpu::popf_mask(bool op32) const {
   return m;
 }
 
-bool Cpu::cond(unsigned cc) const {
-  const LazyFlags& f = s_.flags;
-  switch (cc & 15) {
-    case 0: return f.cond<0>();
-    case 1: return f.cond<1>();
-    case 2: return f.cond<2>();
-    case 3: return f.cond<3>();
-    case 4: return f.cond<4>();
-    case 5: return f.cond<5>();
-    case 6: return f.cond<6>();
-    case 7: return f.cond<7>();
-    case 8: return f.cond<8>();
-    case 9: return f.cond<9>();
-    case 10: return f.cond<10>();
-    case 11: return f.cond<11>();
-    case 12: return f.cond<12>();
-    case 13: return f.cond<13>();
-    case 14: return f.cond<14>();
-    default: return f.cond<15>();
-  }
-}
-
 namespace {
 // SDM Vol. 3A Table 6-4/6-5: exception classes for the double-fault rule.
 bool contributory(u8 v) { return v == kDE || (v >= kTS && v <= kGP); }

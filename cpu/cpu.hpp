@@ -382,7 +382,6 @@ class Cpu final : public MemoryListener {
   /// The mask of EFLAGS bits POPF/IRET may change in the current mode.
   u32 popf_mask(bool op32) const;
 
-  bool cond(unsigned cc) const;  ///< Jcc/SETcc/CMOVcc condition `cc` (0-15)
 
   /// Near jump to `target` (16-bit wrap unless o32); #GP(0) beyond CS limit.
   void jump(u32 target, bool o32) {
