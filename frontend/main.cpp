@@ -12,7 +12,11 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/options.hpp"
+#include "frontend/curses_display.hpp"
 #include "frontend/screenshot.hpp"
+#include "frontend/sdl_display.hpp"
+#include "frontend/session.hpp"
+#include <unistd.h>
 
 using namespace gb;
 
@@ -38,6 +42,33 @@ std::unique_ptr<DiskImage> open_image(const std::string& path, bool snapshot, bo
 /// to stop so images are flushed and closed on the way out.
 std::atomic<bool> stop_requested{false};
 extern "C" void on_stop_signal(int) { stop_requested.store(true, std::memory_order_relaxed); }
+
+bool env_set(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v;
+}
+
+/// Opens the display -display asks for. sdl falls back to curses (on a
+/// terminal) or none with a one-line notice; auto quietly means sdl when a
+/// display is available and none otherwise. nullptr = headless.
+std::unique_ptr<Display> open_display(const Options& o) {
+  std::string why;
+  if (o.display == "none" || (o.display == "auto" && !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))) return nullptr;
+  const Scaling scaling = o.scale == "aspect" ? Scaling::Aspect : Scaling::Integer;
+  if (o.display == "sdl" || o.display == "auto") {
+    if (auto d = make_sdl_display(scaling, why)) return d;
+    if (o.display == "auto") return nullptr;
+    const bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && o.serial != "stdio" && o.debugcon != "stdio";
+    fmt::print(stderr, "glassbox: -display sdl: no display available ({}); using {}\n", why, terminal ? "curses" : "none");
+    if (!terminal) return nullptr;
+    std::string why_curses;
+    if (auto d = make_curses_display(why_curses)) return d;
+    fmt::print(stderr, "glassbox: -display curses: {}; running headless\n", why_curses);
+    return nullptr;
+  }
+  if (auto d = make_curses_display(why)) return d;
+  throw std::runtime_error(fmt::format("-display curses: {}", why));
+}
 
 }  // namespace
 
@@ -89,10 +120,24 @@ int main(int argc, char** argv) {
     }
     cfg.debug_exit = o.debug_exit;
     cfg.no_reboot = o.no_reboot;
+    std::unique_ptr<Display> display = open_display(o);
+    // -serial stdio: stdin types into COM1 (a terminal goes raw for it).
+    std::unique_ptr<SerialConsole> serial;
+    if (o.serial == "stdio") serial = std::make_unique<SerialConsole>();
+    // A person at a window or terminal: idle virtual time follows the host.
+    cfg.pace_idle = display || (serial && serial->is_terminal());
     Machine m(std::move(cfg));
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
-    const RunResult r = m.run(o.insn_limit);
+    SessionOptions so;
+    so.insn_limit = o.insn_limit;
+    so.screenshot_prefix = o.screenshot_prefix;
+    // The status line would garble a guest console on the same terminal.
+    so.status_line = !display && isatty(STDERR_FILENO) && o.serial != "stdio" && o.debugcon != "stdio";
+    const SessionEnd end = run_session(m, display.get(), serial.get(), so);
+    display.reset();  // give the terminal back before printing
+    serial.reset();
+    const RunResult r = end.result;
     if (!o.dump_text.empty()) {
       std::ofstream text(o.dump_text, std::ios::binary | std::ios::trunc);
       text << m.vga().text_screen();
@@ -119,8 +164,14 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "glassbox: the guest powered the machine off after {} instructions\n", m.cpu().instructions());
         return 0;
       case RunResult::Kind::Stopped:
+        if (end.quit) {
+          fmt::print(stderr, "glassbox: quit after {} instructions; images flushed\n", m.cpu().instructions());
+          return 0;
+        }
         fmt::print(stderr, "glassbox: stopped by a signal after {} instructions; images flushed\n", m.cpu().instructions());
         return 130;
+      case RunResult::Kind::Yielded:
+        break;  // run_session never ends on a yield
       case RunResult::Kind::Shutdown:
         fmt::print(stderr, "glassbox: triple fault (vector {} during double-fault delivery), CPU state:\n{}",
                    m.cpu().last_fault().vector, m.state_dump());

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "cpu/model.hpp"
+#include "frontend/hotkeys.hpp"
+#include "frontend/sdl_display.hpp"
 
 namespace gb {
 
@@ -172,7 +174,16 @@ ParseResult parse_options(int argc, const char* const* argv) {
   std::string models;
   for (const auto& m : cpu_models()) models += (models.empty() ? "" : ", ") + std::string(m.name);
   app.add_option("--cpu", o.cpu, "CPU model (-cpu help lists them): " + models)->default_val(o.cpu);
-  app.add_option("--display", o.display, "display: none (sdl and curses come later)")->default_val("none");
+  app.add_option("--display", o.display,
+                 "display: sdl (a window), curses (the text screen in this terminal), none (headless), "
+                 "or auto (sdl when a display is available, else none)")
+      ->default_val("auto");
+  app.add_option("--scale", o.scale,
+                 "SDL window scaling: integer (whole multiples of the guest's pixels) or aspect (4:3 for VGA modes)")
+      ->default_val("integer");
+  app.add_option("--screenshot-prefix", o.screenshot_prefix,
+                 "the screenshot hot key writes PREFIX0001.png, PREFIX0002.png, ...")
+      ->default_val(o.screenshot_prefix);
   app.add_option("--debugcon", o.debugcon, "port 0xE9 output: stdio, file:PATH or none")->default_val("none");
   app.add_option("--serial", o.serial, "COM1 output: stdio, file:PATH or none")->default_val("none");
   app.add_option("--device", device, "isa-debug-exit[,iobase=PORT][,iosize=N]");
@@ -181,6 +192,15 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
   app.add_option("--dump-text", o.dump_text, "write the VGA text screen to FILE when the run ends");
   app.add_option("--screenshot", o.screenshot, "write the display to FILE (PNG) when the run ends");
+  // -config FILE: TOML (or INI) with the long option names as keys, e.g.
+  // `m = "256"`, `hda = "disk.img"`, `snapshot = true`; the command line
+  // overrides the file. Unknown keys are errors.
+  app.set_config("--config", "", "read options from a TOML file: long option names as keys (m = 256, "
+                 "hda = \"disk.img\", snapshot = true); the command line overrides it");
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  app.footer(std::string("Hot keys in the SDL window:\n") + kSdlHotkeyHelp +
+             "Hot keys with -display curses or -serial stdio (after QEMU's Ctrl-A):\n" + kTerminalHotkeyHelp +
+             "Ctrl-C (SIGINT) stops the run; disk images are flushed on every way out.");
   try {
     app.parse(args);
     if (o.cpu == "help") {
@@ -209,8 +229,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
       }
     }
     if (!find_cpu_model(o.cpu)) throw std::invalid_argument(fmt::format("unknown CPU model '{}' (known: {})", o.cpu, models));
-    if (o.display != "none") {
-      throw std::invalid_argument(fmt::format("-display {}: only 'none' is available so far", o.display));
+    if (o.display != "auto" && o.display != "sdl" && o.display != "curses" && o.display != "none") {
+      throw std::invalid_argument(fmt::format("-display {}: expected sdl, curses, none or auto", o.display));
+    }
+    if (o.scale != "integer" && o.scale != "aspect") {
+      throw std::invalid_argument(fmt::format("-scale {}: expected integer or aspect", o.scale));
+    }
+    if (o.display == "curses" && (o.serial == "stdio" || o.debugcon == "stdio")) {
+      throw std::invalid_argument("-display curses draws on the terminal; -serial/-debugcon stdio cannot share it");
     }
     if (!device.empty()) o.debug_exit = parse_debug_exit(device);
     o.ram_mib = parse_ram_size(mem);
@@ -218,6 +244,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return {std::nullopt, app.help(), 0};
   } catch (const CLI::CallForVersion&) {
     return {std::nullopt, "glassbox 0.1.0\n", 0};
+  } catch (const CLI::FileError& e) {
+    return {std::nullopt, fmt::format("glassbox: -config: {}\n", e.what()), 2};
   } catch (const CLI::ParseError& e) {
     return {std::nullopt, fmt::format("glassbox: {}\n", e.what()), 2};
   } catch (const std::invalid_argument& e) {

@@ -32,7 +32,12 @@ struct Options {
   /// --screenshot FILE.png: the rendered display, written when the run ends.
   std::string screenshot;
   std::string cpu = "pentium-pro";   ///< -cpu MODEL
-  std::string display = "none";      ///< -display none
+  /// -display auto|sdl|curses|none. auto: sdl when a display is available
+  /// (DISPLAY or WAYLAND_DISPLAY set and SDL opens a window), else none.
+  std::string display = "auto";
+  std::string scale = "integer";     ///< -scale integer|aspect (the SDL window)
+  /// The screenshot hot key writes PREFIX0001.png, PREFIX0002.png, ...
+  std::string screenshot_prefix = "glassbox-";
   std::string debugcon = "none";     ///< -debugcon stdio|file:PATH|none
   std::string serial = "none";       ///< -serial stdio|file:PATH|none (COM1)
   std::optional<std::pair<u16, u16>> debug_exit;  ///< -device isa-debug-exit,iobase=,iosize=

@@ -152,23 +152,29 @@ Picos Machine::host_now() const {
 }
 
 RunResult Machine::run(u64 insn_limit) {
+  for (;;) {
+    const RunResult r = run_for(insn_limit, std::chrono::hours(24));
+    if (r.kind != RunResult::Kind::Yielded) return r;
+  }
+}
+
+RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget) {
   // The CPU runs up to the next device deadline (at most a slice); then
   // virtual time advances by the instructions executed (or, under
   // -rtc clock=host, to the host clock) and due timers fire.
   constexpr u64 kSlice = 1u << 20;
   const Picos ps = cfg_.ps_per_insn;
-  // Timer events passed while halted with nothing taking them: a guest that
-  // halts with its interrupts masked at the PIC sleeps forever, so after a
-  // million idle events the run ends as "halted" instead of spinning.
-  u64 idle_events = 0;
-  host_epoch_ = std::chrono::steady_clock::now() - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                       std::chrono::duration<Picos, std::pico>(sched_.now()));
+  const auto host_start = std::chrono::steady_clock::now();
+  const auto host_end = host_start + host_budget;
+  host_epoch_ = host_start - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<Picos, std::pico>(sched_.now()));
   auto finish = [this](RunResult r) {
     flush_outputs();
     return r;
   };
   for (;;) {
     if (cfg_.stop && cfg_.stop->load(std::memory_order_relaxed)) return finish({RunResult::Kind::Stopped});
+    if (std::chrono::steady_clock::now() >= host_end) return {RunResult::Kind::Yielded};
     u64 budget = kSlice;
     if (insn_limit) {
       const u64 done = cpu_.instructions();
@@ -185,7 +191,7 @@ RunResult Machine::run(u64 insn_limit) {
     in_slice_ = !cfg_.clock_host;
     const StopReason why = cpu_.run(budget);
     in_slice_ = false;
-    if (cpu_.instructions() != before) idle_events = 0;
+    if (cpu_.instructions() != before) idle_events_ = 0;
     const Picos by_count = sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps;
     sched_.advance_to(cfg_.clock_host ? std::max(sched_.now(), host_now()) : by_count);
     if (auto st = debug_exit_.status()) return finish({RunResult::Kind::Exit, *st});
@@ -199,14 +205,24 @@ RunResult Machine::run(u64 insn_limit) {
       case StopReason::Halted: {
         // HLT: skip to the next device event if an interrupt could wake the
         // CPU; with IF clear or nothing scheduled it stays halted: report it.
+        // Timer events passed while halted with nothing taking them: a guest
+        // that halts with its interrupts masked at the PIC sleeps forever, so
+        // after a million idle events a non-interactive run ends as "halted"
+        // instead of spinning.
         const Picos next = sched_.next_deadline();
-        if (!(cpu_.eflags() & fl::IF) || next == kNever || ++idle_events > 1'000'000) return finish({RunResult::Kind::Halted});
-        if (cfg_.clock_host) {
-          // Sleep on the host until the event is due (in slices, so a stop
-          // request is still seen).
-          const Picos wait = std::min<Picos>(next - host_now(), kPicosPerSecond / 10);
+        if (!(cpu_.eflags() & fl::IF) || next == kNever || (!cfg_.pace_idle && ++idle_events_ > 1'000'000)) {
+          return finish({RunResult::Kind::Halted});
+        }
+        if (cfg_.clock_host || cfg_.pace_idle) {
+          // Sleep on the host until the event is due, in steps that end by
+          // the yield (and at most 0.1 s, so a stop request is still seen).
+          const Picos left = std::chrono::duration_cast<std::chrono::duration<Picos, std::pico>>(
+                                 host_end - std::chrono::steady_clock::now()).count();
+          const Picos wait = std::min({next - host_now(), kPicosPerSecond / 10, std::max<Picos>(left, 0)});
           if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<Picos, std::pico>(wait));
-          sched_.advance_to(std::max(sched_.now(), std::min(next, host_now())));
+          const Picos to = cfg_.clock_host ? std::min(next, host_now()) : (host_now() >= next ? next : sched_.now());
+          if (!cfg_.clock_host) cpu_.add_idle_cycles(static_cast<u64>((std::max(to, sched_.now()) - sched_.now()) / ps));
+          sched_.advance_to(std::max(sched_.now(), to));
         } else {
           // The TSC keeps counting through the sleep (at the instruction
           // rate it runs at; see Cpu::add_idle_cycles).

@@ -65,6 +65,12 @@ struct MachineConfig {
   /// Polled between CPU slices: set (by a signal handler) to stop the run
   /// with RunResult::Kind::Stopped.
   const std::atomic<bool>* stop = nullptr;
+  /// Interactive runs: a halted CPU waits on the host clock for its next
+  /// device event instead of skipping ahead, so virtual time never runs
+  /// ahead of host time while the guest idles (a person is typing), and a
+  /// halted guest with interrupts enabled waits forever rather than ending
+  /// the run as Halted.
+  bool pace_idle = false;
 };
 
 /// Throws std::invalid_argument (the reason, without the file name) if
@@ -73,7 +79,8 @@ void check_vga_bios(const std::vector<u8>& rom);
 
 /// Why Machine::run returned.
 struct RunResult {
-  enum class Kind { Exit, InsnLimit, Halted, Shutdown, PowerOff, Stopped } kind;
+  /// Yielded: run_for()'s host-time budget is used up; call it again.
+  enum class Kind { Exit, InsnLimit, Halted, Shutdown, PowerOff, Stopped, Yielded } kind;
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
@@ -87,6 +94,15 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   /// to wake it, triple-faults under -no-reboot, or `insn_limit` guest
   /// instructions have run (0 = no limit).
   RunResult run(u64 insn_limit);
+  /// run() for frontends that poll input and redraw between calls: returns
+  /// Kind::Yielded (outputs not flushed) once about `host_budget` of host
+  /// time has passed, checked between CPU slices (a slice is at most 2^20
+  /// instructions). Every other result flushes outputs, as run() does.
+  RunResult run_for(u64 insn_limit, std::chrono::nanoseconds host_budget);
+
+  /// Flushes every output sink and disk image (done on every way out of
+  /// run() and run_for() except a yield).
+  void flush_outputs();
 
   /// System reset: the CPU and the chipset's memory map (PAM) return to
   /// their power-on state; RAM keeps its contents, as on a PC.
@@ -96,6 +112,9 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   Scheduler& scheduler() { return sched_; }
   Bus& bus() { return bus_; }
   Vga& vga() { return vga_; }
+  /// Host input: keys and mouse into the 8042, bytes into COM1's receiver.
+  I8042& keyboard_controller() { return kbc_; }
+  Uart16550& com1() { return com1_; }
   /// Side-effect-free views for tests and the debugger.
   const CmosRtc& rtc() const { return rtc_; }
   const PciHost& pci() const { return pci_; }
@@ -122,14 +141,13 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   /// The BIOS-defined CMOS bytes: memory sizes, floppy types, equipment,
   /// boot order (machine_cmos.cpp).
   void setup_cmos();
-  /// Flushes every output sink and disk image (on every way out of run()).
-  void flush_outputs();
   /// Host monotonic time since the run's epoch, in ps (-rtc clock=host).
   Picos host_now() const;
 
   MachineConfig cfg_;
   std::chrono::steady_clock::time_point host_epoch_;
   bool in_slice_ = false;
+  u64 idle_events_ = 0;  // timer events passed while halted; see run_for()
   u64 slice_start_ = 0;
   ZeroedBytes ram_;
   std::vector<u8> rom_;

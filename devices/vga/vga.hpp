@@ -186,6 +186,21 @@ class Vga final : public IoHandler, public MmioHandler {
   /// VBE modes (and for an unprogrammed CRTC).
   std::string text_screen() const;
 
+  /// The alphanumeric screen as cells, for terminal displays: `cells` holds
+  /// rows * columns entries of character byte | attribute byte << 8, row by
+  /// row. The cursor is at (cursor_row, cursor_col) when cursor_visible: CR0A
+  /// bit 5 clear, start <= end scan line, and CR0E/CR0F inside the screen
+  /// (not blinking: a terminal blinks its own cursor). Empty (0 rows) in
+  /// graphics and VBE modes.
+  struct TextCells {
+    u32 columns = 0, rows = 0;
+    std::vector<u16> cells;
+    u32 cursor_row = 0, cursor_col = 0;
+    bool cursor_visible = false;
+    bool blink_enabled = false;  ///< AC10 bit 3: attribute bit 7 blinks, else bright background
+  };
+  TextCells text_cells() const;
+
   /// One video frame (picoseconds) at the current CRTC timing (or the
   /// 60 Hz VBE timing); see input_status1().
   Picos frame_period() const;

@@ -270,6 +270,34 @@ std::string Vga::text_screen() const {
   return out;
 }
 
+Vga::TextCells Vga::text_cells() const {
+  TextCells t;
+  if (!text_mode()) return t;
+  const Geometry g = geometry();
+  const u32 start = start_address();
+  const u32 pitch = 2u * crtc_[0x13];
+  const u32 div = ma_divisor();
+  const u32 cursor = static_cast<u32>(crtc_[0x0E] << 8 | crtc_[0x0F]);
+  const bool cursor_on = !(crtc_[0x0A] & 0x20) && (crtc_[0x0A] & 0x1F) <= (crtc_[0x0B] & 0x1F);
+  t.columns = g.columns;
+  t.rows = g.rows;
+  t.blink_enabled = ac_[0x10] & 0x08;
+  t.cells.resize(static_cast<std::size_t>(g.columns) * g.rows);
+  for (u32 row = 0; row < g.rows; ++row) {
+    for (u32 col = 0; col < g.columns; ++col) {
+      const u32 ma = (start + row * pitch + col / div) & 0xFFFF;
+      const u32 a = crtc_address(ma, 0);
+      t.cells[static_cast<std::size_t>(row) * g.columns + col] = static_cast<u16>(vram_[4 * a] | vram_[4 * a + 1] << 8);
+      if (cursor_on && ma == cursor && col % div == 0) {
+        t.cursor_visible = true;
+        t.cursor_row = row;
+        t.cursor_col = col;
+      }
+    }
+  }
+  return t;
+}
+
 std::string Vga::mode_name() const {
   if (vbe_enabled())
     return fmt::format("VBE {}bpp {}", vbe_bpp(),

@@ -1,0 +1,33 @@
+// The interactive run loop: runs the machine in short host-time slices and,
+// between them, polls input, handles hot keys, redraws the display and
+// updates the terminal status line.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "devices/pc/machine.hpp"
+#include "frontend/display.hpp"
+#include "frontend/serial_console.hpp"
+
+namespace gb {
+
+struct SessionOptions {
+  u64 insn_limit = 0;          ///< absolute instruction count to stop at (0 = none)
+  bool status_line = false;    ///< redraw a one-line status on stderr each second
+  /// Numbered screenshots from the hot key: PREFIX0001.png, PREFIX0002.png...
+  /// (the first number not yet taken).
+  std::string screenshot_prefix = "glassbox-";
+};
+
+struct SessionEnd {
+  RunResult result;
+  bool quit = false;  ///< the person quit (hot key, window closed)
+};
+
+/// Runs `m` until it stops on its own (exit, limit, power-off, triple fault
+/// under -no-reboot, a signal), or the person quits. With a display, a
+/// halted CPU leaves the window open ("halted") until quit or reset; without
+/// one, the run ends as Halted. `display` and `serial` may be null.
+SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, const SessionOptions& opts);
+
+}  // namespace gb
