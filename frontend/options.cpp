@@ -244,6 +244,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
     return {std::nullopt, app.help(), 0};
   } catch (const CLI::CallForVersion&) {
     return {std::nullopt, "glassbox 0.1.0\n", 0};
+  } catch (const CLI::ConfigError& e) {
+    std::string what = e.what();
+    const std::string extra = "INI was not able to parse ";
+    if (what.starts_with(extra)) what = fmt::format("unknown key '{}'", what.substr(extra.size()));
+    return {std::nullopt, fmt::format("glassbox: -config: {}\n", what), 2};
   } catch (const CLI::FileError& e) {
     return {std::nullopt, fmt::format("glassbox: -config: {}\n", e.what()), 2};
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,11 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
 
 #include "frontend/options.hpp"
 
@@ -51,7 +56,7 @@ TEST_CASE("parse_options: QEMU single-dash options", "[options]") {
   CHECK(o.debug_exit->second == 4);
   CHECK(o.insn_limit == 5);
   CHECK(o.cpu == "pentium-pro");
-  CHECK(o.display == "none");
+  CHECK(o.display == "auto");
 }
 
 TEST_CASE("parse_options: defaults", "[options]") {
@@ -60,7 +65,8 @@ TEST_CASE("parse_options: defaults", "[options]") {
   const Options& o = *r.options;
   CHECK(o.bios == "rom");
   CHECK(o.cpu == "pentium-pro");
-  CHECK(o.display == "none");
+  CHECK(o.display == "auto");
+  CHECK(o.scale == "integer");
   CHECK(o.debugcon == "none");
   CHECK_FALSE(o.debug_exit.has_value());
   CHECK_FALSE(o.no_reboot);
@@ -152,7 +158,14 @@ TEST_CASE("parse_options: usage errors", "[options]") {
   SECTION("-m empty") { check_usage_error(parse({"-bios", "x", "-m", ""})); }
   SECTION("-m negative") { check_usage_error(parse({"-bios", "x", "-m", "-5"})); }
   SECTION("unknown -cpu") { check_usage_error(parse({"-bios", "x", "-cpu", "z80"}), "z80"); }
-  SECTION("-display sdl") { check_usage_error(parse({"-bios", "x", "-display", "sdl"}), "sdl"); }
+  SECTION("unknown -display") { check_usage_error(parse({"-bios", "x", "-display", "vnc"}), "vnc"); }
+  SECTION("unknown -scale") { check_usage_error(parse({"-bios", "x", "-scale", "3x"}), "3x"); }
+  SECTION("curses with serial stdio") {
+    check_usage_error(parse({"-bios", "x", "-display", "curses", "-serial", "stdio"}), "terminal");
+  }
+  SECTION("-boot z") { check_usage_error(parse({"-bios", "x", "-boot", "z"}), "z"); }
+  SECTION("-m 99999999") { check_usage_error(parse({"-bios", "x", "-m", "99999999"}), "99999999"); }
+  SECTION("missing -config file") { check_usage_error(parse({"-config", "/nonexistent/glassbox.toml"}), "nonexistent"); }
   SECTION("unknown -device") { check_usage_error(parse({"-bios", "x", "-device", "e1000"}), "e1000"); }
   SECTION("bad -device property") {
     check_usage_error(parse({"-bios", "x", "-device", "isa-debug-exit,colour=red"}), "colour");
@@ -230,4 +243,55 @@ TEST_CASE("parse_debug_exit", "[options]") {
 // The range check must not wrap: a huge iosize is out of range.
 TEST_CASE("parse_debug_exit: an iosize overflowing 64 bits is rejected", "[options]") {
   CHECK_THROWS_AS(parse_debug_exit("isa-debug-exit,iobase=0xf4,iosize=0xffffffffffffffff"), std::invalid_argument);
+}
+
+namespace {
+/// A config file in the temp directory, removed at scope exit.
+struct TempConfig {
+  std::string path;
+  explicit TempConfig(const std::string& text) {
+    path = (std::filesystem::temp_directory_path() / fmt::format("glassbox-options-test-{}.toml", ::getpid())).string();
+    std::ofstream(path) << text;
+  }
+  ~TempConfig() { std::filesystem::remove(path); }
+};
+}  // namespace
+
+TEST_CASE("parse_options: -config reads TOML with the long option names; the command line overrides", "[options]") {
+  TempConfig c("bios = \"from-file.rom\"\nm = \"256\"\nsnapshot = true\ninsn-limit = 1234\ndisplay = \"none\"\n");
+  SECTION("the file's values") {
+    const ParseResult r = parse({"-config", c.path.c_str()});
+    REQUIRE(r.options.has_value());
+    CHECK(r.options->bios == "from-file.rom");
+    CHECK(r.options->ram_mib == 256);
+    CHECK(r.options->snapshot);
+    CHECK(r.options->insn_limit == 1234);
+    CHECK(r.options->display == "none");
+  }
+  SECTION("the command line wins") {
+    const ParseResult r = parse({"-config", c.path.c_str(), "-m", "64", "-bios", "cli.rom"});
+    REQUIRE(r.options.has_value());
+    CHECK(r.options->bios == "cli.rom");
+    CHECK(r.options->ram_mib == 64);
+    CHECK(r.options->insn_limit == 1234);
+  }
+}
+
+TEST_CASE("parse_options: -config errors are one line", "[options]") {
+  SECTION("type mismatch") {
+    TempConfig c("insn-limit = \"lots\"\n");
+    check_usage_error(parse({"-config", c.path.c_str()}), "insn-limit");
+  }
+  SECTION("flag given a string") {
+    TempConfig c("snapshot = \"maybe\"\n");
+    check_usage_error(parse({"-config", c.path.c_str()}), "snapshot");
+  }
+  SECTION("unknown key") {
+    TempConfig c("frobnicate = 1\n");
+    check_usage_error(parse({"-config", c.path.c_str()}), "frobnicate");
+  }
+  SECTION("a value the option rejects") {
+    TempConfig c("m = \"0\"\n");
+    check_usage_error(parse({"-config", c.path.c_str()}), "-m 0");
+  }
 }

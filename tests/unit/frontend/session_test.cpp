@@ -1,0 +1,108 @@
+// gb::run_session (frontend/session.hpp) with a scripted display, and
+// Machine::run_for's yield.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <optional>
+#include <vector>
+
+#include "frontend/session.hpp"
+
+using namespace gb;
+using Kind = RunResult::Kind;
+
+namespace {
+
+/// A BIOS whose reset vector spins: `jmp $` forever.
+MachineConfig spinning() {
+  MachineConfig c;
+  c.ram_mib = 1;
+  c.bios.assign(64 * 1024, 0xF4);
+  c.bios[0xFFF0] = 0xEB;
+  c.bios[0xFFF1] = 0xFE;
+  return c;
+}
+
+/// Replays one list of hot keys per poll; counts redraws.
+struct ScriptedDisplay final : Display {
+  std::deque<std::vector<HostAction>> script;
+  int presents = 0;
+  std::vector<std::string> states;
+  void poll(Machine&, std::vector<HostAction>& actions) override {
+    if (script.empty()) return;
+    actions.insert(actions.end(), script.front().begin(), script.front().end());
+    script.pop_front();
+  }
+  void present(const Vga&, const DisplayStatus& st) override {
+    ++presents;
+    states.emplace_back(st.state);
+  }
+  void wait(std::chrono::milliseconds) override {}
+};
+
+}  // namespace
+
+TEST_CASE("Machine::run_for yields after its host-time budget, without losing instructions", "[frontend][session]") {
+  Machine m(spinning());
+  const RunResult r = m.run_for(0, std::chrono::milliseconds(5));
+  CHECK(r.kind == Kind::Yielded);
+  const u64 after_first = m.cpu().instructions();
+  CHECK(after_first > 0);
+  const RunResult r2 = m.run_for(after_first + 1000, std::chrono::seconds(10));
+  CHECK(r2.kind == Kind::InsnLimit);
+  CHECK(m.cpu().instructions() == after_first + 1000);
+}
+
+TEST_CASE("run_session: quit, pause and single step from the display's hot keys", "[frontend][session]") {
+  Machine m(spinning());
+  ScriptedDisplay d;
+  SECTION("quit ends the run as the person's quit") {
+    d.script = {{}, {}, {HostAction::Quit}};
+    const SessionEnd e = run_session(m, &d, nullptr, SessionOptions{});
+    CHECK(e.quit);
+    CHECK(e.result.kind == Kind::Stopped);
+    CHECK(d.presents >= 2);
+    CHECK(m.cpu().instructions() > 0);
+  }
+  SECTION("paused, each step runs exactly one instruction") {
+    d.script = {{HostAction::TogglePause}, {HostAction::Step}, {HostAction::Step}, {}, {HostAction::Quit}};
+    const SessionEnd e = run_session(m, &d, nullptr, SessionOptions{});
+    CHECK(e.quit);
+    CHECK(m.cpu().instructions() == 2);
+    CHECK(std::find(d.states.begin(), d.states.end(), "paused") != d.states.end());
+  }
+  SECTION("the instruction limit ends the run") {
+    SessionOptions o;
+    o.insn_limit = 5000;
+    const SessionEnd e = run_session(m, &d, nullptr, o);
+    CHECK_FALSE(e.quit);
+    CHECK(e.result.kind == Kind::InsnLimit);
+    CHECK(m.cpu().instructions() == 5000);
+    CHECK(d.states.back() == "stopped");
+  }
+}
+
+TEST_CASE("run_session: a halted CPU keeps the display open until quit", "[frontend][session]") {
+  MachineConfig c = spinning();
+  c.bios[0xFFF0] = 0xFA;  // cli
+  c.bios[0xFFF1] = 0xF4;  // hlt
+  Machine m(std::move(c));
+  ScriptedDisplay d;
+  d.script = {{}, {}, {}, {}, {HostAction::Quit}};
+  const SessionEnd e = run_session(m, &d, nullptr, SessionOptions{});
+  CHECK(e.quit);
+  CHECK(std::find(d.states.begin(), d.states.end(), "halted") != d.states.end());
+}
+
+TEST_CASE("run_session: headless, a halted CPU ends the run as Halted", "[frontend][session]") {
+  MachineConfig c = spinning();
+  c.bios[0xFFF0] = 0xFA;  // cli
+  c.bios[0xFFF1] = 0xF4;  // hlt
+  Machine m(std::move(c));
+  const SessionEnd e = run_session(m, nullptr, nullptr, SessionOptions{});
+  CHECK_FALSE(e.quit);
+  CHECK(e.result.kind == Kind::Halted);
+  CHECK(m.cpu().instructions() == 2);
+}
