@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
     SessionOptions so;
     so.insn_limit = o.insn_limit;
     so.screenshot_prefix = o.screenshot_prefix;
+    so.stop = &stop_requested;
     // The status line would garble a guest console on the same terminal.
     so.status_line = !display && isatty(STDERR_FILENO) && o.serial != "stdio" && o.debugcon != "stdio";
     const SessionEnd end = run_session(m, display.get(), serial.get(), so);

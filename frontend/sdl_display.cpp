@@ -68,7 +68,7 @@ class SdlDisplay final : public Display {
     }
     SDL_RenderPresent(renderer_);
     const std::string title =
-        st.mips > 0 ? fmt::format("Glassbox - {} - {:.1f} MIPS - {}", st.state, st.mips, grab_hint())
+        st.mips > 0 ? fmt::format("Glassbox - {} - {:.{}f} MIPS - {}", st.state, st.mips, st.mips < 1 ? 3 : 1, grab_hint())
                     : fmt::format("Glassbox - {} - {}", st.state, grab_hint());
     if (title != title_) {
       title_ = title;
@@ -122,7 +122,7 @@ class SdlDisplay final : public Display {
 
   void key(I8042& kbc, const SDL_KeyboardEvent& k, std::vector<HostAction>& actions) {
     const bool down = k.type == SDL_KEYDOWN;
-    const SDL_Keymod mod = SDL_GetModState();
+    const u16 mod = k.keysym.mod;  // the modifiers when this key event happened
     if ((mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
       std::optional<HostAction> a;
       switch (k.keysym.scancode) {

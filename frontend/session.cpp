@@ -53,6 +53,10 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     return SessionEnd{r, quit};
   };
   for (;;) {
+    if (opts.stop && opts.stop->load(std::memory_order_relaxed)) {
+      m.flush_outputs();
+      return end({RunResult::Kind::Stopped}, false);
+    }
     actions.clear();
     if (display) display->poll(m, actions);
     if (serial) serial->poll(m.com1(), actions);

@@ -2,6 +2,7 @@
 // between them, polls input, handles hot keys, redraws the display and
 // updates the terminal status line.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,9 @@ struct SessionOptions {
   /// Numbered screenshots from the hot key: PREFIX0001.png, PREFIX0002.png...
   /// (the first number not yet taken).
   std::string screenshot_prefix = "glassbox-";
+  /// Set by a signal handler: ends the session (as Kind::Stopped) even
+  /// while paused or halted, when the machine is not running to see it.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct SessionEnd {

@@ -166,8 +166,18 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
   const Picos ps = cfg_.ps_per_insn;
   const auto host_start = std::chrono::steady_clock::now();
   const auto host_end = host_start + host_budget;
-  host_epoch_ = host_start - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                 std::chrono::duration<Picos, std::pico>(sched_.now()));
+  // The host clock's anchor (host_now() = virtual time at the anchor, plus
+  // host time since) persists across calls, so time slept in one call counts
+  // in the next. It is re-anchored on the first call, when virtual time ran
+  // ahead of the host (a busy guest at more than the instruction rate), and
+  // after a gap of over 0.25 s (the frontend was paused): the guest neither
+  // waits for the host to catch up nor rushes through the pause.
+  const Picos lag = host_anchored_ ? host_now() - sched_.now() : -1;
+  if (lag < 0 || lag > kPicosPerSecond / 4) {
+    host_epoch_ = host_start - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<Picos, std::pico>(sched_.now()));
+    host_anchored_ = true;
+  }
   auto finish = [this](RunResult r) {
     flush_outputs();
     return r;

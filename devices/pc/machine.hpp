@@ -146,6 +146,7 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
 
   MachineConfig cfg_;
   std::chrono::steady_clock::time_point host_epoch_;
+  bool host_anchored_ = false;  // host_epoch_ set by an earlier run_for()
   bool in_slice_ = false;
   u64 idle_events_ = 0;  // timer events passed while halted; see run_for()
   u64 slice_start_ = 0;

@@ -13,44 +13,18 @@ is one line on stderr and exit status 1.
 """
 import hashlib
 import os
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from images import read_png  # noqa: E402
 
 # SHA-256 of the decoded RGB rows (3 bytes per pixel, no filter bytes).
 REFERENCE = {
     'text': '1b5909e9f41063c04b98cf38378e2ceeb9924f8461cf04026dd70bed712a5022',
     '13h': '9a2bc49366cf8840961e1da0146c34a8b75e4c308c1b225cfd819a9bbb19843e',
 }
-
-
-def read_png(path):
-    data = open(path, 'rb').read()
-    if data[:8] != b'\x89PNG\r\n\x1a\n':
-        raise SystemExit(f'{path}: not a PNG')
-    pos, idat, ihdr = 8, b'', None
-    while pos < len(data):
-        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b'IHDR':
-            ihdr = struct.unpack('>IIBBBBB', body)
-        elif kind == b'IDAT':
-            idat += body
-        pos += 12 + n
-    w, h, depth, colour, _, _, interlace = ihdr
-    if (depth, colour, interlace) != (8, 2, 0):
-        raise SystemExit(f'{path}: expected 8-bit RGB, not interlaced; got {ihdr}')
-    raw = zlib.decompress(idat)
-    stride = 3 * w
-    rows = []
-    for y in range(h):
-        line = raw[y * (stride + 1):(y + 1) * (stride + 1)]
-        if line[0] != 0:
-            raise SystemExit(f'{path}: row {y} uses filter {line[0]}; Glassbox writes none')
-        rows.append(line[1:])
-    return w, h, b''.join(rows)
 
 
 def pixel(w, pixels, x, y):

@@ -81,6 +81,16 @@ def main(argv):
         with open(short_fd, 'wb') as f:
             f.write(bytes(1474560 - 512))
 
+        bad_type = os.path.join(d, 'bad-type.toml')
+        with open(bad_type, 'w') as f:
+            f.write('bios = "x"\ninsn-limit = "many"\n')
+        bad_key = os.path.join(d, 'bad-key.toml')
+        with open(bad_key, 'w') as f:
+            f.write('frobnicate = 1\n')
+        bad_toml = os.path.join(d, 'bad.toml')
+        with open(bad_toml, 'w') as f:
+            f.write('[[[\n= = =\n')
+
         cases = [
             ('missing ROM file', ['-bios', missing], False, [missing], None),
             ('ROM is a directory', ['-bios', d], False, [d, 'directory'], None),
@@ -103,7 +113,19 @@ def main(argv):
             ('unknown option', ['-bios', zeros, '-frobnicate'], False, ['frobnicate'], None),
             ('-m banana', ['-bios', zeros, '-m', 'banana'], False, ['banana'], None),
             ('-cpu z80', ['-bios', zeros, '-cpu', 'z80'], False, ['z80'], None),
-            ('-display sdl', ['-bios', zeros, '-display', 'sdl'], False, ['sdl'], None),
+            ('-display vnc', ['-bios', zeros, '-display', 'vnc'], False, ['vnc'], None),
+            ('-scale 3x', ['-bios', zeros, '-scale', '3x'], False, ['3x'], None),
+            ('-m 0', ['-bios', zeros, '-m', '0'], False, ['-m 0'], None),
+            ('-m 99999999', ['-bios', zeros, '-m', '99999999'], False, ['99999999'], None),
+            ('missing -config file', ['-config', missing], False, [missing], None),
+            ('-config type mismatch', ['-config', bad_type], False, ['insn-limit'], None),
+            ('-config unknown key', ['-config', bad_key], False, ['frobnicate'], None),
+            ('-config malformed', ['-config', bad_toml], False, ['config'], None),
+            ('-display curses with -serial stdio', ['-bios', zeros, '-display', 'curses', '-serial', 'stdio'],
+             False, ['terminal'], None),
+            ('unwritable --screenshot path', ['-bios', zeros, '--insn-limit', '1000', '-display', 'none',
+                                              '--screenshot', os.path.join(d, 'x', 'y.png')],
+             False, [os.path.join(d, 'x', 'y.png')], None),
             ('-device e1000', ['-bios', zeros, '-device', 'e1000'], False, ['e1000'], None),
             ('unwritable -debugcon file', ['-bios', zeros, '-debugcon', 'file:' + os.path.join(d, 'x', 'y')],
              False, [os.path.join(d, 'x', 'y')], None),
