@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""-display curses inside tmux: the text screen in a terminal, keys typed in.
+"""Glassbox on a terminal, inside tmux: -display curses, -serial stdio, and
+the headless status line.
 
-Usage: curses_tmux.py GLASSBOX TEXT_BOOT_SECTOR MODE13H_BOOT_SECTOR
+Usage: terminal_tmux.py GLASSBOX TEXT_BOOT_SECTOR MODE13H_BOOT_SECTOR SERIAL_ECHO_BOOT_SECTOR
 
 In a private tmux server (80x26 panes; capture-pane reads what a person
 would see):
@@ -12,6 +13,11 @@ would see):
     Unicode U+2588 U+2593 U+2592 U+2591; the CPU halts and the status line
     says so; Ctrl-A x quits.
   - tests/boot/screen_13h.asm (mode 13h): the one-line graphics notice.
+  - -display none -serial stdio with tests/display/serial_echo.asm: typed
+    text reaches COM1's receiver and the guest's echo (upper-cased) comes
+    back; the terminal does not echo it itself; Ctrl-A x quits.
+  - -display none on a terminal: the status line on stderr (instructions,
+    MIPS, virtual time); with stderr not a terminal, no status line.
 Exit 77 (skip) when this build has no ncursesw (cross builds).
 """
 import os
@@ -81,7 +87,7 @@ def floppy(sector, path):
 
 
 def main():
-    glassbox, text_sector, m13_sector = [os.path.abspath(a) for a in sys.argv[1:4]]
+    glassbox, text_sector, m13_sector, echo_sector = [os.path.abspath(a) for a in sys.argv[1:5]]
     if not shutil.which('tmux'):
         print('SKIP: tmux not installed')
         sys.exit(1 if os.environ.get('CI') else 77)
@@ -150,6 +156,41 @@ def main():
             exit_status(status)
         finally:
             t.kill()
+
+        # -serial stdio: the terminal is COM1.
+        img = os.path.join(d, 'echo.img')
+        floppy(echo_sector, img)
+        os.remove(status)
+        t = Tmux(d)
+        t.start(f'{glassbox} -display none -serial stdio -m 32 -fda {img} -boot a 2> {d}/err; echo $? > {status}; sleep 60')
+        try:
+            t.wait_for('ECHO READY', 'the serial guest banner')
+            t.keys('-l', 'hello serial')
+            pane = t.wait_for('HELLO SERIAL', 'the guest echo')
+            if 'hello serial' in pane:
+                fail('the terminal echoed the input itself (it should be raw)', pane)
+            print('ok -serial stdio: typed "hello serial", the guest echoed "HELLO SERIAL"')
+            t.keys('C-a', 'x')
+            if exit_status(status) != 0:
+                fail(f'Ctrl-A x on -serial stdio: exit {open(status).read().strip()}')
+            print('ok Ctrl-A x on the serial console quit')
+        finally:
+            t.kill()
+
+        # The headless status line: on a terminal's stderr, and only there.
+        os.remove(status)
+        t = Tmux(d)
+        t.start(f'{glassbox} -display none -m 32; echo $? > {status}; sleep 60')
+        try:
+            pane = t.wait_for('MIPS, virtual time', 'the status line')
+            print('ok status line: ' + next(l for l in pane.splitlines() if 'MIPS' in l).strip())
+        finally:
+            t.kill()
+        p = subprocess.run([glassbox, '-display', 'none', '-m', '32', '--insn-limit', '600000000'],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        if 'MIPS' in p.stderr or len(p.stderr.splitlines()) != 1:
+            fail(f'status line with stderr not a terminal: {p.stderr!r}')
+        print('ok no status line when stderr is not a terminal')
 
 
 if __name__ == '__main__':
