@@ -13,6 +13,8 @@
 #include "devices/pc/machine.hpp"
 #include "frontend/options.hpp"
 #include "frontend/curses_display.hpp"
+#include "frontend/debugger/commands.hpp"
+#include "frontend/debugger/debugger.hpp"
 #include "frontend/screenshot.hpp"
 #include "frontend/sdl_display.hpp"
 #include "frontend/session.hpp"
@@ -119,7 +121,10 @@ int main(int argc, char** argv) {
       }
     }
     cfg.debug_exit = o.debug_exit;
-    cfg.no_reboot = o.no_reboot;
+    const bool debugging = o.debugger || !o.debugger_commands.empty();
+    // Under the debugger a triple fault stops at the prompt; the session
+    // then resets unless -no-reboot.
+    cfg.no_reboot = o.no_reboot || debugging;
     std::unique_ptr<Display> display = open_display(o);
     // -serial stdio: stdin types into COM1 (a terminal goes raw for it).
     std::unique_ptr<SerialConsole> serial;
@@ -129,7 +134,17 @@ int main(int argc, char** argv) {
     Machine m(std::move(cfg));
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
+    std::unique_ptr<Debugger> debugger;
+    std::unique_ptr<CommandSource> commands;
+    if (debugging) {
+      commands = o.debugger_commands.empty() ? make_prompt() : make_batch(o.debugger_commands, stdout);
+      debugger = std::make_unique<Debugger>(m, stdout, Debugger::Options{o.magic_break});
+      debugger->break_at_start();
+    }
     SessionOptions so;
+    so.debugger = debugger.get();
+    so.commands = commands.get();
+    so.reset_on_triple_fault = !o.no_reboot;
     so.insn_limit = o.insn_limit;
     so.screenshot_prefix = o.screenshot_prefix;
     so.stop = &stop_requested;
@@ -172,7 +187,8 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "glassbox: stopped by a signal after {} instructions; images flushed\n", m.cpu().instructions());
         return 130;
       case RunResult::Kind::Yielded:
-        break;  // run_session never ends on a yield
+      case RunResult::Kind::Break:
+        break;  // run_session never ends on these
       case RunResult::Kind::Shutdown:
         fmt::print(stderr, "glassbox: triple fault (vector {} during double-fault delivery), CPU state:\n{}",
                    m.cpu().last_fault().vector, m.state_dump());

@@ -190,6 +190,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_flag("--no-reboot", o.no_reboot, "stop with a state dump on triple fault instead of resetting");
   app.add_option("-m", mem, "RAM size in MiB (suffix M or G allowed)")->default_val("128");
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
+  app.add_flag("--debugger", o.debugger,
+               "attach the debugger: its prompt (help lists the commands) before the first instruction; Ctrl-C breaks in");
+  app.add_option("--debugger-commands", o.debugger_commands,
+                 "run debugger commands from FILE (each echoed with its output); the run ends with the file");
+  app.add_flag("--magic-break", o.magic_break, "with the debugger: stop at Bochs's magic breakpoint, xchg bx, bx");
   app.add_option("--dump-text", o.dump_text, "write the VGA text screen to FILE when the run ends");
   app.add_option("--screenshot", o.screenshot, "write the display to FILE (PNG) when the run ends");
   // -config FILE: TOML (or INI) with the long option names as keys, e.g.

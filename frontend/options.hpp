@@ -44,6 +44,9 @@ struct Options {
   bool no_reboot = false;            ///< -no-reboot
   u32 ram_mib = 128;                 ///< -m MIB
   u64 insn_limit = 0;                ///< --insn-limit N (0 = none)
+  bool debugger = false;             ///< --debugger: the prompt, stopped at the first instruction
+  std::string debugger_commands;     ///< --debugger-commands FILE: batch mode
+  bool magic_break = false;          ///< --magic-break: stop at xchg bx, bx (Bochs's magic breakpoint)
 };
 
 /// Result of parsing: options, or a message to print and an exit status

@@ -52,10 +52,35 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     }
     return SessionEnd{r, quit};
   };
+  // The debugger's prompt: commands until one resumes the CPU; true when
+  // the person quits (or the commands run out).
+  auto prompt = [&]() -> bool {
+    if (display) {
+      st.state = "paused";
+      display->present(m.vga(), st);
+    }
+    const std::string why = opts.debugger->take_stop_message();
+    if (!why.empty() && why != "step") std::printf("stopped: %s\n", why.c_str());
+    opts.debugger->execute("where");
+    for (;;) {
+      const auto line = opts.commands->next();
+      if (!line) return true;
+      switch (opts.debugger->execute(*line)) {
+        case Debugger::Next::Prompt: break;
+        case Debugger::Next::Resume: return false;
+        case Debugger::Next::Quit: return true;
+      }
+    }
+  };
   for (;;) {
     if (opts.stop && opts.stop->load(std::memory_order_relaxed)) {
-      m.flush_outputs();
-      return end({RunResult::Kind::Stopped}, false);
+      if (opts.debugger) {
+        opts.stop->store(false, std::memory_order_relaxed);
+        opts.debugger->request_break();
+      } else {
+        m.flush_outputs();
+        return end({RunResult::Kind::Stopped}, false);
+      }
     }
     actions.clear();
     if (display) display->poll(m, actions);
@@ -99,6 +124,24 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
       continue;
     }
     const RunResult r = m.run_for(opts.insn_limit, slice);
+    if (opts.debugger && (r.kind == RunResult::Kind::Break || r.kind == RunResult::Kind::Shutdown ||
+                          (r.kind == RunResult::Kind::Stopped && opts.stop && opts.stop->load()))) {
+      if (r.kind == RunResult::Kind::Shutdown) opts.debugger->note_shutdown();
+      if (r.kind == RunResult::Kind::Stopped) {
+        opts.stop->store(false);
+        opts.debugger->request_break();
+        continue;
+      }
+      if (prompt()) {
+        m.flush_outputs();
+        return end({RunResult::Kind::Stopped}, true);
+      }
+      if (r.kind == RunResult::Kind::Shutdown) {
+        if (!opts.reset_on_triple_fault) return end(r, false);
+        m.reset();
+      }
+      continue;
+    }
     const auto now = Clock::now();
     if (now - mips_at >= std::chrono::seconds(1)) {
       const double us = std::chrono::duration<double, std::micro>(now - mips_at).count();

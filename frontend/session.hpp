@@ -7,6 +7,8 @@
 #include <string>
 
 #include "devices/pc/machine.hpp"
+#include "frontend/debugger/commands.hpp"
+#include "frontend/debugger/debugger.hpp"
 #include "frontend/display.hpp"
 #include "frontend/serial_console.hpp"
 
@@ -20,7 +22,17 @@ struct SessionOptions {
   std::string screenshot_prefix = "glassbox-";
   /// Set by a signal handler: ends the session (as Kind::Stopped) even
   /// while paused or halted, when the machine is not running to see it.
-  const std::atomic<bool>* stop = nullptr;
+  /// With a debugger attached it breaks into the debugger instead (and is
+  /// cleared).
+  std::atomic<bool>* stop = nullptr;
+  /// The debugger and where its commands come from (both or neither). The
+  /// session prompts whenever the debugger stops the CPU, and on a triple
+  /// fault; end of commands or `quit` ends the run.
+  Debugger* debugger = nullptr;
+  CommandSource* commands = nullptr;
+  /// Under the debugger the machine stops on a triple fault (for the
+  /// prompt); this says whether to reset afterwards (no: -no-reboot).
+  bool reset_on_triple_fault = true;
 };
 
 struct SessionEnd {

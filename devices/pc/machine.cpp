@@ -241,6 +241,7 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
         }
         break;
       }
+      case StopReason::Observer: return {RunResult::Kind::Break};
       case StopReason::Shutdown:
         if (cfg_.no_reboot) return finish({RunResult::Kind::Shutdown});
         reset();  // a triple fault resets the PC (SDM Vol. 3A 6.15, #DF)
@@ -248,6 +249,19 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
       default: break;
     }
   }
+}
+
+std::optional<std::string> Machine::device_dump(std::string_view name) const {
+  if (name == "pic") return pic_.dump();
+  if (name == "pit") return pit_.dump();
+  if (name == "uart" || name == "com1") return com1_.dump();
+  if (name == "vga") return vga_.dump();
+  if (name == "ide") return "primary channel (1F0h):\n" + ide_primary_.dump() + "secondary channel (170h):\n" + ide_secondary_.dump();
+  if (name == "fdc") return fdc_.dump();
+  if (name == "dma") return dma_.dump();
+  if (name == "rtc") return rtc_.dump();
+  if (name == "kbc" || name == "i8042") return kbc_.dump();
+  return std::nullopt;
 }
 
 std::string Machine::state_dump() const {

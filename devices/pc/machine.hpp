@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cpu/cpu.hpp"
@@ -80,7 +81,8 @@ void check_vga_bios(const std::vector<u8>& rom);
 /// Why Machine::run returned.
 struct RunResult {
   /// Yielded: run_for()'s host-time budget is used up; call it again.
-  enum class Kind { Exit, InsnLimit, Halted, Shutdown, PowerOff, Stopped, Yielded } kind;
+  /// Break: the CPU's observer (the debugger) stopped it before an instruction.
+  enum class Kind { Exit, InsnLimit, Halted, Shutdown, PowerOff, Stopped, Yielded, Break } kind;
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
@@ -119,6 +121,10 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   const CmosRtc& rtc() const { return rtc_; }
   const PciHost& pci() const { return pci_; }
   const Vga& vga() const { return vga_; }
+  /// A device's state for the debugger's `info NAME`, read without side
+  /// effects: pic, pit, uart (COM1), vga, ide (both channels), fdc, dma,
+  /// rtc, kbc; nullopt for other names.
+  std::optional<std::string> device_dump(std::string_view name) const;
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;
 

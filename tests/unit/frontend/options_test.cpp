@@ -295,3 +295,34 @@ TEST_CASE("parse_options: -config errors are one line", "[options]") {
     check_usage_error(parse({"-config", c.path.c_str()}), "-m 0");
   }
 }
+
+TEST_CASE("parse_options: every option in --help has a line of documentation", "[options]") {
+  const ParseResult r = parse({"--help"});
+  REQUIRE(r.status == 0);
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < r.message.size();) {
+    const size_t nl = r.message.find('\n', start);
+    lines.push_back(r.message.substr(start, nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  int options = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    const size_t first = l.find_first_not_of(' ');
+    if (first == std::string::npos || first > 4 || l[first] != '-' || l.find("Ctrl") != std::string::npos) continue;
+    ++options;
+    INFO("option line: " << l);
+    // CLI11's layout: the description after the option column, or on the
+    // next line, indented, when the option's spelling is too long.
+    const size_t gap = l.find("  ", first);
+    const bool same_line = gap != std::string::npos && l.find_first_not_of(' ', gap) != std::string::npos;
+    const bool next_line = i + 1 < lines.size() && lines[i + 1].rfind("      ", 0) == 0 &&
+                           lines[i + 1].find_first_not_of(' ') != std::string::npos;
+    CHECK((same_line || next_line));
+  }
+  CHECK(options >= 25);
+  // The hot keys are part of --help too.
+  CHECK_THAT(r.message, Catch::Contains("Ctrl+Alt+Q"));
+  CHECK_THAT(r.message, Catch::Contains("Ctrl-A x"));
+}

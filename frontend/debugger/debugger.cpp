@@ -1,0 +1,992 @@
+#include "frontend/debugger/debugger.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <utility>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "devices/pc/machine.hpp"
+
+namespace gb {
+
+namespace {
+
+constexpr const char* kGprNames[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+constexpr const char* kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
+
+std::vector<std::string> split_words(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// A number: 0x-prefixed or h-suffixed hex, otherwise decimal (as gdb).
+std::optional<u64> parse_number(std::string s, bool hex_default = false) {
+  int base = hex_default ? 16 : 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s = s.substr(2);
+    base = 16;
+  } else if (s.size() > 1 && (s.back() == 'h' || s.back() == 'H')) {
+    s.pop_back();
+    base = 16;
+  }
+  u64 v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+/// EFLAGS by flag name (SDM Vol. 1 3.4.3): set flags upper case.
+std::string flag_names(u32 f) {
+  static constexpr struct {
+    u32 bit;
+    const char* name;
+  } kFlags[] = {{1u << 21, "ID"}, {1u << 20, "VIP"}, {1u << 19, "VIF"}, {1u << 18, "AC"}, {1u << 17, "VM"},
+                {1u << 16, "RF"}, {1u << 14, "NT"},  {1u << 11, "OF"},  {1u << 10, "DF"}, {1u << 9, "IF"},
+                {1u << 8, "TF"},  {1u << 7, "SF"},   {1u << 6, "ZF"},   {1u << 4, "AF"},  {1u << 2, "PF"},
+                {1u << 0, "CF"}};
+  std::string out;
+  for (const auto& fl : kFlags) {
+    if (f & fl.bit) out += std::string(out.empty() ? "" : " ") + fl.name;
+  }
+  out += fmt::format("{}IOPL={}", out.empty() ? "" : " ", (f >> 12) & 3);
+  return out;
+}
+
+std::string bit_names(u64 v, std::initializer_list<std::pair<unsigned, const char*>> bits) {
+  std::string out;
+  for (const auto& [bit, name] : bits) {
+    if ((v >> bit) & 1) out += std::string(out.empty() ? "" : " ") + name;
+  }
+  return out.empty() ? "-" : out;
+}
+
+/// A segment or system descriptor (SDM Vol. 3A 3.4.5, 3.5, 6.11), decoded.
+std::string describe_descriptor(u64 d) {
+  const u32 lo = static_cast<u32>(d), hi = static_cast<u32>(d >> 32);
+  const u8 access = static_cast<u8>(hi >> 8);
+  const bool present = access & 0x80;
+  const unsigned dpl = (access >> 5) & 3;
+  const bool s = access & 0x10;
+  const unsigned type = access & 0x0F;
+  if (!s) {
+    static constexpr const char* kSys[16] = {"reserved",       "16-bit TSS (available)", "LDT",
+                                             "16-bit TSS (busy)", "16-bit call gate",    "task gate",
+                                             "16-bit interrupt gate", "16-bit trap gate", "reserved",
+                                             "32-bit TSS (available)", "reserved",       "32-bit TSS (busy)",
+                                             "32-bit call gate", "reserved",             "32-bit interrupt gate",
+                                             "32-bit trap gate"};
+    if (type == 4 || type == 5 || type == 6 || type == 7 || type == 12 || type == 14 || type == 15) {
+      const u16 sel = static_cast<u16>(lo >> 16);
+      const u32 off = (lo & 0xFFFF) | (type >= 12 ? (hi & 0xFFFF0000u) : 0);
+      if (type == 5) return fmt::format("{}, TSS selector {:04x}, DPL {}{}", kSys[type], sel, dpl, present ? "" : ", not present");
+      return fmt::format("{} -> {:04x}:{:08x}, DPL {}{}", kSys[type], sel, off, dpl, present ? "" : ", not present");
+    }
+    const u32 base = (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000u);
+    u32 limit = (lo & 0xFFFF) | (hi & 0x000F0000u);
+    if (hi & 0x00800000u) limit = (limit << 12) | 0xFFF;
+    return fmt::format("{}, base {:08x}, limit {:08x}, DPL {}{}", kSys[type], base, limit, dpl, present ? "" : ", not present");
+  }
+  const u32 base = (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000u);
+  u32 limit = (lo & 0xFFFF) | (hi & 0x000F0000u);
+  const bool g = hi & 0x00800000u, db = hi & 0x00400000u;
+  if (g) limit = (limit << 12) | 0xFFF;
+  std::string kind;
+  if (type & 8) {
+    kind = fmt::format("code {}-bit, {}{}{}", db ? 32 : 16, (type & 2) ? "execute/read" : "execute-only",
+                       (type & 4) ? ", conforming" : "", (type & 1) ? ", accessed" : "");
+  } else {
+    kind = fmt::format("data, {}{}{}{}", (type & 2) ? "read/write" : "read-only", (type & 4) ? ", expand-down" : "",
+                       db ? ", big" : "", (type & 1) ? ", accessed" : "");
+  }
+  return fmt::format("{}, base {:08x}, limit {:08x}, DPL {}{}", kind, base, limit, dpl, present ? "" : ", not present");
+}
+
+}  // namespace
+
+Debugger::Debugger(Machine& m, std::FILE* out, Options opts) : m_(m), target_(m), out_(out), opts_(opts) {
+  m_.cpu().set_observer(this);
+}
+
+Debugger::~Debugger() {
+  m_.cpu().set_observer(nullptr);
+  if (trace_) std::fclose(trace_);
+}
+
+bool Debugger::code32() const { return m_.cpu().state().protected_mode() && m_.cpu().state().seg[CS].big; }
+
+std::string Debugger::take_stop_message() {
+  std::string s;
+  s.swap(stop_message_);
+  return s;
+}
+
+void Debugger::note_shutdown() {
+  stop_message_ = "triple fault: the CPU shut down (SDM Vol. 3A 6.15, #DF); registers show the state at the fault";
+}
+
+std::optional<u32> Debugger::register_value(const std::string& name_in) const {
+  std::string name = lower(name_in);
+  if (!name.empty() && name[0] == '$') name = name.substr(1);
+  const CpuState& s = m_.cpu().state();
+  for (unsigned i = 0; i < 8; ++i) {
+    if (name == kGprNames[i]) return s.gpr[i];
+    if (name == std::string(kGprNames[i]).substr(1)) return s.gpr[i] & 0xFFFF;  // ax, cx, ... sp, bp, si, di
+  }
+  static constexpr const char* k8[8] = {"al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"};
+  for (unsigned i = 0; i < 8; ++i) {
+    if (name == k8[i]) return i < 4 ? s.gpr[i] & 0xFF : (s.gpr[i - 4] >> 8) & 0xFF;
+  }
+  for (unsigned i = 0; i < 6; ++i) {
+    if (name == kSegNames[i]) return s.seg[i].selector;
+  }
+  if (name == "eip") return s.eip;
+  if (name == "ip") return s.eip & 0xFFFF;
+  if (name == "eflags" || name == "flags") return s.eflags();
+  if (name == "cr0") return s.cr0;
+  if (name == "cr2") return s.cr2;
+  if (name == "cr3") return s.cr3;
+  if (name == "cr4") return s.cr4;
+  return std::nullopt;
+}
+
+u32 Debugger::value_of(const std::string& s) const {
+  if (auto r = register_value(s)) return *r;
+  if (auto n = parse_number(s)) {
+    if (*n > 0xFFFF'FFFFu) throw std::invalid_argument(fmt::format("{} does not fit in 32 bits", s));
+    return static_cast<u32>(*n);
+  }
+  throw std::invalid_argument(fmt::format("'{}' is not a number or register", s));
+}
+
+DebugAddress Debugger::parse_address(const std::string& s) const {
+  DebugAddress a;
+  const std::string l = lower(s);
+  if (l.starts_with("p:")) {
+    a.kind = DebugAddress::Kind::Physical;
+    a.offset = value_of(s.substr(2));
+    return a;
+  }
+  const size_t colon = s.find(':');
+  if (colon == std::string::npos) {
+    a.offset = value_of(s);
+    return a;
+  }
+  // SEG:OFF: both hex unless written as registers (0000:7c00, cs:eip).
+  a.kind = DebugAddress::Kind::SegOff;
+  const std::string seg = s.substr(0, colon), off = s.substr(colon + 1);
+  if (auto r = register_value(seg)) {
+    a.selector = static_cast<u16>(*r);
+    a.seg_is_cs = lower(seg) == "cs" || lower(seg) == "$cs";
+  } else if (auto n = parse_number(seg, true); n && *n <= 0xFFFF) {
+    a.selector = static_cast<u16>(*n);
+  } else {
+    throw std::invalid_argument(fmt::format("'{}' is not a segment (a register or 0-FFFF hex)", seg));
+  }
+  if (auto r = register_value(off)) {
+    a.offset = *r;
+  } else if (auto n = parse_number(off, true); n && *n <= 0xFFFF'FFFFu) {
+    a.offset = static_cast<u32>(*n);
+  } else {
+    throw std::invalid_argument(fmt::format("'{}' is not an offset (a register or hex)", off));
+  }
+  return a;
+}
+
+std::optional<u32> Debugger::linear_of(const DebugAddress& a) const {
+  const CpuState& s = m_.cpu().state();
+  switch (a.kind) {
+    case DebugAddress::Kind::Linear: return a.offset;
+    case DebugAddress::Kind::Physical: return std::nullopt;
+    case DebugAddress::Kind::SegOff: break;
+  }
+  for (unsigned i = 0; i < 6; ++i) {
+    // The register's own cache when it holds this selector.
+    if (s.seg[i].selector == a.selector && (a.seg_is_cs ? i == CS : true)) return s.seg[i].base + a.offset;
+  }
+  if (!s.protected_mode()) return static_cast<u32>(a.selector) * 16 + a.offset;
+  // A selector not in any register: its descriptor in the GDT or LDT.
+  const bool ldt = a.selector & 4;
+  const u32 table = ldt ? s.ldtr.base : s.gdtr.base;
+  const u32 limit = ldt ? s.ldtr.limit : s.gdtr.limit;
+  const u32 index = a.selector & ~7u;
+  if (index + 7 > limit) throw std::invalid_argument(fmt::format("selector {:04x} is beyond the {} limit", a.selector, ldt ? "LDT" : "GDT"));
+  const auto b = target_.read_linear(table + index, 8);
+  u64 d = 0;
+  for (unsigned i = 0; i < 8; ++i) {
+    if (!b[i]) throw std::invalid_argument(fmt::format("descriptor {:04x} is not readable", a.selector));
+    d |= u64{*b[i]} << (8 * i);
+  }
+  const u32 base = static_cast<u32>((d >> 16) & 0xFFFFFF) | static_cast<u32>((d >> 56) << 24);
+  return base + a.offset;
+}
+
+// --- run control -----------------------------------------------------------
+
+bool Debugger::before_insn(const Cpu& cpu) {
+  const CpuState& s = cpu.state();
+  const u32 lin = s.seg[CS].base + s.eip;
+  std::string why;
+  // Boot milestones: compare with the state before the previous instruction.
+  if (have_prev_) {
+    const auto changed = [&](bool was, bool now, const char* what) {
+      if (was != now && why.empty()) {
+        why = fmt::format("{} {} -> {} by the instruction at {:04x}:{:08x}", what, was ? 1 : 0, now ? 1 : 0, prev_cs_, prev_eip_);
+      }
+    };
+    if (break_pe_) changed(prev_cr0_ & 1, s.cr0 & 1, "CR0.PE");
+    if (break_pg_) changed(prev_cr0_ >> 31, s.cr0 >> 31, "CR0.PG");
+    if (break_pae_) changed((prev_cr4_ >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE");
+    if (break_a20_) changed(prev_a20_, m_.bus().a20(), "A20");
+  }
+  if (trace_) {
+    const std::string line = trace_line(cpu);
+    if (!line.empty()) std::fputs(line.c_str(), trace_);
+  }
+  have_prev_ = true;
+  prev_cr0_ = s.cr0;
+  prev_cr4_ = s.cr4;
+  prev_a20_ = m_.bus().a20();
+  prev_cs_ = s.seg[CS].selector;
+  prev_eip_ = s.eip;
+
+  if (why.empty() && !pending_fault_.empty()) why = std::exchange(pending_fault_, "");
+  if (why.empty() && break_requested_.exchange(false, std::memory_order_relaxed)) {
+    why = std::exchange(at_start_, false) ? "before the first instruction (the reset vector)" : "interrupted";
+  }
+  if (why.empty() && stepping_) {
+    if (steps_left_ == 0) {
+      stepping_ = false;
+      why = "step";
+    } else {
+      --steps_left_;
+    }
+  }
+  if (why.empty() && !skip_once_) {
+    std::optional<PhysAddr> phys;
+    for (auto it = breaks_.begin(); it != breaks_.end(); ++it) {
+      bool hit = false;
+      switch (it->at.kind) {
+        case DebugAddress::Kind::SegOff: hit = s.seg[CS].selector == it->at.selector && s.eip == it->at.offset; break;
+        case DebugAddress::Kind::Linear: hit = lin == it->at.offset; break;
+        case DebugAddress::Kind::Physical:
+          if (!phys) {
+            const Translation t = target_.translate(lin);
+            phys = t.ok ? t.phys : ~PhysAddr{0};
+          }
+          hit = *phys == it->at.offset;
+          break;
+      }
+      if (hit) {
+        why = it->temporary ? "reached" : fmt::format("breakpoint {}", it->id);
+        if (it->temporary) breaks_.erase(it);
+        break;
+      }
+    }
+    if (why.empty() && (opts_.magic_break || !io_breaks_.empty())) {
+      const auto b = target_.read_linear(lin, 16);
+      unsigned i = 0;
+      while (i < 15 && b[i] && (*b[i] == 0x66 || *b[i] == 0x67 || *b[i] == 0xF0 || *b[i] == 0xF2 || *b[i] == 0xF3 ||
+                                *b[i] == 0x26 || *b[i] == 0x2E || *b[i] == 0x36 || *b[i] == 0x3E || *b[i] == 0x64 || *b[i] == 0x65)) {
+        ++i;
+      }
+      if (opts_.magic_break && i == 0 && b[0] == 0x87 && b[1] == 0xDB) why = "magic breakpoint (xchg bx, bx)";
+      if (why.empty() && b[i] && !io_breaks_.empty()) {
+        const u8 op = *b[i];
+        std::optional<u16> port;
+        if ((op & 0xFC) == 0xE4 && b[i + 1]) port = *b[i + 1];                    // in/out imm8
+        if ((op & 0xFC) == 0xEC || (op & 0xFC) == 0x6C) port = s.gpr[EDX] & 0xFFFF;  // in/out dx, ins/outs
+        if (port && std::find(io_breaks_.begin(), io_breaks_.end(), *port) != io_breaks_.end()) {
+          why = fmt::format("I/O port {:#x}", *port);
+        }
+      }
+    }
+  }
+  skip_once_ = false;
+  if (why.empty()) return true;
+  stop_message_ = why;
+  return false;
+}
+
+void Debugger::on_fault(const Cpu& cpu, const GuestFault& f) {
+  if (!exception_breaks_[f.vector]) return;
+  const CpuState& s = cpu.state();
+  pending_fault_ = fmt::format("exception {}{} at {:04x}:{:08x}", f.vector,
+                               f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.eip);
+}
+
+void Debugger::resume() {
+  skip_once_ = true;
+  have_prev_ = false;
+}
+
+bool Debugger::step_over() {
+  const CpuState& s = m_.cpu().state();
+  const u32 lin = s.seg[CS].base + s.eip;
+  const auto b = target_.read_linear(lin, 16);
+  std::vector<u8> code;
+  for (const auto& x : b) {
+    if (!x) break;
+    code.push_back(*x);
+  }
+  const auto lines = dis_.run(code, s.eip, code32(), 1);
+  if (lines.empty()) return false;
+  const std::string& t = lines[0].text;
+  const bool over = t.starts_with("call") || t.starts_with("int") || t.starts_with("rep") || t.starts_with("loop");
+  if (!over) return false;
+  Breakpoint bp;
+  bp.at.kind = DebugAddress::Kind::SegOff;
+  bp.at.selector = s.seg[CS].selector;
+  bp.at.offset = s.eip + static_cast<u32>(lines[0].bytes.size());
+  if (!code32()) bp.at.offset &= 0xFFFF;
+  bp.temporary = true;
+  breaks_.push_back(bp);
+  return true;
+}
+
+std::string Debugger::trace_line(const Cpu& cpu) {
+  const CpuState& s = cpu.state();
+  std::string line;
+  if (!prev_text_.empty()) {
+    line = prev_text_;
+    std::string changes;
+    for (unsigned i = 0; i < 8; ++i) {
+      if (s.gpr[i] != prev_gpr_[i]) changes += fmt::format(" {}={:08x}", kGprNames[i], s.gpr[i]);
+    }
+    if (s.eflags() != prev_eflags_) changes += fmt::format(" eflags={:08x} [{}]", s.eflags(), flag_names(s.eflags()));
+    line += (changes.empty() ? "" : "  ;") + changes + "\n";
+  }
+  const u32 lin = s.seg[CS].base + s.eip;
+  std::vector<u8> code;
+  for (const auto& x : target_.read_linear(lin, 15)) {
+    if (!x) break;
+    code.push_back(*x);
+  }
+  const auto d = dis_.run(code, s.eip, code32(), 1);
+  std::string bytes;
+  if (!d.empty()) {
+    for (u8 b : d[0].bytes) bytes += fmt::format("{:02x}", b);
+  }
+  prev_text_ = fmt::format("{:04x}:{:08x}  {:<20} {}", s.seg[CS].selector, s.eip, bytes, d.empty() ? "(unreadable)" : d[0].text);
+  for (unsigned i = 0; i < 8; ++i) prev_gpr_[i] = s.gpr[i];
+  prev_eflags_ = s.eflags();
+  return line;
+}
+
+// --- commands ----------------------------------------------------------------
+
+Debugger::Next Debugger::execute(const std::string& line) {
+  const std::vector<std::string> args = split_words(line);
+  if (args.empty()) return Next::Prompt;
+  Next next = Next::Prompt;
+  std::string out;
+  try {
+    out = run_command(args, next);
+  } catch (const std::exception& e) {
+    out = fmt::format("error: {}\n", e.what());
+    next = Next::Prompt;
+  }
+  std::fputs(out.c_str(), out_);
+  std::fflush(out_);
+  return next;
+}
+
+std::string Debugger::where() const {
+  const CpuState& s = m_.cpu().state();
+  return disasm_at(s.seg[CS].base + s.eip, s.eip, code32(), 1);
+}
+
+std::string Debugger::run_command(const std::vector<std::string>& args, Next& next) {
+  const std::string cmd = lower(args[0]);
+  const auto count_arg = [&](size_t i, u64 dflt) -> u64 {
+    if (args.size() <= i) return dflt;
+    const auto n = parse_number(args[i]);
+    if (!n || *n == 0) throw std::invalid_argument(fmt::format("'{}' is not a positive count", args[i]));
+    return *n;
+  };
+  if (cmd == "help" || cmd == "h" || cmd == "?") return help();
+  if (cmd == "step" || cmd == "s" || cmd == "stepi" || cmd == "si") {
+    steps_left_ = count_arg(1, 1);
+    stepping_ = true;
+    resume();
+    next = Next::Resume;
+    return "";
+  }
+  if (cmd == "next" || cmd == "n") {
+    if (!step_over()) {
+      steps_left_ = 1;
+      stepping_ = true;
+    }
+    resume();
+    next = Next::Resume;
+    return "";
+  }
+  if (cmd == "continue" || cmd == "c" || cmd == "cont") {
+    resume();
+    next = Next::Resume;
+    return "";
+  }
+  if (cmd == "until") {
+    if (args.size() != 2) throw std::invalid_argument("until ADDR");
+    Breakpoint bp;
+    bp.at = parse_address(args[1]);
+    bp.temporary = true;
+    breaks_.push_back(bp);
+    resume();
+    next = Next::Resume;
+    return "";
+  }
+  if (cmd == "quit" || cmd == "q" || cmd == "exit") {
+    next = Next::Quit;
+    return "";
+  }
+  if (cmd == "break" || cmd == "b") return add_break(args);
+  if (cmd == "delete" || cmd == "d") {
+    if (args.size() == 1) {
+      breaks_.erase(std::remove_if(breaks_.begin(), breaks_.end(), [](const Breakpoint& b) { return !b.temporary; }), breaks_.end());
+      exception_breaks_.reset();
+      io_breaks_.clear();
+      break_pe_ = break_pg_ = break_pae_ = break_a20_ = false;
+      return "deleted every breakpoint\n";
+    }
+    const u64 id = count_arg(1, 0);
+    const auto it = std::find_if(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) { return b.id == id && !b.temporary; });
+    if (it == breaks_.end()) throw std::invalid_argument(fmt::format("no breakpoint {}", id));
+    breaks_.erase(it);
+    return fmt::format("deleted breakpoint {}\n", id);
+  }
+  if (cmd == "regs" || cmd == "r" || cmd == "registers") return regs();
+  if (cmd == "sregs") return sregs();
+  if (cmd == "cregs") return cregs();
+  if (cmd.starts_with("x")) {
+    if (cmd != "x" && !cmd.starts_with("x/")) throw std::invalid_argument(fmt::format("unknown command '{}' (help lists them)", args[0]));
+    return examine(cmd.size() > 2 ? cmd.substr(2) : "", args);
+  }
+  if (cmd == "disasm" || cmd == "u" || cmd == "disassemble") return disasm(args);
+  if (cmd == "translate" || cmd == "t") {
+    if (args.size() != 2) throw std::invalid_argument("translate ADDR");
+    return translate(args[1]);
+  }
+  if (cmd == "info" || cmd == "i") return info(args);
+  if (cmd == "set") return set(args);
+  if (cmd == "where" || cmd == "pc") return where();
+  if (cmd == "trace") {
+    if (args.size() >= 2 && lower(args[1]) == "off") {
+      if (trace_) std::fclose(trace_);
+      trace_ = nullptr;
+      prev_text_.clear();
+      return "trace off\n";
+    }
+    if (args.size() != 3 || lower(args[1]) != "on") throw std::invalid_argument("trace on FILE | trace off");
+    std::FILE* f = std::fopen(args[2].c_str(), "w");
+    if (!f) throw std::invalid_argument(fmt::format("cannot write '{}': {}", args[2], std::strerror(errno)));
+    if (trace_) std::fclose(trace_);
+    trace_ = f;
+    prev_text_.clear();
+    return fmt::format("tracing every instruction to {}\n", args[2]);
+  }
+  throw std::invalid_argument(fmt::format("unknown command '{}' (help lists them)", args[0]));
+}
+
+std::string Debugger::add_break(const std::vector<std::string>& args) {
+  if (args.size() == 1) throw std::invalid_argument("break ADDR | break on exception V | break on io PORT | break on mode pe|pg|pae|a20");
+  if (lower(args[1]) == "on") {
+    if (args.size() != 4) throw std::invalid_argument("break on exception V | io PORT | mode pe|pg|pae|a20");
+    const std::string what = lower(args[2]);
+    if (what == "exception") {
+      const u32 v = value_of(args[3]);
+      if (v > 255) throw std::invalid_argument("an exception vector is 0-255");
+      exception_breaks_[v] = true;
+      return fmt::format("will stop at the handler of exception {}\n", v);
+    }
+    if (what == "io") {
+      const u32 p = value_of(args[3]);
+      if (p > 0xFFFF) throw std::invalid_argument("an I/O port is 0-FFFFh");
+      io_breaks_.push_back(static_cast<u16>(p));
+      return fmt::format("will stop before IN/OUT/INS/OUTS on port {:#x}\n", p);
+    }
+    if (what == "mode") {
+      const std::string m = lower(args[3]);
+      if (m == "pe") break_pe_ = true;
+      else if (m == "pg") break_pg_ = true;
+      else if (m == "pae") break_pae_ = true;
+      else if (m == "a20") break_a20_ = true;
+      else throw std::invalid_argument("break on mode pe|pg|pae|a20");
+      static const std::pair<const char*, const char*> kNames[] = {{"pe", "CR0.PE"}, {"pg", "CR0.PG"}, {"pae", "CR4.PAE"}, {"a20", "A20"}};
+      const char* name = "";
+      for (const auto& [k, v] : kNames) {
+        if (m == k) name = v;
+      }
+      return fmt::format("will stop after the instruction that changes {}\n", name);
+    }
+    throw std::invalid_argument(fmt::format("break on {}: expected exception, io or mode", args[2]));
+  }
+  if (args.size() != 2) throw std::invalid_argument("break ADDR");
+  Breakpoint bp;
+  bp.at = parse_address(args[1]);
+  bp.id = next_id_++;
+  breaks_.push_back(bp);
+  std::string where;
+  switch (bp.at.kind) {
+    case DebugAddress::Kind::SegOff: where = fmt::format("{:04x}:{:08x}", bp.at.selector, bp.at.offset); break;
+    case DebugAddress::Kind::Linear: where = fmt::format("linear {:08x}", bp.at.offset); break;
+    case DebugAddress::Kind::Physical: where = fmt::format("physical {:08x}", bp.at.offset); break;
+  }
+  return fmt::format("breakpoint {} at {}\n", bp.id, where);
+}
+
+std::string Debugger::help() const {
+  return R"(Run control
+  step|s [N]            execute N instructions (default 1), into interrupt handlers
+  next|n                step over CALL, INT, REP string instructions and LOOP
+  continue|c            run until a breakpoint, Ctrl-C or the end
+  until ADDR            run to ADDR (a temporary breakpoint)
+  quit|q                end the run (disk images are flushed)
+Breakpoints
+  break|b ADDR          stop before the instruction at ADDR
+  break on exception V  stop at the first instruction of exception V's handler
+  break on io PORT      stop before IN/OUT/INS/OUTS on PORT
+  break on mode pe|pg|pae|a20   stop after the instruction that changes it
+  delete|d [N]          delete breakpoint N, or every breakpoint
+  info break            list breakpoints
+State
+  regs|r                general registers, EIP, EFLAGS by flag name
+  sregs                 segment registers with their descriptor caches, GDTR, IDTR, LDTR, TR
+  cregs                 CR0-CR4, EFER and DR0-DR7, decoded
+  x[/Nf] ADDR           N units of memory; f = b (bytes), w (words), d (dwords)
+  disasm|u [ADDR] [N]   N instructions (default 8) at ADDR (default CS:EIP), 16/32-bit as the CPU
+  translate ADDR        the page walk of linear ADDR, step by step, with the fault it would raise
+  info gdt|idt|ldt|tss  descriptor tables, decoded (the IVT in real mode)
+  info tab              the page tables as linear -> physical ranges
+  info pic|pit|uart|vga|ide|fdc|dma|rtc|kbc   device state (read without side effects)
+  set REG = VALUE       a general register, EIP or EFLAGS
+  set mem[/b|w|d] ADDR = VALUE   write guest memory
+  trace on FILE | off   one line per executed instruction: CS:EIP, bytes, disassembly, changed registers
+Addresses: SEG:OFF (hex, or registers: cs:eip), p:ADDR (physical), ADDR (linear).
+Numbers: 0x1f or 1fh are hex, 31 is decimal; register names (eax, sp) stand for their values.
+)";
+}
+
+std::string Debugger::regs() const {
+  const CpuState& s = m_.cpu().state();
+  std::string out = fmt::format("eax={:08x} ebx={:08x} ecx={:08x} edx={:08x}\n", s.gpr[EAX], s.gpr[EBX], s.gpr[ECX], s.gpr[EDX]);
+  out += fmt::format("esi={:08x} edi={:08x} ebp={:08x} esp={:08x}\n", s.gpr[ESI], s.gpr[EDI], s.gpr[EBP], s.gpr[ESP]);
+  out += fmt::format("eip={:08x} eflags={:08x} [{}]\n", s.eip, s.eflags(), flag_names(s.eflags()));
+  const char* mode = !s.pe() ? "real mode" : s.v86() ? "virtual-8086 mode" : code32() ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
+  out += fmt::format("cs:eip={:04x}:{:08x} (linear {:08x}), {}, CPL {}{}\n", s.seg[CS].selector, s.eip, s.seg[CS].base + s.eip,
+                     mode, s.cpl, s.halted ? ", halted" : "");
+  return out;
+}
+
+std::string Debugger::sregs() const {
+  const CpuState& s = m_.cpu().state();
+  std::string out;
+  auto seg = [&](const char* name, const Segment& g) {
+    out += fmt::format("{:<4} {:04x}  base={:08x} limit={:08x} access={:02x} flags={:x}  {}\n", name, g.selector, g.base, g.limit,
+                       g.access, g.flags,
+                       describe_descriptor(static_cast<u64>(g.access) << 40 | static_cast<u64>(g.flags & 0xC) << 52 |
+                                           (static_cast<u64>(g.base & 0xFFFFFF) << 16) | (static_cast<u64>(g.base >> 24) << 56) |
+                                           ((g.flags & 8) ? ((g.limit >> 12) & 0xFFFF) | (static_cast<u64>((g.limit >> 28) & 0xF) << 48)
+                                                          : (g.limit & 0xFFFF) | (static_cast<u64>((g.limit >> 16) & 0xF) << 48))));
+  };
+  static constexpr const char* kNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
+  for (unsigned i = 0; i < 6; ++i) seg(kNames[i], s.seg[i]);
+  seg("ldtr", s.ldtr);
+  seg("tr", s.tr);
+  out += fmt::format("gdtr base={:08x} limit={:04x}\nidtr base={:08x} limit={:04x}\n", s.gdtr.base, s.gdtr.limit, s.idtr.base, s.idtr.limit);
+  return out;
+}
+
+std::string Debugger::cregs() const {
+  const CpuState& s = m_.cpu().state();
+  std::string out;
+  out += fmt::format("cr0={:08x} [{}]\n", s.cr0,
+                     bit_names(s.cr0, {{0, "PE"}, {1, "MP"}, {2, "EM"}, {3, "TS"}, {4, "ET"}, {5, "NE"}, {16, "WP"},
+                                       {18, "AM"}, {29, "NW"}, {30, "CD"}, {31, "PG"}}));
+  out += fmt::format("cr2={:08x} (the last page-fault linear address)\n", s.cr2);
+  out += fmt::format("cr3={:08x} [page directory base {:08x}{}{}]\n", s.cr3, s.cr3 & ((s.cr4 & 0x20) ? 0xFFFFFFE0u : 0xFFFFF000u),
+                     (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : "");
+  out += fmt::format("cr4={:08x} [{}]\n", s.cr4,
+                     bit_names(s.cr4, {{0, "VME"}, {1, "PVI"}, {2, "TSD"}, {3, "DE"}, {4, "PSE"}, {5, "PAE"}, {6, "MCE"},
+                                       {7, "PGE"}, {8, "PCE"}, {9, "OSFXSR"}, {10, "OSXMMEXCPT"}}));
+  out += fmt::format("efer={:016x} [{}]\n", s.efer, bit_names(s.efer, {{0, "SCE"}, {8, "LME"}, {10, "LMA"}, {11, "NXE"}}));
+  out += fmt::format("dr0={:08x} dr1={:08x} dr2={:08x} dr3={:08x}\n", s.dr[0], s.dr[1], s.dr[2], s.dr[3]);
+  out += fmt::format("dr6={:08x} [{}]\n", s.dr[6], bit_names(s.dr[6], {{0, "B0"}, {1, "B1"}, {2, "B2"}, {3, "B3"}, {13, "BD"}, {14, "BS"}, {15, "BT"}}));
+  std::string dr7;
+  for (unsigned i = 0; i < 4; ++i) {
+    if ((s.dr[7] >> (2 * i)) & 3) {
+      static constexpr const char* kRw[4] = {"exec", "write", "io", "rw"};
+      dr7 += fmt::format(" DR{}:{}{}/{}B", i, (s.dr[7] >> (2 * i)) & 1 ? "L" : "", (s.dr[7] >> (2 * i + 1)) & 1 ? "G" : "",
+                         kRw[(s.dr[7] >> (16 + 4 * i)) & 3], 1u << ((s.dr[7] >> (18 + 4 * i)) & 3) == 4 ? 8 : (((s.dr[7] >> (18 + 4 * i)) & 3) + 1));
+    }
+  }
+  out += fmt::format("dr7={:08x} [{}]\n", s.dr[7], dr7.empty() ? "-" : dr7.substr(1));
+  return out;
+}
+
+std::string Debugger::examine(const std::string& f, const std::vector<std::string>& args) const {
+  if (args.size() != 2) throw std::invalid_argument("x[/Nf] ADDR");
+  unsigned n = 1, unit = 1;
+  std::string digits, letters;
+  for (char c : f) (std::isdigit(static_cast<unsigned char>(c)) ? digits : letters) += c;
+  if (!digits.empty()) n = static_cast<unsigned>(std::min<u64>(*parse_number(digits), 4096));
+  for (char c : letters) {
+    if (c == 'b') unit = 1;
+    else if (c == 'w' || c == 'h') unit = 2;
+    else if (c == 'd') unit = 4;
+    else if (c != 'x') throw std::invalid_argument(fmt::format("x/{}: the unit is b, w or d", f));
+  }
+  if (n == 0) n = 1;
+  const DebugAddress a = parse_address(args[1]);
+  const bool phys = a.kind == DebugAddress::Kind::Physical;
+  const u32 start = phys ? a.offset : *linear_of(a);
+  const auto bytes = phys ? target_.read_phys(start, n * unit) : target_.read_linear(start, n * unit);
+  std::string out;
+  const unsigned per_line = 16 / unit;
+  for (unsigned i = 0; i < n; ++i) {
+    if (i % per_line == 0) out += fmt::format("{}{}{:08x}:", i ? "\n" : "", phys ? "p:" : "", start + i * unit);
+    u32 v = 0;
+    bool ok = true;
+    for (unsigned k = 0; k < unit; ++k) {
+      const auto& b = bytes[i * unit + k];
+      ok = ok && b.has_value();
+      if (b) v |= u32{*b} << (8 * k);
+    }
+    out += ok ? fmt::format(" {:0{}x}", v, 2 * unit) : fmt::format(" {:?<{}}", "", 2 * unit);
+  }
+  out += "\n";
+  if (std::any_of(bytes.begin(), bytes.end(), [](const auto& b) { return !b; })) {
+    out += "(?? = not present, not RAM/ROM, or device memory read only with side effects)\n";
+  }
+  return out;
+}
+
+std::string Debugger::disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) const {
+  const auto bytes = target_.read_linear(lin, n * 15);
+  std::vector<u8> code;
+  for (const auto& b : bytes) {
+    if (!b) break;
+    code.push_back(*b);
+  }
+  if (code.empty()) return fmt::format("{:08x}: (not readable)\n", lin);
+  const CpuState& s = m_.cpu().state();
+  const u32 cur = s.seg[CS].base + s.eip;
+  std::string out;
+  for (const DisasmLine& l : dis_.run(code, offset, bits32, n)) {
+    std::string hex;
+    for (u8 b : l.bytes) hex += fmt::format("{:02x}", b);
+    const u32 at = lin + (l.address - offset);
+    const bool bp = std::any_of(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) {
+      return !b.temporary && ((b.at.kind == DebugAddress::Kind::Linear && b.at.offset == at) ||
+                              (b.at.kind == DebugAddress::Kind::SegOff && b.at.selector == s.seg[CS].selector && b.at.offset == l.address));
+    });
+    out += fmt::format("{}{} {:08x} {:04x}:{:0{}x}  {:<16} {}\n", at == cur ? '>' : ' ', bp ? '*' : ' ', at, s.seg[CS].selector,
+                       l.address, bits32 ? 8 : 4, hex, l.text);
+  }
+  return out;
+}
+
+std::string Debugger::disasm(const std::vector<std::string>& args) const {
+  const CpuState& s = m_.cpu().state();
+  unsigned n = 8;
+  u32 lin = s.seg[CS].base + s.eip, off = s.eip;
+  if (args.size() >= 2) {
+    const DebugAddress a = parse_address(args[1]);
+    if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("disasm takes a linear or SEG:OFF address");
+    lin = *linear_of(a);
+    off = a.kind == DebugAddress::Kind::SegOff ? a.offset : lin - s.seg[CS].base;
+  }
+  if (args.size() >= 3) {
+    const auto c = parse_number(args[2]);
+    if (!c || *c == 0 || *c > 1000) throw std::invalid_argument("disasm [ADDR] [N]: N is 1-1000");
+    n = static_cast<unsigned>(*c);
+  }
+  if (args.size() > 3) throw std::invalid_argument("disasm [ADDR] [N]");
+  return disasm_at(lin, off, code32(), n);
+}
+
+std::string Debugger::translate(const std::string& addr) const {
+  const DebugAddress a = parse_address(addr);
+  if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
+  const u32 lin = *linear_of(a);
+  const Translation t = target_.translate(lin);
+  std::string out = fmt::format("linear {:08x}\n", lin);
+  if (!t.paged) {
+    out += fmt::format("  paging off (CR0.PG = 0): physical = linear{}\n", m_.bus().a20() ? "" : " with A20 masked");
+    out += fmt::format("  physical {:08x}\n", t.phys);
+    return out;
+  }
+  const PagingConfig& pc = m_.cpu().paging();
+  const bool pae = pc.mode == PagingMode::Pae;
+  out += fmt::format("  {} paging, CR3 = {:08x}\n", pae ? "PAE" : "32-bit", pc.cr3);
+  static constexpr const char* kLevel[4] = {"", "PTE", "PDE", "PDPTE"};
+  for (unsigned i = 0; i < t.walk.steps; ++i) {
+    const WalkStep& st = t.walk.step[i];
+    const EntryFlags f = decode_entry(st.entry);
+    out += fmt::format("  {:<5} at {:08x} = {:0{}x}  [{}{}{}{}{}{}{}{}]\n", kLevel[st.level], st.entry_addr, st.entry, pae ? 16 : 8,
+                       f.present ? "P" : "not present", f.present && f.writable ? " RW" : f.present ? " RO" : "",
+                       f.present ? (f.user ? " U" : " S") : "", f.accessed ? " A" : "", f.dirty ? " D" : "",
+                       f.page_size && st.level == 2 ? " PS" : "", f.global ? " G" : "", f.no_exec && pae ? " XD" : "");
+  }
+  if (!t.ok) {
+    out += fmt::format("  -> #PF, error code {:#x} [{}]\n", t.walk.error,
+                       bit_names(t.walk.error, {{0, "P"}, {1, "W/R"}, {2, "U/S"}, {3, "RSVD"}, {4, "I/D"}}));
+    return out;
+  }
+  out += fmt::format("  physical {:08x} ({} page{}{})\n", t.phys, t.walk.large ? (pae ? "2 MiB" : "4 MiB") : "4 KiB",
+                     t.walk.writable ? ", writable" : ", read-only", t.walk.user ? ", user" : ", supervisor");
+  return out;
+}
+
+std::string Debugger::info(const std::vector<std::string>& args) const {
+  if (args.size() != 2) throw std::invalid_argument("info break|gdt|idt|ldt|tss|tab|pic|pit|uart|vga|ide|fdc|dma|rtc|kbc");
+  const std::string what = lower(args[1]);
+  const CpuState& s = m_.cpu().state();
+  if (what == "break" || what == "b" || what == "breakpoints") {
+    std::string out;
+    for (const Breakpoint& b : breaks_) {
+      if (b.temporary) continue;
+      switch (b.at.kind) {
+        case DebugAddress::Kind::SegOff: out += fmt::format("{:>3}  {:04x}:{:08x}\n", b.id, b.at.selector, b.at.offset); break;
+        case DebugAddress::Kind::Linear: out += fmt::format("{:>3}  linear {:08x}\n", b.id, b.at.offset); break;
+        case DebugAddress::Kind::Physical: out += fmt::format("{:>3}  physical {:08x}\n", b.id, b.at.offset); break;
+      }
+    }
+    for (unsigned v = 0; v < 256; ++v) {
+      if (exception_breaks_[v]) out += fmt::format("     on exception {}\n", v);
+    }
+    for (u16 p : io_breaks_) out += fmt::format("     on io {:#x}\n", p);
+    if (break_pe_) out += "     on mode pe\n";
+    if (break_pg_) out += "     on mode pg\n";
+    if (break_pae_) out += "     on mode pae\n";
+    if (break_a20_) out += "     on mode a20\n";
+    return out.empty() ? "no breakpoints\n" : out;
+  }
+  if (what == "gdt") return info_descriptors(s.gdtr.base, s.gdtr.limit, false, "GDT");
+  if (what == "ldt") {
+    if ((s.ldtr.selector & ~3u) == 0) return "LDTR is null: no LDT\n";
+    return info_descriptors(s.ldtr.base, s.ldtr.limit, false, "LDT");
+  }
+  if (what == "idt") return s.pe() ? info_descriptors(s.idtr.base, s.idtr.limit, true, "IDT") : info_ivt();
+  if (what == "tss") return info_tss();
+  if (what == "tab") return info_tab();
+  if (auto d = m_.device_dump(what)) return *d + (d->ends_with('\n') ? "" : "\n");
+  throw std::invalid_argument(fmt::format("info {}: unknown (help lists them)", args[1]));
+}
+
+std::string Debugger::info_descriptors(u32 base, u32 limit, bool gates, const char* what) const {
+  std::string out = fmt::format("{} at linear {:08x}, limit {:04x} ({} entries)\n", what, base, limit, (limit + 1) / 8);
+  for (u32 off = 0; off + 7 <= limit && off < 0x10000; off += 8) {
+    const auto b = target_.read_linear(base + off, 8);
+    u64 d = 0;
+    bool ok = true;
+    for (unsigned i = 0; i < 8; ++i) {
+      ok = ok && b[i].has_value();
+      if (b[i]) d |= u64{*b[i]} << (8 * i);
+    }
+    if (!ok) {
+      out += fmt::format("  {:4}  (not readable)\n", off / 8);
+      continue;
+    }
+    if (d == 0) continue;  // null / empty entries are not listed
+    out += gates ? fmt::format("  vector {:3}  {:016x}  {}\n", off / 8, d, describe_descriptor(d))
+                 : fmt::format("  {:04x}  {:016x}  {}\n", off, d, describe_descriptor(d));
+  }
+  return out;
+}
+
+std::string Debugger::info_ivt() const {
+  const CpuState& s = m_.cpu().state();
+  std::string out = fmt::format("real-mode interrupt vector table at linear {:08x}, limit {:04x}\n", s.idtr.base, s.idtr.limit);
+  for (u32 v = 0; v < 256 && v * 4 + 3 <= s.idtr.limit; ++v) {
+    const auto b = target_.read_linear(s.idtr.base + v * 4, 4);
+    if (!b[0] || !b[1] || !b[2] || !b[3]) continue;
+    const u16 off = static_cast<u16>(*b[0] | *b[1] << 8), seg = static_cast<u16>(*b[2] | *b[3] << 8);
+    out += fmt::format("  {:02x}h -> {:04x}:{:04x}{}", v, seg, off, v % 4 == 3 ? "\n" : "   ");
+  }
+  if (!out.ends_with('\n')) out += '\n';
+  return out;
+}
+
+std::string Debugger::info_tss() const {
+  const CpuState& s = m_.cpu().state();
+  if ((s.tr.selector & ~3u) == 0) return "TR is null: no task loaded\n";
+  const bool tss32 = (s.tr.access & 0x0F) == 0x9 || (s.tr.access & 0x0F) == 0xB;
+  const auto rd = [&](u32 off, unsigned n) -> std::string {
+    const auto b = target_.read_linear(s.tr.base + off, n);
+    u32 v = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      if (!b[i]) return std::string(2 * n, '?');
+      v |= u32{*b[i]} << (8 * i);
+    }
+    return fmt::format("{:0{}x}", v, 2 * n);
+  };
+  std::string out = fmt::format("TR {:04x}: {}-bit TSS at linear {:08x}, limit {:08x}\n", s.tr.selector, tss32 ? 32 : 16, s.tr.base, s.tr.limit);
+  if (!tss32) {
+    out += fmt::format("  link={} sp0={} ss0={} sp1={} ss1={} sp2={} ss2={}\n", rd(0, 2), rd(2, 2), rd(4, 2), rd(6, 2), rd(8, 2), rd(10, 2), rd(12, 2));
+    out += fmt::format("  ip={} flags={} ax={} cx={} dx={} bx={} sp={} bp={} si={} di={}\n", rd(14, 2), rd(16, 2), rd(18, 2), rd(20, 2),
+                       rd(22, 2), rd(24, 2), rd(26, 2), rd(28, 2), rd(30, 2), rd(32, 2));
+    out += fmt::format("  es={} cs={} ss={} ds={} ldt={}\n", rd(34, 2), rd(36, 2), rd(38, 2), rd(40, 2), rd(42, 2));
+    return out;
+  }
+  out += fmt::format("  link={} esp0={} ss0={} esp1={} ss1={} esp2={} ss2={}\n", rd(0, 2), rd(4, 4), rd(8, 2), rd(12, 4), rd(16, 2), rd(20, 4), rd(24, 2));
+  out += fmt::format("  cr3={} eip={} eflags={}\n", rd(28, 4), rd(32, 4), rd(36, 4));
+  out += fmt::format("  eax={} ecx={} edx={} ebx={} esp={} ebp={} esi={} edi={}\n", rd(40, 4), rd(44, 4), rd(48, 4), rd(52, 4), rd(56, 4),
+                     rd(60, 4), rd(64, 4), rd(68, 4));
+  out += fmt::format("  es={} cs={} ss={} ds={} fs={} gs={} ldt={} T={} iomap base={}\n", rd(72, 2), rd(76, 2), rd(80, 2), rd(84, 2),
+                     rd(88, 2), rd(92, 2), rd(96, 2), rd(100, 2), rd(102, 2));
+  return out;
+}
+
+std::string Debugger::info_tab() const {
+  const PagingConfig& pc = m_.cpu().paging();
+  if (pc.mode == PagingMode::Off) return "paging is off (CR0.PG = 0): linear = physical\n";
+  const bool pae = pc.mode == PagingMode::Pae;
+  // Merge runs of pages whose linear and physical addresses are contiguous
+  // and whose rights agree.
+  struct Run {
+    u64 lin = 0, phys = 0, size = 0;
+    bool rw = false, user = false;
+  };
+  std::string out;
+  std::optional<Run> run;
+  unsigned runs = 0;
+  auto emit = [&]() {
+    if (!run) return;
+    if (++runs <= 512) {
+      out += fmt::format("  {:08x}-{:08x} -> {:09x}-{:09x}  {} {}\n", run->lin, run->lin + run->size - 1, run->phys,
+                         run->phys + run->size - 1, run->rw ? "rw" : "ro", run->user ? "user" : "supervisor");
+    }
+    run.reset();
+  };
+  auto add = [&](u64 lin, u64 phys, u64 size, bool rw, bool user) {
+    if (run && run->lin + run->size == lin && run->phys + run->size == phys && run->rw == rw && run->user == user) {
+      run->size += size;
+      return;
+    }
+    emit();
+    run = Run{lin, phys, size, rw, user};
+  };
+  const auto entry = [&](PhysAddr a, bool wide) -> std::optional<u64> {
+    const auto b = target_.read_phys(a, wide ? 8 : 4);
+    u64 v = 0;
+    for (unsigned i = 0; i < b.size(); ++i) {
+      if (!b[i]) return std::nullopt;
+      v |= u64{*b[i]} << (8 * i);
+    }
+    return v;
+  };
+  const u64 addr_mask = ((u64{1} << pc.maxphyaddr) - 1) & ~u64{0xFFF};
+  if (!pae) {
+    for (u32 i = 0; i < 1024; ++i) {
+      const auto pde = entry((pc.cr3 & 0xFFFFF000u) + i * 4, false);
+      if (!pde || !(*pde & 1)) {
+        emit();
+        continue;
+      }
+      if ((*pde & 0x80) && pc.pse) {
+        const u64 phys = (*pde & 0xFFC00000u) | ((*pde >> 13) & 0xFF) << 32;
+        add(u64{i} << 22, phys, 1u << 22, *pde & 2, *pde & 4);
+        continue;
+      }
+      for (u32 j = 0; j < 1024; ++j) {
+        const auto pte = entry((*pde & 0xFFFFF000u) + j * 4, false);
+        if (!pte || !(*pte & 1)) {
+          emit();
+          continue;
+        }
+        add((u64{i} << 22) | (u64{j} << 12), *pte & 0xFFFFF000u, 0x1000, (*pde & *pte) & 2, (*pde & *pte) & 4);
+      }
+    }
+  } else {
+    for (u32 i = 0; i < 4; ++i) {
+      const u64 pdpte = pc.pdpte[i];
+      if (!(pdpte & 1)) {
+        emit();
+        continue;
+      }
+      for (u32 j = 0; j < 512; ++j) {
+        const auto pde = entry((pdpte & addr_mask) + j * 8, true);
+        if (!pde || !(*pde & 1)) {
+          emit();
+          continue;
+        }
+        const u64 lin = (u64{i} << 30) | (u64{j} << 21);
+        if (*pde & 0x80) {
+          add(lin, *pde & addr_mask & ~u64{0x1FFFFF}, 1u << 21, *pde & 2, *pde & 4);
+          continue;
+        }
+        for (u32 k = 0; k < 512; ++k) {
+          const auto pte = entry((*pde & addr_mask) + k * 8, true);
+          if (!pte || !(*pte & 1)) {
+            emit();
+            continue;
+          }
+          add(lin | (u64{k} << 12), *pte & addr_mask, 0x1000, (*pde & *pte) & 2, (*pde & *pte) & 4);
+        }
+      }
+    }
+  }
+  emit();
+  std::string head = fmt::format("{} paging, CR3 = {:08x}: {} mapped range{}\n", pae ? "PAE" : "32-bit", pc.cr3, runs, runs == 1 ? "" : "s");
+  if (runs > 512) out += fmt::format("  ... {} more ranges\n", runs - 512);
+  return head + out;
+}
+
+std::string Debugger::set(const std::vector<std::string>& args) {
+  // set REG = VALUE | set mem[/b|w|d] ADDR = VALUE
+  if (args.size() < 2) throw std::invalid_argument("set REG = VALUE | set mem[/b|w|d] ADDR = VALUE");
+  const std::string what = lower(args[1]);
+  if (what.starts_with("mem")) {
+    if (args.size() != 5 || args[3] != "=") throw std::invalid_argument("set mem[/b|w|d] ADDR = VALUE");
+    unsigned unit = 1;
+    if (what == "mem/w") unit = 2;
+    else if (what == "mem/d") unit = 4;
+    else if (what != "mem" && what != "mem/b") throw std::invalid_argument("set mem[/b|w|d]");
+    const DebugAddress a = parse_address(args[2]);
+    const u32 v = value_of(args[4]);
+    for (unsigned i = 0; i < unit; ++i) {
+      const u8 b = static_cast<u8>(v >> (8 * i));
+      const bool ok = a.kind == DebugAddress::Kind::Physical ? target_.write_phys(a.offset + i, b) : target_.write_linear(*linear_of(a) + i, b);
+      if (!ok) throw std::invalid_argument(fmt::format("{}: not writable RAM", args[2]));
+    }
+    return "";
+  }
+  if (args.size() != 4 || args[2] != "=") throw std::invalid_argument("set REG = VALUE");
+  const u32 v = value_of(args[3]);
+  CpuState& s = m_.cpu().state();
+  for (unsigned i = 0; i < 8; ++i) {
+    if (what == kGprNames[i]) {
+      s.gpr[i] = v;
+      return "";
+    }
+    if (what == std::string(kGprNames[i]).substr(1)) {
+      s.gpr[i] = (s.gpr[i] & 0xFFFF0000u) | (v & 0xFFFF);
+      return "";
+    }
+  }
+  if (what == "eip" || what == "ip") {
+    s.eip = what == "ip" ? v & 0xFFFF : v;
+    m_.cpu().write_eflags(s.eflags(), 0);  // ends the current block
+    return "";
+  }
+  if (what == "eflags" || what == "flags") {
+    m_.cpu().write_eflags(v, 0xFFFF'FFFFu);
+    return "";
+  }
+  throw std::invalid_argument(fmt::format("set: '{}' is not a general register, EIP or EFLAGS", args[1]));
+}
+
+}  // namespace gb

@@ -1,0 +1,132 @@
+// The debugger: breakpoints and run control as a CpuObserver (attached only
+// while debugging, so a detached CPU runs the hook-free loop), and the
+// commands of its prompt (help lists them). Output goes to one stream.
+#pragma once
+#include <array>
+#include <atomic>
+#include <bitset>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpu/cpu.hpp"
+#include "frontend/debugger/disasm.hpp"
+#include "frontend/debugger/target.hpp"
+
+namespace gb {
+
+class Machine;
+
+/// An address as the user wrote it: SEG:OFF (a selector or real-mode
+/// segment and an offset), p:ADDR (physical) or ADDR (linear).
+struct DebugAddress {
+  enum class Kind { SegOff, Linear, Physical } kind = Kind::Linear;
+  u16 selector = 0;
+  u32 offset = 0;      ///< SegOff: the offset; Linear/Physical: the address
+  bool seg_is_cs = false;
+};
+
+struct Breakpoint {
+  unsigned id = 0;
+  DebugAddress at;
+  bool temporary = false;  ///< until / next: deleted when hit
+};
+
+class Debugger final : public CpuObserver {
+ public:
+  struct Options {
+    bool magic_break = false;  ///< stop at Bochs's magic breakpoint, xchg bx, bx (87 DB)
+  };
+  /// What the prompt does after a command.
+  enum class Next { Prompt, Resume, Quit };
+
+  Debugger(Machine& m, std::FILE* out, Options opts);
+  ~Debugger() override;
+
+  bool before_insn(const Cpu& cpu) override;
+  void on_fault(const Cpu& cpu, const GuestFault& f) override;
+
+  /// Runs one command line, printing its output; unknown commands and bad
+  /// arguments print one "error: ..." line and change nothing.
+  Next execute(const std::string& line);
+  /// Stop before the next instruction (Ctrl-C, the hot key, --debugger at
+  /// the start). Safe from a signal handler.
+  void request_break() { break_requested_.store(true, std::memory_order_relaxed); }
+  /// Stop before the first instruction (--debugger): reported as such.
+  void break_at_start() {
+    at_start_ = true;
+    request_break();
+  }
+  /// Takes the reason the CPU stopped, for the prompt ("" if none).
+  std::string take_stop_message();
+  /// The machine triple-faulted: reported at the next prompt.
+  void note_shutdown();
+
+  /// Parses an address; throws std::invalid_argument with the reason.
+  DebugAddress parse_address(const std::string& s) const;
+  /// The linear address of `a` (SegOff through the segment's base: the
+  /// register's cache for CS..GS names, seg * 16 in real and V86 mode, the
+  /// descriptor otherwise); nullopt for physical addresses.
+  std::optional<u32> linear_of(const DebugAddress& a) const;
+
+ private:
+  std::string run_command(const std::vector<std::string>& args, Next& next);
+  std::string help() const;
+  std::string regs() const;
+  std::string sregs() const;
+  std::string cregs() const;
+  std::string examine(const std::string& fmt, const std::vector<std::string>& args) const;
+  std::string disasm(const std::vector<std::string>& args) const;
+  std::string disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) const;
+  std::string translate(const std::string& addr) const;
+  std::string info(const std::vector<std::string>& args) const;
+  std::string info_descriptors(u32 base, u32 limit, bool gates, const char* what) const;
+  std::string info_ivt() const;
+  std::string info_tss() const;
+  std::string info_tab() const;
+  std::string set(const std::vector<std::string>& args);
+  std::string add_break(const std::vector<std::string>& args);
+  std::string where() const;
+  /// `next`: a temporary breakpoint after CALL/INT/REP/LOOP at EIP, or false.
+  bool step_over();
+  void resume();
+  u32 value_of(const std::string& s) const;
+  std::optional<u32> register_value(const std::string& name) const;
+  bool code32() const;
+  std::string trace_line(const Cpu& cpu);
+
+  Machine& m_;
+  Target target_;
+  std::FILE* out_;
+  Options opts_;
+  mutable Disassembler dis_;
+
+  std::vector<Breakpoint> breaks_;
+  unsigned next_id_ = 1;
+  std::bitset<256> exception_breaks_;
+  std::vector<u16> io_breaks_;
+  bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false;
+
+  std::atomic<bool> break_requested_{false};
+  bool at_start_ = false;
+  bool skip_once_ = false;      // resuming at a breakpoint: do not stop there again
+  u64 steps_left_ = 0;
+  bool stepping_ = false;
+  std::string stop_message_;
+  std::string pending_fault_;   // an exception break, reported at the handler
+
+  // The previous instruction, for mode-change breaks and the trace.
+  bool have_prev_ = false;
+  u32 prev_cr0_ = 0, prev_cr4_ = 0;
+  bool prev_a20_ = true;
+  u16 prev_cs_ = 0;
+  u32 prev_eip_ = 0;
+  std::array<u32, 8> prev_gpr_{};
+  u32 prev_eflags_ = 0;
+  std::string prev_text_;
+  std::FILE* trace_ = nullptr;
+};
+
+}  // namespace gb

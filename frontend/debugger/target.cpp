@@ -1,0 +1,59 @@
+#include "frontend/debugger/target.hpp"
+
+#include "devices/pc/machine.hpp"
+
+namespace gb {
+
+Translation Target::translate(u32 lin) const {
+  Translation t;
+  const Cpu& cpu = m_.cpu();
+  Bus& bus = m_.bus();
+  if (!(cpu.state().cr0 & 0x8000'0000u)) {
+    t.ok = true;
+    t.phys = lin & bus.address_mask();
+    return t;
+  }
+  t.paged = true;
+  t.walk = walk(cpu.paging(), lin, PageAccess{}, bus, /*set_ad=*/false);
+  t.ok = t.walk.ok;
+  t.phys = t.walk.phys & bus.address_mask();
+  return t;
+}
+
+std::optional<u8> Target::peek_phys(PhysAddr a) const {
+  const auto& p = m_.bus().memory().page(a);
+  if (!p.host_read) return std::nullopt;
+  return p.host_read[a & (MemoryMap::kPageSize - 1)];
+}
+
+std::vector<std::optional<u8>> Target::read_linear(u32 lin, unsigned n) const {
+  std::vector<std::optional<u8>> out;
+  out.reserve(n);
+  for (unsigned i = 0; i < n; ++i) {
+    const Translation t = translate(lin + i);
+    out.push_back(t.ok ? peek_phys(t.phys) : std::nullopt);
+  }
+  return out;
+}
+
+std::vector<std::optional<u8>> Target::read_phys(PhysAddr a, unsigned n) const {
+  std::vector<std::optional<u8>> out;
+  out.reserve(n);
+  for (unsigned i = 0; i < n; ++i) out.push_back(peek_phys(a + i));
+  return out;
+}
+
+bool Target::write_phys(PhysAddr a, u8 v) {
+  const auto& p = m_.bus().memory().page(a);
+  if (!p.host_write) return false;
+  p.host_write[a & (MemoryMap::kPageSize - 1)] = v;
+  m_.bus().host_wrote(a, 1);
+  return true;
+}
+
+bool Target::write_linear(u32 lin, u8 v) {
+  const Translation t = translate(lin);
+  return t.ok && write_phys(t.phys, v);
+}
+
+}  // namespace gb

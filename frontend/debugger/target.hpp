@@ -1,0 +1,51 @@
+// What the debugger (and later the gdbstub) reads of the machine, without
+// side effects: guest memory by linear or physical address, translations
+// with every step of the page walk, descriptors from the GDT/LDT/IDT.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mmu/paging.hpp"
+#include "mmu/types.hpp"
+
+namespace gb {
+
+class Machine;
+
+/// A linear address's translation as the CPU would make it now.
+struct Translation {
+  bool ok = false;
+  PhysAddr phys = 0;
+  /// Paging on: the walk (entries read, not modified); ok = false with the
+  /// #PF error code in `walk.error` when it would fault.
+  bool paged = false;
+  WalkResult walk;
+};
+
+class Target {
+ public:
+  explicit Target(Machine& m) : m_(m) {}
+
+  /// Linear -> physical for a supervisor read (no A/D bits set). Without
+  /// paging the A20 mask applies.
+  Translation translate(u32 lin) const;
+  /// One byte of physical memory when it is RAM or ROM; nullopt for MMIO
+  /// (reading a device register could change it) and unmapped addresses.
+  std::optional<u8> peek_phys(PhysAddr a) const;
+  /// `n` bytes from linear `lin`, each translated; nullopt where a page is
+  /// not present or not RAM/ROM.
+  std::vector<std::optional<u8>> read_linear(u32 lin, unsigned n) const;
+  std::vector<std::optional<u8>> read_phys(PhysAddr a, unsigned n) const;
+  /// Writes RAM (linear or physical); false where it is not RAM. Decoded
+  /// code over the bytes is retired.
+  bool write_phys(PhysAddr a, u8 v);
+  bool write_linear(u32 lin, u8 v);
+
+  Machine& machine() const { return m_; }
+
+ private:
+  Machine& m_;
+};
+
+}  // namespace gb
