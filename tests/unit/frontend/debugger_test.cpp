@@ -1,0 +1,164 @@
+// gb::Debugger (frontend/debugger/debugger.hpp) on a tiny machine: address
+// parsing, run control counted in instructions, breakpoints, state views
+// and bad input.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <string>
+#include <algorithm>
+#include <unistd.h>
+
+#include "devices/pc/machine.hpp"
+#include "frontend/debugger/debugger.hpp"
+
+using namespace gb;
+using Kind = RunResult::Kind;
+
+namespace {
+
+/// A BIOS at F000: the reset vector jumps to F000:0000, which runs
+/// inc ax; inc bx; inc cx; inc dx; then jmp back to F000:0000.
+MachineConfig tiny() {
+  MachineConfig c;
+  c.ram_mib = 1;
+  c.bios.assign(64 * 1024, 0xF4);
+  const u8 reset[] = {0xEA, 0x00, 0x00, 0x00, 0xF0};
+  for (unsigned i = 0; i < sizeof reset; ++i) c.bios[0xFFF0 + i] = reset[i];
+  const u8 body[] = {0x40, 0x43, 0x41, 0x42, 0xEB, 0xFA};
+  for (unsigned i = 0; i < sizeof body; ++i) c.bios[i] = body[i];
+  return c;
+}
+
+/// The debugger with its output captured.
+struct Rig {
+  Machine m{tiny()};
+  std::FILE* f = std::tmpfile();
+  Debugger d{m, f, Debugger::Options{}};
+  ~Rig() { std::fclose(f); }
+  std::string run(const std::string& cmd) {
+    std::rewind(f);
+    REQUIRE(ftruncate(fileno(f), 0) == 0);
+    d.execute(cmd);
+    std::fflush(f);
+    std::rewind(f);
+    std::string out;
+    for (int c; (c = std::fgetc(f)) != EOF;) out += static_cast<char>(c);
+    return out;
+  }
+  /// Runs until the debugger stops the CPU.
+  RunResult go() { return m.run_for(0, std::chrono::seconds(5)); }
+};
+
+}  // namespace
+
+TEST_CASE("Debugger: addresses as SEG:OFF, p:ADDR, linear, registers", "[frontend][debugger]") {
+  Rig r;
+  DebugAddress a = r.d.parse_address("0000:7c00");
+  CHECK(a.kind == DebugAddress::Kind::SegOff);
+  CHECK(a.selector == 0);
+  CHECK(a.offset == 0x7C00);
+  a = r.d.parse_address("p:0x1000");
+  CHECK(a.kind == DebugAddress::Kind::Physical);
+  CHECK(a.offset == 0x1000);
+  a = r.d.parse_address("0x7c00");
+  CHECK(a.kind == DebugAddress::Kind::Linear);
+  CHECK(a.offset == 0x7C00);
+  CHECK(r.d.parse_address("31").offset == 31);
+  CHECK(r.d.parse_address("7c00h").offset == 0x7C00);
+  a = r.d.parse_address("cs:eip");  // at reset: F000:FFF0, CS base FFFF0000
+  CHECK(a.selector == 0xF000);
+  CHECK(a.offset == 0xFFF0);
+  CHECK(r.d.linear_of(a) == 0xFFFFFFF0u);
+  CHECK(r.d.linear_of(r.d.parse_address("1000:0010")) == 0x10010u);  // real mode: seg * 16
+  CHECK_THROWS_AS(r.d.parse_address("zz:1"), std::invalid_argument);
+  CHECK_THROWS_AS(r.d.parse_address("banana"), std::invalid_argument);
+  CHECK_THROWS_AS(r.d.parse_address("0x1FFFFFFFF"), std::invalid_argument);
+}
+
+TEST_CASE("Debugger: step N runs exactly N instructions; breakpoints stop before the instruction", "[frontend][debugger]") {
+  Rig r;
+  r.d.break_at_start();
+  CHECK(r.go().kind == Kind::Break);
+  CHECK(r.m.cpu().instructions() == 0);
+  CHECK_THAT(r.d.take_stop_message(), Catch::Contains("reset vector"));
+  CHECK(r.d.execute("step 3") == Debugger::Next::Resume);
+  CHECK(r.go().kind == Kind::Break);
+  CHECK(r.m.cpu().instructions() == 3);  // jmp far, inc ax, inc bx
+  CHECK(r.m.cpu().state().gpr[EBX] == 1);
+  r.run("break 0xf0003");  // linear: inc dx
+  CHECK(r.d.execute("continue") == Debugger::Next::Resume);
+  CHECK(r.go().kind == Kind::Break);
+  CHECK(r.m.cpu().state().eip == 3);
+  CHECK(r.d.take_stop_message() == "breakpoint 1");
+  // Continuing from a breakpoint does not stop on it again at once: one
+  // loop later (4 instructions), the same breakpoint.
+  const u64 at = r.m.cpu().instructions();
+  r.run("continue");
+  CHECK(r.go().kind == Kind::Break);
+  CHECK(r.m.cpu().instructions() == at + 5);
+  r.run("delete 1");
+  CHECK_THAT(r.run("info break"), Catch::Contains("no breakpoints"));
+  r.run("until f000:0001");
+  CHECK(r.go().kind == Kind::Break);
+  CHECK(r.m.cpu().state().eip == 1);
+}
+
+TEST_CASE("Debugger: state views", "[frontend][debugger]") {
+  Rig r;
+  const std::string regs = r.run("regs");
+  CHECK_THAT(regs, Catch::Contains("eip=0000fff0"));
+  CHECK_THAT(regs, Catch::Contains("cs:eip=f000:0000fff0 (linear fffffff0), real mode, CPL 0"));
+  CHECK_THAT(r.run("cregs"), Catch::Contains("cr0=60000010 [ET NW CD]"));
+  CHECK_THAT(r.run("sregs"), Catch::Contains("cs   f000  base=ffff0000"));
+  CHECK_THAT(r.run("disasm"), Catch::Contains("ljmp 0xf000:0"));
+  CHECK_THAT(r.run("x/2b p:0xf0000"), Catch::Contains("000f0000: 40 43"));
+  CHECK_THAT(r.run("translate 0x1234"), Catch::Contains("paging off"));
+  CHECK_THAT(r.run("info tab"), Catch::Contains("paging is off"));
+  CHECK_THAT(r.run("info idt"), Catch::Contains("interrupt vector table"));
+  CHECK_THAT(r.run("info pic"), Catch::Contains("master"));
+  // Device memory is not read (a read could change the device): shown as ??.
+  CHECK_THAT(r.run("x/1b p:0xa0000"), Catch::Contains("??"));
+}
+
+TEST_CASE("Debugger: set changes registers and RAM", "[frontend][debugger]") {
+  Rig r;
+  r.run("set eax = 0x12345678");
+  CHECK(r.m.cpu().state().gpr[EAX] == 0x12345678u);
+  r.run("set bx = 0xbeef");
+  CHECK((r.m.cpu().state().gpr[EBX] & 0xFFFF) == 0xBEEF);
+  r.run("set eflags = 0x203");
+  CHECK((r.m.cpu().eflags() & 0x201) == 0x201);
+  r.run("set mem/d p:0x500 = 0xcafef00d");
+  CHECK_THAT(r.run("x/1d 0x500"), Catch::Contains("cafef00d"));
+}
+
+TEST_CASE("Debugger: bad input is one error line and changes nothing", "[frontend][debugger]") {
+  Rig r;
+  for (const char* bad : {"frobnicate", "step 0", "step lots", "break", "break on nothing 1", "break on exception 300",
+                          "x/4q 0", "x", "disasm 0 0", "set", "set eax 5", "set cr9 = 1", "info", "info nothing",
+                          "delete 99", "translate", "until", "trace on /nonexistent/dir/file", "set mem p:0xa0000 = 1"}) {
+    INFO("command: " << bad);
+    const std::string out = r.run(bad);
+    CHECK(out.rfind("error: ", 0) == 0);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 1);
+  }
+  CHECK(r.m.cpu().instructions() == 0);
+  CHECK_THAT(r.run("info break"), Catch::Contains("no breakpoints"));
+}
+
+TEST_CASE("Debugger: break on mode pe stops after MOV CR0", "[frontend][debugger]") {
+  MachineConfig c = tiny();
+  // F000:0000: mov eax, cr0; or al, 1; mov cr0, eax; hlt
+  const u8 body[] = {0x0F, 0x20, 0xC0, 0x0C, 0x01, 0x0F, 0x22, 0xC0, 0xF4};
+  for (unsigned i = 0; i < sizeof body; ++i) c.bios[i] = body[i];
+  Machine m(std::move(c));
+  std::FILE* f = std::tmpfile();
+  {
+    Debugger d(m, f, Debugger::Options{});
+    d.execute("break on mode pe");
+    CHECK(m.run_for(0, std::chrono::seconds(5)).kind == Kind::Break);
+    CHECK_THAT(d.take_stop_message(), Catch::Contains("CR0.PE 0 -> 1 by the instruction at f000:00000005"));
+    CHECK(m.cpu().state().eip == 8);
+  }
+  std::fclose(f);
+}
