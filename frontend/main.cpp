@@ -15,6 +15,7 @@
 #include "frontend/curses_display.hpp"
 #include "frontend/debugger/commands.hpp"
 #include "frontend/debugger/debugger.hpp"
+#include "frontend/gdbstub/gdbstub.hpp"
 #include "frontend/screenshot.hpp"
 #include "frontend/sdl_display.hpp"
 #include "frontend/session.hpp"
@@ -121,7 +122,7 @@ int main(int argc, char** argv) {
       }
     }
     cfg.debug_exit = o.debug_exit;
-    const bool debugging = o.debugger || !o.debugger_commands.empty();
+    const bool debugging = o.debugger || !o.debugger_commands.empty() || !o.gdb.empty();
     // Under the debugger a triple fault stops at the prompt; the session
     // then resets unless -no-reboot.
     cfg.no_reboot = o.no_reboot || debugging;
@@ -136,14 +137,24 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, on_stop_signal);
     std::unique_ptr<Debugger> debugger;
     std::unique_ptr<CommandSource> commands;
+    std::unique_ptr<GdbStub> gdb;
     if (debugging) {
-      commands = o.debugger_commands.empty() ? make_prompt() : make_batch(o.debugger_commands, stdout);
+      if (!o.debugger_commands.empty()) {
+        commands = make_batch(o.debugger_commands, stdout);
+      } else if (o.debugger) {
+        commands = make_prompt();
+      }
       debugger = std::make_unique<Debugger>(m, stdout, Debugger::Options{o.magic_break});
-      debugger->break_at_start();
+      if (commands || o.gdb_wait) debugger->break_at_start();
+      if (!o.gdb.empty()) {
+        const auto [host, port] = GdbStub::parse_spec(o.gdb);
+        gdb = std::make_unique<GdbStub>(m, *debugger, host, port);
+      }
     }
     SessionOptions so;
     so.debugger = debugger.get();
     so.commands = commands.get();
+    so.gdb = gdb.get();
     so.reset_on_triple_fault = !o.no_reboot;
     so.insn_limit = o.insn_limit;
     so.screenshot_prefix = o.screenshot_prefix;

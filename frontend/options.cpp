@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cpu/model.hpp"
+#include "frontend/gdbstub/gdbstub.hpp"
 #include "frontend/hotkeys.hpp"
 #include "frontend/sdl_display.hpp"
 
@@ -195,6 +196,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--debugger-commands", o.debugger_commands,
                  "run debugger commands from FILE (each echoed with its output); the run ends with the file");
   app.add_flag("--magic-break", o.magic_break, "with the debugger: stop at Bochs's magic breakpoint, xchg bx, bx");
+  bool gdb_default = false;
+  app.add_option("--gdb", o.gdb, "GDB remote stub on tcp::PORT (loopback) or tcp:HOST:PORT");
+  app.add_flag("-s", gdb_default, "shorthand for -gdb tcp::1234");
+  app.add_flag("-S", o.gdb_wait, "with the gdbstub: wait for gdb before the first instruction");
   app.add_option("--dump-text", o.dump_text, "write the VGA text screen to FILE when the run ends");
   app.add_option("--screenshot", o.screenshot, "write the display to FILE (PNG) when the run ends");
   // -config FILE: TOML (or INI) with the long option names as keys, e.g.
@@ -244,6 +249,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
       throw std::invalid_argument("-display curses draws on the terminal; -serial/-debugcon stdio cannot share it");
     }
     if (!device.empty()) o.debug_exit = parse_debug_exit(device);
+    if (gdb_default && o.gdb.empty()) o.gdb = "tcp::1234";
+    if (o.gdb_wait && o.gdb.empty()) o.gdb = "tcp::1234";  // QEMU's -S alone waits for a monitor; here, for gdb
+    if (!o.gdb.empty()) GdbStub::parse_spec(o.gdb);
     o.ram_mib = parse_ram_size(mem);
   } catch (const CLI::CallForHelp&) {
     return {std::nullopt, app.help(), 0};

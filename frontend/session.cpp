@@ -82,6 +82,7 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
         return end({RunResult::Kind::Stopped}, false);
       }
     }
+    if (opts.gdb) opts.gdb->poll();
     actions.clear();
     if (display) display->poll(m, actions);
     if (serial) serial->poll(m.com1(), actions);
@@ -130,6 +131,28 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
       if (r.kind == RunResult::Kind::Stopped) {
         opts.stop->store(false);
         opts.debugger->request_break();
+        continue;
+      }
+      if (opts.gdb && (opts.gdb->connected() || !opts.commands)) {
+        // gdb has the stop (-S waits here for it to connect).
+        opts.debugger->take_stop_message();
+        if (!opts.gdb->connected() && !opts.gdb->wait_for_client(opts.stop)) {
+          m.flush_outputs();
+          return end({RunResult::Kind::Stopped}, false);
+        }
+        if (opts.gdb->serve_stop() == GdbStub::Next::Quit) {
+          m.flush_outputs();
+          return end({RunResult::Kind::Stopped}, true);
+        }
+        if (r.kind == RunResult::Kind::Shutdown) {
+          if (!opts.reset_on_triple_fault) return end(r, false);
+          m.reset();
+        }
+        continue;
+      }
+      if (!opts.commands) {
+        opts.debugger->take_stop_message();
+        opts.debugger->resume_continue();
         continue;
       }
       if (prompt()) {

@@ -10,6 +10,7 @@
 #include "frontend/debugger/commands.hpp"
 #include "frontend/debugger/debugger.hpp"
 #include "frontend/display.hpp"
+#include "frontend/gdbstub/gdbstub.hpp"
 #include "frontend/serial_console.hpp"
 
 namespace gb {
@@ -29,7 +30,10 @@ struct SessionOptions {
   /// session prompts whenever the debugger stops the CPU, and on a triple
   /// fault; end of commands or `quit` ends the run.
   Debugger* debugger = nullptr;
-  CommandSource* commands = nullptr;
+  CommandSource* commands = nullptr;  ///< may be null with a gdbstub alone
+  /// The gdbstub (needs `debugger`): while a client is connected, stops go
+  /// to it; otherwise to the prompt.
+  GdbStub* gdb = nullptr;
   /// Under the debugger the machine stops on a triple fault (for the
   /// prompt); this says whether to reset afterwards (no: -no-reboot).
   bool reset_on_triple_fault = true;

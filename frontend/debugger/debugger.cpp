@@ -327,6 +327,24 @@ void Debugger::on_fault(const Cpu& cpu, const GuestFault& f) {
                                f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.eip);
 }
 
+unsigned Debugger::add_linear_break(u32 lin) {
+  Breakpoint bp;
+  bp.at.kind = DebugAddress::Kind::Linear;
+  bp.at.offset = lin;
+  bp.id = next_id_++;
+  breaks_.push_back(bp);
+  return bp.id;
+}
+
+bool Debugger::remove_linear_break(u32 lin) {
+  const auto it = std::find_if(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) {
+    return !b.temporary && b.at.kind == DebugAddress::Kind::Linear && b.at.offset == lin;
+  });
+  if (it == breaks_.end()) return false;
+  breaks_.erase(it);
+  return true;
+}
+
 void Debugger::resume() {
   skip_once_ = true;
   have_prev_ = false;

@@ -54,6 +54,8 @@ class Debugger final : public CpuObserver {
   /// Stop before the next instruction (Ctrl-C, the hot key, --debugger at
   /// the start). Safe from a signal handler.
   void request_break() { break_requested_.store(true, std::memory_order_relaxed); }
+  /// Withdraws a request_break() not yet acted on.
+  void cancel_break() { break_requested_.store(false, std::memory_order_relaxed); }
   /// Stop before the first instruction (--debugger): reported as such.
   void break_at_start() {
     at_start_ = true;
@@ -63,6 +65,19 @@ class Debugger final : public CpuObserver {
   std::string take_stop_message();
   /// The machine triple-faulted: reported at the next prompt.
   void note_shutdown();
+
+  /// For the gdbstub, sharing the one set of breakpoints: add or remove a
+  /// breakpoint at linear `lin` (remove: false if there is none), and resume.
+  unsigned add_linear_break(u32 lin);
+  bool remove_linear_break(u32 lin);
+  void resume_continue() { resume(); }
+  void resume_step() {
+    steps_left_ = 1;
+    stepping_ = true;
+    resume();
+  }
+  const Target& target() const { return target_; }
+  Target& target() { return target_; }
 
   /// Parses an address; throws std::invalid_argument with the reason.
   DebugAddress parse_address(const std::string& s) const;

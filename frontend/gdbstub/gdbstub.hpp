@@ -1,0 +1,68 @@
+// A GDB remote stub (RSP over TCP; "Debugging with GDB", appendix E): an
+// i386 target description with the segment registers, EFLAGS, the x87 and
+// SSE registers and CR0/CR2/CR3/CR4/EFER as extra system registers; memory
+// by linear address; software and hardware breakpoints (both are the
+// debugger's breakpoints, shared with its prompt); single step, continue,
+// interrupt (03h), detach, kill. One client at a time. Malformed packets
+// (bad checksum, overlong, truncated) are NAKed or answered with an error,
+// and never end the session.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "frontend/gdbstub/rsp.hpp"
+
+namespace gb {
+
+class Debugger;
+class Machine;
+
+class GdbStub {
+ public:
+  /// Parses QEMU's -gdb spec: tcp::PORT (loopback) or tcp:HOST:PORT.
+  /// Throws std::invalid_argument on a bad spec.
+  static std::pair<std::string, u16> parse_spec(const std::string& spec);
+  /// Listens on host:port. Throws std::runtime_error (naming the address)
+  /// when the socket cannot be bound.
+  GdbStub(Machine& m, Debugger& d, const std::string& host, u16 port);
+  ~GdbStub();
+  GdbStub(const GdbStub&) = delete;
+  GdbStub& operator=(const GdbStub&) = delete;
+
+  /// Between CPU slices: accepts a waiting client (asking the debugger to
+  /// stop the CPU, as gdb expects on attach) and reads an interrupt byte
+  /// from a connected one. Never blocks.
+  void poll();
+  /// Blocks until a client connects (-S); false if `stop` was set first.
+  bool wait_for_client(const std::atomic<bool>* stop);
+  bool connected() const { return client_ >= 0; }
+
+  enum class Next { Resume, Quit };
+  /// The CPU is stopped and a client is connected: reports the stop (when
+  /// the client is waiting for one) and serves packets until it continues,
+  /// steps, detaches or disconnects (Resume) or kills the target (Quit).
+  Next serve_stop();
+
+ private:
+  void send_packet(const std::string& payload);
+  void send_raw(const std::string& bytes);
+  /// One packet's reply; sets `next` when it resumes or ends the target.
+  std::string handle(const std::string& packet, bool& resume, bool& quit);
+  std::string read_registers() const;
+  std::string read_register(unsigned n) const;
+  bool write_register(unsigned n, const std::vector<u8>& value);
+  std::string target_xml() const;
+  void drop_client();
+
+  Machine& m_;
+  Debugger& d_;
+  int listen_ = -1;
+  int client_ = -1;
+  RspDecoder decoder_;
+  bool no_ack_ = false;
+  bool waiting_for_stop_ = false;  // the client sent c/s/03h and waits for a stop reply
+  std::string last_sent_;          // for a NAK's retransmission
+};
+
+}  // namespace gb
