@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""The gdbstub, driven by Debian's gdb in batch mode, and by hand with
+malformed packets.
+
+Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
+
+1. glassbox -S -gdb tcp::PORT with the demo disk; gdb -batch connects, reads
+   registers (EIP FFF0h, CS F000h at reset), sets a breakpoint at 7C00h,
+   continues to it, steps one instruction (EIP 7C01h), reads the boot
+   sector's first bytes (FA 31 C0 8E: cli; xor ax, ax; mov ds, ...), reads
+   CR0 (an extra register of the target description) and detaches; the
+   guest then runs to its end (the demo halts: exit status 0).
+2. A raw socket sends a packet with a wrong checksum (NAK '-'), an overlong
+   packet (NAK), a truncated one followed by a good '?' (the '?' is still
+   answered), an unknown packet (the empty reply), a bad memory read (E01);
+   then 'k' ends the run. Skips (77) without gdb unless CI is set.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def start(glassbox, image, port):
+    p = subprocess.Popen([glassbox, '-display', 'none', '-hda', image, '-snapshot', '-gdb', f'tcp::{port}', '-S'],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(100):
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return p
+
+
+def frame(payload):
+    return f'${payload}#{sum(payload.encode()) % 256:02x}'.encode()
+
+
+def gdb_case(glassbox, image):
+    port = free_port()
+    gb = subprocess.Popen([glassbox, '-display', 'none', '-hda', image, '-snapshot', '-gdb', f'tcp::{port}', '-S'],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers eip cs', 'break *0x7c00', 'continue',
+            'info registers eip', 'stepi', 'info registers eip', 'x/4xb 0x7c00', 'info registers cr0', 'detach']
+    g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True, text=True,
+                       timeout=120)
+    out = g.stdout + g.stderr
+    try:
+        _, err = gb.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        gb.kill()
+        return [f'glassbox did not run to its end after detach; gdb said:\n{out}']
+    problems = []
+    expect = [
+        (r'eip\s+0xfff0', 'EIP at the reset vector'),
+        (r'cs\s+0xf000', 'CS F000h'),
+        (r'Breakpoint 1 at 0x7c00', 'the breakpoint'),
+        (r'Breakpoint 1, 0x0*7c00', 'continue stops at it'),
+        (r'eip\s+0x7c00\s', 'EIP 7C00h at the breakpoint'),
+        (r'eip\s+0x7c01\s', 'stepi: EIP 7C01h'),
+        (r'0x7c00:\s+0xfa\s+0x31\s+0xc0\s+0x8e', 'memory: the boot sector'),
+        (r'cr0\s+0x[0-9a-f]+', 'CR0 as an extra register'),
+        (r'detached', 'detach'),
+    ]
+    pos = 0
+    for pattern, what in expect:
+        m = re.compile(pattern).search(out, pos)
+        if not m:
+            problems.append(f'{what}: /{pattern}/ not in gdb output')
+        else:
+            print(f'ok gdb: {what}')
+            pos = m.end()
+    if gb.returncode != 0 or 'CPU halted at 0008:' not in err:
+        problems.append(f'after detach: exit {gb.returncode}, stderr {err!r}')
+    else:
+        print('ok after detach the demo ran to its end')
+    if problems:
+        problems.append('gdb output:\n' + out)
+    return problems
+
+
+def recv_until(sock, pred, timeout=10):
+    sock.settimeout(timeout)
+    data = b''
+    end = time.monotonic() + timeout
+    while not pred(data) and time.monotonic() < end:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def malformed_case(glassbox, image):
+    port = free_port()
+    gb = start(glassbox, image, port)
+    problems = []
+    try:
+        s = socket.create_connection(('127.0.0.1', port), timeout=5)
+        s.sendall(b'$?#00')  # wrong checksum
+        if recv_until(s, lambda d: b'-' in d) != b'-':
+            problems.append('wrong checksum: no NAK')
+        else:
+            print('ok wrong checksum: NAK')
+        s.sendall(frame('m' + '0' * 40000))  # overlong
+        if b'-' not in recv_until(s, lambda d: b'-' in d):
+            problems.append('overlong packet: no NAK')
+        else:
+            print('ok overlong packet: NAK')
+        s.sendall(b'$qSupp' + frame('?'))  # truncated, then a good one
+        d = recv_until(s, lambda d: b'T05' in d)
+        if b'T05' not in d:
+            problems.append(f'after a truncated packet, ? got {d!r}')
+        else:
+            print('ok truncated packet: the next one is answered')
+        s.sendall(frame('vMustReplyEmpty'))
+        d = recv_until(s, lambda d: b'$#00' in d)
+        if b'$#00' not in d:
+            problems.append(f'unknown packet: {d!r}')
+        else:
+            print('ok unknown packet: empty reply')
+        s.sendall(frame('mzz,4'))
+        d = recv_until(s, lambda d: b'E01' in d)
+        if b'E01' not in d:
+            problems.append(f'bad m packet: {d!r}')
+        else:
+            print('ok malformed m packet: E01')
+        s.sendall(frame('g'))
+        d = recv_until(s, lambda d: d.count(b'#') >= 1 and len(d) > 200)
+        if b'f0ff0000' not in d:  # EIP FFF0h, little-endian
+            problems.append(f'g after the bad packets: {d[:120]!r}')
+        else:
+            print('ok registers still read after the bad packets')
+        s.sendall(frame('k'))
+        s.close()
+        gb.wait(timeout=30)
+        if gb.returncode != 0:
+            problems.append(f'k: exit status {gb.returncode}')
+        else:
+            print('ok k ended the run')
+    finally:
+        if gb.poll() is None:
+            gb.kill()
+            gb.wait()
+    return problems
+
+
+def main():
+    glassbox, image = sys.argv[1:3]
+    if not shutil.which('gdb'):
+        print('SKIP: gdb not installed (Debian gdb)')
+        return 1 if os.environ.get('CI') else 77
+    problems = gdb_case(glassbox, image) + malformed_case(glassbox, image)
+    for p in problems:
+        print(f'FAIL {p}')
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
