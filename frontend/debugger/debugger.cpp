@@ -710,8 +710,10 @@ std::string Debugger::disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) co
       return !b.temporary && ((b.at.kind == DebugAddress::Kind::Linear && b.at.offset == at) ||
                               (b.at.kind == DebugAddress::Kind::SegOff && b.at.selector == s.seg[CS].selector && b.at.offset == l.address));
     });
+    // 16-bit code: IP wraps at 64 KiB (the linear column shows where the
+    // bytes were read).
     out += fmt::format("{}{} {:08x} {:04x}:{:0{}x}  {:<16} {}\n", at == cur ? '>' : ' ', bp ? '*' : ' ', at, s.seg[CS].selector,
-                       l.address, bits32 ? 8 : 4, hex, l.text);
+                       bits32 ? l.address : l.address & 0xFFFF, bits32 ? 8 : 4, hex, l.text);
   }
   return out;
 }
