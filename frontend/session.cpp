@@ -92,7 +92,14 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
         case HostAction::Quit:
           m.flush_outputs();
           return end({RunResult::Kind::Stopped}, true);
-        case HostAction::TogglePause: paused = !paused; break;
+        case HostAction::TogglePause:
+          // Under the debugger the pause key breaks in: the prompt has the CPU.
+          if (opts.debugger) {
+            opts.debugger->request_break();
+          } else {
+            paused = !paused;
+          }
+          break;
         case HostAction::Step: step = paused; break;
         case HostAction::Screenshot: numbered_screenshot(m.vga(), opts.screenshot_prefix); break;
         case HostAction::Reset:

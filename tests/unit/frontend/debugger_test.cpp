@@ -110,7 +110,9 @@ TEST_CASE("Debugger: state views", "[frontend][debugger]") {
   CHECK_THAT(regs, Catch::Contains("cs:eip=f000:0000fff0 (linear fffffff0), real mode, CPL 0"));
   CHECK_THAT(r.run("cregs"), Catch::Contains("cr0=60000010 [ET NW CD]"));
   CHECK_THAT(r.run("sregs"), Catch::Contains("cs   f000  base=ffff0000"));
-  CHECK_THAT(r.run("disasm"), Catch::Contains("ljmp 0xf000:0"));
+  // (Cross builds have no Capstone: the bytes, and a note saying so.)
+  CHECK_THAT(r.run("disasm"), Catch::Contains("ljmp 0xf000:0") || Catch::Contains("ea00 (no Capstone") ||
+                                  Catch::Contains("(no Capstone in this build)"));
   CHECK_THAT(r.run("x/2b p:0xf0000"), Catch::Contains("000f0000: 40 43"));
   CHECK_THAT(r.run("translate 0x1234"), Catch::Contains("paging off"));
   CHECK_THAT(r.run("info tab"), Catch::Contains("paging is off"));
