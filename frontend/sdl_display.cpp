@@ -20,7 +20,9 @@ class SdlDisplay final : public Display {
     if (texture_) SDL_DestroyTexture(texture_);
     SDL_DestroyRenderer(renderer_);
     SDL_DestroyWindow(window_);
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    // SDL_Quit, not just the video subsystem: it also closes SDL's D-Bus
+    // connection (the process is done with SDL once the display goes).
+    SDL_Quit();
   }
 
   void poll(Machine& m, std::vector<HostAction>& actions) override {
