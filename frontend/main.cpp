@@ -148,7 +148,8 @@ int main(int argc, char** argv) {
       if (commands || o.gdb_wait) debugger->break_at_start();
       if (!o.gdb.empty()) {
         const auto [host, port] = GdbStub::parse_spec(o.gdb);
-        gdb = std::make_unique<GdbStub>(m, *debugger, host, port);
+        // With no prompt and no -S, the hooks wait for a gdb client.
+        gdb = std::make_unique<GdbStub>(m, *debugger, host, port, !commands && !o.gdb_wait);
       }
     }
     SessionOptions so;

@@ -74,7 +74,8 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
   };
   for (;;) {
     if (opts.stop && opts.stop->load(std::memory_order_relaxed)) {
-      if (opts.debugger) {
+      // Ctrl-C breaks into a prompt; with none (a gdbstub alone) it stops.
+      if (opts.debugger && opts.commands) {
         opts.stop->store(false, std::memory_order_relaxed);
         opts.debugger->request_break();
       } else {
@@ -133,7 +134,7 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     }
     const RunResult r = m.run_for(opts.insn_limit, slice);
     if (opts.debugger && (r.kind == RunResult::Kind::Break || r.kind == RunResult::Kind::Shutdown ||
-                          (r.kind == RunResult::Kind::Stopped && opts.stop && opts.stop->load()))) {
+                          (r.kind == RunResult::Kind::Stopped && opts.commands && opts.stop && opts.stop->load()))) {
       if (r.kind == RunResult::Kind::Shutdown) opts.debugger->note_shutdown();
       if (r.kind == RunResult::Kind::Stopped) {
         opts.stop->store(false);

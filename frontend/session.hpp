@@ -23,8 +23,8 @@ struct SessionOptions {
   std::string screenshot_prefix = "glassbox-";
   /// Set by a signal handler: ends the session (as Kind::Stopped) even
   /// while paused or halted, when the machine is not running to see it.
-  /// With a debugger attached it breaks into the debugger instead (and is
-  /// cleared).
+  /// With a debugger prompt (or command file) it breaks into the debugger
+  /// instead (and is cleared).
   std::atomic<bool>* stop = nullptr;
   /// The debugger and where its commands come from (both or neither). The
   /// session prompts whenever the debugger stops the CPU, and on a triple

@@ -120,6 +120,11 @@ Debugger::Debugger(Machine& m, std::FILE* out, Options opts) : m_(m), target_(m)
   m_.cpu().set_observer(this);
 }
 
+void Debugger::set_attached(bool on) {
+  m_.cpu().set_observer(on ? this : nullptr);
+  have_prev_ = false;  // the mode-change comparison restarts
+}
+
 Debugger::~Debugger() {
   m_.cpu().set_observer(nullptr);
   if (trace_) std::fclose(trace_);

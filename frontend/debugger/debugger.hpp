@@ -42,7 +42,12 @@ class Debugger final : public CpuObserver {
   /// What the prompt does after a command.
   enum class Next { Prompt, Resume, Quit };
 
+  /// Attaches to the machine's CPU at once (see set_attached).
   Debugger(Machine& m, std::FILE* out, Options opts);
+  /// Attaches or detaches the CPU's observer hooks: detached, the CPU runs
+  /// its hook-free loop and no breakpoint is checked (the gdbstub detaches
+  /// while no client is connected).
+  void set_attached(bool on);
   ~Debugger() override;
 
   bool before_insn(const Cpu& cpu) override;

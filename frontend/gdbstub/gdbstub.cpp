@@ -54,7 +54,9 @@ std::pair<std::string, u16> GdbStub::parse_spec(const std::string& spec) {
   return {host, static_cast<u16>(p)};
 }
 
-GdbStub::GdbStub(Machine& m, Debugger& d, const std::string& host, u16 port) : m_(m), d_(d) {
+GdbStub::GdbStub(Machine& m, Debugger& d, const std::string& host, u16 port, bool attach_on_connect)
+    : m_(m), d_(d), attach_on_connect_(attach_on_connect) {
+  if (attach_on_connect_) d_.set_attached(false);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
@@ -77,6 +79,7 @@ GdbStub::~GdbStub() {
 }
 
 void GdbStub::drop_client() {
+  if (client_ >= 0 && attach_on_connect_) d_.set_attached(false);
   if (client_ >= 0) ::close(client_);
   client_ = -1;
   no_ack_ = false;
@@ -102,6 +105,7 @@ void GdbStub::poll() {
     if (client_ < 0) return;
     const int one = 1;
     ::setsockopt(client_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (attach_on_connect_) d_.set_attached(true);
     d_.request_break();  // gdb expects a stopped target when it attaches
     return;
   }

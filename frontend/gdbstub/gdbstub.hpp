@@ -25,7 +25,9 @@ class GdbStub {
   static std::pair<std::string, u16> parse_spec(const std::string& spec);
   /// Listens on host:port. Throws std::runtime_error (naming the address)
   /// when the socket cannot be bound.
-  GdbStub(Machine& m, Debugger& d, const std::string& host, u16 port);
+  /// `attach_on_connect`: the debugger is only attached while a client is
+  /// connected (no prompt in this run), so an idle stub costs no speed.
+  GdbStub(Machine& m, Debugger& d, const std::string& host, u16 port, bool attach_on_connect = false);
   ~GdbStub();
   GdbStub(const GdbStub&) = delete;
   GdbStub& operator=(const GdbStub&) = delete;
@@ -61,6 +63,7 @@ class GdbStub {
   int client_ = -1;
   RspDecoder decoder_;
   bool no_ack_ = false;
+  bool attach_on_connect_ = false;
   bool waiting_for_stop_ = false;  // the client sent c/s/03h and waits for a stop reply
   std::string last_sent_;          // for a NAK's retransmission
 };

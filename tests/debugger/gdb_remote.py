@@ -13,7 +13,10 @@ Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
 2. A raw socket sends a packet with a wrong checksum (NAK '-'), an overlong
    packet (NAK), a truncated one followed by a good '?' (the '?' is still
    answered), an unknown packet (the empty reply), a bad memory read (E01);
-   then 'k' ends the run. Skips (77) without gdb unless CI is set.
+   then 'k' ends the run.
+3. -gdb without -S on SeaBIOS (no disks): gdb attaches to the running
+   guest, steps, detaches, and the guest runs on.
+Skips (77) without gdb unless CI is set.
 """
 import os
 import re
@@ -161,12 +164,42 @@ def malformed_case(glassbox, image):
     return problems
 
 
+def attach_case(glassbox):
+    """-gdb without -S: the guest (SeaBIOS, no disks, idling) runs with the
+    hooks detached; gdb attaching stops it, and it runs on after detach."""
+    port = free_port()
+    gb = subprocess.Popen([glassbox, '-display', 'none', '-m', '32', '-gdb', f'tcp::{port}'],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    problems = []
+    try:
+        if 'listening' not in gb.stderr.readline():
+            return ['-gdb without -S did not listen']
+        time.sleep(1.0)  # SeaBIOS is running
+        cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers eip cs', 'stepi', 'detach']
+        g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True,
+                           text=True, timeout=120)
+        out = g.stdout + g.stderr
+        if not re.search(r'eip\s+0x[0-9a-f]+', out) or 'detached' not in out:
+            problems.append(f'attach to a running guest: gdb said:\n{out}')
+        else:
+            print('ok gdb attached to a running guest (the hooks attach with it), stepped and detached')
+        time.sleep(0.5)
+        if gb.poll() is not None:
+            problems.append(f'the guest stopped after detach: exit {gb.returncode}')
+        else:
+            print('ok the guest runs on after detach')
+    finally:
+        gb.terminate()
+        gb.wait(timeout=30)
+    return problems
+
+
 def main():
     glassbox, image = sys.argv[1:3]
     if not shutil.which('gdb'):
         print('SKIP: gdb not installed (Debian gdb)')
         return 1 if os.environ.get('CI') else 77
-    problems = gdb_case(glassbox, image) + malformed_case(glassbox, image)
+    problems = gdb_case(glassbox, image) + malformed_case(glassbox, image) + attach_case(glassbox)
     for p in problems:
         print(f'FAIL {p}')
     return 1 if problems else 0
