@@ -141,29 +141,21 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
         opts.debugger->request_break();
         continue;
       }
+      // The stop goes to gdb while a client is connected (or with no prompt:
+      // -S waits here for one to connect), otherwise to the prompt; the
+      // debugger exists only with one of them.
+      bool quit = false;
       if (opts.gdb && (opts.gdb->connected() || !opts.commands)) {
-        // gdb has the stop (-S waits here for it to connect).
         opts.debugger->take_stop_message();
         if (!opts.gdb->connected() && !opts.gdb->wait_for_client(opts.stop)) {
           m.flush_outputs();
           return end({RunResult::Kind::Stopped}, false);
         }
-        if (opts.gdb->serve_stop() == GdbStub::Next::Quit) {
-          m.flush_outputs();
-          return end({RunResult::Kind::Stopped}, true);
-        }
-        if (r.kind == RunResult::Kind::Shutdown) {
-          if (!opts.reset_on_triple_fault) return end(r, false);
-          m.reset();
-        }
-        continue;
+        quit = opts.gdb->serve_stop() == GdbStub::Next::Quit;
+      } else {
+        quit = prompt();
       }
-      if (!opts.commands) {
-        opts.debugger->take_stop_message();
-        opts.debugger->resume_continue();
-        continue;
-      }
-      if (prompt()) {
+      if (quit) {
         m.flush_outputs();
         return end({RunResult::Kind::Stopped}, true);
       }
