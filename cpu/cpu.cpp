@@ -242,6 +242,7 @@ StopReason Cpu::run_loop(u64 max_insns) {
     if (s_.halted) return StopReason::Halted;
     if constexpr (kObserved) {
       if (!observer_->before_insn(*this)) return StopReason::Observer;
+      access_hit_ = false;
       execute_one();
     } else {
       // Blocks run when nothing needs a check between instructions: no

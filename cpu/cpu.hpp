@@ -27,6 +27,13 @@ class CpuObserver {
   virtual bool before_insn(const Cpu&) { return true; }
   /// When a fault or exception is about to be delivered.
   virtual void on_fault(const Cpu&, const GuestFault&) {}
+  /// While Cpu::set_watching(true): a data access of `size` bytes at linear
+  /// `lin` by the instruction at CS:EIP, just before it is made (it may
+  /// still fault). Accesses through the segment path only: page walks and
+  /// bus masters (DMA) are not reported.
+  /// Returns true when the access hit a watchpoint: a REP string
+  /// instruction then stops after this iteration.
+  virtual bool on_access(const Cpu&, u32 /*lin*/, unsigned /*size*/, bool /*write*/) { return false; }
 };
 
 /// Why run() returned.
@@ -86,6 +93,13 @@ class Cpu final : public MemoryListener {
   /// Attaches (nullptr: detaches) the debugger's hooks. In a build with
   /// -Dobserver=false the hooks are compiled out and never called.
   void set_observer(CpuObserver* o) { observer_ = o; }
+  /// Routes every data access through CpuObserver::on_access (debugger
+  /// watchpoints), by way of the DR-breakpoint check: only the slow access
+  /// path pays for it, and only while on.
+  void set_watching(bool on) {
+    watching_ = on;
+    update_breakpoints();
+  }
   /// Where #UD and other diagnostics go; nullptr silences them.
   void set_log(std::FILE* f) { log_ = f; }
 
@@ -458,6 +472,11 @@ class Cpu final : public MemoryListener {
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
   bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
+  /// A REP string instruction stops after the current iteration, EIP back
+  /// on it: an event is pending, or the iteration hit a DR data breakpoint
+  /// (its #DB is a trap after that iteration, SDM Vol. 3A 17.3.1.2) or a
+  /// debugger watchpoint.
+  bool rep_break() const { return event_pending() || pending_db_ || access_hit_; }
   void set_halted() {
     s_.halted = true;
     end_block();
@@ -537,8 +556,8 @@ class Cpu final : public MemoryListener {
   const TlbEntry& translate(u32 lin, u8 need);
   /// DR0-DR3 code breakpoints matching linear address `lin` (DR6 B0-B3 bits).
   u32 code_bp_hits(u32 lin) const;
-  /// Records data breakpoints hit by an access; delivered as a trap after
-  /// the instruction.
+  /// Records data breakpoints hit by an access, delivered as a trap after
+  /// the instruction, and reports the access to a watching observer.
   void check_data_bp(u32 lin, unsigned size, bool write);
 
   Bus& bus_;
@@ -565,7 +584,10 @@ class Cpu final : public MemoryListener {
   bool shadow_next_ = false;
   bool shutdown_ = false;
   bool code_bp_ = false;  ///< any enabled execute breakpoint
-  bool data_bp_ = false;  ///< any enabled data breakpoint
+  bool data_bp_ = false;  ///< any enabled data breakpoint, or watching_
+  bool dr_data_bp_ = false;  ///< any enabled DR0-DR3 data breakpoint
+  bool watching_ = false;    ///< set_watching()
+  bool access_hit_ = false;  ///< the observer reported a watchpoint hit in this instruction
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   PagingConfig paging_;
   Tlb tlb_;

@@ -16,13 +16,14 @@ bool enabled(u32 dr7, unsigned i) { return (dr7 >> (2 * i)) & 3; }
 void Cpu::update_breakpoints() {
   end_block();
   const u32 dr7 = s_.dr[7];
-  code_bp_ = data_bp_ = false;
+  code_bp_ = dr_data_bp_ = false;
   for (unsigned i = 0; i < 4; ++i) {
     if (!enabled(dr7, i)) continue;
     const unsigned rw = rw_bits(dr7, i);
     if (rw == 0) code_bp_ = true;
-    if (rw == 1 || rw == 3) data_bp_ = true;  // rw == 2 (I/O) needs CR4.DE: not modelled
+    if (rw == 1 || rw == 3) dr_data_bp_ = true;  // rw == 2 (I/O) needs CR4.DE: not modelled
   }
+  data_bp_ = dr_data_bp_ || watching_;
 }
 
 u32 Cpu::code_bp_hits(u32 lin) const {
@@ -35,6 +36,10 @@ u32 Cpu::code_bp_hits(u32 lin) const {
 }
 
 void Cpu::check_data_bp(u32 lin, unsigned size, bool write) {
+#if GB_OBSERVER
+  if (watching_ && observer_ && observer_->on_access(*this, lin, size, write)) access_hit_ = true;
+#endif
+  if (!dr_data_bp_) return;
   const u32 dr7 = s_.dr[7];
   for (unsigned i = 0; i < 4; ++i) {
     const unsigned rw = rw_bits(dr7, i);

@@ -44,8 +44,9 @@ inline unsigned src_seg(const DecodedInsn& d) { return d.seg_override != kNone ?
 
 /// Runs `body` once, or under REP until the count register (CX/ECX by address
 /// size) reaches zero or, for `kCompare`, the ZF condition fails. Between
-/// iterations a pending interrupt stops the loop with EIP at the
-/// instruction, so it resumes after the handler.
+/// iterations a pending interrupt, data breakpoint or watchpoint
+/// (Cpu::rep_break) stops the loop with EIP at the instruction, so it
+/// resumes after the handler or the debugger.
 template <bool kCompare, class Body>
 inline void repeat(Cpu& c, const DecodedInsn& d, Body&& body) {
   if (!d.rep) {
@@ -63,7 +64,7 @@ inline void repeat(Cpu& c, const DecodedInsn& d, Body&& body) {
       if ((d.rep == 0xF3 && !zf) || (d.rep == 0xF2 && zf)) return;
     }
     if ((s.gpr[ECX] & m) == 0) return;
-    if (c.event_pending()) {
+    if (c.rep_break()) {
       s.eip = c.insn_eip();
       return;
     }
@@ -139,7 +140,7 @@ inline void repeat_chunked(Cpu& c, const DecodedInsn& d, bool src, Element&& ele
       s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - 1) & m);
     }
     if ((s.gpr[ECX] & m) == 0) return;
-    if (c.event_pending()) {
+    if (c.rep_break()) {
       s.eip = c.insn_eip();
       return;
     }

@@ -122,10 +122,15 @@ Debugger::Debugger(Machine& m, std::FILE* out, Options opts) : m_(m), target_(m)
 
 void Debugger::set_attached(bool on) {
   m_.cpu().set_observer(on ? this : nullptr);
+  attached_ = on;
+  update_watching();
   have_prev_ = false;  // the mode-change comparison restarts
 }
 
+void Debugger::update_watching() { m_.cpu().set_watching(attached_ && !watches_.empty()); }
+
 Debugger::~Debugger() {
+  m_.cpu().set_watching(false);
   m_.cpu().set_observer(nullptr);
   if (trace_) std::fclose(trace_);
 }
@@ -266,7 +271,21 @@ bool Debugger::before_insn(const Cpu& cpu) {
   prev_a20_ = m_.bus().a20();
   prev_cs_ = s.seg[CS].selector;
   prev_eip_ = s.eip;
+  insn_index_ = cpu.instructions();
 
+  if (watch_hit_) {
+    if (why.empty()) {
+      why = watch_message(*watch_hit_);
+      const Watchpoint* w = nullptr;
+      for (const Watchpoint& x : watches_.all()) {
+        if (x.id == watch_hit_->id) w = &x;
+      }
+      // gdb wants an address inside the watched range.
+      const u32 at = w && !w->physical ? std::max(watch_hit_->lin, w->addr) : watch_hit_->lin;
+      stop_watch_.emplace(watch_hit_->access, at);
+    }
+    watch_hit_.reset();
+  }
   if (why.empty() && !pending_fault_.empty()) why = std::exchange(pending_fault_, "");
   if (why.empty() && break_requested_.exchange(false, std::memory_order_relaxed)) {
     why = std::exchange(at_start_, false) ? "before the first instruction (the reset vector)" : "interrupted";
@@ -332,6 +351,62 @@ void Debugger::on_fault(const Cpu& cpu, const GuestFault& f) {
                                f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.eip);
 }
 
+bool Debugger::on_access(const Cpu& cpu, u32 lin, unsigned size, bool write) {
+  if (watch_hit_) return true;  // the first hit of an instruction is the one reported
+  const Watchpoint* w = watches_.match(target_, lin, size, write);
+  if (!w) return false;
+  WatchHit h;
+  h.id = w->id;
+  h.access = w->access;
+  h.write = write;
+  h.lin = lin;
+  h.size = size;
+  if (write) h.before = target_.read_linear(lin, size);
+  // Accesses after the instruction completed (the instruction count moved
+  // on) belong to entering an interrupt or exception handler.
+  hit_in_insn_ = cpu.instructions() == insn_index_;
+  hit_cs_ = prev_cs_;
+  hit_eip_ = prev_eip_;
+  watch_hit_ = std::move(h);
+  return true;
+}
+
+std::string Debugger::watch_message(const WatchHit& h) const {
+  const auto value = [&](const std::vector<std::optional<u8>>& b) {
+    const bool whole = std::all_of(b.begin(), b.end(), [](const auto& x) { return x.has_value(); });
+    if (whole && (b.size() == 1 || b.size() == 2 || b.size() == 4 || b.size() == 8)) {
+      u64 v = 0;
+      for (size_t i = 0; i < b.size(); ++i) v |= u64{*b[i]} << (8 * i);
+      return fmt::format("{:0{}x}", v, 2 * b.size());
+    }
+    std::string out;
+    for (const auto& x : b) {
+      if (!out.empty()) out += ' ';
+      out += x ? fmt::format("{:02x}", *x) : "??";
+    }
+    return out;
+  };
+  const std::string by = hit_in_insn_ ? fmt::format("by the instruction at {:04x}:{:08x}", hit_cs_, hit_eip_)
+                                      : fmt::format("entering a handler after the instruction at {:04x}:{:08x}", hit_cs_, hit_eip_);
+  const std::string now = value(target_.read_linear(h.lin, h.size));
+  const std::string what = h.write ? fmt::format("{} -> {}", value(h.before), now) : fmt::format("value {}", now);
+  return fmt::format("watchpoint {}: {} of {} byte{} at linear {:08x} {}: {}", h.id, h.write ? "write" : "read", h.size,
+                     h.size == 1 ? "" : "s", h.lin, by, what);
+}
+
+unsigned Debugger::add_linear_watch(Watchpoint::Access access, u32 lin, u32 len) {
+  const unsigned id = watches_.add(access, false, lin, len, next_id_).id;
+  ++next_id_;
+  update_watching();
+  return id;
+}
+
+bool Debugger::remove_linear_watch(Watchpoint::Access access, u32 lin, u32 len) {
+  const bool ok = watches_.remove_linear(access, lin, len);
+  update_watching();
+  return ok;
+}
+
 unsigned Debugger::add_linear_break(u32 lin) {
   Breakpoint bp;
   bp.at.kind = DebugAddress::Kind::Linear;
@@ -352,6 +427,7 @@ bool Debugger::remove_linear_break(u32 lin) {
 
 void Debugger::resume() {
   skip_once_ = true;
+  stop_watch_.reset();
   have_prev_ = false;
 }
 
@@ -476,17 +552,24 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
     return "";
   }
   if (cmd == "break" || cmd == "b") return add_break(args);
+  if (cmd == "watch" || cmd == "w") return add_watch(args);
   if (cmd == "delete" || cmd == "d") {
     if (args.size() == 1) {
       breaks_.erase(std::remove_if(breaks_.begin(), breaks_.end(), [](const Breakpoint& b) { return !b.temporary; }), breaks_.end());
       exception_breaks_.reset();
       io_breaks_.clear();
       break_pe_ = break_pg_ = break_pae_ = break_a20_ = false;
-      return "deleted every breakpoint\n";
+      watches_.clear();
+      update_watching();
+      return "deleted every breakpoint and watchpoint\n";
     }
     const u64 id = count_arg(1, 0);
+    if (id <= 0xFFFF'FFFFu && watches_.remove(static_cast<unsigned>(id))) {
+      update_watching();
+      return fmt::format("deleted watchpoint {}\n", id);
+    }
     const auto it = std::find_if(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) { return b.id == id && !b.temporary; });
-    if (it == breaks_.end()) throw std::invalid_argument(fmt::format("no breakpoint {}", id));
+    if (it == breaks_.end()) throw std::invalid_argument(fmt::format("no breakpoint or watchpoint {}", id));
     breaks_.erase(it);
     return fmt::format("deleted breakpoint {}\n", id);
   }
@@ -570,6 +653,28 @@ std::string Debugger::add_break(const std::vector<std::string>& args) {
   return fmt::format("breakpoint {} at {}\n", bp.id, where);
 }
 
+std::string Debugger::add_watch(const std::vector<std::string>& args) {
+  constexpr const char* kUsage = "watch [r|w|rw] ADDR [LEN]";
+  size_t i = 1;
+  Watchpoint::Access access = Watchpoint::kWrite;
+  if (args.size() > 1) {
+    const std::string k = lower(args[1]);
+    if (k == "r") access = Watchpoint::kRead;
+    else if (k == "w") access = Watchpoint::kWrite;
+    else if (k == "rw" || k == "a") access = Watchpoint::kReadWrite;
+    if (k == "r" || k == "w" || k == "rw" || k == "a") ++i;
+  }
+  if (args.size() != i + 1 && args.size() != i + 2) throw std::invalid_argument(kUsage);
+  const DebugAddress a = parse_address(args[i]);
+  const bool physical = a.kind == DebugAddress::Kind::Physical;
+  const u32 addr = physical ? a.offset : *linear_of(a);
+  const u32 len = args.size() == i + 2 ? value_of(args[i + 1]) : 1;
+  const Watchpoint& w = watches_.add(access, physical, addr, len, next_id_);
+  ++next_id_;
+  update_watching();
+  return fmt::format("watchpoint {}: {}\n", w.id, WatchList::describe(w));
+}
+
 std::string Debugger::help() const {
   return R"(Run control
   step|s [N]            execute N instructions (default 1), into interrupt handlers
@@ -582,8 +687,9 @@ Breakpoints
   break on exception V  stop at the first instruction of exception V's handler
   break on io PORT      stop before IN/OUT/INS/OUTS on PORT
   break on mode pe|pg|pae|a20   stop after the instruction that changes it
-  delete|d [N]          delete breakpoint N, or every breakpoint
-  info break            list breakpoints
+  watch|w [r|w|rw] ADDR [LEN]   stop after an instruction reads/writes (default w) LEN bytes (default 1) at ADDR
+  delete|d [N]          delete breakpoint or watchpoint N, or every one
+  info break            list breakpoints and watchpoints
 State
   regs|r                general registers, EIP, EFLAGS by flag name
   sregs                 segment registers with their descriptor caches, GDTR, IDTR, LDTR, TR
@@ -797,6 +903,7 @@ std::string Debugger::info(const std::vector<std::string>& args) const {
     if (break_pg_) out += "     on mode pg\n";
     if (break_pae_) out += "     on mode pae\n";
     if (break_a20_) out += "     on mode a20\n";
+    for (const Watchpoint& w : watches_.all()) out += fmt::format("{:>3}  watch {}\n", w.id, WatchList::describe(w));
     return out.empty() ? "no breakpoints\n" : out;
   }
   if (what == "gdt") return info_descriptors(s.gdtr.base, s.gdtr.limit, false, "GDT");

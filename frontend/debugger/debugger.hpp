@@ -14,6 +14,7 @@
 #include "cpu/cpu.hpp"
 #include "frontend/debugger/disasm.hpp"
 #include "frontend/debugger/target.hpp"
+#include "frontend/debugger/watch.hpp"
 
 namespace gb {
 
@@ -52,6 +53,7 @@ class Debugger final : public CpuObserver {
 
   bool before_insn(const Cpu& cpu) override;
   void on_fault(const Cpu& cpu, const GuestFault& f) override;
+  bool on_access(const Cpu& cpu, u32 lin, unsigned size, bool write) override;
 
   /// Runs one command line, printing its output; unknown commands and bad
   /// arguments print one "error: ..." line and change nothing.
@@ -75,6 +77,13 @@ class Debugger final : public CpuObserver {
   /// breakpoint at linear `lin` (remove: false if there is none), and resume.
   unsigned add_linear_break(u32 lin);
   bool remove_linear_break(u32 lin);
+  /// The same for watchpoints on `len` bytes at linear `lin` (gdb's Z2-Z4);
+  /// add throws std::invalid_argument on a bad range.
+  unsigned add_linear_watch(Watchpoint::Access access, u32 lin, u32 len);
+  bool remove_linear_watch(Watchpoint::Access access, u32 lin, u32 len);
+  /// When the last stop was a watchpoint: its kind and the watched address
+  /// the access touched (for gdb's "watch:ADDR" stop reply).
+  std::optional<std::pair<Watchpoint::Access, u32>> stop_watch() const { return stop_watch_; }
   void resume_continue() { resume(); }
   void resume_step() {
     steps_left_ = 1;
@@ -108,6 +117,10 @@ class Debugger final : public CpuObserver {
   std::string info_tab() const;
   std::string set(const std::vector<std::string>& args);
   std::string add_break(const std::vector<std::string>& args);
+  std::string add_watch(const std::vector<std::string>& args);
+  /// Turns the CPU's access reports on while attached with watchpoints.
+  void update_watching();
+  std::string watch_message(const WatchHit& h) const;
   std::string where() const;
   /// `next`: a temporary breakpoint after CALL/INT/REP/LOOP at EIP, or false.
   bool step_over();
@@ -128,6 +141,14 @@ class Debugger final : public CpuObserver {
   std::bitset<256> exception_breaks_;
   std::vector<u16> io_breaks_;
   bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false;
+  WatchList watches_;
+  bool attached_ = true;
+  std::optional<WatchHit> watch_hit_;  // the first hit since the last instruction boundary
+  u64 insn_index_ = 0;                 // Cpu::instructions() at before_insn
+  bool hit_in_insn_ = true;            // the hit came from the instruction, not an interrupt entry
+  u16 hit_cs_ = 0;
+  u32 hit_eip_ = 0;
+  std::optional<std::pair<Watchpoint::Access, u32>> stop_watch_;
 
   std::atomic<bool> break_requested_{false};
   bool at_start_ = false;

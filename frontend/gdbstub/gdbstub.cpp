@@ -143,9 +143,16 @@ void GdbStub::send_packet(const std::string& payload) {
   send_raw(last_sent_);
 }
 
+std::string GdbStub::stop_reply() const {
+  const auto w = d_.stop_watch();
+  if (!w) return "T05thread:01;";
+  const char* kind = w->first == Watchpoint::kWrite ? "watch" : w->first == Watchpoint::kRead ? "rwatch" : "awatch";
+  return fmt::format("T05{}:{:x};thread:01;", kind, w->second);
+}
+
 GdbStub::Next GdbStub::serve_stop() {
   if (waiting_for_stop_) {
-    send_packet("T05thread:01;");
+    send_packet(stop_reply());
     waiting_for_stop_ = false;
   }
   while (client_ >= 0) {
@@ -190,7 +197,7 @@ GdbStub::Next GdbStub::serve_stop() {
 }
 
 std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
-  if (p == "?") return "T05thread:01;";
+  if (p == "?") return stop_reply();
   if (p.starts_with("qSupported")) return fmt::format("PacketSize={:x};qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+", RspDecoder::kMaxPayload);
   if (p == "QStartNoAckMode") return "OK";  // acks stop after this reply
   if (p.starts_with("qXfer:features:read:target.xml:")) {
@@ -254,14 +261,33 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
   }
   if (p[0] == 'Z' || p[0] == 'z') {
     // Z0 (software) and Z1 (hardware) breakpoints: the debugger's own
-    // breakpoints by linear address; guest memory is not patched.
-    if (p.size() < 3 || (p[1] != '0' && p[1] != '1') || p[2] != ',') return "";  // watchpoints: not yet
+    // breakpoints by linear address; guest memory is not patched. Z2/Z3/Z4
+    // (write/read/access watchpoints, KIND = length in bytes): the
+    // debugger's watchpoints on linear memory.
+    if (p.size() < 3 || p[1] < '0' || p[1] > '4' || p[2] != ',') return "";
     const size_t comma = p.find(',', 3);
-    const auto addr = hex_number(p.substr(3, comma == std::string::npos ? std::string::npos : comma - 3));
-    if (!addr || *addr > 0xFFFF'FFFFu) return "E01";
-    if (p[0] == 'Z') {
-      d_.add_linear_break(static_cast<u32>(*addr));
-    } else if (!d_.remove_linear_break(static_cast<u32>(*addr))) {
+    if (comma == std::string::npos) return "E01";
+    const auto addr = hex_number(p.substr(3, comma - 3));
+    const size_t semi = p.find(';', comma + 1);  // conditions (;X...) are not supported: ignored
+    const auto kind = hex_number(p.substr(comma + 1, semi == std::string::npos ? std::string::npos : semi - comma - 1));
+    if (!addr || *addr > 0xFFFF'FFFFu || !kind) return "E01";
+    const u32 lin = static_cast<u32>(*addr);
+    if (p[1] == '0' || p[1] == '1') {
+      if (p[0] == 'Z') {
+        d_.add_linear_break(lin);
+      } else if (!d_.remove_linear_break(lin)) {
+        return "E01";
+      }
+      return "OK";
+    }
+    static constexpr Watchpoint::Access kAccess[] = {Watchpoint::kWrite, Watchpoint::kRead, Watchpoint::kReadWrite};
+    const Watchpoint::Access access = kAccess[p[1] - '2'];
+    if (*kind == 0 || *kind > 0xFFFF'FFFFu) return "E01";
+    const u32 len = static_cast<u32>(*kind);
+    if (p[0] == 'z') return d_.remove_linear_watch(access, lin, len) ? "OK" : "E01";
+    try {
+      d_.add_linear_watch(access, lin, len);
+    } catch (const std::invalid_argument&) {
       return "E01";
     }
     return "OK";

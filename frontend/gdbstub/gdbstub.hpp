@@ -48,6 +48,9 @@ class GdbStub {
 
  private:
   void send_packet(const std::string& payload);
+  /// T05, naming the watchpoint when one stopped the guest (RSP "Stop
+  /// Reply Packets": watch/rwatch/awatch:ADDR).
+  std::string stop_reply() const;
   void send_raw(const std::string& bytes);
   /// One packet's reply; sets `next` when it resumes or ends the target.
   std::string handle(const std::string& packet, bool& resume, bool& quit);

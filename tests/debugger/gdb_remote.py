@@ -8,12 +8,14 @@ Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
    registers (EIP FFF0h, CS F000h at reset), sets a breakpoint at 7C00h,
    continues to it, steps one instruction (EIP 7C01h), reads the boot
    sector's first bytes (FA 31 C0 8E: cli; xor ax, ax; mov ds, ...), reads
-   CR0 (an extra register of the target description) and detaches; the
+   CR0 (an extra register of the target description), sets a hardware
+   watchpoint on the first PDE (Z2; continue stops after the store that
+   changes it, with the old and new values) and detaches; the
    guest then runs to its end (the demo halts: exit status 0).
 2. A raw socket sends a packet with a wrong checksum (NAK '-'), an overlong
    packet (NAK), a truncated one followed by a good '?' (the '?' is still
-   answered), an unknown packet (the empty reply), a bad memory read (E01);
-   then 'k' ends the run.
+   answered), an unknown packet (the empty reply), a bad memory read (E01),
+   watchpoint packets good and bad; then 'k' ends the run.
 3. -gdb without -S on SeaBIOS (no disks): gdb attaches to the running
    guest, steps, detaches, and the guest runs on.
 Skips (77) without gdb unless CI is set.
@@ -54,7 +56,8 @@ def gdb_case(glassbox, image):
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.3)
     cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers eip cs', 'break *0x7c00', 'continue',
-            'info registers eip', 'stepi', 'info registers eip', 'x/4xb 0x7c00', 'info registers cr0', 'detach']
+            'info registers eip', 'stepi', 'info registers eip', 'x/4xb 0x7c00', 'info registers cr0',
+            'delete', 'watch *(int*)0x10000', 'continue', 'info registers eip', 'delete', 'detach']
     g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True, text=True,
                        timeout=120)
     out = g.stdout + g.stderr
@@ -73,6 +76,10 @@ def gdb_case(glassbox, image):
         (r'eip\s+0x7c01\s', 'stepi: EIP 7C01h'),
         (r'0x7c00:\s+0xfa\s+0x31\s+0xc0\s+0x8e', 'memory: the boot sector'),
         (r'cr0\s+0x[0-9a-f]+', 'CR0 as an extra register'),
+        (r'Hardware watchpoint 2: \*\(int\*\)0x10000', 'a hardware watchpoint (Z2) on the page directory'),
+        # The REP STOSD zeroing the directory writes 0 over 0: gdb continues
+        # by itself; the PDE store changes it.
+        (r'Old value = 0\s+New value = 69635', 'the watchpoint stops at the first PDE store (11003h)'),
         (r'detached', 'detach'),
     ]
     pos = 0
@@ -141,6 +148,17 @@ def malformed_case(glassbox, image):
             problems.append(f'bad m packet: {d!r}')
         else:
             print('ok malformed m packet: E01')
+        # Watchpoint packets: read (Z3) added and removed once; a second
+        # removal and a zero length are errors.
+        for payload, reply in (('Z3,7c00,2', b'$OK#'), ('z3,7c00,2', b'$OK#'), ('z3,7c00,2', b'$E01#'),
+                               ('Z2,7c00,0', b'$E01#'), ('Z4,7c00', b'$E01#')):
+            s.sendall(frame(payload))
+            d = recv_until(s, lambda d: b'#' in d)
+            if reply not in d:
+                problems.append(f'{payload}: {d!r}, expected {reply!r}')
+                break
+        else:
+            print('ok watchpoint packets: Z3/z3 OK, a second z3, a zero length and no length give E01')
         s.sendall(frame('g'))
         d = recv_until(s, lambda d: re.search(rb'\$[0-9a-f]*#[0-9a-f]{2}', d) is not None)
         m = re.search(rb'\$([0-9a-f]*)#', d)

@@ -156,3 +156,30 @@ TEST_CASE("rep movsd faulting on the limit stops with the completed count", "[re
   CHECK(r.s.eip == 0x2001);  // in the #GP handler
   CHECK(load_le<u32>(&r.ram[0x100000 + 0x2FFC]) == load_le<u32>(&r.ram[0x10000 + 0x1FFC]));
 }
+
+TEST_CASE("a DR0 data breakpoint stops rep stosb after the iteration that writes it", "[rep][debug]") {
+  // SDM Vol. 3A 17.3.1.2: a data breakpoint is a trap after the access's
+  // iteration; a REP string instruction resumes from its EIP (it is
+  // delivered with EIP at the REP).
+  Rig r;
+  // IDT at 700h: vector 1 -> 08:3000 (an interrupt gate), the handler hlts.
+  const u8 gate[] = {0x00, 0x30, 0x08, 0x00, 0x00, 0x8E, 0x00, 0x00};
+  std::copy(std::begin(gate), std::end(gate), r.ram.begin() + 0x708);
+  r.s.idtr = TableRegister{0x700, 15};
+  r.ram[0x3000] = 0xF4;
+  r.code({0xF3, 0xAA});  // rep stosb
+  r.s.gpr[EAX] = 0x77;
+  r.s.gpr[EDI] = 0x20000;
+  r.s.gpr[ECX] = 16;
+  r.s.dr[0] = 0x20005;
+  r.s.dr[7] = 0x1 | (1u << 16);  // L0, R/W0 = 01 (writes), LEN0 = 1 byte
+  r.cpu.update_breakpoints();
+  r.cpu.step();
+  CHECK(r.s.eip == 0x3000);               // in the #DB handler
+  CHECK((r.s.dr[6] & 0xF) == 1);          // B0
+  CHECK(load_le<u32>(&r.ram[0x8000 - 12]) == 0x1000);  // the pushed EIP: the REP itself
+  CHECK(r.s.gpr[ECX] == 10);              // 6 bytes written
+  CHECK(r.s.gpr[EDI] == 0x20006);
+  CHECK(r.ram[0x20005] == 0x77);
+  CHECK(r.ram[0x20006] == 0);
+}

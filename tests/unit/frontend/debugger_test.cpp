@@ -164,3 +164,72 @@ TEST_CASE("Debugger: break on mode pe stops after MOV CR0", "[frontend][debugger
   }
   std::fclose(f);
 }
+
+TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[frontend][debugger]") {
+  MachineConfig c = tiny();
+  // F000:0000 (DS = ES = 0 at reset):
+  //   mov ax, 1234h; mov [0500h], ax; mov bx, [0500h]; mov byte [0600h], 7
+  //   mov di, 0700h; mov cx, 8; mov al, 0AAh; rep stosb; hlt
+  const u8 body[] = {0xB8, 0x34, 0x12, 0xA3, 0x00, 0x05, 0x8B, 0x1E, 0x00, 0x05, 0xC6, 0x06, 0x00, 0x06, 0x07,
+                     0xBF, 0x00, 0x07, 0xB9, 0x08, 0x00, 0xB0, 0xAA, 0xF3, 0xAA, 0xF4};
+  for (unsigned i = 0; i < sizeof body; ++i) c.bios[i] = body[i];
+  Machine m(std::move(c));
+  std::FILE* f = std::tmpfile();
+  {
+    Debugger d(m, f, Debugger::Options{});
+    const auto go = [&] { return m.run_for(0, std::chrono::seconds(5)).kind; };
+    d.execute("watch 0x500 2");
+    d.execute("watch r 0x501");
+    d.execute("watch p:0x600");
+    d.execute("watch w 0x704");
+    CHECK(go() == Kind::Break);
+    CHECK(d.take_stop_message() ==
+          "watchpoint 1: write of 2 bytes at linear 00000500 by the instruction at f000:00000003: 0000 -> 1234");
+    CHECK(m.cpu().state().eip == 6);  // after the writing instruction
+    CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kWrite, u32{0x500}}});
+    // A write-only watchpoint ignores the read; the read watchpoint on the
+    // second byte takes it.
+    d.execute("continue");
+    CHECK(go() == Kind::Break);
+    CHECK(d.take_stop_message() ==
+          "watchpoint 2: read of 2 bytes at linear 00000500 by the instruction at f000:00000006: value 1234");
+    CHECK(m.cpu().state().eip == 0xA);
+    CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kRead, u32{0x501}}});
+    d.execute("continue");
+    CHECK(go() == Kind::Break);
+    CHECK(d.take_stop_message() ==
+          "watchpoint 3: write of 1 byte at linear 00000600 by the instruction at f000:0000000a: 00 -> 07");
+    // REP STOSB stops after the iteration that wrote 704h, on the REP.
+    d.execute("continue");
+    CHECK(go() == Kind::Break);
+    CHECK(d.take_stop_message() ==
+          "watchpoint 4: write of 1 byte at linear 00000704 by the instruction at f000:00000017: 00 -> aa");
+    CHECK(m.cpu().state().eip == 0x17);
+    CHECK((m.cpu().state().gpr[ECX] & 0xFFFF) == 3);
+    d.execute("info break");
+    d.execute("delete 4");
+    d.execute("step");
+    CHECK(go() == Kind::Break);
+    CHECK(m.cpu().state().eip == 0x19);
+    CHECK((m.cpu().state().gpr[ECX] & 0xFFFF) == 0);
+    // Bad watch commands.
+    for (const char* bad : {"watch", "watch r", "watch 0x500 0", "watch 0xffffffff 2", "watch q 0x500", "delete 4"}) {
+      INFO("command: " << bad);
+      d.execute(bad);
+    }
+  }
+  std::fflush(f);
+  std::rewind(f);
+  std::string out;
+  for (int ch; (ch = std::fgetc(f)) != EOF;) out += static_cast<char>(ch);
+  std::fclose(f);
+  CHECK_THAT(out, Catch::Contains("watchpoint 1: write of linear 00000500 length 2"));
+  CHECK_THAT(out, Catch::Contains("watchpoint 2: read of linear 00000501 length 1"));
+  CHECK_THAT(out, Catch::Contains("watchpoint 3: write of physical 00000600 length 1"));
+  CHECK_THAT(out, Catch::Contains("  4  watch write of linear 00000704 length 1"));
+  CHECK_THAT(out, Catch::Contains("deleted watchpoint 4"));
+  // Six bad commands, six error lines.
+  size_t errors = 0;
+  for (size_t p = 0; (p = out.find("error: ", p)) != std::string::npos; ++p) ++errors;
+  CHECK(errors == 6);
+}
