@@ -8,11 +8,12 @@
 
 namespace gb {
 
+class DebugPanels;
 class Machine;
 class Vga;
 
 /// A hot key's meaning (the same across SDL, curses and the serial console).
-enum class HostAction { Quit, TogglePause, Step, Screenshot, Reset };
+enum class HostAction { Quit, TogglePause, Step, Screenshot, Reset, TogglePanels };
 
 /// What the title bar or status line shows.
 struct DisplayStatus {
@@ -31,6 +32,10 @@ class Display {
   virtual void present(const Vga& vga, const DisplayStatus& status) = 0;
   /// Blocks until host input arrives or `timeout` passes (paused, halted).
   virtual void wait(std::chrono::milliseconds timeout) = 0;
+  /// Gives the display the debugger panels, drawn beside the guest screen
+  /// while `panels->visible()` (SDL with Dear ImGui). False where this
+  /// display cannot show them; `panels` must outlive the display.
+  virtual bool set_panels(DebugPanels* /*panels*/) { return false; }
 };
 
 }  // namespace gb

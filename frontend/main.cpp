@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
       }
     }
     cfg.debug_exit = o.debug_exit;
-    const bool debugging = o.debugger || !o.debugger_commands.empty() || !o.gdb.empty();
+    const bool debugging = o.debugger || !o.debugger_commands.empty() || !o.gdb.empty() || o.debugger_panels;
     // Under the debugger a triple fault stops at the prompt; the session
     // then resets unless -no-reboot.
     cfg.no_reboot = o.no_reboot || debugging;
@@ -138,14 +138,29 @@ int main(int argc, char** argv) {
     std::unique_ptr<Debugger> debugger;
     std::unique_ptr<CommandSource> commands;
     std::unique_ptr<GdbStub> gdb;
-    if (debugging) {
+    std::unique_ptr<DebugPanels> panels;
+    if (debugging || display) {
       if (!o.debugger_commands.empty()) {
         commands = make_batch(o.debugger_commands, stdout);
       } else if (o.debugger) {
         commands = make_prompt();
       }
       debugger = std::make_unique<Debugger>(m, stdout, Debugger::Options{o.magic_break});
-      if (commands || o.gdb_wait) debugger->break_at_start();
+      // A window can show the debugger panels (Ctrl+Alt+D): the debugger
+      // exists for them but stays detached, at no cost, until they open.
+      if (display) {
+        panels = std::make_unique<DebugPanels>(m, *debugger);
+        if (!display->set_panels(panels.get())) panels.reset();
+      }
+      if (o.debugger_panels) {
+        if (!panels) throw std::runtime_error("--debugger-panels: this display has none (they need -display sdl with Dear ImGui)");
+        panels->set_visible(true);
+      }
+      if (!debugging) {
+        if (!panels) debugger.reset();
+        else debugger->set_attached(false);
+      }
+      if (commands || o.gdb_wait || o.debugger_panels) debugger->break_at_start();
       if (!o.gdb.empty()) {
         const auto [host, port] = GdbStub::parse_spec(o.gdb);
         // With no prompt and no -S, the hooks wait for a gdb client.
@@ -156,6 +171,7 @@ int main(int argc, char** argv) {
     so.debugger = debugger.get();
     so.commands = commands.get();
     so.gdb = gdb.get();
+    so.panels = panels.get();
     so.reset_on_triple_fault = !o.no_reboot;
     so.insn_limit = o.insn_limit;
     so.screenshot_prefix = o.screenshot_prefix;

@@ -195,6 +195,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
                "attach the debugger: its prompt (help lists the commands) before the first instruction; Ctrl-C breaks in");
   app.add_option("--debugger-commands", o.debugger_commands,
                  "run debugger commands from FILE (each echoed with its output); the run ends with the file");
+  app.add_flag("--debugger-panels", o.debugger_panels,
+               "open the debugger panels beside the screen (-display sdl), stopped before the first instruction; "
+               "Ctrl+Alt+D shows/hides them");
   app.add_flag("--magic-break", o.magic_break, "with the debugger: stop at Bochs's magic breakpoint, xchg bx, bx");
   bool gdb_default = false;
   app.add_option("--gdb", o.gdb, "GDB remote stub on tcp::PORT (loopback) or tcp:HOST:PORT");

@@ -46,9 +46,10 @@ struct Options {
   u64 insn_limit = 0;                ///< --insn-limit N (0 = none)
   bool debugger = false;             ///< --debugger: the prompt, stopped at the first instruction
   std::string debugger_commands;     ///< --debugger-commands FILE: batch mode
-  bool magic_break = false;
+  bool debugger_panels = false;      ///< --debugger-panels: the SDL panels open, stopped at the first instruction
+  bool magic_break = false;          ///< --magic-break: stop at xchg bx, bx (Bochs's magic breakpoint)
   std::string gdb;                   ///< -gdb tcp::PORT | tcp:HOST:PORT; -s = tcp::1234
-  bool gdb_wait = false;             ///< -S: do not start the CPU until gdb says so          ///< --magic-break: stop at xchg bx, bx (Bochs's magic breakpoint)
+  bool gdb_wait = false;             ///< -S: do not start the CPU until gdb says so
 };
 
 /// Result of parsing: options, or a message to print and an exit status

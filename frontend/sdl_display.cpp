@@ -7,7 +7,15 @@
 #include <set>
 
 #include "devices/pc/machine.hpp"
+#include "frontend/debugger/panel_model.hpp"
 #include "frontend/sdl_keymap.hpp"
+#if GB_HAVE_IMGUI
+#include <imgui.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+
+#include "frontend/debugger/panels.hpp"
+#endif
 
 namespace gb {
 
@@ -17,6 +25,13 @@ class SdlDisplay final : public Display {
  public:
   SdlDisplay(Scaling scaling, SDL_Window* w, SDL_Renderer* r) : scaling_(scaling), window_(w), renderer_(r) {}
   ~SdlDisplay() override {
+#if GB_HAVE_IMGUI
+    if (panels_) {
+      ImGui_ImplSDLRenderer_Shutdown();
+      ImGui_ImplSDL2_Shutdown();
+      ImGui::DestroyContext();
+    }
+#endif
     if (texture_) SDL_DestroyTexture(texture_);
     SDL_DestroyRenderer(renderer_);
     SDL_DestroyWindow(window_);
@@ -29,6 +44,7 @@ class SdlDisplay final : public Display {
     I8042& kbc = m.keyboard_controller();
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
+      if (panels_shown() && panel_event(e)) continue;
       switch (e.type) {
         case SDL_QUIT: actions.push_back(HostAction::Quit); break;
         case SDL_KEYDOWN:
@@ -48,7 +64,9 @@ class SdlDisplay final : public Display {
 
   void present(const Vga& vga, const DisplayStatus& st) override {
     vga.render(frame_);
-    if (frame_.width != tex_w_ || frame_.height != tex_h_ || vga.vbe_enabled() != vbe_) {
+    const bool shown = panels_shown();
+    if (frame_.width != tex_w_ || frame_.height != tex_h_ || vga.vbe_enabled() != vbe_ || shown != sized_for_panels_) {
+      sized_for_panels_ = shown;
       tex_w_ = frame_.width;
       tex_h_ = frame_.height;
       vbe_ = vga.vbe_enabled();
@@ -60,6 +78,8 @@ class SdlDisplay final : public Display {
       int w = 0, h = 0;
       default_size(w, h);
       SDL_SetWindowSize(window_, w, h);
+      // Opening the panels widens the window a lot: keep it on the screen.
+      if (shown) SDL_SetWindowPosition(window_, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED);
     }
     if (texture_) SDL_UpdateTexture(texture_, nullptr, frame_.pixels.data(), static_cast<int>(tex_w_ * 4));
     SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
@@ -68,6 +88,19 @@ class SdlDisplay final : public Display {
       const SDL_Rect dst = placement();
       SDL_RenderCopy(renderer_, texture_, nullptr, &dst);
     }
+#if GB_HAVE_IMGUI
+    if (shown) {
+      int ow = 0, oh = 0;
+      SDL_GetRendererOutputSize(renderer_, &ow, &oh);
+      ImGui_ImplSDLRenderer_NewFrame();
+      ImGui_ImplSDL2_NewFrame();
+      ImGui::NewFrame();
+      draw_debug_panels(*panels_, static_cast<float>(ow - kPanelColumnWidth), static_cast<float>(kPanelColumnWidth),
+                        static_cast<float>(oh));
+      ImGui::Render();
+      ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    }
+#endif
     SDL_RenderPresent(renderer_);
     const std::string title =
         st.mips > 0 ? fmt::format("Glassbox - {} - {:.{}f} MIPS - {}", st.state, st.mips, st.mips < 1 ? 3 : 1, grab_hint())
@@ -82,7 +115,57 @@ class SdlDisplay final : public Display {
     SDL_WaitEventTimeout(nullptr, static_cast<int>(timeout.count()));
   }
 
+  bool set_panels(DebugPanels* p) override {
+#if GB_HAVE_IMGUI
+    if (!panels_ && p) {
+      // Dear ImGui only once there are panels: a plain window pays nothing.
+      IMGUI_CHECKVERSION();
+      ImGui::CreateContext();
+      ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; no imgui.ini
+      ImGui::StyleColorsDark();
+      ImGui_ImplSDL2_InitForSDLRenderer(window_);
+      ImGui_ImplSDLRenderer_Init(renderer_);
+    }
+    if (!panels_ || p) panels_ = p;
+    return true;
+#else
+    (void)p;
+    return false;
+#endif
+  }
+
  private:
+  bool panels_shown() const { return panels_ && panels_->visible(); }
+
+  /// With the panels open, ImGui sees every event first; true when the
+  /// event was the panels' (a click or wheel in their column, keys while a
+  /// panel's text field has focus) and must not reach the guest.
+  bool panel_event(const SDL_Event& e) {
+#if GB_HAVE_IMGUI
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    int ow = 0, oh = 0;
+    SDL_GetRendererOutputSize(renderer_, &ow, &oh);
+    const int column = ow - kPanelColumnWidth;
+    switch (e.type) {
+      case SDL_MOUSEBUTTONDOWN:
+      case SDL_MOUSEBUTTONUP: return !grabbed_ && e.button.x >= column;
+      case SDL_MOUSEWHEEL: return !grabbed_;
+      case SDL_MOUSEMOTION: return !grabbed_;
+      case SDL_KEYDOWN:
+      case SDL_KEYUP: {
+        const u16 mod = e.key.keysym.mod;
+        if ((mod & KMOD_CTRL) && (mod & KMOD_ALT)) return false;  // hot keys still work
+        return ImGui::GetIO().WantCaptureKeyboard;
+      }
+      case SDL_TEXTINPUT: return true;
+      default: return false;
+    }
+#else
+    (void)e;
+    return false;
+#endif
+  }
+
   const char* grab_hint() const { return grabbed_ ? "Ctrl+Alt+G releases the mouse" : "Ctrl+Alt+G grabs the mouse"; }
 
   void default_size(int& w, int& h) const {
@@ -97,12 +180,17 @@ class SdlDisplay final : public Display {
       w = 640;
       h = 480;
     }
+    if (sized_for_panels_) {
+      w += kPanelColumnWidth;
+      h = std::max(h, kPanelMinHeight);
+    }
   }
 
   /// Where the frame goes in the window's drawable area, centred.
   SDL_Rect placement() const {
     int ow = 0, oh = 0;
     SDL_GetRendererOutputSize(renderer_, &ow, &oh);
+    if (sized_for_panels_) ow = std::max(1, ow - kPanelColumnWidth);  // the guest keeps the left
     const int fw = static_cast<int>(tex_w_), fh = static_cast<int>(tex_h_);
     int w = fw, h = fh;
     if (scaling_ == Scaling::Integer) {
@@ -119,6 +207,8 @@ class SdlDisplay final : public Display {
         w = static_cast<int>(oh * aspect);
       }
     }
+    // Beside the panels the screen sits at the top left, else centred.
+    if (sized_for_panels_) return SDL_Rect{(ow - w) / 2, 0, w, h};
     return SDL_Rect{(ow - w) / 2, (oh - h) / 2, w, h};
   }
 
@@ -136,6 +226,7 @@ class SdlDisplay final : public Display {
         case SDL_SCANCODE_S: a = HostAction::Screenshot; break;
         case SDL_SCANCODE_R: a = HostAction::Reset; break;
         case SDL_SCANCODE_Q: a = HostAction::Quit; break;
+        case SDL_SCANCODE_D: a = HostAction::TogglePanels; break;
         default: break;
       }
       if (a) {
@@ -195,6 +286,8 @@ class SdlDisplay final : public Display {
   SDL_Texture* texture_ = nullptr;
   u32 tex_w_ = 0, tex_h_ = 0;
   bool vbe_ = false;
+  bool sized_for_panels_ = false;
+  DebugPanels* panels_ = nullptr;
   bool grabbed_ = false;
   u8 buttons_ = 0;
   std::set<SDL_Scancode> held_;

@@ -19,7 +19,8 @@ enum class Scaling { Integer, Aspect };
 inline constexpr const char* kSdlHotkeyHelp =
     "  Ctrl+Alt+G  grab/release the mouse (a click in the window grabs it)\n"
     "  Ctrl+Alt+P  pause/resume           Ctrl+Alt+N  step one instruction (paused)\n"
-    "  Ctrl+Alt+S  screenshot (numbered)  Ctrl+Alt+R  reset    Ctrl+Alt+Q  quit\n";
+    "  Ctrl+Alt+S  screenshot (numbered)  Ctrl+Alt+R  reset    Ctrl+Alt+Q  quit\n"
+    "  Ctrl+Alt+D  show/hide the debugger panels (registers, disassembly, memory, stack, page walk)\n";
 
 /// Opens the window. Returns nullptr and sets `why_not` (SDL's reason)
 /// when no display is available.

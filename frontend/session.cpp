@@ -52,23 +52,105 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     }
     return SessionEnd{r, quit};
   };
-  // The debugger's prompt: commands until one resumes the CPU; true when
-  // the person quits (or the commands run out).
-  auto prompt = [&]() -> bool {
-    if (display) {
-      st.state = "paused";
-      display->present(m.vga(), st);
+  DebugPanels* const panels = opts.panels;
+  bool attached_for_panels = false;
+  bool signalled = false;  // a signal ended a debugger stop  // the panels attached a debugger that was detached
+  // Shows or hides the panels. Showing breaks in; hiding gives the CPU back
+  // when nothing else (a prompt, a gdb client) wants the debugger.
+  auto toggle_panels = [&]() {
+    if (!panels) {
+      fmt::print(stderr, "glassbox: no debugger panels with this display (they need -display sdl with Dear ImGui)\n");
+      return;
     }
+    panels->set_visible(!panels->visible());
+    if (panels->visible()) {
+      if (!opts.debugger->attached()) {
+        opts.debugger->set_attached(true);
+        attached_for_panels = true;
+      }
+      opts.debugger->request_break();
+    } else if (attached_for_panels && !opts.commands && !(opts.gdb && opts.gdb->connected())) {
+      opts.debugger->cancel_break();
+      opts.debugger->set_attached(false);
+      attached_for_panels = false;
+    }
+  };
+  // The debugger has the CPU: commands from the prompt (or file) and the
+  // panels' buttons until one resumes it; true when the person quits (or
+  // the commands run out).
+  auto debugger_stop = [&]() -> bool {
     const std::string why = opts.debugger->take_stop_message();
-    if (!why.empty() && why != "step") std::printf("stopped: %s\n", why.c_str());
-    opts.debugger->execute("where");
-    for (;;) {
-      const auto line = opts.commands->next();
-      if (!line) return true;
-      switch (opts.debugger->execute(*line)) {
-        case Debugger::Next::Prompt: break;
+    if (panels) panels->on_stop(why);
+    if (opts.commands) {
+      if (!why.empty() && why != "step") std::printf("stopped: %s\n", why.c_str());
+      opts.debugger->execute("where");
+    }
+    const auto run = [&](const std::string& line) -> std::optional<bool> {
+      switch (opts.debugger->execute(line)) {
+        case Debugger::Next::Prompt: return std::nullopt;
         case Debugger::Next::Resume: return false;
         case Debugger::Next::Quit: return true;
+      }
+      return std::nullopt;
+    };
+    st.state = "paused";
+    if (!display) {
+      for (;;) {
+        const auto line = opts.commands->next();
+        if (!line) return true;
+        if (const auto r = run(*line)) return *r;
+      }
+    }
+    // With a window, it stays live: input, redraws, the panels' buttons.
+    for (;;) {
+      if (opts.stop && opts.stop->load(std::memory_order_relaxed)) {
+        // Ctrl-C at a prompt is the prompt's (as in gdb); with the panels
+        // alone a signal ends the run.
+        if (!opts.commands) {
+          signalled = true;
+          return true;
+        }
+        opts.stop->store(false, std::memory_order_relaxed);
+      }
+      actions.clear();
+      display->poll(m, actions);
+      for (const HostAction a : actions) {
+        switch (a) {
+          case HostAction::Quit: return true;
+          case HostAction::Screenshot: numbered_screenshot(m.vga(), opts.screenshot_prefix); break;
+          case HostAction::Reset: m.reset(); break;
+          case HostAction::Step:
+            if (opts.commands) opts.commands->suspend();
+            return run("step").value_or(false);
+          case HostAction::TogglePause: break;  // already stopped
+          case HostAction::TogglePanels:
+            toggle_panels();
+            // Hidden with no prompt to take the CPU: it runs on.
+            if (!opts.commands && !(panels && panels->visible())) return run("continue").value_or(false);
+            break;
+        }
+      }
+      if (panels) {
+        for (const std::string& c : panels->take_commands()) {
+          if (c == "break") continue;  // already stopped
+          if (opts.commands) opts.commands->suspend();
+          std::printf("(gb) %s\n", c.c_str());  // the button's command, as if typed
+          if (const auto r = run(c)) return *r;
+        }
+      }
+      st.instructions = m.cpu().instructions();
+      display->present(m.vga(), st);
+      if (!opts.commands) {
+        display->wait(std::chrono::milliseconds(16));
+        continue;
+      }
+      std::string line;
+      switch (opts.commands->poll(std::chrono::milliseconds(16), line)) {
+        case CommandSource::Poll::None: break;
+        case CommandSource::Poll::End: return true;
+        case CommandSource::Poll::Line:
+          if (const auto r = run(line)) return *r;
+          break;
       }
     }
   };
@@ -87,6 +169,11 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     actions.clear();
     if (display) display->poll(m, actions);
     if (serial) serial->poll(m.com1(), actions);
+    if (panels) {
+      for (const std::string& c : panels->take_commands()) {
+        if (c == "break") opts.debugger->request_break();
+      }
+    }
     bool step = false;
     for (const HostAction a : actions) {
       switch (a) {
@@ -95,12 +182,13 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
           return end({RunResult::Kind::Stopped}, true);
         case HostAction::TogglePause:
           // Under the debugger the pause key breaks in: the prompt has the CPU.
-          if (opts.debugger) {
+          if (opts.debugger && opts.debugger->attached()) {
             opts.debugger->request_break();
           } else {
             paused = !paused;
           }
           break;
+        case HostAction::TogglePanels: toggle_panels(); break;
         case HostAction::Step: step = paused; break;
         case HostAction::Screenshot: numbered_screenshot(m.vga(), opts.screenshot_prefix); break;
         case HostAction::Reset:
@@ -145,7 +233,8 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
       // -S waits here for one to connect), otherwise to the prompt; the
       // debugger exists only with one of them.
       bool quit = false;
-      if (opts.gdb && (opts.gdb->connected() || !opts.commands)) {
+      if (opts.gdb && (opts.gdb->connected() || (!opts.commands && !(panels && panels->visible())))) {
+        if (panels) panels->on_stop(opts.debugger->take_stop_message());
         opts.debugger->take_stop_message();
         if (!opts.gdb->connected() && !opts.gdb->wait_for_client(opts.stop)) {
           m.flush_outputs();
@@ -153,11 +242,13 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
         }
         quit = opts.gdb->serve_stop() == GdbStub::Next::Quit;
       } else {
-        quit = prompt();
+        quit = debugger_stop();
+        if (opts.commands) opts.commands->suspend();
       }
+      if (panels) panels->on_resume();
       if (quit) {
         m.flush_outputs();
-        return end({RunResult::Kind::Stopped}, true);
+        return end({RunResult::Kind::Stopped}, !signalled);
       }
       if (r.kind == RunResult::Kind::Shutdown) {
         if (!opts.reset_on_triple_fault) return end(r, false);

@@ -9,6 +9,7 @@
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/commands.hpp"
 #include "frontend/debugger/debugger.hpp"
+#include "frontend/debugger/panel_model.hpp"
 #include "frontend/display.hpp"
 #include "frontend/gdbstub/gdbstub.hpp"
 #include "frontend/serial_console.hpp"
@@ -34,6 +35,13 @@ struct SessionOptions {
   /// The gdbstub (needs `debugger`): while a client is connected, stops go
   /// to it; otherwise to the prompt.
   GdbStub* gdb = nullptr;
+  /// The SDL debugger panels (need `debugger`; the display draws them):
+  /// the hot key shows them and breaks in, attaching a debugger that was
+  /// detached (one made only for the panels); hiding them resumes the CPU
+  /// and detaches it again when there is no prompt and no gdb. While the
+  /// debugger has the CPU the window stays live: buttons and prompt lines
+  /// both run commands.
+  DebugPanels* panels = nullptr;
   /// Under the debugger the machine stops on a triple fault (for the
   /// prompt); this says whether to reset afterwards (no: -no-reboot).
   bool reset_on_triple_fault = true;

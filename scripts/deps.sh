@@ -4,7 +4,7 @@
 gb_packages=(meson ninja-build pkg-config g++ clang nasm python3
              libfmt-dev libcapstone-dev libsdl2-dev catch2 libcli11-dev
              nlohmann-json3-dev zlib1g-dev libpng-dev libncurses-dev seabios
-             libedit-dev gdb xvfb x11-apps x11-utils xdotool tmux)
+             libedit-dev libimgui-dev gdb xvfb x11-apps x11-utils xdotool tmux)
 
 gb_install_deps() {
   local missing=() p

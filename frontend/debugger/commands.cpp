@@ -1,5 +1,8 @@
 #include "frontend/debugger/commands.hpp"
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +20,8 @@ namespace {
 
 class Prompt final : public CommandSource {
  public:
+  ~Prompt() override { suspend(); }
+
   std::optional<std::string> next() override {
 #if GB_HAVE_LIBEDIT
     char* line = readline("(gb) ");
@@ -30,6 +35,64 @@ class Prompt final : public CommandSource {
     std::string s;
     if (!std::getline(std::cin, s)) return std::nullopt;
 #endif
+    return finish(std::move(s));
+  }
+
+  Poll poll(std::chrono::milliseconds timeout, std::string& line) override {
+#if GB_HAVE_LIBEDIT
+    if (!installed_) {
+      // libedit's callback interface takes no user data: the handler finds
+      // the prompt through this one pointer (there is one terminal).
+      current_ = this;
+      rl_callback_handler_install("(gb) ", &Prompt::on_line);
+      installed_ = true;
+    }
+#else
+    if (!prompted_) {
+      std::fputs("(gb) ", stdout);
+      std::fflush(stdout);
+      prompted_ = true;
+    }
+#endif
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    if (n < 0 && errno == EINTR) return Poll::None;
+    if (n < 0) return Poll::End;
+    if (n == 0) return Poll::None;
+#if GB_HAVE_LIBEDIT
+    rl_callback_read_char();
+    if (eof_) {
+      suspend();
+      return Poll::End;
+    }
+    if (!ready_) return Poll::None;
+    ready_ = false;
+    suspend();  // a new prompt at the next poll, after the command's output
+    line = finish(std::move(got_));
+    return Poll::Line;
+#else
+    prompted_ = false;
+    std::string s;
+    if (!std::getline(std::cin, s)) return Poll::End;
+    line = finish(std::move(s));
+    return Poll::Line;
+#endif
+  }
+
+  void suspend() override {
+#if GB_HAVE_LIBEDIT
+    if (!installed_) return;
+    rl_callback_handler_remove();
+    installed_ = false;
+    current_ = nullptr;
+#else
+    prompted_ = false;
+#endif
+  }
+
+ private:
+  /// An empty line repeats the previous command (as in gdb).
+  std::string finish(std::string s) {
     if (s.find_first_not_of(" \t") == std::string::npos) return last_;
 #if GB_HAVE_LIBEDIT
     add_history(s.c_str());
@@ -38,7 +101,24 @@ class Prompt final : public CommandSource {
     return s;
   }
 
- private:
+#if GB_HAVE_LIBEDIT
+  static void on_line(char* l) {
+    Prompt* self = current_;
+    if (!self) return std::free(l);
+    if (!l) {
+      self->eof_ = true;
+      return;
+    }
+    self->got_ = l;
+    self->ready_ = true;
+    std::free(l);
+  }
+  static inline Prompt* current_ = nullptr;
+  bool installed_ = false, ready_ = false, eof_ = false;
+  std::string got_;
+#else
+  bool prompted_ = false;
+#endif
   std::string last_;
 };
 

@@ -48,23 +48,6 @@ std::optional<u64> parse_number(std::string s, bool hex_default = false) {
   return v;
 }
 
-/// EFLAGS by flag name (SDM Vol. 1 3.4.3): set flags upper case.
-std::string flag_names(u32 f) {
-  static constexpr struct {
-    u32 bit;
-    const char* name;
-  } kFlags[] = {{1u << 21, "ID"}, {1u << 20, "VIP"}, {1u << 19, "VIF"}, {1u << 18, "AC"}, {1u << 17, "VM"},
-                {1u << 16, "RF"}, {1u << 14, "NT"},  {1u << 11, "OF"},  {1u << 10, "DF"}, {1u << 9, "IF"},
-                {1u << 8, "TF"},  {1u << 7, "SF"},   {1u << 6, "ZF"},   {1u << 4, "AF"},  {1u << 2, "PF"},
-                {1u << 0, "CF"}};
-  std::string out;
-  for (const auto& fl : kFlags) {
-    if (f & fl.bit) out += std::string(out.empty() ? "" : " ") + fl.name;
-  }
-  out += fmt::format("{}IOPL={}", out.empty() ? "" : " ", (f >> 12) & 3);
-  return out;
-}
-
 std::string bit_names(u64 v, std::initializer_list<std::pair<unsigned, const char*>> bits) {
   std::string out;
   for (const auto& [bit, name] : bits) {
@@ -115,6 +98,23 @@ std::string describe_descriptor(u64 d) {
 }
 
 }  // namespace
+
+// SDM Vol. 1 3.4.3: set flags upper case.
+std::string flag_names(u32 f) {
+  static constexpr struct {
+    u32 bit;
+    const char* name;
+  } kFlags[] = {{1u << 21, "ID"}, {1u << 20, "VIP"}, {1u << 19, "VIF"}, {1u << 18, "AC"}, {1u << 17, "VM"},
+                {1u << 16, "RF"}, {1u << 14, "NT"},  {1u << 11, "OF"},  {1u << 10, "DF"}, {1u << 9, "IF"},
+                {1u << 8, "TF"},  {1u << 7, "SF"},   {1u << 6, "ZF"},   {1u << 4, "AF"},  {1u << 2, "PF"},
+                {1u << 0, "CF"}};
+  std::string out;
+  for (const auto& fl : kFlags) {
+    if (f & fl.bit) out += std::string(out.empty() ? "" : " ") + fl.name;
+  }
+  out += fmt::format("{}IOPL={}", out.empty() ? "" : " ", (f >> 12) & 3);
+  return out;
+}
 
 Debugger::Debugger(Machine& m, std::FILE* out, Options opts) : m_(m), target_(m), out_(out), opts_(opts) {
   m_.cpu().set_observer(this);
@@ -487,19 +487,56 @@ std::string Debugger::trace_line(const Cpu& cpu) {
 // --- commands ----------------------------------------------------------------
 
 Debugger::Next Debugger::execute(const std::string& line) {
-  const std::vector<std::string> args = split_words(line);
-  if (args.empty()) return Next::Prompt;
   Next next = Next::Prompt;
-  std::string out;
-  try {
-    out = run_command(args, next);
-  } catch (const std::exception& e) {
-    out = fmt::format("error: {}\n", e.what());
-    next = Next::Prompt;
-  }
+  const std::string out = run_line(line, next);
   std::fputs(out.c_str(), out_);
   std::fflush(out_);
   return next;
+}
+
+std::string Debugger::output_of(const std::string& line) {
+  Next next = Next::Prompt;
+  return run_line(line, next);
+}
+
+std::string Debugger::run_line(const std::string& line, Next& next) {
+  const std::vector<std::string> args = split_words(line);
+  if (args.empty()) return "";
+  try {
+    return run_command(args, next);
+  } catch (const std::exception& e) {
+    next = Next::Prompt;
+    return fmt::format("error: {}\n", e.what());
+  }
+}
+
+std::optional<unsigned> Debugger::break_at(u32 lin) const {
+  const CpuState& s = m_.cpu().state();
+  for (const Breakpoint& b : breaks_) {
+    if (b.temporary) continue;
+    switch (b.at.kind) {
+      case DebugAddress::Kind::Linear:
+        if (b.at.offset == lin) return b.id;
+        break;
+      case DebugAddress::Kind::SegOff:
+        // As before_insn matches it: CS's selector and the offset.
+        if (b.at.selector == s.seg[CS].selector && s.seg[CS].base + b.at.offset == lin) return b.id;
+        break;
+      case DebugAddress::Kind::Physical: {
+        const Translation t = target_.translate(lin);
+        if (t.ok && t.phys == b.at.offset) return b.id;
+        break;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool Debugger::delete_break(unsigned id) {
+  const auto it = std::find_if(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) { return b.id == id && !b.temporary; });
+  if (it == breaks_.end()) return false;
+  breaks_.erase(it);
+  return true;
 }
 
 std::string Debugger::where() const {

@@ -29,6 +29,9 @@ struct DebugAddress {
   bool seg_is_cs = false;
 };
 
+/// EFLAGS by flag name, set flags only, then IOPL: "ZF PF IOPL=0".
+std::string flag_names(u32 eflags);
+
 struct Breakpoint {
   unsigned id = 0;
   DebugAddress at;
@@ -58,6 +61,10 @@ class Debugger final : public CpuObserver {
   /// Runs one command line, printing its output; unknown commands and bad
   /// arguments print one "error: ..." line and change nothing.
   Next execute(const std::string& line);
+  /// Runs a command as execute() does but returns its output instead of
+  /// printing it (the panels' page walk).
+  std::string output_of(const std::string& line);
+  bool attached() const { return attached_; }
   /// Stop before the next instruction (Ctrl-C, the hot key, --debugger at
   /// the start). Safe from a signal handler.
   void request_break() { break_requested_.store(true, std::memory_order_relaxed); }
@@ -77,6 +84,11 @@ class Debugger final : public CpuObserver {
   /// breakpoint at linear `lin` (remove: false if there is none), and resume.
   unsigned add_linear_break(u32 lin);
   bool remove_linear_break(u32 lin);
+  /// The id of a breakpoint (of any address kind) on the instruction at
+  /// linear `lin`, if there is one.
+  std::optional<unsigned> break_at(u32 lin) const;
+  /// Deletes breakpoint `id`; false if there is none.
+  bool delete_break(unsigned id);
   /// The same for watchpoints on `len` bytes at linear `lin` (gdb's Z2-Z4);
   /// add throws std::invalid_argument on a bad range.
   unsigned add_linear_watch(Watchpoint::Access access, u32 lin, u32 len);
@@ -101,6 +113,7 @@ class Debugger final : public CpuObserver {
   std::optional<u32> linear_of(const DebugAddress& a) const;
 
  private:
+  std::string run_line(const std::string& line, Next& next);
   std::string run_command(const std::vector<std::string>& args, Next& next);
   std::string help() const;
   std::string regs() const;

@@ -126,6 +126,8 @@ def main(argv):
             ('unwritable --screenshot path', ['-bios', zeros, '--insn-limit', '1000', '-display', 'none',
                                               '--screenshot', os.path.join(d, 'x', 'y.png')],
              False, [os.path.join(d, 'x', 'y.png')], None),
+            ('--debugger-panels without a window', ['-bios', zeros, '-display', 'none', '--debugger-panels'],
+             False, ['--debugger-panels', 'sdl'], None),
             ('-device e1000', ['-bios', zeros, '-device', 'e1000'], False, ['e1000'], None),
             ('unwritable -debugcon file', ['-bios', zeros, '-debugcon', 'file:' + os.path.join(d, 'x', 'y')],
              False, [os.path.join(d, 'x', 'y')], None),

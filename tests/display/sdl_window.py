@@ -16,8 +16,6 @@ Also: -display sdl without any display falls back to none with one notice.
 Exit 77 (skip) when this build has no SDL2 (cross builds).
 """
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,46 +24,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from images import crop, read_png, read_xwd  # noqa: E402
+from xserver import fail, find_window, require_tools_and_sdl, start_xvfb, window_env, window_geometry, x  # noqa: E402
 
 TIMEOUT_S = 90
-TOOLS = ('Xvfb', 'xwd', 'xwininfo', 'xdotool')
-
-
-def fail(msg):
-    print(f'FAIL {msg}')
-    sys.exit(1)
-
-
-def start_xvfb():
-    r, w = os.pipe()
-    xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-screen', '0', '1024x768x24', '-nolisten', 'tcp'],
-                            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(w)
-    number = b''
-    with os.fdopen(r, 'rb') as f:
-        number = f.readline().strip()
-    if not number:
-        xvfb.kill()
-        fail('Xvfb did not start')
-    return xvfb, ':' + number.decode()
-
-
-def x(env, *args):
-    p = subprocess.run(list(args), env=env, capture_output=True, timeout=30)
-    if p.returncode != 0 and args[:2] != ('xdotool', 'search'):
-        print(f'note: {" ".join(args)}: exit {p.returncode}: {p.stderr.decode(errors="replace").strip()}')
-    return p.stdout
-
-
-def window_geometry(env, wid):
-    info = x(env, 'xwininfo', '-id', wid).decode()
-    val = {}
-    for line in info.splitlines():
-        line = line.strip()
-        for key in ('Absolute upper-left X', 'Absolute upper-left Y', 'Width', 'Height'):
-            if line.startswith(key + ':'):
-                val[key] = int(line.split(':')[1])
-    return val['Absolute upper-left X'], val['Absolute upper-left Y'], val['Width'], val['Height']
 
 
 def fallback_case(glassbox):
@@ -81,25 +42,11 @@ def fallback_case(glassbox):
 
 def main():
     glassbox = sys.argv[1]
-    missing = [t for t in TOOLS if not shutil.which(t)]
-    if missing:
-        print(f'SKIP: {", ".join(missing)} not installed (Debian xvfb, x11-apps, x11-utils, xdotool)')
-        sys.exit(1 if os.environ.get('CI') else 77)
-    probe = subprocess.run([glassbox, '-display', 'sdl', '--insn-limit', '1', '-m', '1'], env={'PATH': os.environ['PATH']},
-                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    if 'this build has no SDL2' in probe.stderr:
-        print('SKIP: this build has no SDL2')
-        sys.exit(77)
+    require_tools_and_sdl(glassbox)
     fallback_case(glassbox)
 
     xvfb, display = start_xvfb()
-    env = dict(os.environ, DISPLAY=display, SDL_VIDEODRIVER='x11')
-    # Under AddressSanitizer: SDL's X11 driver brings in system libraries
-    # (libdbus, Xlib modules it dlopens and unloads) whose allocations
-    # LeakSanitizer reports at exit; they are not Glassbox's. Leak checking
-    # of the SDL display itself runs in the unit tests on SDL's dummy driver.
-    env['ASAN_OPTIONS'] = ':'.join(filter(None, [os.environ.get('ASAN_OPTIONS', ''), 'detect_leaks=0']))
-    env.pop('WAYLAND_DISPLAY', None)
+    env = window_env(display)
     try:
         with tempfile.TemporaryDirectory(prefix='glassbox-sdl-') as d:
             text, png = os.path.join(d, 'screen.txt'), os.path.join(d, 'screen.png')
@@ -116,15 +63,6 @@ def main():
     finally:
         xvfb.terminate()
         xvfb.wait()
-
-
-def find_window(env, deadline):
-    while time.monotonic() < deadline:
-        wid = x(env, 'xdotool', 'search', '--name', '^Glassbox').split(b'\n')[0].strip()
-        if wid:
-            return wid.decode()
-        time.sleep(0.1)
-    fail('no Glassbox window appeared')
 
 
 def aspect_case(glassbox, env):

@@ -9,6 +9,8 @@
 #include <SDL.h>
 
 #include "devices/pc/machine.hpp"
+#include "frontend/debugger/debugger.hpp"
+#include "frontend/debugger/panel_model.hpp"
 #include "frontend/sdl_display.hpp"
 
 using namespace gb;
@@ -105,4 +107,36 @@ TEST_CASE("SDL display: keys as set 2 through the 8042, mouse packets once grabb
     d->poll(m, actions);
     CHECK(drain(kbc) == Bytes{0x0A, 0x00, 0x00});  // 08h | right button
   }
+}
+
+TEST_CASE("SDL display: the debugger panels draw beside the screen and toggle with Ctrl+Alt+D", "[frontend][sdl]") {
+  ::setenv("SDL_VIDEODRIVER", "dummy", 1);
+  std::string why;
+  auto d = make_sdl_display(Scaling::Integer, why);
+  REQUIRE(d != nullptr);
+  Machine m(tiny());
+  Debugger dbg(m, stdout, Debugger::Options{});
+  DebugPanels panels(m, dbg);
+  if (!d->set_panels(&panels)) {
+    SUCCEED("this build has no Dear ImGui");
+    return;
+  }
+  std::vector<HostAction> actions;
+  push_key(SDL_SCANCODE_D, true, KMOD_LCTRL | KMOD_LALT);
+  push_key(SDL_SCANCODE_D, false, KMOD_LCTRL | KMOD_LALT);
+  d->poll(m, actions);
+  CHECK(actions == std::vector<HostAction>{HostAction::TogglePanels});
+  // Drawn open for a few frames, stopped and running, then closed again:
+  // ImGui frames begin and end in pairs (a mismatch asserts in ImGui).
+  panels.set_visible(true);
+  panels.on_stop("step");
+  for (int i = 0; i < 3; ++i) {
+    d->poll(m, actions);
+    d->present(m.vga(), DisplayStatus{});
+  }
+  panels.on_resume();
+  d->present(m.vga(), DisplayStatus{});
+  panels.set_visible(false);
+  d->present(m.vga(), DisplayStatus{});
+  CHECK(panels.take_commands().empty());  // nothing was clicked
 }

@@ -1,0 +1,165 @@
+#include "frontend/debugger/panels.hpp"
+
+#include <algorithm>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <fmt/format.h>
+
+#include "devices/pc/machine.hpp"
+#include "frontend/debugger/debugger.hpp"
+#include "frontend/debugger/disasm.hpp"
+#include "frontend/debugger/panel_model.hpp"
+
+namespace gb {
+
+namespace {
+
+const ImVec4 kChanged{1.0f, 0.82f, 0.25f, 1.0f};  // amber: changed since the last stop
+const ImVec4 kDim{0.6f, 0.6f, 0.6f, 1.0f};
+const ImVec4 kBreak{1.0f, 0.35f, 0.35f, 1.0f};
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+
+void place(float x, float y, float w, float h) {
+  ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Always);
+}
+
+void control(DebugPanels& p) {
+  const bool stopped = p.stopped();
+  ImGui::BeginDisabled(!stopped);
+  if (ImGui::Button("Step")) p.push_command("step");
+  ImGui::SameLine();
+  if (ImGui::Button("Next")) p.push_command("next");
+  ImGui::SameLine();
+  if (ImGui::Button("Continue")) p.push_command("continue");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(stopped);
+  if (ImGui::Button("Break")) p.push_command("break");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::TextColored(kDim, "Ctrl+Alt+D hides");
+  const CpuState& s = p.machine().cpu().state();
+  if (stopped) {
+    ImGui::TextWrapped("stopped: %s", p.stop_message().empty() ? "step" : p.stop_message().c_str());
+  } else {
+    ImGui::Text("running: %llu instructions", static_cast<unsigned long long>(p.machine().cpu().instructions()));
+  }
+  const char* mode = !s.pe() ? "real mode" : s.v86() ? "virtual-8086 mode" : s.seg[CS].big ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
+  ImGui::TextColored(kDim, "%s, CPL %u%s%s", mode, s.cpl, s.cr0 >> 31 ? ", paging" : "", s.halted ? ", halted" : "");
+}
+
+void registers(DebugPanels& p) {
+  const CpuState& s = p.machine().cpu().state();
+  const auto rows = register_rows(s, p.stopped() ? p.before() : nullptr);
+  if (ImGui::BeginTable("regs", 4, ImGuiTableFlags_SizingFixedFit)) {
+    for (const RegisterRow& r : rows) {
+      ImGui::TableNextColumn();
+      ImGui::TextColored(r.changed ? kChanged : kDim, "%-6s", r.name.c_str());
+      ImGui::SameLine();
+      if (r.changed) {
+        ImGui::TextColored(kChanged, "%s", r.value.c_str());
+      } else {
+        ImGui::TextUnformatted(r.value.c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::TextColored(kDim, "flags");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(flag_names(s.eflags()).c_str());
+}
+
+void disassembly(DebugPanels& p, Disassembler& dis) {
+  const CpuState& s = p.machine().cpu().state();
+  Debugger& d = p.debugger();
+  const u32 eip_lin = s.seg[CS].base + s.eip;
+  constexpr unsigned kLines = 14;
+  const u32 start = listing_start(eip_lin, p.listing, kLines);
+  const bool bits32 = s.pe() && s.seg[CS].big;
+  const u32 start_off = start - s.seg[CS].base;
+  const auto bytes = d.target().read_linear(start, kLines * 15);
+  std::vector<u8> code;
+  // 16-bit code ends where IP would wrap.
+  const size_t room = bits32 ? bytes.size() : std::min<size_t>(bytes.size(), 0x10000 - (start_off & 0xFFFF));
+  for (size_t i = 0; i < room && bytes[i]; ++i) code.push_back(*bytes[i]);
+  const auto lines = dis.run(code, start_off, bits32, kLines);
+  p.listing.clear();
+  for (const DisasmLine& l : lines) {
+    const u32 lin = s.seg[CS].base + l.address;
+    p.listing.push_back(lin);
+    const auto bp = d.break_at(lin);
+    std::string bytes_text;
+    for (u8 b : l.bytes) bytes_text += fmt::format("{:02x}", b);
+    const std::string text = fmt::format("{} {:04x}:{:0{}x}  {:<14} {}", lin == eip_lin ? "=>" : bp ? "B " : "  ",
+                                         s.seg[CS].selector, l.address, bits32 ? 8 : 4, bytes_text, l.text);
+    ImGui::PushID(static_cast<int>(lin));
+    if (bp) ImGui::PushStyleColor(ImGuiCol_Text, kBreak);
+    if (ImGui::Selectable(text.c_str(), lin == eip_lin)) {
+      // A click sets or clears a breakpoint on the line.
+      if (bp) {
+        d.delete_break(*bp);
+      } else {
+        d.add_linear_break(lin);
+      }
+    }
+    if (bp) ImGui::PopStyleColor();
+    ImGui::PopID();
+  }
+  if (lines.empty()) ImGui::TextColored(kDim, "no readable code at %08x", eip_lin);
+}
+
+void memory(DebugPanels& p) {
+  ImGui::SetNextItemWidth(200);
+  ImGui::InputText("address", &p.memory_address);
+  Debugger& d = p.debugger();
+  try {
+    const DebugAddress a = d.parse_address(p.memory_address);
+    const bool physical = a.kind == DebugAddress::Kind::Physical;
+    const u32 at = physical ? a.offset : *d.linear_of(a);
+    for (const std::string& row : memory_rows(d.target(), at, physical, 8)) ImGui::TextUnformatted(row.c_str());
+  } catch (const std::exception& e) {
+    ImGui::TextColored(kBreak, "%s", e.what());
+  }
+}
+
+void stack(DebugPanels& p) {
+  for (const std::string& row : stack_rows(p.debugger().target(), p.machine().cpu().state(), 9)) {
+    ImGui::TextUnformatted(row.c_str());
+  }
+}
+
+void page_walk(DebugPanels& p) {
+  ImGui::SetNextItemWidth(200);
+  ImGui::InputText("address", &p.walk_address);
+  const std::string out = p.debugger().output_of("translate " + p.walk_address);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(out.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
+  float y = 0;
+  const auto panel = [&](const char* title, float px, float w, float h, auto&& body) {
+    place(px, y, w, h);
+    if (ImGui::Begin(title, nullptr, kPanel)) body();
+    ImGui::End();
+  };
+  panel("Control", x, width, 92, [&] { control(p); });
+  y += 92;
+  panel("Registers", x, width, 150, [&] { registers(p); });
+  y += 150;
+  panel("Disassembly", x, width, 260, [&] { disassembly(p, p.disassembler()); });
+  y += 260;
+  panel("Memory", x, width, 190, [&] { memory(p); });
+  y += 190;
+  const float rest = std::max(height - y, 160.0f);
+  panel("Stack", x, width * 0.45f, rest, [&] { stack(p); });
+  panel("Page walk", x + width * 0.45f, width * 0.55f, rest, [&] { page_walk(p); });
+}
+
+}  // namespace gb

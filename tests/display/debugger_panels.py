@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The SDL debugger panels under Xvfb, from a screenshot of the window.
+
+Usage: debugger_panels.py GLASSBOX DEMO_DISK_IMAGE
+
+glassbox -display sdl --debugger-panels boots the demo disk, stopped before
+the first instruction. The X screen is captured (xwd) and:
+  - the window has grown by the panel column (560 pixels) beside the guest
+    screen;
+  - the Registers panel (the column's second panel, below Control) has its
+    title bar and white value text, and nothing highlighted at the first
+    stop;
+  - a click on the Step button runs one instruction (stdout echoes
+    "(gb) step"); now the Registers panel shows one highlighted row (the
+    amber of a changed value): the far jump at the reset vector changed
+    EIP and nothing else;
+  - a click on Continue runs the demo to its halt, which appears in the
+    guest screen beside the panels;
+  - Ctrl+Alt+D hides the panels (the window shrinks back to the guest
+    screen), Ctrl+Alt+Q quits with exit status 0.
+Exit 77 (skip) without the X tools or SDL2 (cross builds).
+"""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from images import read_xwd  # noqa: E402
+from xserver import fail, find_window, require_tools_and_sdl, start_xvfb, window_env, window_geometry, x  # noqa: E402
+
+TIMEOUT_S = 120
+COLUMN = 560                     # kPanelColumnWidth
+REGISTERS_Y = (92, 242)          # the Registers panel: below Control (92 px high), 150 px high
+TITLE_H = 19                     # ImGui title bar: 13 px font + 2 x 3 px frame padding
+WHITE = (255, 255, 255)          # ImGui's default text colour
+AMBER = (255, 209, 64)           # kChanged: 1.0, 0.82, 0.25
+TITLE_COLOURS = {(10, 10, 10), (41, 74, 122)}  # ImGui dark style TitleBg / TitleBgActive
+
+
+def pixels(screen, x0, y0, x1, y1):
+    w, _, rgb = screen
+    for yy in range(y0, y1):
+        row = rgb[3 * (yy * w + x0):3 * (yy * w + x1)]
+        for i in range(0, len(row), 3):
+            yield x0 + i // 3, yy, (row[i], row[i + 1], row[i + 2])
+
+
+def capture(env):
+    for _ in range(20):
+        dump = x(env, 'xwd', '-root', '-silent')
+        if len(dump) > 100:
+            return read_xwd(dump)
+        time.sleep(0.2)
+    fail('xwd captured nothing')
+
+
+def wait_geometry(env, wid, pred, what, deadline):
+    g = None
+    while time.monotonic() < deadline:
+        g = window_geometry(env, wid)
+        if pred(g):
+            return g
+        time.sleep(0.2)
+    fail(f'{what}: window geometry {g}')
+
+
+def registers_region(g):
+    gx, gy, gw, _ = g
+    return gx + gw - COLUMN, gy + REGISTERS_Y[0], gx + gw, gy + REGISTERS_Y[1]
+
+
+def amber_rows(screen, g):
+    return sorted({yy for _, yy, c in pixels(screen, *registers_region(g)) if c == AMBER})
+
+
+def click(env, gx, gy):
+    x(env, 'xdotool', 'mousemove', str(gx), str(gy))
+    time.sleep(0.2)
+    x(env, 'xdotool', 'click', '1')
+
+
+def wait_stdout(gb, text, deadline):
+    """Reads glassbox's stdout lines until one contains `text`."""
+    seen = []
+    while time.monotonic() < deadline:
+        line = gb.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if text in line:
+            return
+    fail(f'stdout never showed {text!r}: {"".join(seen)!r}')
+
+
+def main():
+    glassbox, image = sys.argv[1:3]
+    require_tools_and_sdl(glassbox)
+    xvfb, display = start_xvfb('1400x1000')
+    env = window_env(display)
+    gb = subprocess.Popen([glassbox, '-display', 'sdl', '--debugger-panels', '-hda', image, '-snapshot'], env=env,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        run(env, gb)
+    finally:
+        if gb.poll() is None:
+            gb.kill()
+            gb.wait()
+        xvfb.terminate()
+        xvfb.wait()
+
+
+def run(env, gb):
+    deadline = time.monotonic() + TIMEOUT_S
+    wid = find_window(env, deadline)
+    g = wait_geometry(env, wid, lambda g: g[2] >= COLUMN + 640 and g[3] >= 900,
+                      'the panels did not open beside the screen', deadline)
+    print(f'ok window {g[2]}x{g[3]}: the guest screen and the {COLUMN}-pixel panel column')
+    # The first frame with the panels drawn: the Registers title bar.
+    rx0, ry0, rx1, _ = registers_region(g)
+    screen = None
+    while time.monotonic() < deadline:
+        screen = capture(env)
+        bar = [c for _, _, c in pixels(screen, rx0 + 2, ry0 + TITLE_H // 2, rx1 - 2, ry0 + TITLE_H // 2 + 1)]
+        if sum(c in TITLE_COLOURS for c in bar) > 0.9 * len(bar):
+            break
+        time.sleep(0.2)
+    else:
+        fail('no Registers panel title bar below the Control panel')
+    white = sum(c == WHITE for _, _, c in pixels(screen, *registers_region(g)))
+    if white < 300:
+        fail(f'the Registers panel has only {white} text pixels')
+    if amber_rows(screen, g):
+        fail('registers highlighted at the first stop (nothing has changed yet)')
+    print(f'ok the Registers panel: title bar, {white} text pixels, nothing highlighted at the first stop')
+
+    # Step: ImGui's Step button is the Control panel's first item.
+    x0 = g[0] + g[2] - COLUMN
+    click(env, x0 + 26, g[1] + 36)
+    wait_stdout(gb, '(gb) step', deadline)
+    rows = []
+    while time.monotonic() < deadline:
+        rows = amber_rows(capture(env), g)
+        if rows:
+            break
+        time.sleep(0.2)
+    if not rows or rows[-1] - rows[0] > 13:
+        fail(f'after Step: highlighted pixel rows {rows[:3]}..{rows[-3:]}: expected one register row (EIP)')
+    print(f'ok Step ran one instruction; one register row highlighted (y {rows[0]}-{rows[-1]}: EIP after the far jump)')
+
+    # Continue: the demo runs to its halt; its text appears left of the panels
+    # (the window widens to the 720x400 text mode and may move).
+    click(env, x0 + 128, g[1] + 36)
+    wait_stdout(gb, '(gb) continue', deadline)
+    while time.monotonic() < deadline:
+        g = window_geometry(env, wid)
+        screen = capture(env)
+        ink = sum(c != (0, 0, 0) for _, _, c in pixels(screen, g[0], g[1], g[0] + 720, g[1] + 400))
+        if ink > 2000:
+            break
+        time.sleep(0.3)
+    else:
+        fail('after Continue the guest screen stayed black')
+    print(f'ok Continue: the demo ran; the guest screen beside the panels has {ink} lit pixels')
+
+    x(env, 'xdotool', 'key', 'ctrl+alt+d')
+    g2 = wait_geometry(env, wid, lambda g: g[2] == 720 and g[3] == 400, 'Ctrl+Alt+D did not hide the panels', deadline)
+    print(f'ok Ctrl+Alt+D hid the panels: window {g2[2]}x{g2[3]}')
+    err = None
+    for _ in range(5):
+        x(env, 'xdotool', 'key', 'ctrl+alt+q')
+        try:
+            _, err = gb.communicate(timeout=6)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    if err is None or gb.returncode != 0 or 'quit after' not in err:
+        fail(f'Ctrl+Alt+Q: exit {gb.returncode}, stderr {err!r}')
+    print('ok Ctrl+Alt+Q quit')
+
+
+if __name__ == '__main__':
+    main()
