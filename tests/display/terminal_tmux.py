@@ -38,8 +38,14 @@ def fail(msg, pane=''):
 
 
 class Tmux:
+    made = 0
+
     def __init__(self, d):
-        self.sock = os.path.join(d, 'tmux.sock')
+        # A socket of its own per session: a server just killed on a reused
+        # socket may still be exiting when the next one starts (seen under
+        # sanitizer builds as "server exited unexpectedly").
+        Tmux.made += 1
+        self.sock = os.path.join(d, f'tmux-{Tmux.made}.sock')
         self.env = dict(os.environ, LANG='C.UTF-8', LC_ALL='C.UTF-8', TERM='xterm')
 
     def run(self, *args):
