@@ -1,5 +1,7 @@
 // Interface of a device that answers memory-mapped accesses.
 #pragma once
+#include <optional>
+
 #include "mmu/types.hpp"
 
 namespace gb {
@@ -13,6 +15,10 @@ class MmioHandler {
   virtual u32 mmio_read(u64 offset, Width w) = 0;
   /// Writes the low `bytes(w)` bytes of `value` at `offset`.
   virtual void mmio_write(u64 offset, u32 value, Width w) = 0;
+  /// What mmio_read would return, without any side effect (for the
+  /// debugger); nullopt (the default) where reading changes device state
+  /// or the device does not say.
+  virtual std::optional<u32> mmio_peek(u64 /*offset*/, Width /*w*/) const { return std::nullopt; }
 };
 
 }  // namespace gb

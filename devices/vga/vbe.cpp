@@ -118,11 +118,11 @@ void Vga::dispi_fixup() {
   dispi_[kDispiVirtHeight] = static_cast<u16>(line ? std::min<u32>(capacity / line, 0xFFFF) : 0);
 }
 
-u8 Vga::vbe_window_read(u32 off) {
-  if (off >= (1u << kBankShift)) return 0xFF;  // only A0000h-AFFFFh
+std::optional<Vga::WindowSpot> Vga::vbe_window_spot(u32 off) const {
+  if (off >= (1u << kBankShift)) return std::nullopt;  // only A0000h-AFFFFh
   const u32 a = (u32{dispi_[kDispiBank]} << kBankShift) + off;
-  if (vbe_bpp() == 4) return planar_read(a, kVramBytes / 4);
-  return vram_[a];
+  if (vbe_bpp() == 4) return planar_spot(a, kVramBytes / 4);
+  return WindowSpot{a, 0, false};
 }
 
 void Vga::vbe_window_write(u32 off, u8 v) {

@@ -363,12 +363,36 @@ bool map_window(u8 gr6, u32 off, u32& a) {
 
 }  // namespace
 
-u8 Vga::window_read(u32 off) {
-  if (vbe_enabled()) return vbe_window_read(off);
-  if (!(misc_ & 0x02)) return 0xFF;  // Miscellaneous Output: RAM disabled
+std::optional<Vga::WindowSpot> Vga::window_spot(u32 off) const {
+  if (vbe_enabled()) return vbe_window_spot(off);
+  if (!(misc_ & 0x02)) return std::nullopt;  // Miscellaneous Output: RAM disabled
   u32 a = 0;
-  if (!map_window(gc_[6], off, a)) return 0xFF;
-  return planar_read(a, kPlaneBytes);
+  if (!map_window(gc_[6], off, a)) return std::nullopt;
+  return planar_spot(a, kPlaneBytes);
+}
+
+u8 Vga::window_read(u32 off) {
+  const auto spot = window_spot(off);
+  if (!spot) return 0xFF;
+  if (!spot->planar) return vram_[spot->off];
+  // Every CPU read loads the four latches.
+  for (unsigned p = 0; p < 4; ++p) latch_[p] = vram_[4 * spot->off + p];
+  return planar_value(*spot);
+}
+
+u8 Vga::window_peek(u32 off) const {
+  const auto spot = window_spot(off);
+  if (!spot) return 0xFF;
+  return spot->planar ? planar_value(*spot) : vram_[spot->off];
+}
+
+std::optional<u32> Vga::mmio_peek(u64 offset, Width w) const {
+  u32 v = 0;
+  for (unsigned i = 0; i < bytes(w); ++i) {
+    const u64 off = offset + i;
+    v |= u32{off < kWindowBytes ? window_peek(static_cast<u32>(off)) : u8{0xFF}} << (8 * i);
+  }
+  return v;
 }
 
 void Vga::window_write(u32 off, u8 v) {
@@ -382,7 +406,7 @@ void Vga::window_write(u32 off, u8 v) {
   planar_write(a, v, kPlaneBytes);
 }
 
-u8 Vga::planar_read(u32 a, u32 plane_size) {
+Vga::WindowSpot Vga::planar_spot(u32 a, u32 plane_size) const {
   // Plane and plane address ("VGA", Memory Mode / Graphics Mode / Read Map
   // Select): chain-4 takes the plane from A1-A0; odd/even (GR05 bit 4) from
   // A0 and Read Map Select bit 1; otherwise Read Map Select bits 1-0.
@@ -395,9 +419,13 @@ u8 Vga::planar_read(u32 a, u32 plane_size) {
     plane = (gc_[4] & 2) | (a & 1);
     off = (a & ~1u & 0xFFFF) | ((a >> 16) & 1);
   }
-  off &= plane_size - 1;
-  // Every CPU read loads the four latches.
-  for (unsigned p = 0; p < 4; ++p) latch_[p] = vram_[4 * off + p];
+  return WindowSpot{off & (plane_size - 1), plane, true};
+}
+
+u8 Vga::planar_value(const WindowSpot& s) const {
+  // What a read returns from the four bytes at the plane address (the
+  // latches a read loads hold exactly these).
+  const u8* planes = &vram_[4 * s.off];
   if (gc_[5] & kGr5ReadMode1) {
     // Read mode 1: 1 where every plane selected by Color Don't Care (GR07)
     // matches the corresponding Color Compare (GR02) bit.
@@ -405,11 +433,11 @@ u8 Vga::planar_read(u32 a, u32 plane_size) {
     for (unsigned p = 0; p < 4; ++p) {
       if (!((gc_[7] >> p) & 1)) continue;
       const u8 want = ((gc_[2] >> p) & 1) ? 0xFF : 0x00;
-      match = static_cast<u8>(match & ~(latch_[p] ^ want));
+      match = static_cast<u8>(match & ~(planes[p] ^ want));
     }
     return match;
   }
-  return latch_[plane];
+  return planes[s.plane];
 }
 
 void Vga::planar_write(u32 a, u8 v, u32 plane_size) {

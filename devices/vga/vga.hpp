@@ -44,6 +44,7 @@
 // reset, light pen and the CRT interrupt.
 #pragma once
 #include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -128,6 +129,8 @@ class Vga final : public IoHandler, public MmioHandler {
   /// per bank; otherwise byte-for-byte into vram()).
   u32 mmio_read(u64 offset, Width w) override;
   void mmio_write(u64 offset, u32 value, Width w) override;
+  /// What mmio_read would return, without loading the latches.
+  std::optional<u32> mmio_peek(u64 offset, Width w) const override;
 
   /// The linear framebuffer, kVramBytes long. The machine maps it as RAM at
   /// the PCI BAR; render() reads VBE graphics from it.
@@ -237,11 +240,23 @@ class Vga final : public IoHandler, public MmioHandler {
   void write_crtc(u8 v);
 
   // Legacy window and the planar logic (vga.cpp).
+  /// Where a CPU read of window offset `off` lands: a plane address and
+  /// plane (planar), or a vram() index (VBE packed pixels); nullopt where
+  /// the read gives FFh.
+  struct WindowSpot {
+    u32 off = 0;
+    unsigned plane = 0;
+    bool planar = true;
+  };
+  std::optional<WindowSpot> window_spot(u32 off) const;
   u8 window_read(u32 off);
+  u8 window_peek(u32 off) const;  ///< window_read without loading the latches
   void window_write(u32 off, u8 v);
   /// CPU address `a` (relative to the selected map, or the VBE 4 bpp bank
   /// base) -> plane address, masked to `plane_size` (a power of two).
-  u8 planar_read(u32 a, u32 plane_size);
+  WindowSpot planar_spot(u32 a, u32 plane_size) const;
+  /// The byte a planar read at `s` returns (read mode 0 or 1).
+  u8 planar_value(const WindowSpot& s) const;
   void planar_write(u32 a, u8 v, u32 plane_size);
 
   // Scan-out helpers (vga_render.cpp).
@@ -267,7 +282,7 @@ class Vga final : public IoHandler, public MmioHandler {
   void dispi_fixup();
   u32 vbe_bpp() const;         ///< BPP with 0 read as 8
   u32 vbe_line_bytes() const;  ///< VIRT_WIDTH in bytes (4 bpp: per plane)
-  u8 vbe_window_read(u32 off);
+  std::optional<WindowSpot> vbe_window_spot(u32 off) const;
   void vbe_window_write(u32 off, u8 v);
   Geometry vbe_geometry() const;
   void render_vbe(Frame& out, const Geometry& g) const;

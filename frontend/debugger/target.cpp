@@ -22,8 +22,11 @@ Translation Target::translate(u32 lin) const {
 
 std::optional<u8> Target::peek_phys(PhysAddr a) const {
   const auto& p = m_.bus().memory().page(a);
-  if (!p.host_read) return std::nullopt;
-  return p.host_read[a & (MemoryMap::kPageSize - 1)];
+  if (p.host_read) return p.host_read[a & (MemoryMap::kPageSize - 1)];
+  if (p.mmio) {
+    if (const auto v = p.mmio->mmio_peek(a - p.mmio_base, Width::Byte)) return static_cast<u8>(*v);
+  }
+  return std::nullopt;
 }
 
 std::vector<std::optional<u8>> Target::read_linear(u32 lin, unsigned n) const {

@@ -30,8 +30,10 @@ class Target {
   /// Linear -> physical for a supervisor read (no A/D bits set). Without
   /// paging the A20 mask applies.
   Translation translate(u32 lin) const;
-  /// One byte of physical memory when it is RAM or ROM; nullopt for MMIO
-  /// (reading a device register could change it) and unmapped addresses.
+  /// One byte of physical memory when it is RAM or ROM, or a device that
+  /// can be read without side effects (MmioHandler::mmio_peek: the VGA
+  /// window); nullopt for other MMIO (a read could change the device) and
+  /// unmapped addresses.
   std::optional<u8> peek_phys(PhysAddr a) const;
   /// `n` bytes from linear `lin`, each translated; nullopt where a page is
   /// not present or not RAM/ROM.

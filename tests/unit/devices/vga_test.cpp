@@ -1008,3 +1008,28 @@ TEST_CASE("vga: dump is side-effect free", "[vga]") {
   r.outb(0x3C0, 0x31);
   CHECK(r.inb(0x3C1) == 0x0E);
 }
+
+TEST_CASE("vga: mmio_peek reads as the CPU would without loading the latches", "[vga]") {
+  Rig r;
+  r.set_mode(kMode3);
+  r.ww(kB8000, 0x0741);  // 'A', grey on black
+  CHECK(r.vga.mmio_peek(kB8000 - kA0000, Width::Word) == std::optional<u32>{0x0741});
+  r.set_mode(kMode12);
+  const u8 values[4] = {0x11, 0x22, 0x44, 0x88};
+  for (u8 p = 0; p < 4; ++p) {
+    r.seq(0x02, static_cast<u8>(1 << p));
+    r.wb(kA0000 + 0x100, values[p]);
+  }
+  r.seq(0x02, 0x0F);
+  r.gc(0x04, 2);  // Read Map Select: plane 2
+  CHECK(r.rb(kA0000 + 0x300) == 0x00);  // the latches now hold offset 300h (zeros)
+  CHECK(r.vga.mmio_peek(0x100, Width::Byte) == std::optional<u32>{0x44});
+  // The peek left the latches alone: write mode 1 still copies zeros.
+  r.gc(0x05, 0x01);
+  r.wb(kA0000 + 0x200, 0xFF);
+  r.gc(0x05, 0x00);
+  for (u8 p = 0; p < 4; ++p) CHECK(r.vga.vram()[4 * 0x200 + p] == 0);
+  // RAM disabled (Miscellaneous Output bit 1): FFh, as a read.
+  r.vga.io_write(0x3C2, r.vga.io_read(0x3CC, Width::Byte) & ~0x02u, Width::Byte);
+  CHECK(r.vga.mmio_peek(0x100, Width::Byte) == std::optional<u32>{0xFF});
+}
