@@ -1,5 +1,7 @@
 #include "frontend/debugger/debugger.hpp"
 
+#include "frontend/debugger/numbers.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -42,10 +44,7 @@ std::optional<u64> parse_number(std::string s, bool hex_default = false) {
     s.pop_back();
     base = 16;
   }
-  u64 v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
+  return parse_u64(s, base);
 }
 
 std::string bit_names(u64 v, std::initializer_list<std::pair<unsigned, const char*>> bits) {

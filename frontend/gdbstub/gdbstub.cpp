@@ -1,5 +1,7 @@
 #include "frontend/gdbstub/gdbstub.hpp"
 
+#include "frontend/debugger/numbers.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,16 +28,8 @@ constexpr unsigned kEip = 8, kEflags = 9, kCs = 10, kSt0 = 16, kFctrl = 24, kXmm
 // GDB's numbering of CS..GS against ours (ES, CS, SS, DS, FS, GS).
 constexpr SegReg kGdbSeg[6] = {CS, SS, DS, ES, FS, GS};
 
-std::optional<u64> hex_number(const std::string& s) {
-  if (s.empty() || s.size() > 16) return std::nullopt;
-  u64 v = 0;
-  for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    if (d < 0) return std::nullopt;
-    v = v << 4 | static_cast<u64>(d);
-  }
-  return v;
-}
+/// An RSP number: hex digits only.
+std::optional<u64> hex_number(const std::string& s) { return parse_u64(s, 16); }
 
 }  // namespace
 
