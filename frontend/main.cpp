@@ -19,6 +19,7 @@
 #include "frontend/screenshot.hpp"
 #include "frontend/sdl_display.hpp"
 #include "frontend/session.hpp"
+#include "roms/embedded.hpp"
 #include <unistd.h>
 
 using namespace gb;
@@ -95,6 +96,20 @@ int main(int argc, char** argv) {
       } catch (const std::invalid_argument& e) {
         throw std::runtime_error(fmt::format("VGA BIOS image '{}': {}", o.vga_bios, e.what()));
       }
+    }
+    if (o.kernel.empty() && (!o.initrd.empty() || !o.append.empty())) {
+      throw std::runtime_error(!o.initrd.empty() ? "-initrd needs -kernel" : "-append needs -kernel");
+    }
+    if (!o.kernel.empty()) {
+      std::vector<u8> kernel = read_file(o.kernel, "kernel");
+      std::vector<u8> initrd = o.initrd.empty() ? std::vector<u8>{} : read_file(o.initrd, "initrd");
+      try {
+        cfg.linux_boot = prepare_linux_boot(std::move(kernel), std::move(initrd), o.append, u64{o.ram_mib} << 20);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(fmt::format("-kernel {}: {}", o.kernel, e.what()));
+      }
+      const auto rom = linux_boot_rom();
+      cfg.linux_boot_rom.assign(rom.begin(), rom.end());
     }
     cfg.debugcon = StreamSink::open(o.debugcon);
     cfg.serial = StreamSink::open(o.serial);

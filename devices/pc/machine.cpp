@@ -67,6 +67,14 @@ Machine::Machine(MachineConfig config)
   io_.map(0xE9, 0xE9, debugcon_);
   io_.map(0x402, 0x402, firmware_log_);
   io_.map(0x92, 0x92, port92_);
+  // fw_cfg at QEMU's ports (SeaBIOS's QEMU build looks there); the kernel
+  // and its boot ROM only with -kernel.
+  io_.map(FwCfg::kSelectPort, FwCfg::kDataPort, fw_cfg_);
+  fw_cfg_.set_u64(FwCfg::kRamSize, u64{cfg_.ram_mib} << 20);
+  if (cfg_.linux_boot) {
+    add_to_fw_cfg(*cfg_.linux_boot, fw_cfg_);
+    fw_cfg_.add_file("genroms/linuxboot.bin", cfg_.linux_boot_rom);
+  }
   // The PC/AT interrupt controllers (and the PIIX ELCR) and the timer.
   io_.map(0x20, 0x21, pic_);
   io_.map(0xA0, 0xA1, pic_);

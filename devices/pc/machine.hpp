@@ -17,10 +17,12 @@
 #include "devices/disk_image.hpp"
 #include "devices/dma8237.hpp"
 #include "devices/fdc82077.hpp"
+#include "devices/fw_cfg.hpp"
 #include "devices/ide/ide_channel.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
 #include "devices/pc/ferr_irq13.hpp"
+#include "devices/pc/linux_boot.hpp"
 #include "devices/pci/i440fx.hpp"
 #include "devices/pci/pci_host.hpp"
 #include "devices/pci/piix3.hpp"
@@ -72,6 +74,10 @@ struct MachineConfig {
   /// halted guest with interrupts enabled waits forever rather than ending
   /// the run as Halted.
   bool pace_idle = false;
+  /// -kernel: the kernel, initrd and command line (prepare_linux_boot)
+  /// and the option ROM that boots them from fw_cfg after POST.
+  std::optional<LinuxBoot> linux_boot;
+  std::vector<u8> linux_boot_rom;
 };
 
 /// Throws std::invalid_argument (the reason, without the file name) if
@@ -168,6 +174,7 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   PostCodePort post_{cfg_.post_log.get()};
   BochsShutdownPort bochs_shutdown_{bus_};
   Port92 port92_{bus_};
+  FwCfg fw_cfg_;
   Scheduler sched_;
   CpuIntr cpu_intr_{cpu_};
   DualPic pic_{cpu_intr_, 0};

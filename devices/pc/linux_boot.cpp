@@ -1,0 +1,93 @@
+#include "devices/pc/linux_boot.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "devices/fw_cfg.hpp"
+#include "mmu/endian.hpp"
+
+namespace gb {
+
+namespace {
+
+// Setup header fields (boot.rst, "The Real-Mode Kernel Header").
+constexpr size_t kSetupSects = 0x1F1, kVidMode = 0x1FA, kBootFlag = 0x1FE, kHeader = 0x202, kVersion = 0x206,
+                 kTypeOfLoader = 0x210, kLoadFlags = 0x211, kRamdiskImage = 0x218, kRamdiskSize = 0x21C,
+                 kHeapEndPtr = 0x224, kCmdLinePtr = 0x228, kInitrdAddrMax = 0x22C, kCmdlineSize = 0x238;
+constexpr u8 kLoadedHigh = 0x01, kCanUseHeap = 0x80;
+constexpr u32 kSetupAddr = 0x10000, kCmdlineAddr = 0x20000, kKernelAddr = 0x100000;
+/// Kept free at the top of RAM for the firmware's tables (SeaBIOS's high
+/// zone and ACPI tables live there).
+constexpr u64 kFirmwareTop = 1 << 20;
+
+}  // namespace
+
+LinuxBoot prepare_linux_boot(std::vector<u8> image, std::vector<u8> initrd, const std::string& cmdline, u64 ram_bytes) {
+  if (image.size() < 0x400 || load_le<u16>(&image[kBootFlag]) != 0xAA55 ||
+      !std::equal(image.begin() + kHeader, image.begin() + kHeader + 4, "HdrS")) {
+    throw std::invalid_argument("not a Linux kernel image (no boot sector flag AA55h and HdrS setup header)");
+  }
+  LinuxBoot b;
+  b.protocol = load_le<u16>(&image[kVersion]);
+  if (b.protocol < 0x202) {
+    throw std::invalid_argument(fmt::format("boot protocol {}.{:02} is too old (2.02 or later needed)", b.protocol >> 8, b.protocol & 0xFF));
+  }
+  if (!(image[kLoadFlags] & kLoadedHigh)) throw std::invalid_argument("a zImage (loaded low) is not supported; use a bzImage");
+  // setup_sects 0 means 4 (boot.rst); the boot sector comes on top.
+  const size_t setup_bytes = (size_t{image[kSetupSects] ? image[kSetupSects] : 4u} + 1) * 512;
+  if (setup_bytes >= image.size()) throw std::invalid_argument("the setup is longer than the image");
+  const u32 cmdline_max = b.protocol >= 0x206 ? load_le<u32>(&image[kCmdlineSize]) : 255;
+  if (cmdline.size() > cmdline_max) {
+    throw std::invalid_argument(fmt::format("the command line is {} bytes; this kernel takes at most {}", cmdline.size(), cmdline_max));
+  }
+  b.kernel.assign(image.begin() + static_cast<std::ptrdiff_t>(setup_bytes), image.end());
+  image.resize(setup_bytes);
+  b.setup = std::move(image);
+  b.setup_addr = kSetupAddr;
+  b.kernel_addr = kKernelAddr;
+  b.cmdline_addr = kCmdlineAddr;
+  b.cmdline.assign(cmdline.begin(), cmdline.end());
+  b.cmdline.push_back(0);
+
+  // The initrd: as high as it may go (initrd_addr_max, 2.03+; before, 37FFFFFFh).
+  if (!initrd.empty()) {
+    const u64 addr_max = b.protocol >= 0x203 ? load_le<u32>(&b.setup[kInitrdAddrMax]) : 0x37FF'FFFFu;
+    const u64 top = std::min<u64>({addr_max + 1, ram_bytes > kFirmwareTop ? ram_bytes - kFirmwareTop : 0, u64{1} << 32});
+    const u64 kernel_end = u64{kKernelAddr} + b.kernel.size();
+    if (initrd.size() > top || ((top - initrd.size()) & ~u64{0xFFF}) < kernel_end) {
+      throw std::invalid_argument(fmt::format("the {}-byte initrd does not fit in {} MiB of RAM above the kernel", initrd.size(),
+                                              ram_bytes >> 20));
+    }
+    b.initrd_addr = static_cast<u32>((top - initrd.size()) & ~u64{0xFFF});
+    b.initrd = std::move(initrd);
+  }
+
+  // The header fields a boot loader fills in (boot.rst, "Details of Header Fields").
+  b.setup[kTypeOfLoader] = 0xFF;  // undefined: Glassbox has no registered loader ID
+  b.setup[kLoadFlags] |= kCanUseHeap;
+  store_le<u16>(&b.setup[kHeapEndPtr], static_cast<u16>(kCmdlineAddr - kSetupAddr - 0x200));
+  store_le<u16>(&b.setup[kVidMode], 0xFFFF);  // "normal": keep the BIOS's text mode
+  store_le<u32>(&b.setup[kCmdLinePtr], kCmdlineAddr);
+  store_le<u32>(&b.setup[kRamdiskImage], b.initrd_addr);
+  store_le<u32>(&b.setup[kRamdiskSize], static_cast<u32>(b.initrd.size()));
+  return b;
+}
+
+void add_to_fw_cfg(const LinuxBoot& b, FwCfg& fw) {
+  fw.set_u32(FwCfg::kSetupAddr, b.setup_addr);
+  fw.set_u32(FwCfg::kSetupSize, static_cast<u32>(b.setup.size()));
+  fw.set(FwCfg::kSetupData, b.setup);
+  fw.set_u32(FwCfg::kKernelAddr, b.kernel_addr);
+  fw.set_u32(FwCfg::kKernelSize, static_cast<u32>(b.kernel.size()));
+  fw.set(FwCfg::kKernelData, b.kernel);
+  fw.set_u32(FwCfg::kInitrdAddr, b.initrd_addr);
+  fw.set_u32(FwCfg::kInitrdSize, static_cast<u32>(b.initrd.size()));
+  fw.set(FwCfg::kInitrdData, b.initrd);
+  fw.set_u32(FwCfg::kCmdlineAddr, b.cmdline_addr);
+  fw.set_u32(FwCfg::kCmdlineSize, static_cast<u32>(b.cmdline.size()));
+  fw.set(FwCfg::kCmdlineData, b.cmdline);
+}
+
+}  // namespace gb
