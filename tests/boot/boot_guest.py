@@ -45,6 +45,20 @@ def bench(mode, medium):
     }
 
 
+LINUX_APPEND = 'console=tty0 console=ttyS0,115200'
+
+
+def linux_kernel(image):
+    return {
+        'args': ['-m', '256', '-kernel', '{guests}/linux/' + image, '-initrd', '{guests}/linux/initrd-i386.cpio.gz',
+                 '-append', LINUX_APPEND + ' guest=poweroff'],
+        'serial': ['Linux version', 'Run /init as init process', 'GUEST-INIT: Linux', 'GUEST-SELFTEST-PASS',
+                   'GUEST-SHELL-READY', 'GUEST-POWEROFF', 'System halted'],
+        'exit': 0,
+        'timeout': 900,  # about 60 s in a release build
+    }
+
+
 GUESTS = {
     # SeaBIOS with its own VGA BIOS and no boot device: POST completes, the
     # screen shows SeaBIOS's banner through the VGA BIOS's teletype.
@@ -90,6 +104,23 @@ GUESTS = {
         'args': ['-cdrom', '{guests}/isolinux/isolinux.iso', '-boot', 'd', '-m', '256'],
         'serial': ['ISOLINUX 6.04', 'GUEST-SYSLINUX-MENU', 'Automatic boot in', 'Loading /vmlinuz-686'],
         'timeout': 600,
+    },
+    # Direct Linux boot (-kernel): fw_cfg and the Linux boot ROM after POST,
+    # then the busybox initramfs's self-test and power-off (a halt: no ACPI).
+    'linux-686-kernel': linux_kernel('vmlinuz-686'),
+    'linux-686-pae-kernel': linux_kernel('vmlinuz-686-pae'),
+    # memtest86+ by the Linux boot protocol: its first tests, no errors, with
+    # PAE (the default Pentium Pro model) and without (a Pentium).
+    'memtest-kernel-pae': {
+        'args': ['-m', '128', '-kernel', '{guests}/memtest/memtest86+ia32.bin', '-append', 'console=ttyS0,115200'],
+        'serial': ['Memtest86+ v6.10', '[PAE]', '#0  [Address test', '#5  [Moving inversions', 'Errors: 0'],
+        'timeout': 900,
+    },
+    'memtest-kernel-nopae': {
+        'args': ['-m', '128', '-cpu', 'pentium', '-kernel', '{guests}/memtest/memtest86+ia32.bin',
+                 '-append', 'console=ttyS0,115200'],
+        'serial': ['Memtest86+ v6.10', '#0  [Address test', '#5  [Moving inversions', 'Errors: 0'],
+        'timeout': 900,
     },
     'grub-cd': {
         'args': ['-cdrom', '{guests}/grub/grub.iso', '-boot', 'd', '-m', '256'],
