@@ -59,6 +59,13 @@ def linux_kernel(image):
     }
 
 
+def through_loader(args, loader_marker):
+    g = linux_kernel('')
+    g['args'] = args + ['-m', '256']
+    g['serial'] = [loader_marker] + g['serial']
+    return g
+
+
 GUESTS = {
     # SeaBIOS with its own VGA BIOS and no boot device: POST completes, the
     # screen shows SeaBIOS's banner through the VGA BIOS's teletype.
@@ -109,6 +116,10 @@ GUESTS = {
     # then the busybox initramfs's self-test and power-off (a halt: no ACPI).
     'linux-686-kernel': linux_kernel('vmlinuz-686'),
     'linux-686-pae-kernel': linux_kernel('vmlinuz-686-pae'),
+    # The same kernel through each boot loader's default entry (guest=poweroff).
+    'syslinux-hdd-linux': through_loader(['-hda', '{guests}/syslinux/syslinux-hdd.img', '-snapshot'], 'SYSLINUX 6.04'),
+    'isolinux-cd-linux': through_loader(['-cdrom', '{guests}/isolinux/isolinux.iso', '-boot', 'd'], 'ISOLINUX 6.04'),
+    'grub-cd-linux': through_loader(['-cdrom', '{guests}/grub/grub.iso', '-boot', 'd'], 'GUEST-GRUB-MENU'),
     # memtest86+ by the Linux boot protocol: tests #0 to #3 done (#4 begun),
     # no errors, with PAE (the default Pentium Pro model) and without (a
     # Pentium; memtest then leaves out [PAE]).
