@@ -132,7 +132,7 @@ def main():
             print(f'bench: {exe} not found; leaving {e} out')
             engines.remove(e)
     if args.boot:
-        return boot_times(root, glassbox['glassbox'], [e for e in engines if e in ('glassbox', 'qemu')], args.rounds)
+        return boot_times(root, glassbox['glassbox'], [e for e in engines if e in ('glassbox', 'qemu', 'bochs')], args.rounds)
     work = tempfile.mkdtemp(prefix='glassbox-bench-')
     src = build_guest(root, work)
     print(f'{"mode":12} {"engine":15} {"MIPS (median)":>14} {"min":>8} {"max":>8}  checksum')
@@ -171,46 +171,87 @@ def main():
 
 
 BOOT_GUESTS = {
-    # name: (arguments shared by glassbox and QEMU, serial marker)
-    'syslinux-floppy menu': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'GUEST-SYSLINUX-MENU'),
-    'syslinux-hdd menu': (['-hda', 'syslinux/syslinux-hdd.img', '-m', '256'], 'GUEST-SYSLINUX-MENU'),
-    'isolinux-cd menu': (['-cdrom', 'isolinux/isolinux.iso', '-boot', 'd', '-m', '256'], 'GUEST-SYSLINUX-MENU'),
-    'grub-cd menu': (['-cdrom', 'grub/grub.iso', '-boot', 'd', '-m', '256'], 'GUEST-GRUB-MENU'),
-    'syslinux-floppy memtest86+': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'Memtest86+ v6.10'),
+    # name: (arguments shared by glassbox and QEMU, serial marker, the hard
+    # disk image Bochs boots instead, or None where Bochs has no equivalent)
+    'syslinux-floppy menu': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'GUEST-SYSLINUX-MENU', None),
+    'syslinux-hdd menu': (['-hda', 'syslinux/syslinux-hdd.img', '-m', '256'], 'GUEST-SYSLINUX-MENU', None),
+    'isolinux-cd menu': (['-cdrom', 'isolinux/isolinux.iso', '-boot', 'd', '-m', '256'], 'GUEST-SYSLINUX-MENU', None),
+    'grub-cd menu': (['-cdrom', 'grub/grub.iso', '-boot', 'd', '-m', '256'], 'GUEST-GRUB-MENU', None),
+    'syslinux-floppy memtest86+': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'Memtest86+ v6.10', None),
+    # Linux 686 and the busybox initramfs to the shell: by -kernel (not in
+    # Bochs), and through syslinux from the hard disk (all three engines).
+    'linux-686 -kernel shell': (['-kernel', 'linux/vmlinuz-686', '-initrd', 'linux/initrd-i386.cpio.gz',
+                                 '-append', 'console=tty0 console=ttyS0,115200', '-m', '256'], 'GUEST-SHELL-READY', None),
+    'linux-686 syslinux-hdd shell': (['-hda', 'syslinux/syslinux-hdd.img', '-m', '256'], 'GUEST-SHELL-READY',
+                                     'syslinux/syslinux-hdd.img'),
 }
+
+BOCHSRC_HDD = """megs: 256
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=disk, path={img}, mode=flat
+boot: disk
+display_library: rfb, options="timeout=0"
+log: /dev/null
+panic: action=fatal
+error: action=ignore
+info: action=ignore
+debug: action=ignore
+clock: sync=none, time0=local
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+com1: enabled=1, mode=file, dev={log}
+"""
 
 
 def boot_times(root, glassbox, engines, rounds):
     guests = os.environ.get('GB_GUESTS_DIR', os.path.join(root, 'build-guests'))
     if not os.path.isdir(guests):
         sys.exit(f'bench: {guests} not found; run scripts/guests')
-    print(f'{"guest":28} {"engine":9} {"seconds to marker (median)":>28}')
+    print(f'{"guest":30} {"engine":9} {"seconds to marker (median)":>28}')
     work = tempfile.mkdtemp(prefix='glassbox-boot-')
-    for name, (gargs, marker) in BOOT_GUESTS.items():
+    for name, (gargs, marker, bochs_disk) in BOOT_GUESTS.items():
         args = [os.path.join(guests, a) if '/' in a else a for a in gargs]
         for e in engines:
+            if e == 'bochs' and not bochs_disk:
+                continue
             times = []
             for _ in range(rounds):
                 log = os.path.join(work, 'serial.txt')
                 if os.path.exists(log):
                     os.remove(log)
-                exe = [glassbox, '-snapshot'] if e == 'glassbox' else ['qemu-system-i386', '-accel', 'tcg', '-snapshot']
-                cmd = exe + args + ['-display', 'none', '-no-reboot', '-serial', f'file:{log}']
+                if e == 'bochs':
+                    # Bochs writes to its disk image: a copy.
+                    disk = os.path.join(work, 'disk.img')
+                    shutil.copyfile(os.path.join(guests, bochs_disk), disk)
+                    rc, cont = os.path.join(work, 'bochsrc'), os.path.join(work, 'bochs-continue')
+                    with open(rc, 'w') as f:
+                        f.write(BOCHSRC_HDD.format(img=disk, log=log))
+                    with open(cont, 'w') as f:
+                        f.write('c\n')
+                    cmd = ['bochs', '-q', '-f', rc, '-rc', cont]
+                else:
+                    exe = [glassbox, '-snapshot'] if e == 'glassbox' else ['qemu-system-i386', '-accel', 'tcg', '-snapshot']
+                    cmd = exe + args + ['-display', 'none', '-no-reboot', '-serial', f'file:{log}']
                 t0 = time.perf_counter()
                 p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 t = None
-                while p.poll() is None and time.perf_counter() - t0 < 300:
+                while p.poll() is None and time.perf_counter() - t0 < 1800:
                     if os.path.exists(log) and marker in open(log, errors='replace').read():
                         t = time.perf_counter() - t0
                         break
                     time.sleep(0.05)
                 p.terminate()
-                p.wait()
+                try:
+                    p.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
                 if t is None:
                     break
                 times.append(t)
             shown = f'{statistics.median(times):28.2f}' if times else f'{"not reached":>28}'
-            print(f'{name:28} {e:9} {shown}')
+            print(f'{name:30} {e:9} {shown}', flush=True)
     shutil.rmtree(work, ignore_errors=True)
 
 
