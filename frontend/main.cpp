@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
       throw std::runtime_error(!o.initrd.empty() ? "-initrd needs -kernel" : "-append needs -kernel");
     }
     if (!o.kernel.empty()) {
+      // The boot ROM runs 32-bit instructions in big real mode; Linux needs a 386 anyway.
+      if (!cfg.cpu->at_least(CpuFamily::i386)) throw std::runtime_error(fmt::format("-kernel needs a 386 or later (-cpu {})", o.cpu));
       std::vector<u8> kernel = read_file(o.kernel, "kernel");
       std::vector<u8> initrd = o.initrd.empty() ? std::vector<u8>{} : read_file(o.initrd, "initrd");
       try {

@@ -129,6 +129,7 @@ def main(argv):
             ('-initrd without -kernel', ['-bios', zeros, '-initrd', zeros], False, ['-initrd', '-kernel'], None),
             ('-append without -kernel', ['-bios', zeros, '-append', 'quiet'], False, ['-append', '-kernel'], None),
             ('missing -kernel file', ['-bios', zeros, '-kernel', missing], False, [missing], None),
+            ('-kernel on an 8086', ['-bios', zeros, '-cpu', '8086', '-kernel', zeros], False, ['-kernel', '386'], None),
             ('-kernel not a Linux kernel', ['-bios', zeros, '-kernel', zeros], False, [zeros, 'not a Linux kernel'], None),
             ('--debugger-panels without a window', ['-bios', zeros, '-display', 'none', '--debugger-panels'],
              False, ['--debugger-panels', 'sdl'], None),
