@@ -22,6 +22,9 @@ FwCfg::FwCfg() {
   set_u32(kId, 1);  // bit 0: the traditional I/O interface; bit 1 (DMA) clear
   set_u16(kNbCpus, 1);
   set_u16(kMaxCpus, 1);
+  // SeaBIOS reads this legacy item as etc/show-boot-menu: 1 keeps its "Press
+  // ESC for boot menu" prompt, as a run without fw_cfg had it.
+  set_u16(kBootMenu, 1);
   rebuild_directory();
 }
 

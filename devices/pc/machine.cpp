@@ -67,11 +67,13 @@ Machine::Machine(MachineConfig config)
   io_.map(0xE9, 0xE9, debugcon_);
   io_.map(0x402, 0x402, firmware_log_);
   io_.map(0x92, 0x92, port92_);
-  // fw_cfg at QEMU's ports (SeaBIOS's QEMU build looks there); the kernel
-  // and its boot ROM only with -kernel.
-  io_.map(FwCfg::kSelectPort, FwCfg::kDataPort, fw_cfg_);
-  fw_cfg_.set_u64(FwCfg::kRamSize, u64{cfg_.ram_mib} << 20);
+  // fw_cfg at QEMU's ports, only with -kernel: it carries the kernel and
+  // its boot ROM. Without it the firmware sees a plain PC (SeaBIOS's QEMU
+  // build takes other paths once it finds fw_cfg: slower ones, such as
+  // clearing memory byte by byte).
   if (cfg_.linux_boot) {
+    io_.map(FwCfg::kSelectPort, FwCfg::kDataPort, fw_cfg_);
+    fw_cfg_.set_u64(FwCfg::kRamSize, u64{cfg_.ram_mib} << 20);
     add_to_fw_cfg(*cfg_.linux_boot, fw_cfg_);
     fw_cfg_.add_file("genroms/linuxboot.bin", cfg_.linux_boot_rom);
   }
