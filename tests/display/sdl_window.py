@@ -67,11 +67,12 @@ def main():
 
 def aspect_case(glassbox, env):
     """-scale aspect: a VGA text mode opens a 4:3 window (640x480)."""
+    err = tempfile.NamedTemporaryFile(prefix='glassbox-aspect-', suffix='.err', delete=False)
     gb = subprocess.Popen([glassbox, '-display', 'sdl', '-scale', 'aspect', '-m', '32'], env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + TIMEOUT_S
-        wid = find_window(env, deadline)
+        wid = find_window(env, deadline, gb, err.name)
         size = None
         while time.monotonic() < deadline:
             size = window_geometry(env, wid)[2:]
@@ -84,6 +85,8 @@ def aspect_case(glassbox, env):
     finally:
         gb.terminate()
         gb.wait(timeout=30)
+        err.close()
+        os.unlink(err.name)
 
 
 def run_window(env, gb, d, text, png):

@@ -73,10 +73,16 @@ def window_geometry(env, wid):
     return val['Absolute upper-left X'], val['Absolute upper-left Y'], val['Width'], val['Height']
 
 
-def find_window(env, deadline):
+def find_window(env, deadline, proc=None, stderr_path=None):
+    """The id of the Glassbox window once it appears. With `proc`, fails at
+    once (with its exit status and stderr) if glassbox exits first."""
     while time.monotonic() < deadline:
         wid = x(env, 'xdotool', 'search', '--name', '^Glassbox').split(b'\n')[0].strip()
         if wid:
             return wid.decode()
+        if proc is not None and proc.poll() is not None:
+            err = open(stderr_path, errors='replace').read() if stderr_path else ''
+            fail(f'glassbox exited ({proc.returncode}) before its window appeared: {err!r}')
         time.sleep(0.1)
-    fail('no Glassbox window appeared')
+    alive = '' if proc is None else f' (glassbox {"still running" if proc.poll() is None else "exited"})'
+    fail('no Glassbox window appeared' + alive)
