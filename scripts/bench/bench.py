@@ -236,9 +236,12 @@ def boot_times(root, glassbox, engines, rounds):
                 t0 = time.perf_counter()
                 p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 t = None
-                while p.poll() is None and time.perf_counter() - t0 < 1800:
+                while time.perf_counter() - t0 < 1800:
+                    done = p.poll() is not None  # a guest may power off right after its marker
                     if os.path.exists(log) and marker in open(log, errors='replace').read():
                         t = time.perf_counter() - t0
+                        break
+                    if done:
                         break
                     time.sleep(0.05)
                 p.terminate()
