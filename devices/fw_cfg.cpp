@@ -66,9 +66,7 @@ u32 FwCfg::io_read(u16 port, Width w) {
   const auto it = items_.find(selected_);
   for (unsigned i = 0; i < bytes(w); ++i) {
     // Past the end of an item, or with no item selected, reads give 0.
-    const u8 b = it != items_.end() && offset_ < it->second.size() ? it->second[offset_] : 0;
-    if (it != items_.end() && offset_ < it->second.size()) ++offset_;
-    v |= u32{b} << (8 * i);
+    if (it != items_.end() && offset_ < it->second.size()) v |= u32{it->second[offset_++]} << (8 * i);
   }
   return v;
 }

@@ -34,7 +34,7 @@ void LocalApic::reset() {
   dfr_ = 0xFFFF'FFFF;
   svr_ = 0xFF;  // software-disabled, spurious vector FFh (SDM 10.12.5.1)
   isr_ = tmr_ = irr_ = {};
-  lvt_timer_ = lvt_perf_ = lvt_lint1_ = lvt_error_ = kMasked;
+  lvt_timer_ = lvt_perf_ = lvt_error_ = kMasked;
   lvt_lint0_ = kModeExtInt;  // virtual wire from the start (see the header)
   lvt_lint1_ = kModeNmi;     // the PC's NMI on LINT1, as firmware sets it
   initial_count_ = divide_reg_ = 0;

@@ -76,18 +76,16 @@ LinuxBoot prepare_linux_boot(std::vector<u8> image, std::vector<u8> initrd, cons
 }
 
 void add_to_fw_cfg(const LinuxBoot& b, FwCfg& fw) {
-  fw.set_u32(FwCfg::kSetupAddr, b.setup_addr);
-  fw.set_u32(FwCfg::kSetupSize, static_cast<u32>(b.setup.size()));
-  fw.set(FwCfg::kSetupData, b.setup);
-  fw.set_u32(FwCfg::kKernelAddr, b.kernel_addr);
-  fw.set_u32(FwCfg::kKernelSize, static_cast<u32>(b.kernel.size()));
-  fw.set(FwCfg::kKernelData, b.kernel);
-  fw.set_u32(FwCfg::kInitrdAddr, b.initrd_addr);
-  fw.set_u32(FwCfg::kInitrdSize, static_cast<u32>(b.initrd.size()));
-  fw.set(FwCfg::kInitrdData, b.initrd);
-  fw.set_u32(FwCfg::kCmdlineAddr, b.cmdline_addr);
-  fw.set_u32(FwCfg::kCmdlineSize, static_cast<u32>(b.cmdline.size()));
-  fw.set(FwCfg::kCmdlineData, b.cmdline);
+  // Each blob is three items: its load address, its size and its bytes.
+  const auto blob = [&](u16 addr_key, u16 size_key, u16 data_key, u32 addr, const std::vector<u8>& data) {
+    fw.set_u32(addr_key, addr);
+    fw.set_u32(size_key, static_cast<u32>(data.size()));
+    fw.set(data_key, data);
+  };
+  blob(FwCfg::kSetupAddr, FwCfg::kSetupSize, FwCfg::kSetupData, b.setup_addr, b.setup);
+  blob(FwCfg::kKernelAddr, FwCfg::kKernelSize, FwCfg::kKernelData, b.kernel_addr, b.kernel);
+  blob(FwCfg::kInitrdAddr, FwCfg::kInitrdSize, FwCfg::kInitrdData, b.initrd_addr, b.initrd);
+  blob(FwCfg::kCmdlineAddr, FwCfg::kCmdlineSize, FwCfg::kCmdlineData, b.cmdline_addr, b.cmdline);
 }
 
 }  // namespace gb

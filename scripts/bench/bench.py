@@ -53,13 +53,9 @@ def build_image(src, out, mode, iters):
     return img
 
 
-BOCHSRC = """megs: 32
-romimage: file=/usr/share/bochs/BIOS-bochs-latest
-vgaromimage: file=/usr/share/vgabios/vgabios.bin
-floppya: 1_44={img}, status=inserted
-boot: floppy
-display_library: rfb, options="timeout=0"
-port_e9_hack: enabled=1
+# What both Bochs configurations share: no display, no log, no sound, COM1
+# to a file.
+BOCHSRC_COMMON = """display_library: rfb, options="timeout=0"
 log: /dev/null
 panic: action=fatal
 error: action=ignore
@@ -70,6 +66,14 @@ speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 com1: enabled=1, mode=file, dev={log}
 """
+
+BOCHSRC = """megs: 32
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+floppya: 1_44={img}, status=inserted
+boot: floppy
+port_e9_hack: enabled=1
+""" + BOCHSRC_COMMON
 
 
 def engine_cmd(engine, glassbox, img, log, work):
@@ -191,17 +195,7 @@ romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=disk, path={img}, mode=flat
 boot: disk
-display_library: rfb, options="timeout=0"
-log: /dev/null
-panic: action=fatal
-error: action=ignore
-info: action=ignore
-debug: action=ignore
-clock: sync=none, time0=local
-speaker: enabled=0
-sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
-com1: enabled=1, mode=file, dev={log}
-"""
+""" + BOCHSRC_COMMON
 
 
 def boot_times(root, glassbox, engines, rounds):

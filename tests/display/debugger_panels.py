@@ -27,7 +27,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from images import read_xwd  # noqa: E402
-from xserver import fail, find_window, require_tools_and_sdl, start_xvfb, window_env, window_geometry, x  # noqa: E402
+from xserver import (fail, find_window, quit_by_hotkey, require_tools_and_sdl, start_xvfb,  # noqa: E402
+                     window_env, window_geometry, x)
 
 TIMEOUT_S = 120
 COLUMN = 560                     # kPanelColumnWidth
@@ -166,14 +167,7 @@ def run(env, gb):
     x(env, 'xdotool', 'key', 'ctrl+alt+d')
     g2 = wait_geometry(env, wid, lambda g: g[2] == 720 and g[3] == 400, 'Ctrl+Alt+D did not hide the panels', deadline)
     print(f'ok Ctrl+Alt+D hid the panels: window {g2[2]}x{g2[3]}')
-    err = None
-    for _ in range(5):
-        x(env, 'xdotool', 'key', 'ctrl+alt+q')
-        try:
-            _, err = gb.communicate(timeout=6)
-            break
-        except subprocess.TimeoutExpired:
-            pass
+    _, err = quit_by_hotkey(env, gb)
     if err is None or gb.returncode != 0 or 'quit after' not in err:
         fail(f'Ctrl+Alt+Q: exit {gb.returncode}, stderr {err!r}')
     print('ok Ctrl+Alt+Q quit')

@@ -24,7 +24,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from images import crop, read_png, read_xwd  # noqa: E402
-from xserver import fail, find_window, require_tools_and_sdl, start_xvfb, window_env, window_geometry, x  # noqa: E402
+from xserver import (fail, find_window, quit_by_hotkey, require_tools_and_sdl, start_xvfb,  # noqa: E402
+                     window_env, window_geometry, x)
 
 TIMEOUT_S = 90
 
@@ -134,15 +135,7 @@ def run_window(env, gb, d, text, png):
             break
         time.sleep(0.1)
     time.sleep(0.5)
-    # A loaded machine may drop an XTEST event: press again, a few times.
-    out = err = None
-    for _ in range(5):
-        x(env, 'xdotool', 'key', 'ctrl+alt+q')
-        try:
-            out, err = gb.communicate(timeout=6)
-            break
-        except subprocess.TimeoutExpired:
-            pass
+    out, err = quit_by_hotkey(env, gb)
     if err is None:
         fail('Ctrl+Alt+Q did not quit')
     err = err.decode(errors='replace')

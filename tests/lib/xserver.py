@@ -86,3 +86,16 @@ def find_window(env, deadline, proc=None, stderr_path=None):
         time.sleep(0.1)
     alive = '' if proc is None else f' (glassbox {"still running" if proc.poll() is None else "exited"})'
     fail('no Glassbox window appeared' + alive)
+
+
+def quit_by_hotkey(env, proc):
+    """Presses Ctrl+Alt+Q until glassbox exits (a loaded machine may drop an
+    XTEST event), at most 5 times 6 s; returns (stdout, stderr) as given by
+    communicate(), or (None, None) if it never exited."""
+    for _ in range(5):
+        x(env, 'xdotool', 'key', 'ctrl+alt+q')
+        try:
+            return proc.communicate(timeout=6)
+        except subprocess.TimeoutExpired:
+            pass
+    return None, None
