@@ -148,7 +148,8 @@ void cpuid(Cpu& c, const DecodedInsn&) {
   } else if (leaf == 1) {
     a = m.cpuid_signature;
     dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);  // PSE, TSC, MSR, CX8
-    if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);  // PAE, SEP, PGE, CMOV
+    // PAE, APIC (the local APIC at APIC_BASE), SEP, PGE, CMOV.
+    if (p6) dd |= (1u << 6) | (1u << 9) | (1u << 11) | (1u << 13) | (1u << 15);
     if (m.pat) dd |= 1u << 16;
     if (m.has_fpu) dd |= 1u;      // FPU
     if (m.fxsr) dd |= 1u << 24;   // FXSR

@@ -14,24 +14,13 @@
 #include <array>
 #include <string>
 
+#include "devices/apic/apic_bus.hpp"
 #include "devices/irq.hpp"
 #include "mmu/mmio.hpp"
 
 namespace gb {
 
-/// Where the I/O APIC's messages go (the local APIC).
-class ApicBus {
- public:
-  virtual ~ApicBus() = default;
-  /// A fixed interrupt for the processor(s) `dest` names (physical: an APIC
-  /// ID, FFh all; logical: an MDA), false where none is addressed.
-  virtual bool deliver_fixed(u8 vector, bool level_triggered, u8 dest, bool logical) = 0;
-  virtual void deliver_nmi() = 0;
-  /// ExtINT: the 8259's interrupt through this pin, while `asserted`.
-  virtual void set_extint(bool asserted) = 0;
-};
-
-class IoApic final : public MmioHandler, public IrqSink {
+class IoApic final : public MmioHandler, public IrqSink, public EoiListener {
  public:
   static constexpr PhysAddr kDefaultBase = 0xFEC0'0000;
   static constexpr unsigned kPins = 24;
@@ -48,7 +37,7 @@ class IoApic final : public MmioHandler, public IrqSink {
   void set_irq(unsigned line, bool level) override;
   /// The local APIC's EOI for `vector` (level-triggered interrupts): clears
   /// Remote IRR of the entries with that vector.
-  void eoi(u8 vector);
+  void eoi(u8 vector) override;
 
   u64 entry(unsigned pin) const { return redir_[pin]; }
   std::string dump() const;

@@ -31,6 +31,7 @@ LocalApic::LocalApic(Scheduler& sched, InterruptAcknowledge& extint, CpuPins pin
 void LocalApic::reset() {
   timer_.cancel();
   id_ = tpr_ = ldr_ = esr_ = icr_low_ = icr_high_ = 0;
+  ioapic_extint_ = false;
   dfr_ = 0xFFFF'FFFF;
   svr_ = 0xFF;  // software-disabled, spurious vector FFh (SDM 10.12.5.1)
   isr_ = tmr_ = irr_ = {};
@@ -68,7 +69,21 @@ bool LocalApic::fixed_deliverable() const {
 }
 
 bool LocalApic::extint_pending() const {
-  return lint0_ && !(lvt_lint0_ & kMasked) && (lvt_lint0_ & kDeliveryMode) == kModeExtInt;
+  return ioapic_extint_ || (lint0_ && !(lvt_lint0_ & kMasked) && (lvt_lint0_ & kDeliveryMode) == kModeExtInt);
+}
+
+void LocalApic::set_ioapic_extint(bool asserted) {
+  ioapic_extint_ = asserted;
+  update_intr();
+}
+
+bool LocalApic::addressed(u8 dest, bool logical) const {
+  if (!logical) return dest == 0xFF || dest == (id_ >> 24);
+  const u32 ldr = ldr_ >> 24;
+  if ((dfr_ >> 28) == 0xF) return (ldr & dest) != 0;  // flat: a bit per APIC
+  // Cluster: bits 7-4 the cluster (Fh all), bits 3-0 the APICs within it.
+  const u32 cluster = dest >> 4;
+  return (cluster == 0xF || cluster == (ldr >> 4)) && (dest & ldr & 0xF) != 0;
 }
 
 void LocalApic::update_intr() {
@@ -194,11 +209,15 @@ void LocalApic::mmio_write(u64 offset, u32 value, Width) {
   const u32 reg = static_cast<u32>(offset & 0xFF0);
   const u32 forced_mask = software_enabled() ? 0 : kMasked;  // SDM 10.4.7.2
   switch (reg) {
-    case kId: id_ = value & 0x0F00'0000; break;  // P6: a 4-bit APIC ID
+    case kId: id_ = value & 0xFF00'0000; break;  // an 8-bit xAPIC ID
     case kTpr: tpr_ = value & 0xFF; break;
     case kEoi: {
       const int v = highest(isr_);
-      if (v >= 0) set_bit(isr_, static_cast<unsigned>(v), false);
+      if (v < 0) break;
+      const unsigned vec = static_cast<unsigned>(v);
+      set_bit(isr_, vec, false);
+      // A level-triggered interrupt's EOI goes on to the I/O APIC.
+      if (eoi_listener_ && ((tmr_[vec >> 5] >> (vec & 31)) & 1)) eoi_listener_->eoi(static_cast<u8>(vec));
       break;
     }
     case kLdr: ldr_ = value & 0xFF00'0000; break;
@@ -219,11 +238,11 @@ void LocalApic::mmio_write(u64 offset, u32 value, Width) {
     case kIcrLow: {
       icr_low_ = value & 0x000C'CFFF;
       const u32 shorthand = (value >> 18) & 3, mode = value & kDeliveryMode;
-      const u32 dest = icr_high_ >> 24;
+      const u8 dest = static_cast<u8>(icr_high_ >> 24);
       // Only this processor exists: self (01), all including self (10), or
-      // a destination naming it (physical ID, or FFh) reaches it.
-      const bool to_self = shorthand == 1 || shorthand == 2 ||
-                           (shorthand == 0 && (dest == 0xFF || dest == (id_ >> 24)));
+      // a destination naming it reaches it; INIT and SIPI to others (as
+      // firmware counting processors sends) find nobody.
+      const bool to_self = shorthand == 1 || shorthand == 2 || (shorthand == 0 && addressed(dest, (value >> 11) & 1));
       if (to_self && mode == kModeFixed) accept(static_cast<u8>(value & kVector), (value >> 15) & 1);
       if (to_self && mode == kModeNmi) pins_.nmi.pulse();
       break;

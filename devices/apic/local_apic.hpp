@@ -6,6 +6,13 @@
 // with the divide configuration register), LINT0 as ExtINT (the 8259
 // through "virtual wire") and LINT1 as NMI, and the ICR's self IPI.
 //
+// The version register reads 14h, the xAPIC's (SDM Vol. 3A 10.4.8, table
+// 10-2), not the P6's 1xh: Bochs and QEMU present 14h with every model,
+// and SeaBIOS's MP table relies on it. It gives the I/O APIC ID 0, the
+// BSP's ID; that is sound with xAPIC IDs on the system bus, but Linux
+// renumbers the I/O APIC of a pre-xAPIC part and then finds no interrupt
+// source entries for it (arch/x86/kernel/apic/io_apic.c, io_apic_unique_id).
+//
 // The timer's count is never ticked: it is derived from virtual time since
 // the initial count was written, and one scheduler timer is armed for the
 // next expiry.
@@ -19,6 +26,7 @@
 #include <array>
 #include <string>
 
+#include "devices/apic/apic_bus.hpp"
 #include "devices/irq.hpp"
 #include "devices/scheduler.hpp"
 #include "mmu/bus.hpp"
@@ -38,9 +46,9 @@ class LocalApic final : public MmioHandler, public InterruptAcknowledge, public 
     kIcrHigh = 0x310, kLvtTimer = 0x320, kLvtPerf = 0x340, kLvtLint0 = 0x350, kLvtLint1 = 0x360,
     kLvtError = 0x370, kInitialCount = 0x380, kCurrentCount = 0x390, kDivide = 0x3E0,
   };
-  /// The P6's version register: version 11h (an integrated APIC), five LVT
-  /// entries (timer, performance counters, LINT0, LINT1, error: max LVT 4).
-  static constexpr u32 kVersionValue = 0x0004'0011;
+  /// The version register: version 14h (see above), five LVT entries
+  /// (timer, performance counters, LINT0, LINT1, error: max LVT 4).
+  static constexpr u32 kVersionValue = 0x0004'0014;
 
   /// The CPU's INTR and NMI inputs.
   struct CpuPins {
@@ -68,6 +76,16 @@ class LocalApic final : public MmioHandler, public InterruptAcknowledge, public 
   /// A fixed interrupt arrives (from the I/O APIC or an IPI): sets its IRR
   /// bit. Vectors 0-15 are illegal: ESR bit 6, nothing accepted.
   void accept(u8 vector, bool level_triggered);
+  /// Whether a message's destination names this APIC (SDM Vol. 3A 10.6.2):
+  /// physical, its APIC ID or FFh (broadcast); logical, a match of the
+  /// message destination address with the LDR under the DFR's flat or
+  /// cluster model.
+  bool addressed(u8 dest, bool logical) const;
+  /// ExtINT from an I/O APIC pin: while `asserted`, INTA goes to the 8259
+  /// as for LINT0 in ExtINT mode.
+  void set_ioapic_extint(bool asserted);
+  /// Receives EOIs of level-triggered vectors (TMR set); nullptr = none.
+  void set_eoi_listener(EoiListener* l) { eoi_listener_ = l; }
 
   bool software_enabled() const { return (svr_ & 0x100) != 0; }
   /// Registers, IRR/ISR and the timer, for the debugger.
@@ -97,7 +115,8 @@ class LocalApic final : public MmioHandler, public InterruptAcknowledge, public 
   u32 lvt_timer_ = 0, lvt_perf_ = 0, lvt_lint0_ = 0, lvt_lint1_ = 0, lvt_error_ = 0;
   u32 initial_count_ = 0, divide_reg_ = 0;
   Picos timer_start_ = 0;  ///< when the count (re)started from initial_count_
-  bool lint0_ = false, lint1_ = false;
+  EoiListener* eoi_listener_ = nullptr;
+  bool lint0_ = false, lint1_ = false, ioapic_extint_ = false;
   bool intr_level_ = false;
 };
 

@@ -129,7 +129,19 @@ Machine::Machine(MachineConfig config)
   }
   io_.map(0x60, 0x60, kbc_);
   io_.map(0x64, 0x64, kbc_);
-  bus_.set_interrupt_acknowledge(&pic_);
+  if (apic_) {
+    // The APICs at their default addresses (MP specification 1.4, 3.6.1;
+    // SDM Vol. 3A 10.4.1): INTA goes through the local APIC, which hands
+    // ExtINT cycles on to the 8259.
+    memory_.map_mmio(LocalApic::kDefaultBase, 0x1000, lapic_);
+    memory_.map_mmio(IoApic::kDefaultBase, 0x1000, ioapic_);
+    pic_output_.lapic = &lapic_;
+    isa_irqs_.ioapic = &ioapic_;
+    lapic_.set_eoi_listener(&ioapic_);
+    bus_.set_interrupt_acknowledge(&lapic_);
+  } else {
+    bus_.set_interrupt_acknowledge(&pic_);
+  }
   sched_.set_listener(this);
   sched_.set_slice_clock(this);
   if (cfg_.debug_exit) {
@@ -144,6 +156,10 @@ Machine::Machine(MachineConfig config)
 
 void Machine::reset() {
   cpu_.reset();
+  // RESET reaches the APICs too (SDM Vol. 3A 10.4.7.1); the 8259s are
+  // reset by their ICW1 and keep their state, as before.
+  lapic_.reset();
+  ioapic_.reset();
   i440fx_.reset();
   piix3_isa_.reset();
   piix3_ide_.reset();
@@ -229,8 +245,12 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
         // that halts with its interrupts masked at the PIC sleeps forever, so
         // after a million idle events a non-interactive run ends as "halted"
         // instead of spinning.
+        // An event that fired as time caught up with the slice (a one-shot
+        // APIC timer, with nothing else armed) wakes the CPU at once.
+        if (cpu_.event_pending()) break;
         const Picos next = sched_.next_deadline();
         if (!(cpu_.eflags() & fl::IF) || next == kNever || (!cfg_.pace_idle && ++idle_events_ > 1'000'000)) {
+          settle_devices();
           return finish({RunResult::Kind::Halted});
         }
         if (cfg_.clock_host || cfg_.pace_idle) {
@@ -261,6 +281,17 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
   }
 }
 
+void Machine::settle_devices() {
+  // The CPU has stopped for good, but on a PC the devices run on: what they
+  // began finishes (a UART shifting out the bytes in its FIFO; Linux prints
+  // "System halted" just before its final CLI; HLT). Up to 1 s of virtual
+  // time passes, firing the events due in it; the CPU stays halted.
+  const Picos until = sched_.now() + kPicosPerSecond;
+  for (Picos next = sched_.next_deadline(); next != kNever && next <= until; next = sched_.next_deadline()) {
+    sched_.advance_to(next);
+  }
+}
+
 std::optional<std::string> Machine::device_dump(std::string_view name) const {
   if (name == "pic") return pic_.dump();
   if (name == "pit") return pit_.dump();
@@ -271,6 +302,8 @@ std::optional<std::string> Machine::device_dump(std::string_view name) const {
   if (name == "dma") return dma_.dump();
   if (name == "rtc") return rtc_.dump();
   if (name == "kbc" || name == "i8042") return kbc_.dump();
+  if (apic_ && name == "apic") return lapic_.dump();
+  if (apic_ && name == "ioapic") return ioapic_.dump();
   return std::nullopt;
 }
 

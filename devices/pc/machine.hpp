@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "cpu/cpu.hpp"
+#include "devices/apic/io_apic.hpp"
+#include "devices/apic/local_apic.hpp"
 #include "devices/debug_port.hpp"
 #include "devices/cmos_rtc.hpp"
 #include "devices/disk_image.hpp"
@@ -129,7 +131,7 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   const Vga& vga() const { return vga_; }
   /// A device's state for the debugger's `info NAME`, read without side
   /// effects: pic, pit, uart (COM1), vga, ide (both channels), fdc, dma,
-  /// rtc, kbc; nullopt for other names.
+  /// rtc, kbc, apic and ioapic (P6 models); nullopt for other names.
   std::optional<std::string> device_dump(std::string_view name) const;
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;
@@ -143,20 +145,71 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
     return in_slice_ ? static_cast<Picos>(cpu_.instructions() - slice_start_) * cfg_.ps_per_insn : 0;
   }
 
-  /// The PIC's INT output drives the CPU's INTR pin.
+  /// The CPU's INTR pin: driven by the local APIC, or by the PIC's INT
+  /// output on a model without one.
   struct CpuIntr final : IrqSink {
     Cpu& cpu;
     explicit CpuIntr(Cpu& c) : cpu(c) {}
     void set_irq(unsigned, bool level) override { cpu.set_intr(level); }
   };
+  /// The CPU's NMI input (edge: the rising level latches one NMI).
+  struct CpuNmi final : IrqSink {
+    Cpu& cpu;
+    explicit CpuNmi(Cpu& c) : cpu(c) {}
+    void set_irq(unsigned, bool level) override {
+      if (level) cpu.raise_nmi();
+    }
+  };
+  /// The master 8259's INT: to LINT0 of the local APIC where there is one
+  /// (the MP specification's virtual-wire mode), else to INTR.
+  struct PicOutput final : IrqSink {
+    CpuIntr& intr;
+    LocalApic* lapic = nullptr;
+    explicit PicOutput(CpuIntr& i) : intr(i) {}
+    void set_irq(unsigned, bool level) override {
+      if (lapic) lapic->set_irq(LocalApic::kLint0, level);
+      else intr.set_irq(0, level);
+    }
+  };
+  /// The I/O APIC's messages reach the one local APIC.
+  struct ApicMessages final : ApicBus {
+    LocalApic& lapic;
+    CpuNmi& nmi;
+    ApicMessages(LocalApic& l, CpuNmi& n) : lapic(l), nmi(n) {}
+    bool deliver_fixed(u8 vector, bool level_triggered, u8 dest, bool logical) override {
+      if (!lapic.addressed(dest, logical)) return false;
+      lapic.accept(vector, level_triggered);
+      return true;
+    }
+    void deliver_nmi() override { nmi.set_irq(0, true); }
+    void set_extint(bool asserted) override { lapic.set_ioapic_extint(asserted); }
+  };
+  /// ISA IRQ n goes to 8259 input n and, with the APICs, to I/O APIC pin n:
+  /// SeaBIOS's MP table maps ISA IRQs 0-15 to pins 0-15 (no IRQ 0 override
+  /// without fw_cfg's etc/irq0-override).
+  struct IsaIrqs final : IrqSink {
+    DualPic& pic;
+    IoApic* ioapic = nullptr;
+    explicit IsaIrqs(DualPic& p) : pic(p) {}
+    void set_irq(unsigned line, bool level) override {
+      pic.set_irq(line, level);
+      if (ioapic) ioapic->set_irq(line, level);
+    }
+  };
 
   /// The BIOS-defined CMOS bytes: memory sizes, floppy types, equipment,
   /// boot order (machine_cmos.cpp).
   void setup_cmos();
+  /// Lets device events of the next second of virtual time fire once the
+  /// CPU halts for good, so output in flight reaches its sink.
+  void settle_devices();
   /// Host monotonic time since the run's epoch, in ps (-rtc clock=host).
   Picos host_now() const;
 
   MachineConfig cfg_;
+  /// The P6 models have the local APIC (CPUID.1:EDX.9), and the machine
+  /// then an I/O APIC; earlier ones have the 8259 pair alone.
+  const bool apic_ = cfg_.cpu->at_least(CpuFamily::p6);
   std::chrono::steady_clock::time_point host_epoch_;
   bool host_anchored_ = false;  // host_epoch_ set by an earlier run_for()
   bool in_slice_ = false;
@@ -177,13 +230,22 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   FwCfg fw_cfg_;
   Scheduler sched_;
   CpuIntr cpu_intr_{cpu_};
-  DualPic pic_{cpu_intr_, 0};
-  Pit8254 pit_{sched_, IrqLine(pic_, 0)};
+  CpuNmi cpu_nmi_{cpu_};
+  PicOutput pic_output_{cpu_intr_};
+  DualPic pic_{pic_output_, 0};
+  /// The local APIC's timer counts the processor bus clock: 66.67 MHz, the
+  /// Pentium Pro's (ps per clock).
+  static constexpr Picos kApicBusPeriod = 15'000;
+  LocalApic lapic_{sched_, pic_, LocalApic::CpuPins{IrqLine(cpu_intr_, 0), IrqLine(cpu_nmi_, 0)}, kApicBusPeriod};
+  ApicMessages apic_messages_{lapic_, cpu_nmi_};
+  IoApic ioapic_{apic_messages_};
+  IsaIrqs isa_irqs_{pic_};
+  Pit8254 pit_{sched_, IrqLine(isa_irqs_, 0)};
   Port61 port61_{sched_, pit_};
-  CmosRtc rtc_{sched_, IrqLine(pic_, 8), cfg_.rtc_base};
-  Uart16550 com1_{sched_, IrqLine(pic_, 4), cfg_.serial.get()};
-  Uart16550 com2_{sched_, IrqLine(pic_, 3), nullptr};
-  I8042 kbc_{bus_, IrqLine(pic_, 1), IrqLine(pic_, 12)};
+  CmosRtc rtc_{sched_, IrqLine(isa_irqs_, 8), cfg_.rtc_base};
+  Uart16550 com1_{sched_, IrqLine(isa_irqs_, 4), cfg_.serial.get()};
+  Uart16550 com2_{sched_, IrqLine(isa_irqs_, 3), nullptr};
+  I8042 kbc_{bus_, IrqLine(isa_irqs_, 1), IrqLine(isa_irqs_, 12)};
   PciHost pci_{bus_};
   I440fx i440fx_;
   Piix3Isa piix3_isa_;
@@ -191,10 +253,10 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   Vga vga_{sched_};
   StdVgaPci vga_pci_;
   Dma8237Pair dma_{bus_};
-  Fdc82077 fdc_{sched_, IrqLine(pic_, 6), dma_};
-  IdeChannel ide_primary_{sched_, IrqLine(pic_, 14), 0x1F0, 0x3F6};
-  IdeChannel ide_secondary_{sched_, IrqLine(pic_, 15), 0x170, 0x376};
-  FerrIrq13 ferr_{cpu_, IrqLine(pic_, 13)};
+  Fdc82077 fdc_{sched_, IrqLine(isa_irqs_, 6), dma_};
+  IdeChannel ide_primary_{sched_, IrqLine(isa_irqs_, 14), 0x1F0, 0x3F6};
+  IdeChannel ide_secondary_{sched_, IrqLine(isa_irqs_, 15), 0x170, 0x376};
+  FerrIrq13 ferr_{cpu_, IrqLine(isa_irqs_, 13)};
 };
 
 }  // namespace gb

@@ -43,7 +43,7 @@ struct Rig {
 
 TEST_CASE("local APIC: reset state; LINT0 passes the 8259 through as ExtINT", "[apic]") {
   Rig r;
-  CHECK(r.rd(A::kVersion) == 0x00040011u);
+  CHECK(r.rd(A::kVersion) == 0x00040014u);
   CHECK(r.rd(A::kSvr) == 0xFFu);  // software-disabled
   CHECK(r.rd(A::kLvtTimer) == 0x10000u);
   CHECK(r.rd(A::kLvtLint0) == 0x700u);
