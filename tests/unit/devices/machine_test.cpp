@@ -326,3 +326,20 @@ TEST_CASE("Machine: bad boot order and bad floppy sizes are refused", "[machine]
   f.floppy[0] = DiskImage::from_memory(std::vector<u8>(1000 * 512, 0));
   CHECK_THROWS_AS(Machine(std::move(f)), std::invalid_argument);
 }
+
+TEST_CASE("Machine: after a final cli; hlt the UART still sends what its FIFO holds", "[machine]") {
+  // mov dx,3FAh; mov al,7; out dx,al (FCR: FIFOs on and cleared); mov dx,3F8h;
+  // four bytes into THR back to back; cli; hlt. At 9600 baud (divisor 12)
+  // each takes about 1 ms on the line, long after the CPU has stopped.
+  std::string serial;
+  MachineConfig c = config("pentium-pro", bios(kJmpBody, {0xBA, 0xFB, 0x03, 0xB0, 0x83, 0xEE,  // LCR: DLAB, 8N1
+                                                          0xBA, 0xF8, 0x03, 0xB0, 0x0C, 0xEE,  // DLL = 12
+                                                          0xBA, 0xFB, 0x03, 0xB0, 0x03, 0xEE,  // LCR: 8N1
+                                                          0xBA, 0xFA, 0x03, 0xB0, 0x07, 0xEE,  // FCR
+                                                          0xBA, 0xF8, 0x03, 0xB0, 'a', 0xEE, 0xB0, 'b', 0xEE,
+                                                          0xB0, 'c', 0xEE, 0xB0, 'd', 0xEE, 0xFA, 0xF4}));
+  c.serial = std::make_unique<Collect>(&serial);
+  Machine m(std::move(c));
+  CHECK(m.run(0).kind == Kind::Halted);
+  CHECK(serial == "abcd");
+}
