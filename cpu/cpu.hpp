@@ -7,6 +7,7 @@
 #include "cpu/decode/decoder.hpp"
 #include "cpu/descriptor.hpp"
 #include "cpu/fault.hpp"
+#include "cpu/apic_base.hpp"
 #include "cpu/fpu/ferr.hpp"
 #include "cpu/model.hpp"
 #include "cpu/state.hpp"
@@ -80,6 +81,14 @@ class Cpu final : public MemoryListener {
   /// it to IRQ 13) and the next waiting x87 instruction waits for an
   /// interrupt, unless IGNNE# is asserted (the PC drives it from port F0h).
   void set_ferr_listener(FerrListener* l) { ferr_listener_ = l; }
+  /// Hears WRMSR to IA32_APIC_BASE (the machine moves or removes the local
+  /// APIC); nullptr = nobody.
+  void set_apic_base_listener(ApicBaseListener* l) { apic_base_listener_ = l; }
+  /// Sets IA32_APIC_BASE (WRMSR, cpu/ops) and tells the listener.
+  void write_apic_base(u64 value) {
+    s_.msr_apic_base = value;
+    if (apic_base_listener_) apic_base_listener_->apic_base_written(value);
+  }
   bool ferr() const { return ferr_; }
   void set_ignne(bool level) { ignne_ = level; }
   bool ignne() const { return ignne_; }
@@ -572,6 +581,7 @@ class Cpu final : public MemoryListener {
   CpuState s_;
   CpuObserver* observer_ = nullptr;
   FerrListener* ferr_listener_ = nullptr;
+  ApicBaseListener* apic_base_listener_ = nullptr;
   bool ferr_ = false;
   bool ignne_ = false;
   std::FILE* log_ = stderr;

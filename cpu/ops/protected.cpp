@@ -166,10 +166,16 @@ void wrmsr(Cpu& c, const DecodedInsn&) {
   const u64 v = (u64{s.gpr[EDX]} << 32) | s.gpr[EAX];
   switch (s.gpr[ECX]) {
     case msr::kTsc: s.tsc = v - c.instructions(); break;
-    case msr::kApicBase:
-      if (!p6) throw GuestFault::make(kGP, 0);
-      s.msr_apic_base = (v & 0xFFFF'F900u) | 0x100;  // BSP bit stays set
+    case msr::kApicBase: {
+      // Bits 35-12 the base, 11 the global enable, 8 BSP (read-only: this is
+      // the BSP); the others are reserved: #GP(0). On the P6 family a globally
+      // disabled APIC stays so until reset (SDM Vol. 3A 10.4.3, 10.4.4). The
+      // physical address space here is 32 bits, so bits 35-32 are dropped.
+      if (!p6 || (v & ~u64{0xF'FFFF'F900})) throw GuestFault::make(kGP, 0);
+      const u64 enable = v & s.msr_apic_base & 0x800;
+      c.write_apic_base((v & 0xFFFF'F000u) | enable | 0x100);
       break;
+    }
     case msr::kSysenterCs: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_cs = v & 0xFFFF; break;
     case msr::kSysenterEsp: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_esp = v & 0xFFFF'FFFFu; break;
     case msr::kSysenterEip: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_eip = v & 0xFFFF'FFFFu; break;

@@ -148,8 +148,10 @@ void cpuid(Cpu& c, const DecodedInsn&) {
   } else if (leaf == 1) {
     a = m.cpuid_signature;
     dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);  // PSE, TSC, MSR, CX8
-    // PAE, APIC (the local APIC at APIC_BASE), SEP, PGE, CMOV.
-    if (p6) dd |= (1u << 6) | (1u << 9) | (1u << 11) | (1u << 13) | (1u << 15);
+    // PAE, APIC, SEP, PGE, CMOV. The APIC flag reads 0 once IA32_APIC_BASE
+    // has disabled the local APIC (SDM Vol. 3A 10.4.3).
+    if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);
+    if (p6 && (s.msr_apic_base & 0x800)) dd |= 1u << 9;
     if (m.pat) dd |= 1u << 16;
     if (m.has_fpu) dd |= 1u;      // FPU
     if (m.fxsr) dd |= 1u << 24;   // FXSR

@@ -17,11 +17,12 @@
 // the initial count was written, and one scheduler timer is armed for the
 // next expiry.
 //
-// Reset state: SDM Vol. 3A 10.12.5.1 gives every LVT entry masked. As QEMU
-// does, Glassbox starts the BSP's LINT0 unmasked as ExtINT (virtual wire)
-// with the APIC software-disabled, so the 8259 reaches the CPU from the
-// first instruction, as on a PC without an APIC; firmware that programs
-// the APIC (SeaBIOS, Linux) rewrites it.
+// Reset state: SDM Vol. 3A 10.12.5.1 gives every LVT entry masked, and QEMU
+// keeps LINT0 so until firmware programs it. Glassbox starts the BSP's
+// LINT0 unmasked as ExtINT with the APIC software-disabled: the virtual-wire
+// mode (MP specification 1.4, 3.6.2.2) that firmware would set up, so that
+// the 8259 reaches the CPU from the first instruction, as on a PC without an
+// APIC, for a BIOS that never touches the APIC; SeaBIOS and Linux rewrite it.
 #pragma once
 #include <array>
 #include <string>

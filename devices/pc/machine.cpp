@@ -133,12 +133,11 @@ Machine::Machine(MachineConfig config)
     // The APICs at their default addresses (MP specification 1.4, 3.6.1;
     // SDM Vol. 3A 10.4.1): INTA goes through the local APIC, which hands
     // ExtINT cycles on to the 8259.
-    memory_.map_mmio(LocalApic::kDefaultBase, 0x1000, lapic_);
     memory_.map_mmio(IoApic::kDefaultBase, 0x1000, ioapic_);
-    pic_output_.lapic = &lapic_;
     isa_irqs_.ioapic = &ioapic_;
     lapic_.set_eoi_listener(&ioapic_);
-    bus_.set_interrupt_acknowledge(&lapic_);
+    cpu_.set_apic_base_listener(this);
+    apic_base_written(cpu_.state().msr_apic_base);
   } else {
     bus_.set_interrupt_acknowledge(&pic_);
   }
@@ -156,10 +155,12 @@ Machine::Machine(MachineConfig config)
 
 void Machine::reset() {
   cpu_.reset();
-  // RESET reaches the APICs too (SDM Vol. 3A 10.4.7.1); the 8259s are
-  // reset by their ICW1 and keep their state, as before.
+  // RESET reaches the APICs too (SDM Vol. 3A 10.4.7.1), IA32_APIC_BASE
+  // back at FEE00900h; the 8259s are reset by their ICW1 and keep their
+  // state, as before.
   lapic_.reset();
   ioapic_.reset();
+  if (apic_) apic_base_written(cpu_.state().msr_apic_base);
   i440fx_.reset();
   piix3_isa_.reset();
   piix3_ide_.reset();
@@ -279,6 +280,32 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
       default: break;
     }
   }
+}
+
+void Machine::apic_base_written(u64 value) {
+  if (lapic_mapped_) {
+    // The page shows what is under it again: RAM, or nothing.
+    if (lapic_base_ + 0x1000 <= ram_.size()) {
+      memory_.map_ram(lapic_base_, std::span<u8>(ram_).subspan(lapic_base_, 0x1000));
+    } else {
+      memory_.unmap(lapic_base_, 0x1000);
+    }
+  }
+  lapic_base_ = value & 0xFFFF'F000u;
+  lapic_mapped_ = (value & 0x800) != 0;
+  apic_messages_.enabled = lapic_mapped_;
+  if (lapic_mapped_) {
+    memory_.map_mmio(lapic_base_, 0x1000, lapic_);
+    pic_output_.lapic = &lapic_;
+    bus_.set_interrupt_acknowledge(&lapic_);
+    lapic_.set_irq(LocalApic::kLint0, pic_.intr());
+  } else {
+    lapic_.reset();
+    pic_output_.lapic = nullptr;
+    bus_.set_interrupt_acknowledge(&pic_);
+    cpu_.set_intr(pic_.intr());
+  }
+  bus_.memory_changed();
 }
 
 void Machine::settle_devices() {

@@ -94,7 +94,7 @@ struct RunResult {
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
-class Machine final : Scheduler::Listener, Scheduler::SliceClock {
+class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListener {
  public:
   /// Builds the machine. Throws std::invalid_argument with a one-line reason
   /// for a bad configuration (BIOS size, RAM size).
@@ -171,18 +171,20 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
       else intr.set_irq(0, level);
     }
   };
-  /// The I/O APIC's messages reach the one local APIC.
+  /// The I/O APIC's messages reach the one local APIC while it is enabled
+  /// in IA32_APIC_BASE.
   struct ApicMessages final : ApicBus {
     LocalApic& lapic;
     CpuNmi& nmi;
+    bool enabled = true;
     ApicMessages(LocalApic& l, CpuNmi& n) : lapic(l), nmi(n) {}
     bool deliver_fixed(u8 vector, bool level_triggered, u8 dest, bool logical) override {
-      if (!lapic.addressed(dest, logical)) return false;
+      if (!enabled || !lapic.addressed(dest, logical)) return false;
       lapic.accept(vector, level_triggered);
       return true;
     }
     void deliver_nmi() override { nmi.set_irq(0, true); }
-    void set_extint(bool asserted) override { lapic.set_ioapic_extint(asserted); }
+    void set_extint(bool asserted) override { lapic.set_ioapic_extint(enabled && asserted); }
   };
   /// ISA IRQ n goes to 8259 input n and, with the APICs, to I/O APIC pin n:
   /// SeaBIOS's MP table maps ISA IRQs 0-15 to pins 0-15 (no IRQ 0 override
@@ -200,6 +202,10 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   /// The BIOS-defined CMOS bytes: memory sizes, floppy types, equipment,
   /// boot order (machine_cmos.cpp).
   void setup_cmos();
+  /// WRMSR to IA32_APIC_BASE, and reset: the local APIC's registers at the
+  /// new base, or, globally disabled, none, with the 8259 driving INTR as on
+  /// a processor without an APIC (SDM Vol. 3A 10.4.3).
+  void apic_base_written(u64 value) override;
   /// Lets device events of the next second of virtual time fire once the
   /// CPU halts for good, so output in flight reaches its sink.
   void settle_devices();
@@ -240,6 +246,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock {
   ApicMessages apic_messages_{lapic_, cpu_nmi_};
   IoApic ioapic_{apic_messages_};
   IsaIrqs isa_irqs_{pic_};
+  PhysAddr lapic_base_ = LocalApic::kDefaultBase;
+  bool lapic_mapped_ = false;
   Pit8254 pit_{sched_, IrqLine(isa_irqs_, 0)};
   Port61 port61_{sched_, pit_};
   CmosRtc rtc_{sched_, IrqLine(isa_irqs_, 8), cfg_.rtc_base};

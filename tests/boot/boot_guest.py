@@ -52,11 +52,23 @@ def linux_kernel(image):
     return {
         'args': ['-m', '256', '-kernel', '{guests}/linux/' + image, '-initrd', '{guests}/linux/initrd-i386.cpio.gz',
                  '-append', LINUX_APPEND + ' guest=poweroff'],
-        'serial': ['Linux version', 'Run /init as init process', 'GUEST-INIT: Linux', 'GUEST-SELFTEST-PASS',
+        # The I/O APIC routes the PIT's IRQ 0 (MP table: ISA IRQ 0 on pin 0).
+        'serial': ['Linux version', 'Enabling APIC mode:  Flat.  Using 1 I/O APICs', '..TIMER: vector=0x30 apic1=0 pin1=0',
+                   'Run /init as init process', 'GUEST-INIT: Linux', 'GUEST-SELFTEST-PASS',
                    'GUEST-SHELL-READY', 'GUEST-POWEROFF', 'System halted'],
         'exit': 0,
         'timeout': 900,  # about 60 s in a release build
     }
+
+
+def linux_noapic(image):
+    # `noapic`: no I/O APIC setup; the 8259 reaches the CPU through the local
+    # APIC's LINT0 (virtual wire), and the local APIC timer still ticks.
+    g = linux_kernel(image)
+    g['args'][-1] += ' noapic'
+    g['serial'] = ['Linux version', 'Kernel command line: ' + g['args'][-1]] + g['serial'][3:]
+    g['absent'] = {'serial': '..TIMER: vector='}
+    return g
 
 
 def through_loader(args, loader_marker):
@@ -116,6 +128,7 @@ GUESTS = {
     # then the busybox initramfs's self-test and power-off (a halt: no ACPI).
     'linux-686-kernel': linux_kernel('vmlinuz-686'),
     'linux-686-pae-kernel': linux_kernel('vmlinuz-686-pae'),
+    'linux-686-kernel-noapic': linux_noapic('vmlinuz-686'),
     # The same kernel through each boot loader's default entry (guest=poweroff).
     'syslinux-hdd-linux': through_loader(['-hda', '{guests}/syslinux/syslinux-hdd.img', '-snapshot'], 'SYSLINUX 6.04'),
     'isolinux-cd-linux': through_loader(['-cdrom', '{guests}/isolinux/isolinux.iso', '-boot', 'd'], 'ISOLINUX 6.04'),
@@ -250,6 +263,9 @@ def run(argv):
             n = find_in_order(read(ch), g[ch])
             if n < len(g[ch]):
                 problems.append(f'{ch}: marker {g[ch][n]!r} not seen' + (f' (after {g[ch][n - 1]!r})' if n else ''))
+        for ch, text in g.get('absent', {}).items():
+            if text in read(ch):
+                problems.append(f'{ch}: {text!r} seen, which this configuration must not print')
         if found_at is not None and not qemu and proc.returncode != 130:
             problems.append(f'after SIGTERM the exit status is {proc.returncode}, expected 130')
         if 'exit' in g and not qemu and proc.returncode != g['exit']:

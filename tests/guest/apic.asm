@@ -15,6 +15,17 @@
 ;   and periodic with the divide register (10.5.4), a self IPI (10.6.1).
 ;   The one-shot expires in the HLT waiting for it with no other device
 ;   event armed: the machine wakes the CPU rather than ending the run.
+;   Last, IA32_APIC_BASE: the registers move with the base (10.4.4), and the
+;   global disable leaves a processor without an APIC (CPUID.1:EDX.9 clear,
+;   the 8259 straight to INTR) that a P6 cannot re-enable (10.4.3).
+;
+; Build: nasm -f bin -o apic.bin apic.asm
+;   -DQEMU_REF  only the version's low byte (QEMU's APIC has six LVT entries),
+;               LINT0 set to ExtINT by the program (QEMU resets it masked),
+;               only the I/O APIC's entry count (QEMU's is version 20h), and
+;               the PIT on pin 2 (QEMU's IRQ 0 override); no relocation of
+;               APIC_BASE, no P6 re-enable rule, and the 8259 not rerouted to
+;               INTR when the APIC is disabled with its INT already high
 ;
 ; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
 ; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
@@ -24,6 +35,11 @@ org 0
 
 TICKS   equ 0x0500                      ; word: interrupts counted by the handlers
 LAPIC   equ 0xFEE00000
+%ifdef QEMU_REF
+PITPIN  equ 2                           ; QEMU wires ISA IRQ 0 to pin 2
+%else
+PITPIN  equ 0                           ; ISA IRQ n on pin n (SeaBIOS's MP table)
+%endif
 IOAPIC  equ 0xFEC00000
 
 %macro CHECK 1                          ; passes if ZF = 1
@@ -92,19 +108,33 @@ start:
         cmp     eax, 0xFEE00900
         CHECK   "IA32_APIC_BASE is FEE00900h: BSP, enabled, default base"
         LAPIC_RD 0x30
+%ifdef QEMU_REF
+        and     eax, 0xFF                ; QEMU has six LVT entries (50014h)
+        cmp     eax, 0x14
+%else
         cmp     eax, 0x00040014
+%endif
         CHECK   "version 14h with five LVT entries"
         LAPIC_RD 0xF0
         cmp     eax, 0xFF
         CHECK   "SVR FFh at reset: software-disabled"
+%ifdef QEMU_REF
+        LAPIC_WR 0x350, 0x700           ; QEMU resets LINT0 masked: set virtual wire
+%else
         LAPIC_RD 0x350
         cmp     eax, 0x700
         CHECK   "LINT0 is ExtINT, unmasked (virtual wire)"
+%endif
         LAPIC_RD 0x320
         cmp     eax, 0x10000
         CHECK   "LVT timer masked at reset"
         IOAPIC_RD 1
+%ifdef QEMU_REF
+        and     eax, 0x00FF0000          ; QEMU's I/O APIC is version 20h
+        cmp     eax, 0x00170000
+%else
         cmp     eax, 0x00170011
+%endif
         CHECK   "I/O APIC version 11h, 24 entries"
         IOAPIC_RD 0x10
         cmp     eax, 0x10000
@@ -144,8 +174,8 @@ start:
         mov     al, 0xFF
         out     0x21, al
         LAPIC_WR 0x350, 0x10700
-        IOAPIC_WR 0x11, 0
-        IOAPIC_WR 0x10, 0x40
+        IOAPIC_WR 0x11 + 2*PITPIN, 0
+        IOAPIC_WR 0x10 + 2*PITPIN, 0x40
         mov     word [es:TICKS], 0
         sti
 .io:    hlt
@@ -181,7 +211,7 @@ start:
         cli
         cmp     word [es:TICKS], 1
         CHECK   "TPR 0 lets the waiting vector through"
-        IOAPIC_WR 0x10, 0x10040         ; mask pin 0 again
+        IOAPIC_WR 0x10 + 2*PITPIN, 0x10040 ; mask the pin again
 
         ; Quiet the PIT (mode 0, count 1: one edge, then none), so that the
         ; APIC timer is the only event left.
@@ -234,6 +264,61 @@ start:
         cli
         cmp     word [es:TICKS], 1
         CHECK   "self IPI delivered"
+
+%ifndef QEMU_REF
+        ; IA32_APIC_BASE moves the registers (QEMU does not relocate them).
+        mov     ecx, 0x1B
+        mov     eax, 0xFED00900
+        xor     edx, edx
+        wrmsr
+        mov     eax, [fs:dword 0xFED00030]
+        cmp     eax, 0x00040014
+        CHECK   "IA32_APIC_BASE = FED00900h moves the registers there"
+        LAPIC_RD 0x30
+        cmp     eax, 0xFFFFFFFF
+        CHECK   "and leaves nothing at FEE00000h"
+        mov     eax, 0xFEE00900
+        wrmsr
+        LAPIC_RD 0x30
+        cmp     eax, 0x00040014
+        CHECK   "back at FEE00000h"
+%endif
+        ; Global disable (IA32_APIC_BASE bit 11 clear, SDM Vol. 3A 10.4.3): a
+        ; processor without an APIC. The 8259 drives INTR itself although
+        ; LINT0 was left masked.
+        mov     ecx, 0x1B
+        rdmsr
+        and     eax, ~0x800
+        wrmsr
+        mov     eax, 1
+        cpuid
+        test    edx, 1 << 9
+        CHECK   "CPUID.1:EDX.9 clear once the APIC is globally disabled"
+%ifndef QEMU_REF
+        mov     al, 0x34
+        out     0x43, al
+        mov     ax, 1193
+        out     0x40, al
+        mov     al, ah
+        out     0x40, al
+        mov     al, 0xFE
+        out     0x21, al
+        mov     word [es:TICKS], 0
+        sti
+.gd:    hlt
+        cmp     word [es:TICKS], 3
+        jb      .gd
+        cli
+        cmp     word [es:TICKS], 3
+        CHECK   "8259 IRQ0 straight to INTR"
+        mov     ecx, 0x1B
+        rdmsr
+        or      eax, 0x800
+        wrmsr
+        rdmsr
+        test    eax, 0x800
+        CHECK   "P6: the APIC stays disabled until reset"
+%endif
 
         mov     si, pass_msg
         call    puts
