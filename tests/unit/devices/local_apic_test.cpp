@@ -1,7 +1,10 @@
 // The local APIC (devices/apic/local_apic.hpp) against SDM Vol. 3A chapter
 // 10: reset state and virtual wire, acceptance and priority through
-// IRR/ISR/TPR/PPR, EOI, spurious interrupts, the timer, the self IPI.
+// IRR/ISR/TPR/PPR, EOI (and its forwarding for level-triggered vectors),
+// spurious interrupts, the timer, the self IPI, destinations.
 #include <catch2/catch.hpp>
+
+#include <vector>
 
 #include "devices/apic/local_apic.hpp"
 
@@ -161,4 +164,52 @@ TEST_CASE("local APIC: self IPI, LINT1 NMI, software disable masks the LVT", "[a
   r.wr(A::kLvtTimer, 0x40);  // and stays masked while disabled
   CHECK(r.rd(A::kLvtTimer) == 0x10040u);
   CHECK(r.apic.dump().find("software-disabled") != std::string::npos);
+}
+
+TEST_CASE("local APIC: EOI of a level-triggered vector reaches the I/O APIC; ExtINT from an I/O APIC pin", "[apic]") {
+  struct Eois : EoiListener {
+    std::vector<u8> vectors;
+    void eoi(u8 v) override { vectors.push_back(v); }
+  } eois;
+  Rig r;
+  r.apic.set_eoi_listener(&eois);
+  r.enable();
+  r.wr(A::kLvtLint0, 0x10700);  // LINT0 masked: only the I/O APIC's ExtINT
+  r.apic.accept(0x61, true);    // level: TMR set
+  r.apic.accept(0x51, false);   // edge
+  CHECK(r.rd(A::kTmr + 0x30) == 0x2u);  // TMR bit 61h
+  CHECK(r.apic.acknowledge() == 0x61);
+  r.wr(A::kEoi, 0);
+  CHECK(r.apic.acknowledge() == 0x51);
+  r.wr(A::kEoi, 0);
+  CHECK(eois.vectors == std::vector<u8>{0x61});  // the edge vector's EOI stays local
+  CHECK_FALSE(r.pins.intr);
+  r.apic.set_ioapic_extint(true);
+  CHECK(r.pins.intr);
+  CHECK(r.apic.acknowledge() == 0x08);  // INTA answered by the 8259
+  r.apic.set_ioapic_extint(false);
+  CHECK_FALSE(r.pins.intr);
+}
+
+TEST_CASE("local APIC: physical and logical destinations (flat and cluster)", "[apic]") {
+  Rig r;
+  r.wr(A::kId, 0x0300'0000);
+  CHECK(r.apic.addressed(3, false));
+  CHECK(r.apic.addressed(0xFF, false));  // broadcast
+  CHECK_FALSE(r.apic.addressed(0, false));
+  r.wr(A::kLdr, 0x0400'0000);  // flat model (DFR reset value): bit 2
+  CHECK(r.apic.addressed(0x04, true));
+  CHECK(r.apic.addressed(0x06, true));
+  CHECK_FALSE(r.apic.addressed(0x01, true));
+  r.wr(A::kDfr, 0x0FFF'FFFF);  // cluster model
+  r.wr(A::kLdr, 0x2100'0000);  // cluster 2, member bit 0
+  CHECK(r.apic.addressed(0x21, true));
+  CHECK(r.apic.addressed(0xF1, true));  // every cluster
+  CHECK_FALSE(r.apic.addressed(0x11, true));
+  CHECK_FALSE(r.apic.addressed(0x22, true));
+  // A fixed IPI in logical mode addressed to this APIC arrives.
+  r.enable();
+  r.wr(A::kIcrHigh, 0x2100'0000);
+  r.wr(A::kIcrLow, (1u << 11) | 0x77);
+  CHECK(r.apic.acknowledge() == 0x77);
 }
