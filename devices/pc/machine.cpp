@@ -240,15 +240,15 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
     }
     switch (why) {
       case StopReason::Halted: {
+        // An interrupt raised as time caught up with the slice (a one-shot
+        // APIC timer, with nothing else armed) wakes the CPU at once.
+        if (cpu_.event_pending()) break;
         // HLT: skip to the next device event if an interrupt could wake the
         // CPU; with IF clear or nothing scheduled it stays halted: report it.
         // Timer events passed while halted with nothing taking them: a guest
         // that halts with its interrupts masked at the PIC sleeps forever, so
         // after a million idle events a non-interactive run ends as "halted"
         // instead of spinning.
-        // An event that fired as time caught up with the slice (a one-shot
-        // APIC timer, with nothing else armed) wakes the CPU at once.
-        if (cpu_.event_pending()) break;
         const Picos next = sched_.next_deadline();
         if (!(cpu_.eflags() & fl::IF) || next == kNever || (!cfg_.pace_idle && ++idle_events_ > 1'000'000)) {
           settle_devices();
@@ -310,9 +310,9 @@ void Machine::apic_base_written(u64 value) {
 
 void Machine::settle_devices() {
   // The CPU has stopped for good, but on a PC the devices run on: what they
-  // began finishes (a UART shifting out the bytes in its FIFO; Linux prints
-  // "System halted" just before its final CLI; HLT). Up to 1 s of virtual
-  // time passes, firing the events due in it; the CPU stays halted.
+  // began finishes (a UART shifting out the bytes in its FIFO after the
+  // guest's last CLI; HLT). Up to 1 s of virtual time passes, firing the
+  // events due in it; the CPU stays halted.
   const Picos until = sched_.now() + kPicosPerSecond;
   for (Picos next = sched_.next_deadline(); next != kNever && next <= until; next = sched_.next_deadline()) {
     sched_.advance_to(next);
