@@ -10,6 +10,7 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/debugger.hpp"
+#include "tests/unit/frontend/tiny_machine.hpp"
 
 using namespace gb;
 using Kind = RunResult::Kind;
@@ -19,9 +20,7 @@ namespace {
 /// A BIOS at F000: the reset vector jumps to F000:0000, which runs
 /// inc ax; inc bx; inc cx; inc dx; then jmp back to F000:0000.
 MachineConfig tiny() {
-  MachineConfig c;
-  c.ram_mib = 1;
-  c.bios.assign(64 * 1024, 0xF4);
+  MachineConfig c = test::tiny_machine();
   const u8 reset[] = {0xEA, 0x00, 0x00, 0x00, 0xF0};
   for (unsigned i = 0; i < sizeof reset; ++i) c.bios[0xFFF0 + i] = reset[i];
   const u8 body[] = {0x40, 0x43, 0x41, 0x42, 0xEB, 0xFA};

@@ -8,17 +8,11 @@
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/debugger.hpp"
 #include "frontend/debugger/panel_model.hpp"
+#include "tests/unit/frontend/tiny_machine.hpp"
 
 using namespace gb;
 
 namespace {
-
-MachineConfig tiny() {
-  MachineConfig c;
-  c.ram_mib = 1;
-  c.bios.assign(64 * 1024, 0xF4);
-  return c;
-}
 
 const RegisterRow& row(const std::vector<RegisterRow>& rows, const std::string& name) {
   const auto it = std::find_if(rows.begin(), rows.end(), [&](const RegisterRow& r) { return r.name == name; });
@@ -50,7 +44,7 @@ TEST_CASE("Panels: register rows mark what changed since the previous stop", "[f
 }
 
 TEST_CASE("Panels: on_stop keeps the previous stop's registers for the comparison", "[frontend][panels]") {
-  Machine m(tiny());
+  Machine m(test::tiny_machine());
   Debugger d(m, stdout, Debugger::Options{});
   DebugPanels p(m, d);
   CHECK(p.before() == nullptr);
@@ -71,7 +65,7 @@ TEST_CASE("Panels: on_stop keeps the previous stop's registers for the compariso
 }
 
 TEST_CASE("Panels: memory and stack rows; unmapped memory shows ??", "[frontend][panels]") {
-  Machine m(tiny());
+  Machine m(test::tiny_machine());
   Debugger d(m, stdout, Debugger::Options{});
   const char text[] = "Hello, panels!!!";
   for (unsigned i = 0; i < 16; ++i) d.target().write_phys(0x500 + i, static_cast<u8>(text[i]));

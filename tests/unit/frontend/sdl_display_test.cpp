@@ -12,18 +12,12 @@
 #include "frontend/debugger/debugger.hpp"
 #include "frontend/debugger/panel_model.hpp"
 #include "frontend/sdl_display.hpp"
+#include "tests/unit/frontend/tiny_machine.hpp"
 
 using namespace gb;
 using Bytes = std::vector<u8>;
 
 namespace {
-
-MachineConfig tiny() {
-  MachineConfig c;
-  c.ram_mib = 1;
-  c.bios.assign(64 * 1024, 0xF4);
-  return c;
-}
 
 void push_key(SDL_Scancode sc, bool down, u16 mod = KMOD_NONE) {
   SDL_Event e{};
@@ -47,7 +41,7 @@ TEST_CASE("SDL display: keys as set 2 through the 8042, mouse packets once grabb
   std::string why;
   auto d = make_sdl_display(Scaling::Integer, why);
   REQUIRE(d != nullptr);
-  Machine m(tiny());
+  Machine m(test::tiny_machine());
   I8042& kbc = m.keyboard_controller();
   std::vector<HostAction> actions;
   d->present(m.vga(), DisplayStatus{});
@@ -114,7 +108,7 @@ TEST_CASE("SDL display: the debugger panels draw beside the screen and toggle wi
   std::string why;
   auto d = make_sdl_display(Scaling::Integer, why);
   REQUIRE(d != nullptr);
-  Machine m(tiny());
+  Machine m(test::tiny_machine());
   Debugger dbg(m, stdout, Debugger::Options{});
   DebugPanels panels(m, dbg);
   if (!d->set_panels(&panels)) {
