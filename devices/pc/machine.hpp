@@ -12,8 +12,6 @@
 #include <vector>
 
 #include "cpu/cpu.hpp"
-#include "devices/apic/io_apic.hpp"
-#include "devices/apic/local_apic.hpp"
 #include "devices/debug_port.hpp"
 #include "devices/cmos_rtc.hpp"
 #include "devices/disk_image.hpp"

@@ -69,6 +69,22 @@ IOAPIC  equ 0xFEC00000
         mov     dword [fs:dword IOAPIC + 0x10], %2
 %endmacro
 
+%macro PIT_1KHZ 0                       ; PIT counter 0: mode 2, divisor 1193
+        mov     al, 0x34
+        out     0x43, al
+        mov     ax, 1193
+        out     0x40, al
+        mov     al, ah
+        out     0x40, al
+%endmacro
+%macro WAIT_TICKS 1                     ; STI; HLT until TICKS >= %1; CLI
+        sti
+%%wait: hlt
+        cmp     word [es:TICKS], %1
+        jb      %%wait
+        cli
+%endmacro
+
 start:
         cli
         xor     ax, ax
@@ -154,17 +170,8 @@ start:
         out     0x21, al
         mov     al, 0xFE
         out     0x21, al
-        mov     al, 0x34
-        out     0x43, al
-        mov     ax, 1193
-        out     0x40, al
-        mov     al, ah
-        out     0x40, al
-        sti
-.vw:    hlt
-        cmp     word [es:TICKS], 3
-        jb      .vw
-        cli
+        PIT_1KHZ
+        WAIT_TICKS 3
         cmp     word [es:TICKS], 3
         CHECK   "8259 IRQ0 through LINT0 with the APIC software-disabled"
 
@@ -180,11 +187,7 @@ start:
         IOAPIC_WR 0x11 + 2*PITPIN, 0
         IOAPIC_WR 0x10 + 2*PITPIN, 0x40
         mov     word [es:TICKS], 0
-        sti
-.io:    hlt
-        cmp     word [es:TICKS], 5
-        jb      .io
-        cli
+        WAIT_TICKS 5
         cmp     word [es:TICKS], 5
         CHECK   "PIT IRQ0 through I/O APIC pin 0 as vector 40h"
         LAPIC_RD 0x120                  ; ISR bits 63-32
@@ -238,11 +241,7 @@ start:
         LAPIC_WR 0x320, 0x41
         mov     word [es:TICKS], 0
         LAPIC_WR 0x380, 1
-        sti
-.os:    hlt
-        cmp     word [es:TICKS], 1
-        jb      .os
-        cli
+        WAIT_TICKS 1
         LAPIC_RD 0x390
         cmp     eax, 0
         CHECK   "one-shot timer fired; current count 0"
@@ -251,11 +250,7 @@ start:
         LAPIC_WR 0x320, 0x20041
         mov     word [es:TICKS], 0
         LAPIC_WR 0x380, 200
-        sti
-.per:   hlt
-        cmp     word [es:TICKS], 3
-        jb      .per
-        cli
+        WAIT_TICKS 3
         LAPIC_WR 0x380, 0               ; a zero initial count stops it
         cmp     word [es:TICKS], 3      ; at least 3: one more may come before CLI
         setae   al
@@ -320,20 +315,11 @@ start:
         test    edx, 1 << 9
         CHECK   "CPUID.1:EDX.9 clear once the APIC is globally disabled"
 %ifndef QEMU_REF
-        mov     al, 0x34
-        out     0x43, al
-        mov     ax, 1193
-        out     0x40, al
-        mov     al, ah
-        out     0x40, al
+        PIT_1KHZ
         mov     al, 0xFE
         out     0x21, al
         mov     word [es:TICKS], 0
-        sti
-.gd:    hlt
-        cmp     word [es:TICKS], 3
-        jb      .gd
-        cli
+        WAIT_TICKS 3
         cmp     word [es:TICKS], 3
         CHECK   "8259 IRQ0 straight to INTR"
         mov     ecx, 0x1B
