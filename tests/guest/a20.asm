@@ -3,28 +3,12 @@
 ; With A20 disabled, physical address bit 20 reads as 0, so FFFF:0020
 ; (linear 100010h) aliases 0000:0010, the 8086 wrap-around.
 ;
-; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
-; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+; Output (lib/report16.inc): "ok <check>" per check on port E9h, then
+; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
-bits 16
-org 0
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
 
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail
-%%msg:  db      %1, 0
-%%done:
-%endmacro
-
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     ax, 0xFFFF
         mov     es, ax                  ; ES:0020 = linear 100010h
         xor     ax, ax
@@ -57,42 +41,9 @@ start:
         out     0x92, al
         cmp     byte [es:0x20], 0x22
         CHECK   "A20 on again: the byte above 1 MiB is back"
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
-ok:     push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-fail:   push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        hlt
-puts:   lodsb
-        test    al, al
-        jz      .d
-        out     0xE9, al
-        jmp     puts
-.d:     ret
-
-ok_msg:   db "ok ", 0
-fail_msg: db "FAIL ", 0
-pass_msg: db "PASS", 10, 0
+        REPORT16_ROUTINES
 msg_on:   db "A20 enabled at reset", 0
 
-        times 0xFFF0-($-$$) db 0
-        jmp     0xF000:start
-        times 0x10000-($-$$) db 0
+        RESET_VECTOR 0

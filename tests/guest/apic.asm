@@ -19,7 +19,7 @@
 ;   global disable leaves a processor without an APIC (CPUID.1:EDX.9 clear,
 ;   the 8259 straight to INTR) that a P6 cannot re-enable (10.4.3).
 ;
-; Build: nasm -f bin -o apic.bin apic.asm
+; Build: nasm -f bin -i lib/ -o apic.bin apic.asm
 ;   -DQEMU_REF  only the version's low byte (QEMU's APIC has six LVT entries),
 ;               LINT0 set to ExtINT by the program (QEMU resets it masked),
 ;               only the I/O APIC's entry count (QEMU's is version 20h), and
@@ -27,11 +27,11 @@
 ;               APIC_BASE, no #GP for its reserved bits, no P6 re-enable rule, and the 8259 not rerouted to
 ;               INTR when the APIC is disabled with its INT already high
 ;
-; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
-; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+; Output (lib/report16.inc): "ok <check>" per check on port E9h, then
+; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
-bits 16
-org 0
+%define REPORT16_FAIL_CLI               ; fail: CLI before HLT
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
 
 TICKS   equ 0x0500                      ; word: interrupts counted by the handlers
 GPS     equ 0x0502                      ; word: #GP faults taken (and skipped)
@@ -42,17 +42,6 @@ PITPIN  equ 2                           ; QEMU wires ISA IRQ 0 to pin 2
 PITPIN  equ 0                           ; ISA IRQ n on pin n (SeaBIOS's MP table)
 %endif
 IOAPIC  equ 0xFEC00000
-
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail
-%%msg:  db      %1, 0
-%%done:
-%endmacro
 
 %macro LAPIC_RD 1                       ; EAX = local APIC register %1
         mov     eax, [fs:dword LAPIC + %1]
@@ -85,11 +74,7 @@ IOAPIC  equ 0xFEC00000
         cli
 %endmacro
 
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     es, ax
         mov     ax, cs
         mov     ds, ax
@@ -331,11 +316,7 @@ start:
         CHECK   "P6: the APIC stays disabled until reset"
 %endif
 
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
 irq_pic:
         inc     word [es:TICKS]
@@ -358,35 +339,7 @@ irq_apic:
         mov     dword [fs:dword LAPIC + 0xB0], 0    ; EOI
         iret
 
-ok:     push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-fail:   push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        cli
-        hlt
-puts:   lodsb
-        test    al, al
-        jz      .done
-        out     0xE9, al
-        jmp     puts
-.done:  ret
-
-ok_msg:   db "ok ", 0
-fail_msg: db "FAIL ", 0
-pass_msg: db "PASS", 10, 0
+        REPORT16_ROUTINES
 
 align 8
 gdt:    dq 0
@@ -395,6 +348,4 @@ gdt_ptr:
         dw 15
         dd 0xF0000 + gdt
 
-        times 0xFFF0 - ($ - $$) db 0
-reset:  jmp     0xF000:start
-        times 0x10000 - ($ - $$) db 0
+        RESET_VECTOR 0

@@ -34,16 +34,6 @@ PD      equ 0x10000             ; page directory (CR3)
 PT0     equ 0x11000             ; identity map of linear 0..4 MiB
 PT1     equ 0x12000             ; linear 4..8 MiB: the test pages
 
-PG_P    equ 0x001
-PG_RW   equ 0x002
-PG_US   equ 0x004
-PG_A    equ 0x020
-PG_D    equ 0x040
-PG_G    equ 0x100
-CR0_WP  equ 0x00010000
-CR0_PG  equ 0x80000000
-CR4_PGE equ 0x80
-
 LA_ALIAS equ 0x400000           ; -> FR_ALIAS (also identity mapped)
 LA_NP   equ 0x401000            ; not present
 LA_SUP  equ 0x402000            ; supervisor, writable

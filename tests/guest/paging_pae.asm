@@ -32,16 +32,6 @@ PT1     equ 0x13000             ; linear 2..4 MiB: 4 KiB test pages
 PD1     equ 0x14000             ; linear 1..2 GiB
 PD2     equ 0x15000             ; replacement for PD1
 
-PG_P    equ 0x001
-PG_RW   equ 0x002
-PG_US   equ 0x004
-PG_A    equ 0x020
-PG_D    equ 0x040
-PG_PS   equ 0x080
-CR0_WP  equ 0x00010000
-CR0_PG  equ 0x80000000
-CR4_PAE equ 0x20
-
 LA_ALIAS equ 0x200000           ; PT1 -> FR_ALIAS
 LA_NP   equ 0x201000            ; not present
 LA_SUP  equ 0x202000            ; supervisor

@@ -37,17 +37,6 @@ PD      equ 0x10000             ; page directory (CR3)
 PT0     equ 0x11000             ; identity map of linear 0..4 MiB (4 KiB pages)
 PT3     equ 0x400000            ; page table referenced by PDE 3 (PSE=0)
 
-PG_P    equ 0x001
-PG_RW   equ 0x002
-PG_US   equ 0x004
-PG_A    equ 0x020
-PG_D    equ 0x040
-PG_PS   equ 0x080
-PG_G    equ 0x100
-CR0_PG  equ 0x80000000
-CR4_PSE equ 0x10
-CR4_PGE equ 0x80
-
 LA_BIG  equ 0x400000            ; PDE 1: 4 MiB page -> physical 8 MiB
 LA_BIGID equ 0x800000           ; PDE 2: 4 MiB page, identity (8 MiB)
 LA_PS0  equ 0xC00000            ; PDE 3: PT3|PS: table (PSE=0) or page (PSE=1)

@@ -8,29 +8,15 @@
 ; A code segment with D = 0 runs 16-bit code in protected mode, where 66h
 ; selects 32-bit operands (Vol. 3A 3.4.5, D/B flag).
 ;
-; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
-; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4. Any exception in
-; protected mode triple-faults (the IDT is empty), which the runner reports.
+; Output (lib/report16.inc): "ok <check>" per check on port E9h, then
+; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
+; Any exception in protected mode triple-faults (the IDT is empty), which
+; the runner reports.
 
-bits 16
-org 0
+%define REPORT16_OK_CS                  ; ok_cs: report a name at CS:SI
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
 
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok16
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail16
-%%msg:  db      %1, 0
-%%done:
-%endmacro
-
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     ax, cs
         mov     ds, ax
         ; GDT: null, 32-bit code (base F0000h), flat 4 GiB data, 16-bit code
@@ -81,7 +67,7 @@ real_again:
         mov     ss, ax
         mov     sp, 0x7000
         mov     si, msg_pm
-        call    ok16_cs
+        call    ok_cs
         ; Unreal: DS's cache still has the 4 GiB limit. Load DS = 0 in real
         ; mode (only the base changes) and read above 1 MiB via 67h.
         xor     ax, ax
@@ -99,11 +85,7 @@ here:   pop     ax
         mov     eax, cr0
         test    al, 1
         CHECK   "CR0.PE reads 0"
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
 fail_pm16:
         ; Still in 16-bit protected mode: DS is the flat data segment.
@@ -140,45 +122,7 @@ fail32:
         hlt
 bits 16
 
-; Prints "ok " + the NUL-terminated string at DS:SI + newline.
-ok16:
-        push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-ok16_cs:
-        push    ds
-        push    cs
-        pop     ds
-        call    ok16
-        pop     ds
-        ret
-fail16:
-        push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        hlt
-puts:
-        lodsb
-        test    al, al
-        jz      .done
-        out     0xE9, al
-        jmp     puts
-.done:  ret
-
-ok_msg:   db "ok ", 0
-fail_msg: db "FAIL ", 0
-pass_msg: db "PASS", 10, 0
+        REPORT16_ROUTINES
 msg_pm:   db "protected mode entered and left (32-bit and 16-bit code segments)", 0
 msg_pm16: db "FAIL 16-bit protected-mode code segment", 0
 msg_pm32: db "FAIL flat 32-bit data segment", 0
@@ -204,6 +148,4 @@ gdt_ptr:  dw gdt_end - gdt - 1
 idt_null: dw 0
           dd 0
 
-        times 0xFFF0-($-$$) db 0
-        jmp     0xF000:start
-        times 0x10000-($-$$) db 0
+        RESET_VECTOR 0

@@ -2,24 +2,12 @@
 ; it: divisor latch, 8N1, polled transmit pacing by THRE/TEMT in virtual
 ; time, the FIFO, and loopback (PC16550D datasheet: LCR, LSR, MCR, FCR).
 ;
-; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
-; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+; Output (lib/report16.inc): "ok <check>" per check on port E9h, then
+; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
-bits 16
-org 0
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
 
 COM1 equ 0x3F8
-
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail
-%%msg:  db      %1, 0
-%%done:
-%endmacro
 
 %macro OUTB 2
         mov     dx, %1
@@ -27,11 +15,7 @@ COM1 equ 0x3F8
         out     dx, al
 %endmacro
 
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     ax, cs
         mov     ds, ax
         OUTB    COM1+3, 0x80            ; DLAB
@@ -111,44 +95,11 @@ start:
         cmp     al, 0xA5
         CHECK   "loopback: the byte sent is received"
         OUTB    COM1+4, 0x00
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
-ok:     push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-fail:   push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        hlt
-puts:   lodsb
-        test    al, al
-        jz      .d
-        out     0xE9, al
-        jmp     puts
-.d:     ret
-
-ok_msg:      db "ok ", 0
-fail_msg:    db "FAIL ", 0
-pass_msg:    db "PASS", 10, 0
+        REPORT16_ROUTINES
 hello:       db "GUEST-SERIAL-HELLO", 13, 10, 0
 msg_sent:    db "TEMT set once the line is idle", 0
 msg_drained: db "the FIFO drained in virtual time", 0
 
-        times 0xFFF0-($-$$) db 0
-        jmp     0xF000:start
-        times 0x10000-($-$$) db 0
+        RESET_VECTOR 0

@@ -7,30 +7,14 @@
 ; Reference: qemu-system-i386 -M isapc (the pc machine's local APIC keeps
 ; LINT0 masked until a BIOS programs it, so PIC interrupts never arrive).
 ;
-; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
-; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+; Output (lib/report16.inc): "ok <check>" per check on port E9h, then
+; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
-bits 16
-org 0
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
 
 TICKS   equ 0x0500                      ; word: IRQ0 count
 
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail
-%%msg:  db      %1, 0
-%%done:
-%endmacro
-
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     es, ax
         mov     ax, cs
         mov     ds, ax
@@ -93,11 +77,7 @@ start:
         cli
         cmp     word [es:TICKS], 0
         CHECK   "masked IRQ0 is not delivered"
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
 irq0:   inc     word [es:TICKS]
         push    ax
@@ -106,35 +86,6 @@ irq0:   inc     word [es:TICKS]
         pop     ax
         iret
 
-ok:     push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-fail:   push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        hlt
-puts:   lodsb
-        test    al, al
-        jz      .d
-        out     0xE9, al
-        jmp     puts
-.d:     ret
+        REPORT16_ROUTINES
 
-ok_msg:   db "ok ", 0
-fail_msg: db "FAIL ", 0
-pass_msg: db "PASS", 10, 0
-
-        times 0xFFF0-($-$$) db 0
-        jmp     0xF000:start
-        times 0x10000-($-$$) db 0
+        RESET_VECTOR 0
