@@ -2,8 +2,7 @@
 ; (padded with '#') to the disk's second sector (C0 H0 S2) with INT 13h
 ; AH=03h, then reports "WROTE ok" (or "WROTE fail") on port 0xE9 and sleeps
 ; with interrupts on, so the test can stop the emulator with a signal.
-bits 16
-org 0x7C00
+%include "bootsector.inc"               ; bits 16, org 7C00h
 start:
     cli
     xor ax, ax
@@ -47,6 +46,5 @@ tag:      db 'GLASSBOX-WROTE-THIS-SECTOR'
 tag_len   equ $ - tag
 ok_msg:   db 'WROTE ok', 10, 0
 fail_msg: db 'WROTE fail', 10, 0
-    times 510 - ($ - $$) db 0
-    dw 0xAA55
+    BOOT_SIGNATURE
 buffer    equ 0x8000

@@ -2,14 +2,8 @@
 ; in 256 colours from the BIOS's default palette). Pixel (x, y) gets colour
 ; (x + y) & 0FFh, except a white 32x32 square at (16, 16). Reports
 ; "SCREEN ready" on port 0xE9 and halts.
-bits 16
-org 0x7C00
-start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov ss, ax
-    mov sp, 0x7C00
+%include "bootsector.inc"               ; bits 16, org 7C00h
+    BOOT_ENTRY              ; start: CLI, DS = SS = 0, SP = 7C00h
     mov ax, 0x0013
     int 0x10
     mov ax, 0xA000
@@ -38,17 +32,6 @@ start:
     inc dx
     cmp dx, 48
     jb .sy
-    mov si, ready
-    mov dx, 0xE9
-.out:
-    lodsb
-    test al, al
-    jz .halt
-    out dx, al
-    jmp .out
-.halt:
-    hlt
-    jmp .halt
+    SAY_AND_HALT ready
 ready: db "SCREEN ready", 10, 0
-times 510 - ($ - $$) db 0
-dw 0xAA55
+    BOOT_SIGNATURE

@@ -3,14 +3,8 @@
 ; AH=01h, CX=2000h) so nothing blinks, writes a line in each of the 16
 ; foreground colours on a blue background and one in each background colour,
 ; reports "SCREEN ready" on port 0xE9 and halts.
-bits 16
-org 0x7C00
-start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov ss, ax
-    mov sp, 0x7C00
+%include "bootsector.inc"               ; bits 16, org 7C00h
+    BOOT_ENTRY              ; start: CLI, DS = SS = 0, SP = 7C00h
     mov ah, 0x01
     mov cx, 0x2000
     int 0x10
@@ -65,18 +59,7 @@ start:
     inc al
     cmp al, 0xE0
     jb .box
-    mov si, ready
-    mov dx, 0xE9
-.out:
-    lodsb
-    test al, al
-    jz .halt
-    out dx, al
-    jmp .out
-.halt:
-    hlt
-    jmp .halt
+    SAY_AND_HALT ready
 line: db "Glassbox text mode: ", 0xDB, 0xB2, 0xB1, 0xB0, " the quick brown fox", 0
 ready: db "SCREEN ready", 10, 0
-times 510 - ($ - $$) db 0
-dw 0xAA55
+    BOOT_SIGNATURE

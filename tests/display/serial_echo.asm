@@ -2,17 +2,11 @@
 ; "ECHO READY" on COM1, then echoes every received byte upper-cased
 ; (a-z -> A-Z), so the test can tell the guest's echo from the terminal's.
 ; Polled: LSR bit 0 (data ready), bit 5 (THR empty) (PC16550D datasheet).
-bits 16
-org 0x7C00
+%include "bootsector.inc"               ; bits 16, org 7C00h
 
 COM1 equ 0x3F8
 
-start:
-        cli
-        xor ax, ax
-        mov ds, ax
-        mov ss, ax
-        mov sp, 0x7C00
+        BOOT_ENTRY              ; start: CLI, DS = SS = 0, SP = 7C00h
         mov dx, COM1 + 3
         mov al, 0x80            ; LCR: divisor latch access
         out dx, al
@@ -64,5 +58,4 @@ put:                            ; AL -> THR once THRE
         ret
 
 ready: db "ECHO READY", 13, 10, 0
-times 510 - ($ - $$) db 0
-dw 0xAA55
+        BOOT_SIGNATURE
