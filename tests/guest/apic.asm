@@ -32,6 +32,7 @@
 
 %define REPORT16_FAIL_CLI               ; fail: CLI before HLT
 %include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
+%include "isa.inc"                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
 
 TICKS   equ 0x0500                      ; word: interrupts counted by the handlers
 GPS     equ 0x0502                      ; word: #GP faults taken (and skipped)
@@ -58,14 +59,6 @@ IOAPIC  equ 0xFEC00000
         mov     dword [fs:dword IOAPIC + 0x10], %2
 %endmacro
 
-%macro PIT_1KHZ 0                       ; PIT counter 0: mode 2, divisor 1193
-        mov     al, 0x34
-        out     0x43, al
-        mov     ax, 1193
-        out     0x40, al
-        mov     al, ah
-        out     0x40, al
-%endmacro
 %macro WAIT_TICKS 1                     ; STI; HLT until TICKS >= %1; CLI
         sti
 %%wait: hlt
@@ -145,16 +138,7 @@ IOAPIC  equ 0xFEC00000
         CHECK   "I/O APIC entry 0 masked at reset"
 
         ; The 8259 (IRQ0 -> vector 08h) and PIT counter 0 at about 1 kHz.
-        mov     al, 0x11
-        out     0x20, al
-        mov     al, 0x08
-        out     0x21, al
-        mov     al, 0x04
-        out     0x21, al
-        mov     al, 0x01
-        out     0x21, al
-        mov     al, 0xFE
-        out     0x21, al
+        PIC8259_INIT 0x20, 0x08, 0x04, 0xFE     ; master: IRQ0 only
         PIT_1KHZ
         WAIT_TICKS 3
         cmp     word [es:TICKS], 3
@@ -321,8 +305,7 @@ IOAPIC  equ 0xFEC00000
 irq_pic:
         inc     word [es:TICKS]
         push    ax
-        mov     al, 0x20                ; non-specific EOI to the 8259
-        out     0x20, al
+        PIC_EOI 0x20                    ; non-specific EOI to the 8259
         pop     ax
         iret
 

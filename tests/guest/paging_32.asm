@@ -108,13 +108,8 @@ tests:
         jbe     .mk
 
 ; --- enable paging: CR3 = PD (PCD=PWT=0), CR0.PG=1 (SDM 4.1.1, 4.3)
-        mov     eax, PD
-        mov     cr3, eax
+        PAGING_ON PD
         mov     eax, cr0
-        or      eax, CR0_PG
-        mov     cr0, eax
-        jmp     .pg
-.pg:    mov     eax, cr0
         and     eax, CR0_PG|1
         EQ      eax, CR0_PG|1, "paging enabled: CR0.PG=1 PE=1"
         mov     eax, cr3

@@ -101,13 +101,8 @@ tests:
         mov     eax, cr4
         or      eax, CR4_PAE
         mov     cr4, eax
-        mov     eax, PDPT
-        mov     cr3, eax
-        mov     eax, cr0
-        or      eax, CR0_PG
-        mov     cr0, eax
-        jmp     .pg
-.pg:    mov     eax, cr4
+        PAGING_ON PDPT
+        mov     eax, cr4
         and     eax, CR4_PAE
         EQ      eax, CR4_PAE, "CR4.PAE=1"
         MEQ     [0xF0000 + s_ok], 0x00206B6F, "identity map: ROM readable at F0000h"

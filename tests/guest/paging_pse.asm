@@ -71,13 +71,8 @@ tests:
         mov     eax, cr4
         and     eax, ~(CR4_PSE|CR4_PGE)
         mov     cr4, eax
-        mov     eax, PD
-        mov     cr3, eax
-        mov     eax, cr0
-        or      eax, CR0_PG
-        mov     cr0, eax
-        jmp     .pg
-.pg:    MEQ     [LA_PS0], FR_MARK, "CR4.PSE=0: PDE with PS=1 references a page table"
+        PAGING_ON PD
+        MEQ     [LA_PS0], FR_MARK, "CR4.PSE=0: PDE with PS=1 references a page table"
 
 ; --- CR4.PSE=1: the same PDE maps a 4 MiB page at PT3 (its first dword is
 ;     PT3[0]); MOV to CR4 changing PSE invalidates the TLBs (4.10.4.1)

@@ -40,12 +40,7 @@ int40_h:
         mov     ax, cs
         movzx   eax, ax
         mov     [ss:H_CS], eax
-        xor     ecx, ecx
-.c:     mov     eax, [esp+8+ecx*4]
-        mov     [ss:H_FRAME+ecx*4], eax
-        inc     ecx
-        cmp     ecx, 8
-        jb      .c
+        COPY_FRAME H_FRAME, 8, 8
         pop     ecx
         pop     eax
         iretd
@@ -58,12 +53,7 @@ cg_fn:  mov     [ss:H_ESP], esp
         mov     ax, cs
         movzx   eax, ax
         mov     [ss:H_CS], eax
-        xor     ecx, ecx
-.c:     mov     eax, [esp+8+ecx*4]
-        mov     [ss:H_FRAME+ecx*4], eax
-        inc     ecx
-        cmp     ecx, 8
-        jb      .c
+        COPY_FRAME H_FRAME, 8, 8
         mov     ax, SEL_DATA0
         mov     ds, ax
         pop     ecx

@@ -134,12 +134,7 @@ int40_v86:
         mov     [ss:H_SEGS+6], gs
         push    eax
         push    ecx
-        xor     ecx, ecx
-.c:     mov     eax, [esp+8+ecx*4]
-        mov     [ss:H_FRAME+ecx*4], eax
-        inc     ecx
-        cmp     ecx, 9
-        jb      .c
+        COPY_FRAME H_FRAME, 8, 9
         pop     ecx
         pop     eax
         mov     bx, 0x4040

@@ -6,14 +6,9 @@
 ; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
 %include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
+%include "isa.inc"                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
 
 COM1 equ 0x3F8
-
-%macro OUTB 2
-        mov     dx, %1
-        mov     al, %2
-        out     dx, al
-%endmacro
 
         START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     ax, cs

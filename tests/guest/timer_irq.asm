@@ -11,6 +11,7 @@
 ; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
 %include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
+%include "isa.inc"                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
 
 TICKS   equ 0x0500                      ; word: IRQ0 count
 
@@ -21,38 +22,15 @@ TICKS   equ 0x0500                      ; word: IRQ0 count
         mov     word [es:TICKS], 0
         mov     word [es:8*4], irq0     ; IVT[08h] = F000:irq0
         mov     word [es:8*4+2], 0xF000
-        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h, ICW4 = 8086.
-        mov     al, 0x11
-        out     0x20, al
-        mov     al, 0x08
-        out     0x21, al
-        mov     al, 0x04
-        out     0x21, al
-        mov     al, 0x01
-        out     0x21, al
-        mov     al, 0xFE                ; unmask IRQ0 only
-        out     0x21, al
-        ; Slave: ICW1..4 with base 70h, everything masked.
-        mov     al, 0x11
-        out     0xA0, al
-        mov     al, 0x70
-        out     0xA1, al
-        mov     al, 0x02
-        out     0xA1, al
-        mov     al, 0x01
-        out     0xA1, al
-        mov     al, 0xFF
-        out     0xA1, al
+        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h
+        ; (slave on IR2), ICW4 = 8086; IMR: IRQ0 only.
+        PIC8259_INIT 0x20, 0x08, 0x04, 0xFE
+        ; Slave: vectors from 70h, ID 2, everything masked.
+        PIC8259_INIT 0xA0, 0x70, 0x02, 0xFF
         in      al, 0x21
         cmp     al, 0xFE
         CHECK   "PIC IMR reads back"
-        ; PIT counter 0: mode 2, LSB then MSB, divisor 1193.
-        mov     al, 0x34
-        out     0x43, al
-        mov     ax, 1193
-        out     0x40, al
-        mov     al, ah
-        out     0x40, al
+        PIT_1KHZ                        ; counter 0: mode 2, LSB then MSB, divisor 1193
         ; Read-back status of counter 0: bits 3-1 = mode 2, bits 5-4 = 3.
         mov     al, 0xE2
         out     0x43, al
@@ -81,8 +59,7 @@ TICKS   equ 0x0500                      ; word: IRQ0 count
 
 irq0:   inc     word [es:TICKS]
         push    ax
-        mov     al, 0x20                ; non-specific EOI
-        out     0x20, al
+        PIC_EOI 0x20                    ; non-specific EOI
         pop     ax
         iret
 
