@@ -21,6 +21,7 @@ constexpr u64 kPage = 4096;
 // the map within the 500h bytes before the structure.
 constexpr u32 kMmapAddr = 0x9000, kInfoAddr = 0x9500;
 constexpr u64 kLowest = 1 << 20;        // below: the BIOS's until the ROM has run
+constexpr u64 kHole = 0xA0000;          // to 1 MiB: the VGA window and ROMs, not RAM
 constexpr u64 kFirmwareTop = 1 << 20;   // kept free at the top of RAM (as for Linux)
 constexpr char kLoaderName[] = "Glassbox";
 
@@ -114,10 +115,14 @@ Loaded load_elf32(std::span<const u8> image, u64 top, u64 ram_bytes) {
     if (type != 1 || memsz == 0) continue;  // PT_LOAD only
     if (filesz > memsz) throw std::invalid_argument(fmt::format("ELF segment at {:#x}: p_filesz {:#x} exceeds p_memsz {:#x}", paddr, filesz, memsz));
     if (u64{offset} + filesz > image.size()) throw std::invalid_argument(fmt::format("ELF segment at {:#x} lies beyond the end of the file", paddr));
+    // A segment wholly in the hole below 1 MiB is not loaded. ld -Ttext
+    // 0x100000 puts the ELF headers in one at FF000h; QEMU copies it into
+    // the BIOS area, where the read-only shadow drops it.
+    if (paddr >= kHole && u64{paddr} + memsz <= kLowest) continue;
     segs.push_back({paddr, memsz, offset, filesz});
     if (!entry && vaddr != paddr && (flags & 1) && e_entry >= vaddr && e_entry - vaddr < filesz) entry = e_entry - vaddr + paddr;
   }
-  if (segs.empty()) throw std::invalid_argument("the ELF file has no PT_LOAD segment");
+  if (segs.empty()) throw std::invalid_argument("the ELF file has no PT_LOAD segment to load");
   std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) { return a.paddr < b.paddr; });
   u64 high = 0;
   for (size_t i = 0; i < segs.size(); ++i) {

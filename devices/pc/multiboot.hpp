@@ -86,7 +86,9 @@ constexpr u32 kBootloaderMagic = 0x2BAD'B002;  ///< EAX at the kernel's entry
 /// not support (bits 3-15 are "required" features, MB 3.1.2; bit 2, video
 /// mode, is ignored as QEMU does: the kernel stays in text mode), bad a.out
 /// kludge addresses, an ELF that is not ELF32 little-endian i386, with no
-/// PT_LOAD segment or overlapping ones, or anything outside that range.
+/// PT_LOAD segment or overlapping ones, or anything outside that range
+/// (except ELF segments wholly within A0000h-FFFFFh, the VGA window and
+/// ROMs, which are not loaded: ld puts the ELF headers there).
 Multiboot prepare_multiboot(std::span<const u8> image, const MultibootHeader& h, const std::string& kernel_name,
                             const std::string& append, const std::vector<MultibootModule>& modules, u64 ram_bytes);
 

@@ -6,8 +6,10 @@
 ;           Multiboot header without the a.out kludge, a text segment linked
 ;           at C0100000h but loaded at 100000h (the loader must translate
 ;           e_entry), a data segment with a bss (p_memsz > p_filesz, file
-;           bytes past p_filesz that must not be loaded) and a PT_NOTE that
-;           must be ignored;
+;           bytes past p_filesz that must not be loaded), a PT_NOTE that
+;           must be ignored, and the ELF headers in a PT_LOAD segment at
+;           FF000h, where ld -Ttext 0x100000 puts them (QEMU's copy there is
+;           lost in the read-only BIOS area; Glassbox does not load it);
 ;   (none)  a flat binary with the a.out kludge (flags bit 16): load_end_addr
 ;           ends before bytes that must not be loaded, bss_end_addr adds
 ;           a bss.
@@ -50,13 +52,15 @@ section .ehdr
         dd phdrs                        ; e_phoff
         dd 0                            ; e_shoff
         dd 0                            ; e_flags
-        dw 52, 32, 3                    ; e_ehsize, e_phentsize, e_phnum
+        dw 52, 32, 4                    ; e_ehsize, e_phentsize, e_phnum
         dw 40, 0, 0                     ; e_shentsize, e_shnum, e_shstrndx
 phdrs:  dd 1, 0x1000, text_start + VIRT_OFFSET, text_start   ; PT_LOAD text: offset, vaddr, paddr
         dd text_end - text_start, text_end - text_start, 5, 0x1000   ; filesz, memsz, R+X, align
         dd 4, 0, 0, 0, 16, 16, 4, 4                                   ; PT_NOTE: not loaded
         dd 1, 0x3000, data_start, data_start                          ; PT_LOAD data + bss
         dd data_end - data_start, data_end - data_start + BSS_SIZE, 6, 0x1000
+        dd 1, 0, 0xFF000, 0xFF000, headers_end, headers_end, 4, 0x1000  ; PT_LOAD: the headers
+headers_end:
 %endif
 
 section .text

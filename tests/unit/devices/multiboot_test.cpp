@@ -154,6 +154,13 @@ TEST_CASE("Multiboot: ELF32 PT_LOAD segments at their physical addresses, bss ze
   CHECK(b.image[0x40FF] == 0x33);
   CHECK(std::all_of(b.image.begin() + 0x4100, b.image.begin() + 0x6000, [](u8 v) { return v == 0; }));
   CHECK(info(b, mbi::kModsAddr) == 0x106000);
+  // ld -Ttext 0x100000 puts the ELF headers in a segment at FF000h: not
+  // loaded (not RAM); one reaching above 1 MiB is refused.
+  const Multiboot ld = prepare(elf_image({{1, 0xFF000, 0xFF000, 0xD4, 0xD4, 4, 0x55}, segs[0]}, 0xC0100010));
+  CHECK(ld.image_addr == 0x100000);
+  CHECK(ld.image[0] == 0x11);
+  CHECK_THAT(why(elf_image({{1, 0xFF000, 0xFF000, 0x1100, 0x1100, 4, 0x55}}, 0x100000)), Catch::Contains("starts below 1 MiB"));
+  CHECK_THAT(why(elf_image({{1, 0xFF000, 0xFF000, 0xD4, 0xD4, 4, 0x55}}, 0x100000)), Catch::Contains("no PT_LOAD segment to load"));
   // An entry outside every executable segment stays as it is.
   CHECK(prepare(elf_image(segs, 0x100020)).entry == 0x100020);
 }
