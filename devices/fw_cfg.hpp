@@ -5,7 +5,7 @@
 // initrd, command line and setup) and named files listed in the file
 // directory (key 19h). SeaBIOS's QEMU build reads it when the signature is
 // "QEMU". The machine maps it only with -kernel, to hand SeaBIOS the kernel
-// and the Linux boot option ROM (as the genroms/ file).
+// and its boot option ROM (Linux or Multiboot, as the genroms/ file).
 // No DMA interface (ID bit 1 clear), no writes.
 #pragma once
 #include <map>
@@ -22,7 +22,7 @@ class FwCfg final : public IoHandler {
   // Item keys (QEMU include/standard-headers/linux/qemu_fw_cfg.h).
   enum Key : u16 {
     kSignature = 0x00, kId = 0x01, kRamSize = 0x03, kNbCpus = 0x05, kMaxCpus = 0x0F,
-    kKernelAddr = 0x07, kKernelSize = 0x08, kInitrdAddr = 0x0A, kInitrdSize = 0x0B, kBootMenu = 0x0E,
+    kKernelAddr = 0x07, kKernelSize = 0x08, kKernelEntry = 0x10, kInitrdAddr = 0x0A, kInitrdSize = 0x0B, kBootMenu = 0x0E,
     kKernelData = 0x11, kInitrdData = 0x12, kCmdlineAddr = 0x13, kCmdlineSize = 0x14, kCmdlineData = 0x15,
     kSetupAddr = 0x16, kSetupSize = 0x17, kSetupData = 0x18, kFileDir = 0x19, kFileFirst = 0x20,
   };

@@ -36,6 +36,44 @@ std::vector<u8> read_file(const std::string& path, const char* what) {
   return data;
 }
 
+/// -kernel: a Linux kernel or a Multiboot one, told apart as QEMU does
+/// (hw/i386/x86.c, x86_load_linux): the Linux setup header "HdrS" first
+/// (a bzImage may carry a Multiboot header too; it boots as Linux), then
+/// a Multiboot header. An ELF64 file is refused before the Multiboot
+/// header is looked at: QEMU refuses an ELF64 Multiboot image only without
+/// the a.out kludge, but such a kernel goes to long mode, which Glassbox
+/// lacks. Errors name the file.
+void load_kernel(const Options& o, MachineConfig& cfg) {
+  const std::vector<u8> kernel = read_file(o.kernel, "kernel");
+  const u64 ram = u64{o.ram_mib} << 20;
+  try {
+    if (has_linux_setup_header(kernel)) {
+      std::vector<u8> initrd = o.initrd.empty() ? std::vector<u8>{} : read_file(o.initrd, "initrd");
+      cfg.linux_boot = prepare_linux_boot(kernel, std::move(initrd), o.append, ram);
+      const auto rom = linux_boot_rom();
+      cfg.boot_rom.assign(rom.begin(), rom.end());
+      return;
+    }
+    if (is_elf64(kernel)) throw std::invalid_argument("a 64-bit ELF (ELFCLASS64); long mode is not implemented");
+    const auto header = find_multiboot_header(kernel);
+    if (!header) {
+      throw std::invalid_argument("not a Linux kernel (no HdrS setup header) nor a Multiboot image (no Multiboot header in the first 8 KiB)");
+    }
+    // -initrd lists the modules, each its file name and arguments (QEMU's syntax).
+    std::vector<MultibootModule> modules;
+    for (std::string& text : split_module_list(o.initrd)) {
+      const std::string file = module_file_name(text);
+      if (file.empty()) throw std::runtime_error(fmt::format("-initrd '{}': a module with no file name", o.initrd));
+      modules.push_back({std::move(text), read_file(file, "Multiboot module")});
+    }
+    cfg.multiboot = prepare_multiboot(kernel, *header, o.kernel, o.append, modules, ram);
+    const auto rom = multiboot_rom();
+    cfg.boot_rom.assign(rom.begin(), rom.end());
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(fmt::format("-kernel {}: {}", o.kernel, e.what()));
+  }
+}
+
 std::unique_ptr<DiskImage> open_image(const std::string& path, bool snapshot, bool cd) {
   if (path.empty()) return nullptr;
   const auto mode = cd ? DiskImage::Mode::ReadOnly : snapshot ? DiskImage::Mode::Snapshot : DiskImage::Mode::ReadWrite;
@@ -103,15 +141,7 @@ int main(int argc, char** argv) {
     if (!o.kernel.empty()) {
       // The boot ROM runs 32-bit instructions in big real mode; Linux needs a 386 anyway.
       if (!cfg.cpu->at_least(CpuFamily::i386)) throw std::runtime_error(fmt::format("-kernel needs a 386 or later (-cpu {})", o.cpu));
-      std::vector<u8> kernel = read_file(o.kernel, "kernel");
-      std::vector<u8> initrd = o.initrd.empty() ? std::vector<u8>{} : read_file(o.initrd, "initrd");
-      try {
-        cfg.linux_boot = prepare_linux_boot(std::move(kernel), std::move(initrd), o.append, u64{o.ram_mib} << 20);
-      } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(fmt::format("-kernel {}: {}", o.kernel, e.what()));
-      }
-      const auto rom = linux_boot_rom();
-      cfg.linux_boot_rom.assign(rom.begin(), rom.end());
+      load_kernel(o, cfg);
     }
     cfg.debugcon = StreamSink::open(o.debugcon);
     cfg.serial = StreamSink::open(o.serial);

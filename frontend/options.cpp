@@ -167,8 +167,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--hda", o.hda, "hard disk image, primary IDE master (raw)");
   app.add_option("--hdb", o.hdb, "hard disk image, primary IDE slave (raw)");
   app.add_option("--cdrom", o.cdrom, "CD-ROM image, secondary IDE master (raw ISO 9660)");
-  app.add_option("--kernel", o.kernel, "boot this Linux kernel (bzImage, boot protocol 2.02+) after the BIOS's POST");
-  app.add_option("--initrd", o.initrd, "with -kernel: the initial RAM disk");
+  app.add_option("--kernel", o.kernel, "boot this Linux kernel (bzImage, boot protocol 2.02+) or Multiboot 1 kernel (ELF32 or a.out kludge) after the BIOS's POST");
+  app.add_option("--initrd", o.initrd, "with -kernel: the initial RAM disk; for Multiboot, the modules \"file args,file2\" (,, for a comma)");
   app.add_option("--append", o.append, "with -kernel: the kernel command line");
   app.add_option("--boot", boot, "boot order: [order=]LETTERS, a floppy, c disk, d CD-ROM, n network")->default_val("cad");
   app.add_option("--icount", icount, "shift=N: 2^N ns of virtual time per instruction (default 10 ns)");

@@ -15,7 +15,7 @@ struct Options {
   /// --vga-bios FILE|none: the stdvga's PCI option ROM.
   std::string vga_bios = "/usr/share/seabios/vgabios-stdvga.bin";
   std::string fda, fdb, hda, hdb, cdrom;  ///< drive images (empty: no medium/drive)
-  std::string kernel, initrd, append;     ///< -kernel bzImage, -initrd FILE, -append CMDLINE
+  std::string kernel, initrd, append;     ///< -kernel bzImage or Multiboot kernel, -initrd FILE or module list, -append CMDLINE
   std::string boot = "cad";          ///< -boot [order=]LETTERS
   bool snapshot = false;             ///< -snapshot: guest writes never reach images
   /// -rtc base=utc|localtime|YYYY-MM-DD[THH:MM:SS]: the RTC's start (Unix

@@ -9,47 +9,14 @@
 ; DS = ES = FS = GS = SS = the setup's segment, SP under the command line,
 ; interrupts off, a far jump to segment + 20h, offset 0.
 ;
-; The blobs go above 1 MiB with a32 REP INSB through ES in "big real mode":
-; ES is loaded in protected mode with a 4 GiB limit, which stays in its
-; descriptor cache back in real mode (SDM Vol. 3A 9.9.2: real-mode segment
-; loads change only the selector and base). The header checksum byte is
-; set by roms/option_rom.py.
+; The blobs go above 1 MiB, loaded in big real mode (fw_cfg_boot.inc). The
+; header checksum byte is set by roms/embed_rom.py.
 bits 16
 org 0
 
-FW_CTL          equ 0x510
-FW_DATA         equ 0x511
-KERNEL_ADDR     equ 0x07
-KERNEL_SIZE     equ 0x08
-INITRD_ADDR     equ 0x0a
-INITRD_SIZE     equ 0x0b
-KERNEL_DATA     equ 0x11
-INITRD_DATA     equ 0x12
-CMDLINE_ADDR    equ 0x13
-CMDLINE_SIZE    equ 0x14
-CMDLINE_DATA    equ 0x15
-SETUP_ADDR      equ 0x16
-SETUP_SIZE      equ 0x17
-SETUP_DATA      equ 0x18
+%include "fw_cfg_boot.inc"
 
-        db 0x55, 0xAA
-        db rom_blocks           ; the ROM's size in 512-byte blocks
-        jmp init                ; offset 3: the BIOS far-calls the init entry
-        times 0x18 - ($ - $$) db 0
-        dw 0                    ; no PCI data structure
-        dw 0                    ; no PnP header: INT 19h is hooked instead
-
-init:   push ds
-        push ax
-        xor ax, ax
-        mov ds, ax
-        cli
-        mov word [0x19 * 4], boot
-        mov word [0x19 * 4 + 2], cs
-        sti
-        pop ax
-        pop ds
-        retf
+        ROM_START
 
 boot:   cli
         cld
@@ -61,27 +28,7 @@ boot:   cli
         or al, 2
         and al, 0xFE            ; never the reset bit
         out 0x92, al
-        ; Big real mode for ES. The GDT pseudo-descriptor goes on the stack:
-        ; this ROM may be read-only by now.
-        mov ax, cs
-        movzx eax, ax
-        shl eax, 4
-        add eax, gdt
-        push eax
-        push word gdt_end - gdt - 1
-        mov bp, sp
-        o32 lgdt [bp]
-        add sp, 6
-        mov eax, cr0
-        or al, 1
-        mov cr0, eax
-        mov ax, 8               ; flat data, 4 GiB
-        mov es, ax
-        mov eax, cr0            ; PE off again (CS never changed)
-        and al, 0xFE
-        mov cr0, eax
-        xor ax, ax
-        mov es, ax              ; base 0, the 4 GiB limit stays
+        call big_real_es
 
         mov ax, SETUP_ADDR
         call read_u32
@@ -118,34 +65,4 @@ boot:   cli
         push word 0
         retf
 
-; Loads item BP, whose size is item BX, to linear EAX.
-load:   mov edi, eax
-        mov ax, bx
-        call read_u32
-        mov ecx, eax
-        mov ax, bp
-        mov dx, FW_CTL
-        out dx, ax
-        mov dx, FW_DATA
-        a32 rep insb            ; ES:EDI, ECX bytes
-        ret
-
-; Selects item AX and returns its first 4 bytes, little-endian, in EAX.
-read_u32:
-        mov dx, FW_CTL
-        out dx, ax
-        mov dx, FW_DATA
-        mov cx, 4
-.byte:  in al, dx
-        ror eax, 8
-        loop .byte
-        ret
-
-        align 8
-gdt:    dq 0
-        dq 0x00CF92000000FFFF   ; 08h: data, read/write, base 0, limit 4 GiB
-gdt_end:
-
-        times (($ - $$ + 511) / 512) * 512 - ($ - $$) db 0
-rom_end:
-rom_blocks equ (rom_end - $$) / 512
+        ROM_END

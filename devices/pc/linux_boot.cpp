@@ -24,9 +24,12 @@ constexpr u64 kFirmwareTop = 1 << 20;
 
 }  // namespace
 
+bool has_linux_setup_header(std::span<const u8> image) {
+  return image.size() >= 0x400 && load_le<u16>(&image[kBootFlag]) == 0xAA55 && std::equal(image.begin() + kHeader, image.begin() + kHeader + 4, "HdrS");
+}
+
 LinuxBoot prepare_linux_boot(std::vector<u8> image, std::vector<u8> initrd, const std::string& cmdline, u64 ram_bytes) {
-  if (image.size() < 0x400 || load_le<u16>(&image[kBootFlag]) != 0xAA55 ||
-      !std::equal(image.begin() + kHeader, image.begin() + kHeader + 4, "HdrS")) {
+  if (!has_linux_setup_header(image)) {
     throw std::invalid_argument("not a Linux kernel image (no boot sector flag AA55h and HdrS setup header)");
   }
   LinuxBoot b;

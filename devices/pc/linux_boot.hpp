@@ -4,6 +4,7 @@
 // (roms/linuxboot.asm), which enters the kernel's real-mode setup after
 // POST, with the BIOS services the setup code uses (E820, video).
 #pragma once
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct LinuxBoot {
   u32 setup_addr = 0, kernel_addr = 0, initrd_addr = 0, cmdline_addr = 0;
   u16 protocol = 0;  ///< boot protocol version, e.g. 0x20F
 };
+
+/// True if `image` has the boot sector flag AA55h and the "HdrS" setup
+/// header signature, the marks of the x86 boot protocol.
+bool has_linux_setup_header(std::span<const u8> image);
 
 /// Prepares `image` (a bzImage, or any image with the 2.02+ setup header)
 /// with `initrd` (may be empty) and `cmdline` for a machine of `ram_bytes`

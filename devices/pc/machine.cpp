@@ -39,6 +39,7 @@ const MachineConfig& checked(const MachineConfig& c) {
   if (c.ram_mib < 1 || c.ram_mib > 3072) {
     throw std::invalid_argument(fmt::format("RAM size {} MiB is out of range (1 to 3072)", c.ram_mib));
   }
+  if (c.linux_boot && c.multiboot) throw std::invalid_argument("-kernel: a Linux boot and a Multiboot boot at once");
   return c;
 }
 }  // namespace
@@ -71,11 +72,12 @@ Machine::Machine(MachineConfig config)
   // its boot ROM. Without it the firmware sees a plain PC (SeaBIOS's QEMU
   // build takes other paths once it finds fw_cfg: slower ones, such as
   // clearing memory byte by byte).
-  if (cfg_.linux_boot) {
+  if (cfg_.linux_boot || cfg_.multiboot) {
     io_.map(FwCfg::kSelectPort, FwCfg::kDataPort, fw_cfg_);
     fw_cfg_.set_u64(FwCfg::kRamSize, u64{cfg_.ram_mib} << 20);
-    add_to_fw_cfg(*cfg_.linux_boot, fw_cfg_);
-    fw_cfg_.add_file("genroms/linuxboot.bin", cfg_.linux_boot_rom);
+    if (cfg_.linux_boot) add_to_fw_cfg(*cfg_.linux_boot, fw_cfg_);
+    if (cfg_.multiboot) add_to_fw_cfg(*cfg_.multiboot, fw_cfg_);
+    fw_cfg_.add_file(cfg_.linux_boot ? "genroms/linuxboot.bin" : "genroms/multiboot.bin", cfg_.boot_rom);
   }
   // The PC/AT interrupt controllers (and the PIIX ELCR) and the timer.
   io_.map(0x20, 0x21, pic_);

@@ -24,6 +24,7 @@
 #include "devices/pc/ferr_irq13.hpp"
 #include "devices/pc/interrupt_routing.hpp"
 #include "devices/pc/linux_boot.hpp"
+#include "devices/pc/multiboot.hpp"
 #include "devices/pci/i440fx.hpp"
 #include "devices/pci/pci_host.hpp"
 #include "devices/pci/piix3.hpp"
@@ -75,10 +76,13 @@ struct MachineConfig {
   /// halted guest with interrupts enabled waits forever rather than ending
   /// the run as Halted.
   bool pace_idle = false;
-  /// -kernel: the kernel, initrd and command line (prepare_linux_boot)
-  /// and the option ROM that boots them from fw_cfg after POST.
+  /// -kernel: a Linux kernel with its initrd and command line
+  /// (prepare_linux_boot), or a Multiboot kernel with its modules
+  /// (prepare_multiboot), at most one of the two; and the option ROM that
+  /// boots it from fw_cfg after POST (roms/embedded.hpp).
   std::optional<LinuxBoot> linux_boot;
-  std::vector<u8> linux_boot_rom;
+  std::optional<Multiboot> multiboot;
+  std::vector<u8> boot_rom;
 };
 
 /// Throws std::invalid_argument (the reason, without the file name) if

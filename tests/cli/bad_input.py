@@ -11,6 +11,7 @@ at ...".  Prints one line per case; exits 1 if any case fails.
 """
 
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -81,6 +82,24 @@ def main(argv):
         with open(short_fd, 'wb') as f:
             f.write(bytes(1474560 - 512))
 
+        # Multiboot kernels: a good a.out-kludge one (at 1 MiB), one asking
+        # for a feature (flags bit 3) no loader here has, one with a bad
+        # checksum, and an ELF64 file.
+        def multiboot(name, flags, checksum=None):
+            path = os.path.join(d, name)
+            magic = 0x1BADB002
+            if checksum is None:
+                checksum = -(magic + flags) & 0xFFFFFFFF
+            with open(path, 'wb') as f:
+                f.write(struct.pack('<8I', magic, flags, checksum, 0x100000, 0x100000, 0, 0, 0x100000) + bytes(4096))
+            return path
+        mb_good = multiboot('mb-good.bin', 0x10003)
+        mb_flags = multiboot('mb-flags.bin', 0x10008)
+        mb_sum = multiboot('mb-sum.bin', 0x10003, 0)
+        elf64 = os.path.join(d, 'k64.elf')
+        with open(elf64, 'wb') as f:
+            f.write(b'\x7fELF\x02\x01\x01' + bytes(4096))
+
         bad_type = os.path.join(d, 'bad-type.toml')
         with open(bad_type, 'w') as f:
             f.write('bios = "x"\ninsn-limit = "many"\n')
@@ -131,6 +150,16 @@ def main(argv):
             ('missing -kernel file', ['-bios', zeros, '-kernel', missing], False, [missing], None),
             ('-kernel on an 8086', ['-bios', zeros, '-cpu', '8086', '-kernel', zeros], False, ['-kernel', '386'], None),
             ('-kernel not a Linux kernel', ['-bios', zeros, '-kernel', zeros], False, [zeros, 'not a Linux kernel'], None),
+            ('-kernel a 64-bit ELF', ['-bios', zeros, '-kernel', elf64], False, [elf64, '64-bit ELF', 'long mode'], None),
+            ('-kernel Multiboot, bad checksum', ['-bios', zeros, '-kernel', mb_sum], False, [mb_sum, 'bad checksum'], None),
+            ('-kernel Multiboot, unsupported flags', ['-bios', zeros, '-kernel', mb_flags], False,
+             [mb_flags, 'requires features', '0x8'], None),
+            ('-kernel Multiboot, missing module', ['-bios', zeros, '-kernel', mb_good, '-initrd', zeros + ',' + missing + ' arg'],
+             False, [missing, 'module'], None),
+            ('-kernel Multiboot, empty module name', ['-bios', zeros, '-kernel', mb_good, '-initrd', zeros + ','],
+             False, ['no file name'], None),
+            ('-kernel Multiboot, too little RAM', ['-bios', zeros, '-m', '2', '-kernel', mb_good], False,
+             [mb_good, 'does not fit in RAM'], None),
             ('--debugger-panels without a window', ['-bios', zeros, '-display', 'none', '--debugger-panels'],
              False, ['--debugger-panels', 'sdl'], None),
             ('-device e1000', ['-bios', zeros, '-device', 'e1000'], False, ['e1000'], None),
