@@ -99,9 +99,14 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   /// for a bad configuration (BIOS size, RAM size).
   explicit Machine(MachineConfig config);
 
+  /// 2^62 ps, about 53 days of virtual time: the rest of the Picos range is
+  /// headroom, so no device's "now + delay" overflows.
+  static constexpr Picos kEndOfTime = Picos{1} << 62;
+
   /// Runs until the guest exits through isa-debug-exit, halts with nothing
   /// to wake it, triple-faults under -no-reboot, or `insn_limit` guest
-  /// instructions have run (0 = no limit).
+  /// instructions have run (0 = no limit). Virtual time ends at kEndOfTime:
+  /// a run reaching it ends as Halted.
   RunResult run(u64 insn_limit);
   /// run() for frontends that poll input and redraw between calls: returns
   /// Kind::Yielded (outputs not flushed) once about `host_budget` of host
