@@ -56,6 +56,7 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/device_timing.hpp"
 #include "devices/disk_image.hpp"
 #include "devices/irq.hpp"
 #include "devices/scheduler.hpp"
@@ -174,8 +175,12 @@ class IdeDevice {
   /// sets and (if `irq`) an interrupt is posted. An odd length is padded
   /// to whole words.
   void data_in(std::size_t bytes, Picos delay, bool irq = true);
-  /// Asks for a data-out block of `bytes` into `buf_` after `delay`.
+  /// Asks for a data-out block of `bytes` into `buf_` after `delay` (at
+  /// once under DeviceTiming::Qemu: see data_out()).
   void data_out(std::size_t bytes, Picos delay, bool irq);
+  /// The IDENTIFY (PACKET) DEVICE data in `buf_[0, 512)`: data_in() after
+  /// `delay`, or at once under DeviceTiming::Qemu.
+  void identify_data_in(Picos delay);
   /// Completes the command after `delay` with Status at rest and an
   /// interrupt (ATA-6 non-data protocol and the end of PIO data-out).
   void complete(Picos delay);
@@ -273,6 +278,11 @@ class IdeChannel final : public IoHandler, public Timer::Client {
   void flush();
   /// The level driven on the IRQ line now.
   bool irq_level() const { return irq_level_; }
+  /// DeviceTiming::Qemu (the default): PIO data-out blocks (WRITE SECTORS
+  /// and its siblings, the ATAPI packet and its data-out) and IDENTIFY data
+  /// are ready at once; Datasheet: BSY for the command delay first.
+  void set_timing(DeviceTiming t) { timing_ = t; }
+  DeviceTiming timing() const { return timing_; }
 
   /// Software reset: BSY from SRST=1 until this long after SRST=0.
   static constexpr Picos kResetDelay = 10 * ide::kMicrosecond;
@@ -304,6 +314,7 @@ class IdeChannel final : public IoHandler, public Timer::Client {
   u8 device_reg_ = 0;   ///< Device register as last written (both units latch it)
   u8 control_reg_ = 0;  ///< Device Control as last written
   bool irq_level_ = false;
+  DeviceTiming timing_ = DeviceTiming::Qemu;
 };
 
 }  // namespace gb

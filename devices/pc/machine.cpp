@@ -64,6 +64,10 @@ Machine::Machine(MachineConfig config)
   // A 286 has 24 address lines: its reset fetch at FFFFF0 needs the BIOS at
   // the top of 16 MiB, where the PC/AT decodes it too.
   if (cfg_.cpu->address_mask == 0xFF'FFFF) memory_.map_rom((u64{1} << 24) - low, std::span<u8>(rom_).subspan(size - low));
+  com1_.set_timing(cfg_.device_timing);
+  com2_.set_timing(cfg_.device_timing);
+  ide_primary_.set_timing(cfg_.device_timing);
+  ide_secondary_.set_timing(cfg_.device_timing);
   io_.map(0xE9, 0xE9, debugcon_);
   io_.map(0x402, 0x402, firmware_log_);
   io_.map(0x92, 0x92, port92_);

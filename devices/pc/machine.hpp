@@ -60,6 +60,9 @@ struct MachineConfig {
   /// isa-debug-exit port range, if the device is present.
   std::optional<std::pair<u16, u16>> debug_exit;  // iobase, iosize
   bool no_reboot = false;
+  /// --device-timing: the IDE drives and UARTs as QEMU's (default) or as
+  /// their datasheets (see devices/device_timing.hpp).
+  DeviceTiming device_timing = DeviceTiming::Qemu;
   /// Virtual time per guest instruction: guest time follows a fixed
   /// instruction rate, so runs are deterministic (default 100 M/s).
   Picos ps_per_insn = 10'000;
