@@ -44,6 +44,12 @@
 //   byte by byte on consecutive ports (ISA split); bytes that fall on ports
 //   this channel does not own read FFh and are dropped on write.
 // - Reads of the data register with no DRQ block pending return FFFFh.
+// - Timing (DeviceTiming, set_timing): by default, as QEMU and Bochs, a
+//   data-out block (WRITE SECTORS and its siblings, the ATAPI packet, MODE
+//   SELECT data) and IDENTIFY data are ready within the command write, so a
+//   host writing without waiting for DRQ (xv6) loses nothing; other phases
+//   keep their BSY delay (QEMU's reads complete asynchronously too). Under
+//   Datasheet every DRQ block follows a BSY delay, as on a drive.
 //
 // Not modelled: DMA (multiword or Ultra; no bus-master interface, and the
 // devices do not advertise any DMA mode), overlapped/queued commands, the
