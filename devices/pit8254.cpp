@@ -26,11 +26,16 @@ Pit8254::Tick Pit8254::tick_at(Picos t) {
   return q * kClockHz + r * kClockHz / kPs;
 }
 
-// k = q * f + r with r < f, so r * 1e12 < 2^61 fits.
+// k = q * f + r with r < f, so r * 1e12 < 2^61 fits. Ticks past the end of
+// the picosecond range (about 106 days) never come: kNever, not a wrapped
+// (past) time.
 Picos Pit8254::time_of_tick(Tick k) {
   if (k <= 0) return 0;
   const i64 q = k / kClockHz, r = k % kClockHz;
-  return q * kPs + (r * kPs + kClockHz - 1) / kClockHz;
+  if (q > (kNever - 1) / kPs) return kNever;
+  const Picos whole = q * kPs;
+  const Picos part = (r * kPs + kClockHz - 1) / kClockHz;
+  return part > kNever - 1 - whole ? kNever : whole + part;
 }
 
 Pit8254::Pit8254(Scheduler& sched, IrqLine irq0)
@@ -425,11 +430,14 @@ void Pit8254::update_irq0() {
     irq_level_ = level;
     irq0_.set(level);
   }
+  // next_edge() is after k, so its time is after now() (time_of_tick(k + 1)
+  // > now() >= time_of_tick(k)) or beyond the end of time (kNever).
   const Tick e = next_edge(c, k);
-  if (e >= kNoTick) {
+  const Picos when = e >= kNoTick ? kNever : time_of_tick(e);
+  if (when == kNever) {
     timer_.cancel();
   } else {
-    timer_.arm_at(time_of_tick(e));
+    timer_.arm_at(when);
   }
 }
 

@@ -49,7 +49,8 @@ class Pit8254 final : public IoHandler, public Timer::Client {
 
   /// The input clock tick in progress at time t: floor(t * kClockHz / 1e12).
   static Tick tick_at(Picos t);
-  /// The first time at which tick k has happened: ceil(k * 1e12 / kClockHz).
+  /// The first time at which tick k has happened: ceil(k * 1e12 / kClockHz),
+  /// or kNever if that does not fit in Picos.
   static Picos time_of_tick(Tick k);
 
  private:

@@ -7,12 +7,21 @@ namespace gb {
 Timer::~Timer() { cancel(); }
 
 void Timer::arm_at(Picos when) {
+  // A deadline at or past the end of time never comes.
+  if (when == kNever) {
+    cancel();
+    return;
+  }
   if (armed()) sched_.remove(this);
   deadline_ = std::max(when, sched_.now());
   sched_.insert(this);
 }
 
-void Timer::arm_in(Picos delta) { arm_at(sched_.now() + std::max<Picos>(delta, 0)); }
+void Timer::arm_in(Picos delta) {
+  const Picos now = sched_.now();
+  delta = std::max<Picos>(delta, 0);
+  arm_at(delta >= kNever - now ? kNever : now + delta);
+}
 
 void Timer::cancel() {
   if (!armed()) return;
@@ -33,16 +42,25 @@ void Scheduler::remove(Timer* t) {
   armed_.erase(std::remove(armed_.begin(), armed_.end(), t), armed_.end());
 }
 
-void Scheduler::advance_to(Picos t) {
-  // Called between slices, when elapsed_in_slice() is 0.
+bool Scheduler::advance_to(Picos t) {
+  // Called between slices, when elapsed_in_slice() is 0. A callback may arm
+  // a timer for the instant being fired (a zero delay), and it fires in this
+  // call too, but at most kMaxFiringsPerInstant times per instant: past
+  // that the call returns with time not advanced, so a device that keeps
+  // re-arming itself at now() cannot hold the host here; the machine runs
+  // the CPU (and checks for a stop request) before the next call.
+  unsigned same_instant = 0;
   while (!armed_.empty() && armed_.back()->deadline_ <= t) {
     Timer* due = armed_.back();
+    if (due->deadline_ > now_) same_instant = 0;
+    if (++same_instant > kMaxFiringsPerInstant) return false;
     armed_.pop_back();
     now_ = due->deadline_;
     due->deadline_ = kNever;
     due->client_.on_timer(*due);
   }
   if (t > now_) now_ = t;
+  return true;
 }
 
 }  // namespace gb

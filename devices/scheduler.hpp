@@ -33,8 +33,10 @@ class Timer {
   Timer& operator=(const Timer&) = delete;
 
   /// Arms the timer to fire at absolute time `when` (ps); re-arming moves it.
+  /// A time before now() fires at now(); kNever cancels the timer.
   void arm_at(Picos when);
-  /// Arms the timer `delta` ps from now.
+  /// Arms the timer `delta` ps from now (negative: now; past the end of
+  /// the Picos range: cancelled).
   void arm_in(Picos delta);
   void cancel();
   bool armed() const { return deadline_ != kNever; }
@@ -78,7 +80,11 @@ class Scheduler {
   Picos next_deadline() const { return armed_.empty() ? kNever : armed_.back()->deadline_; }
   /// Moves time forward to `t` (>= now()), firing every timer due by then in
   /// deadline order; a timer a callback arms within the window fires too.
-  void advance_to(Picos t);
+  /// Bounded: once kMaxFiringsPerInstant timers have fired at one instant
+  /// (a device re-arming itself with no delay), it returns early, with
+  /// now() at that instant and the rest still due; false then, else true.
+  bool advance_to(Picos t);
+  static constexpr unsigned kMaxFiringsPerInstant = 10'000;
 
  private:
   friend class Timer;

@@ -145,10 +145,17 @@ u8 Uart16550::iir_source() const {
   return kIirNone;
 }
 
+void Uart16550::set_timing(DeviceTiming t) {
+  timing_ = t;
+  update_irq();
+}
+
 void Uart16550::update_irq() {
   // On a PC the INTR pin reaches the bus only through a driver enabled by
-  // the /OUT2 pin, which loopback mode forces inactive.
-  const bool level = iir_source() != kIirNone && (mcr_ & kMcrOut2) && !loopback();
+  // the /OUT2 pin, which loopback mode forces inactive. QEMU wires INTR
+  // straight to the PIC, and guests (xv6) leave OUT2 clear.
+  const bool gate = timing_ == DeviceTiming::Qemu || ((mcr_ & kMcrOut2) && !loopback());
+  const bool level = iir_source() != kIirNone && gate;
   if (level != irq_level_) {
     irq_level_ = level;
     irq_.set(level);
@@ -164,9 +171,30 @@ void Uart16550::start_tx() {
 }
 
 void Uart16550::write_thr(u8 v) {
+  v = static_cast<u8>(v & data_mask());
+  if (timing_ == DeviceTiming::Qemu) {
+    // QEMU's serial_xmit: the byte goes out within the write; THR is empty
+    // again, so the THRE interrupt (if enabled) is pending at once.
+    transmit(v);
+    thre_pending_ = true;
+    return;
+  }
   thre_pending_ = false;
-  if (tx_.count < capacity()) tx_.push(static_cast<u8>(v & data_mask()));
+  if (tx_.count < capacity()) {
+    tx_.push(v);
+  } else if (!fifo_enabled()) {
+    tx_.back() = v;  // THR is a single latch: the waiting byte is replaced
+  }
   start_tx();
+}
+
+void Uart16550::transmit(u8 v) {
+  if (loopback()) {
+    rx_push(v);
+  } else if (out_) {
+    out_->put(v);
+    if (tx_.empty()) out_->flush();
+  }
 }
 
 void Uart16550::rx_push(u8 v) {
@@ -200,13 +228,7 @@ void Uart16550::on_timer(Timer& t) {
     if (fifo_enabled() && !rx_.empty()) timeout_pending_ = true;
   } else {
     tsr_busy_ = false;
-    const u8 byte = tsr_;
-    if (loopback()) {
-      rx_push(byte);
-    } else if (out_) {
-      out_->put(byte);
-      if (tx_.empty()) out_->flush();
-    }
+    transmit(tsr_);
     start_tx();
   }
   update_irq();

@@ -12,6 +12,15 @@
 // (reset configuration). PC wiring of OUT2: IBM PC AT Technical Reference,
 // "Serial/Parallel Adapter" (OUT2 enables the interrupt driver to the bus).
 //
+// Two behaviours (DeviceTiming): by default the UART behaves as QEMU's and
+// Bochs's, which guests such as xv6 are written against: a byte written to
+// THR leaves at once (none is lost, LSR.THRE and TEMT read 1 again at once,
+// and a THRE interrupt follows), and INTR reaches the PIC whatever MCR.OUT2
+// says (QEMU's serial_update_irq ignores OUT2). Under Datasheet the
+// transmitter shifts each character out at the programmed baud rate, a
+// write to a full FIFO is lost (FIFOs off: it replaces the byte in THR),
+// and INTR is gated by OUT2 as on the PC board.
+//
 // Not modelled: parity/framing errors and break (the host side delivers whole
 // bytes), LSR bit 7, DMA mode signalling (FCR bit 3 is stored only), the
 // datasheet's delayed "transmitter FIFO empty" indication, and the one-bit
@@ -20,6 +29,7 @@
 #include <array>
 #include <string>
 
+#include "devices/device_timing.hpp"
 #include "devices/irq.hpp"
 #include "devices/scheduler.hpp"
 #include "devices/sink.hpp"
@@ -62,6 +72,10 @@ class Uart16550 final : public IoHandler, public Timer::Client {
   /// (1 start + data + parity + stop bits) * divisor / 115200 s, rounded up.
   Picos char_time() const;
   bool irq_level() const { return irq_level_; }
+  /// DeviceTiming::Qemu (the default) or Datasheet; see the file comment.
+  /// Set before the guest runs (a switch does not move bytes in flight).
+  void set_timing(DeviceTiming t);
+  DeviceTiming timing() const { return timing_; }
 
  private:
   struct Fifo {
@@ -95,6 +109,7 @@ class Uart16550 final : public IoHandler, public Timer::Client {
   void update_irq();
   void write_thr(u8 v);
   void start_tx();
+  void transmit(u8 v);  ///< a character leaves SOUT (or loops back)
   void rx_push(u8 v);
   void rearm_timeout();
   void write_fcr(u8 v);
@@ -123,6 +138,7 @@ class Uart16550 final : public IoHandler, public Timer::Client {
   bool thre_pending_ = false;     ///< THRE interrupt armed (IIR source 2)
   bool timeout_pending_ = false;  ///< character timeout indication
   bool irq_level_ = false;
+  DeviceTiming timing_ = DeviceTiming::Qemu;
 };
 
 }  // namespace gb

@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
     cfg.cdrom = open_image(o.cdrom, o.snapshot, true);
     cfg.boot_order = o.boot;
     cfg.clock_host = o.clock_host;
+    cfg.device_timing = o.device_timing;
     if (o.icount_shift) cfg.ps_per_insn = Picos{1000} << *o.icount_shift;
     cfg.stop = &stop_requested;
     if (o.rtc_base) {

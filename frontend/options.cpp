@@ -192,6 +192,12 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--serial", o.serial, "COM1 output: stdio, file:PATH or none")->default_val("none");
   app.add_option("--device", device, "isa-debug-exit[,iobase=PORT][,iosize=N]");
   app.add_flag("--no-reboot", o.no_reboot, "stop with a state dump on triple fault instead of resetting");
+  std::string device_timing;
+  app.add_option("--device-timing", device_timing,
+                 "IDE drives and UARTs: qemu (as QEMU's: data phases and THR writes accepted at once, COM "
+                 "interrupts whatever MCR.OUT2) or datasheet (BSY before each DRQ block, transmission at the "
+                 "baud rate, COM interrupts gated by OUT2 as on a PC board)")
+      ->default_val("qemu");
   app.add_option("-m", mem, "RAM size in MiB (suffix M or G allowed)")->default_val("128");
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
   app.add_flag("--debugger", o.debugger,
@@ -233,6 +239,11 @@ ParseResult parse_options(int argc, const char* const* argv) {
       o.icount_shift = static_cast<unsigned>(n);
     }
     o.boot = parse_boot(boot);
+    if (auto t = parse_device_timing(device_timing)) {
+      o.device_timing = *t;
+    } else {
+      throw std::invalid_argument(fmt::format("--device-timing {}: expected qemu or datasheet", device_timing));
+    }
     if (!dlog.empty()) {
       for (const std::string& item : split(dlog, ',')) {
         if (item == "firmware") {

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "devices/device_timing.hpp"
 #include "mmu/types.hpp"
 
 namespace gb {
@@ -43,6 +44,7 @@ struct Options {
   std::string serial = "none";       ///< -serial stdio|file:PATH|none (COM1)
   std::optional<std::pair<u16, u16>> debug_exit;  ///< -device isa-debug-exit,iobase=,iosize=
   bool no_reboot = false;            ///< -no-reboot
+  DeviceTiming device_timing = DeviceTiming::Qemu;  ///< --device-timing qemu|datasheet
   u32 ram_mib = 128;                 ///< -m MIB
   u64 insn_limit = 0;                ///< --insn-limit N (0 = none)
   bool debugger = false;             ///< --debugger: the prompt, stopped at the first instruction

@@ -212,7 +212,7 @@ void AtaDisk::identify() {
   put_word(id, 93, reset_result_word());
   for (unsigned i = 0; i < 4; ++i) put_word(id, 100 + i, static_cast<u16>(sectors_ >> (16 * i)));
   put_checksum(id);
-  data_in(512, kCommandDelay);
+  identify_data_in(kCommandDelay);
 }
 
 bool AtaDisk::decode_address(bool ext, u64& lba) const {

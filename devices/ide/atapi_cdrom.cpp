@@ -266,7 +266,7 @@ void AtapiCdrom::identify_packet() {
   put_word(id, 88, 0x0000);  // no Ultra DMA
   put_word(id, 93, reset_result_word());
   put_checksum(id);
-  data_in(512, kCommandDelay);
+  identify_data_in(kCommandDelay);
 }
 
 // ---------------------------------------------------------------------------

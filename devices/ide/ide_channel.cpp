@@ -115,7 +115,19 @@ void IdeDevice::data_in(std::size_t bytes, Picos delay, bool irq) {
 void IdeDevice::data_out(std::size_t bytes, Picos delay, bool irq) {
   len_ = (bytes + 1) & ~std::size_t{1};
   buf_.assign(len_, 0);
+  // ATA-6 PIO data-out protocol: the host waits for BSY=0 DRQ=1 before it
+  // writes a block; a real drive ignores words written while BSY. Guests
+  // written against QEMU and Bochs (whose drives set DRQ in the command
+  // write itself) write at once (xv6's idestart), so by default the drive
+  // is ready at once and nothing the host writes is lost.
+  if (ch_.timing_ == DeviceTiming::Qemu) delay = 0;
   schedule(Next::DataOut, delay, irq);
+}
+
+void IdeDevice::identify_data_in(Picos delay) {
+  // QEMU builds IDENTIFY data within the command write (DRQ and INTRQ at
+  // once); some guests read it without waiting.
+  data_in(512, ch_.timing_ == DeviceTiming::Qemu ? 0 : delay);
 }
 
 void IdeDevice::complete(Picos delay) {

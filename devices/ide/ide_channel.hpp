@@ -44,6 +44,12 @@
 //   byte by byte on consecutive ports (ISA split); bytes that fall on ports
 //   this channel does not own read FFh and are dropped on write.
 // - Reads of the data register with no DRQ block pending return FFFFh.
+// - Timing (DeviceTiming, set_timing): by default, as QEMU and Bochs, a
+//   data-out block (WRITE SECTORS and its siblings, the ATAPI packet, MODE
+//   SELECT data) and IDENTIFY data are ready within the command write, so a
+//   host writing without waiting for DRQ (xv6) loses nothing; other phases
+//   keep their BSY delay (QEMU's reads complete asynchronously too). Under
+//   Datasheet every DRQ block follows a BSY delay, as on a drive.
 //
 // Not modelled: DMA (multiword or Ultra; no bus-master interface, and the
 // devices do not advertise any DMA mode), overlapped/queued commands, the
@@ -56,6 +62,7 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/device_timing.hpp"
 #include "devices/disk_image.hpp"
 #include "devices/irq.hpp"
 #include "devices/scheduler.hpp"
@@ -174,8 +181,12 @@ class IdeDevice {
   /// sets and (if `irq`) an interrupt is posted. An odd length is padded
   /// to whole words.
   void data_in(std::size_t bytes, Picos delay, bool irq = true);
-  /// Asks for a data-out block of `bytes` into `buf_` after `delay`.
+  /// Asks for a data-out block of `bytes` into `buf_` after `delay` (at
+  /// once under DeviceTiming::Qemu: see data_out()).
   void data_out(std::size_t bytes, Picos delay, bool irq);
+  /// The IDENTIFY (PACKET) DEVICE data in `buf_[0, 512)`: data_in() after
+  /// `delay`, or at once under DeviceTiming::Qemu.
+  void identify_data_in(Picos delay);
   /// Completes the command after `delay` with Status at rest and an
   /// interrupt (ATA-6 non-data protocol and the end of PIO data-out).
   void complete(Picos delay);
@@ -273,6 +284,11 @@ class IdeChannel final : public IoHandler, public Timer::Client {
   void flush();
   /// The level driven on the IRQ line now.
   bool irq_level() const { return irq_level_; }
+  /// DeviceTiming::Qemu (the default): PIO data-out blocks (WRITE SECTORS
+  /// and its siblings, the ATAPI packet and its data-out) and IDENTIFY data
+  /// are ready at once; Datasheet: BSY for the command delay first.
+  void set_timing(DeviceTiming t) { timing_ = t; }
+  DeviceTiming timing() const { return timing_; }
 
   /// Software reset: BSY from SRST=1 until this long after SRST=0.
   static constexpr Picos kResetDelay = 10 * ide::kMicrosecond;
@@ -304,6 +320,7 @@ class IdeChannel final : public IoHandler, public Timer::Client {
   u8 device_reg_ = 0;   ///< Device register as last written (both units latch it)
   u8 control_reg_ = 0;  ///< Device Control as last written
   bool irq_level_ = false;
+  DeviceTiming timing_ = DeviceTiming::Qemu;
 };
 
 }  // namespace gb

@@ -65,6 +65,10 @@ Machine::Machine(MachineConfig config)
   // A 286 has 24 address lines: its reset fetch at FFFFF0 needs the BIOS at
   // the top of 16 MiB, where the PC/AT decodes it too.
   if (cfg_.cpu->address_mask == 0xFF'FFFF) memory_.map_rom((u64{1} << 24) - low, std::span<u8>(rom_).subspan(size - low));
+  com1_.set_timing(cfg_.device_timing);
+  com2_.set_timing(cfg_.device_timing);
+  ide_primary_.set_timing(cfg_.device_timing);
+  ide_secondary_.set_timing(cfg_.device_timing);
   io_.map(0xE9, 0xE9, debugcon_);
   io_.map(0x402, 0x402, firmware_log_);
   io_.map(0x92, 0x92, port92_);
@@ -213,6 +217,9 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
   };
   for (;;) {
     if (cfg_.stop && cfg_.stop->load(std::memory_order_relaxed)) return finish({RunResult::Kind::Stopped});
+    // The end of virtual time: a guest idling on timer interrupts skips
+    // ahead fast enough to get here in minutes of host time.
+    if (sched_.now() >= kEndOfTime) return finish({RunResult::Kind::Halted});
     if (std::chrono::steady_clock::now() >= host_end) return {RunResult::Kind::Yielded};
     u64 budget = kSlice;
     if (insn_limit) {
@@ -317,7 +324,7 @@ void Machine::settle_devices() {
   // events due in it; the CPU stays halted.
   const Picos until = sched_.now() + kPicosPerSecond;
   for (Picos next = sched_.next_deadline(); next != kNever && next <= until; next = sched_.next_deadline()) {
-    sched_.advance_to(next);
+    if (!sched_.advance_to(next)) break;  // a device re-arming at one instant
   }
 }
 

@@ -61,6 +61,9 @@ struct MachineConfig {
   /// isa-debug-exit port range, if the device is present.
   std::optional<std::pair<u16, u16>> debug_exit;  // iobase, iosize
   bool no_reboot = false;
+  /// --device-timing: the IDE drives and UARTs as QEMU's (default) or as
+  /// their datasheets (see devices/device_timing.hpp).
+  DeviceTiming device_timing = DeviceTiming::Qemu;
   /// Virtual time per guest instruction: guest time follows a fixed
   /// instruction rate, so runs are deterministic (default 100 M/s).
   Picos ps_per_insn = 10'000;
@@ -103,9 +106,14 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   /// for a bad configuration (BIOS size, RAM size).
   explicit Machine(MachineConfig config);
 
+  /// 2^62 ps, about 53 days of virtual time: the rest of the Picos range is
+  /// headroom, so no device's "now + delay" overflows.
+  static constexpr Picos kEndOfTime = Picos{1} << 62;
+
   /// Runs until the guest exits through isa-debug-exit, halts with nothing
   /// to wake it, triple-faults under -no-reboot, or `insn_limit` guest
-  /// instructions have run (0 = no limit).
+  /// instructions have run (0 = no limit). Virtual time ends at kEndOfTime:
+  /// a run reaching it ends as Halted.
   RunResult run(u64 insn_limit);
   /// run() for frontends that poll input and redraw between calls: returns
   /// Kind::Yielded (outputs not flushed) once about `host_budget` of host

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run one guest test ROM on an emulator and judge the result.
 
-Usage: run_guest.py EMULATOR ROM
+Usage: run_guest.py EMULATOR ROM [--stdin=TEXT] [--expect=TEXT] [ARG...]
 
 Runs
     EMULATOR -bios ROM -display none -debugcon stdio
@@ -12,6 +12,12 @@ passes (exit 0) only if the last output line is "PASS" and the emulator's
 exit status is 1 (the guest wrote 0 to the isa-debug-exit port 0xF4, which
 exits with (0 << 1) | 1).  Anything else prints the reason and exits 1.
 
+Further ARGs go to the emulator after those (e.g. -hda ROM -snapshot, or
+--device-timing datasheet).  --stdin=TEXT feeds TEXT (with \n escapes) on the
+emulator's standard input, all of it there before the emulator starts (for
+-serial stdio); --expect=TEXT (same escapes) also requires TEXT somewhere in
+the output (e.g. what the guest sent on COM1 with -serial stdio).
+
 If EMULATOR's file name starts with "qemu" (e.g. qemu-system-i386, used as
 the reference implementation), --insn-limit is left out because QEMU has no
 such option.
@@ -20,15 +26,24 @@ such option.
 import os
 import subprocess
 import sys
+import tempfile
 
 TIMEOUT_S = 240  # generous: cross builds run under qemu-user
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(f"usage: {argv[0]} EMULATOR ROM", file=sys.stderr)
+    if len(argv) < 3:
+        print(f"usage: {argv[0]} EMULATOR ROM [--stdin=TEXT] [--expect=TEXT] [ARG...]", file=sys.stderr)
         return 1
     emulator, rom = argv[1], argv[2]
+    stdin_text, expect, extra = None, None, []
+    for a in argv[3:]:
+        if a.startswith('--stdin='):
+            stdin_text = a[len('--stdin='):].replace('\\n', '\n')
+        elif a.startswith('--expect='):
+            expect = a[len('--expect='):].replace('\\n', '\n')
+        else:
+            extra.append(a)
     # GB_EXE_WRAPPER: qemu-user (and its options) for a cross-built binary.
     wrapper = os.environ.get('GB_EXE_WRAPPER', '').split()
     cmd = wrapper + [emulator, '-bios', rom, '-display', 'none', '-debugcon', 'stdio',
@@ -36,10 +51,17 @@ def main(argv):
            '-no-reboot', '-m', '16']
     if not os.path.basename(emulator).startswith('qemu'):
         cmd += ['--insn-limit', '50000000']
+    cmd += extra
     print('running:', ' '.join(cmd), flush=True)
 
+    # Standard input from a file, so that all of it is readable at once.
+    stdin = subprocess.DEVNULL
+    if stdin_text is not None:
+        stdin = tempfile.TemporaryFile()
+        stdin.write(stdin_text.encode())
+        stdin.seek(0)
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+        proc = subprocess.run(cmd, stdin=stdin,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired as e:
@@ -69,6 +91,8 @@ def main(argv):
     status = proc.returncode
 
     reasons = []
+    if expect is not None and expect not in out.replace('\r', ''):
+        reasons.append(f'the output lacks {expect!r}')
     if last != 'PASS':
         reasons.append(f'last output line is {last!r}, not \'PASS\'')
     if status != 1:

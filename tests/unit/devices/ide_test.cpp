@@ -243,6 +243,7 @@ TEST_CASE("ide: absent slave reads 00h, empty channel floats", "[ide]") {
 
 TEST_CASE("ide: IDENTIFY DEVICE contents", "[ide]") {
   Rig r;
+  r.ch.set_timing(DeviceTiming::Datasheet);  // BSY before the data
   const u32 sectors = 20000;
   r.ch.attach_disk(0, disk(sectors));
   r.select(0);
@@ -940,4 +941,98 @@ TEST_CASE("ide: SeaBIOS-style probe and El Torito read with nIEN and polling", "
   CHECK(r.irq.rises == 0);  // nIEN held the line throughout
   r.ctl(0x08);
   CHECK(!r.ch.irq_level());  // every interrupt was acknowledged by a Status read
+}
+
+// ---------------------------------------------------------------------------
+// DeviceTiming: the default drive takes a data-out block as QEMU's and
+// Bochs's do (DRQ within the command write); xv6's idestart writes the
+// sector right after WRITE SECTORS and then sleeps until IRQ 14.
+
+namespace {
+std::vector<u16> words_of(u32 n, u16 seed) {
+  std::vector<u16> v(n);
+  for (u32 i = 0; i < n; ++i) v[i] = static_cast<u16>(seed + i * 0x0101u);
+  return v;
+}
+}  // namespace
+
+TEST_CASE("ide: data written right after WRITE SECTORS is kept (xv6)", "[ide]") {
+  struct Case {
+    u8 cmd;
+    bool ext;
+    u8 multiple;  // SET MULTIPLE first (0: none)
+    u8 sectors;
+  };
+  for (const Case c : {Case{0x30, false, 0, 1}, Case{0x30, false, 0, 3}, Case{0x34, true, 0, 2},
+                       Case{0xC5, false, 2, 4}, Case{0x39, true, 4, 4}}) {
+    INFO("command " << int(c.cmd) << ", " << int(c.sectors) << " sectors");
+    Rig r;
+    r.ch.attach_disk(0, disk(64));
+    r.select(0);
+    if (c.multiple) {
+      r.out(COUNT, c.multiple);
+      r.out(CMD, 0xC6);
+      r.wait();
+      r.in(STATUS);
+    }
+    c.ext ? r.lba48(10, c.sectors) : r.lba28(10, c.sectors);
+    const int rises0 = r.irq.rises;
+    r.out(CMD, c.cmd);
+    // No status poll: every word goes out at once, block after block.
+    const std::vector<u16> data = words_of(256u * c.sectors, c.cmd);
+    for (const u16 w : data) r.wdata16(w);
+    // Completion: BSY for a moment, then an interrupt with Status at rest.
+    CHECK(r.wait() == (DRDY | DSC));
+    CHECK(r.irq.rises > rises0);
+    CHECK(r.in(STATUS) == (DRDY | DSC));
+    r.lba28(10, c.sectors);
+    r.out(CMD, 0x20);
+    for (u32 s = 0; s < c.sectors; ++s) {
+      REQUIRE(r.wait() == (DRDY | DSC | DRQ));
+      for (u32 i = 0; i < 256; ++i) REQUIRE(r.data16() == data[s * 256 + i]);
+    }
+  }
+}
+
+TEST_CASE("ide: IDENTIFY and the ATAPI packet are ready within the command write", "[ide]") {
+  Rig r;
+  r.ch.attach_disk(0, disk(64));
+  r.ch.attach_cdrom(1, cd(16));
+  r.select(0);
+  r.out(CMD, 0xEC);
+  CHECK(r.alt() == (DRDY | DSC | DRQ));  // no BSY window
+  CHECK(r.irq.rises == 1);
+  CHECK(word(r.read_block(512), 0) == 0x0040);
+  // PACKET: the 12 command bytes written at once are taken (INQUIRY).
+  r.select(1);
+  r.in(STATUS);
+  r.out(FEAT, 0);
+  r.out(MID, 0xFE);
+  r.out(HIGH, 0xFF);
+  r.out(CMD, 0xA0);
+  const std::array<u8, 12> inquiry{0x12, 0, 0, 0, 36, 0, 0, 0, 0, 0, 0, 0};
+  for (unsigned i = 0; i < 12; i += 2) r.wdata16(static_cast<u16>(inquiry[i] | inquiry[i + 1] << 8));
+  REQUIRE(r.wait() == (DRDY | DRQ));
+  CHECK(r.in(COUNT) == 0x02);  // data to the host
+  CHECK((r.in(MID) | r.in(HIGH) << 8) == 36);
+  CHECK((r.data16() & 0x1F) == 0x05);  // peripheral type 05h: CD-ROM
+}
+
+TEST_CASE("ide: datasheet timing ignores data written while BSY", "[ide]") {
+  Rig r;
+  r.ch.set_timing(DeviceTiming::Datasheet);
+  r.ch.attach_disk(0, disk(64));
+  r.lba28(10, 1);
+  r.out(CMD, 0x30);
+  CHECK(r.alt() == BSY);
+  for (u32 i = 0; i < 256; ++i) r.wdata16(0x1234);  // lost, as on a drive
+  CHECK(r.wait() == (DRDY | DSC | DRQ));
+  CHECK(r.irq.rises == 0);
+  for (u32 i = 0; i < 256; ++i) r.wdata16(0x5678);
+  CHECK(r.wait() == (DRDY | DSC));
+  CHECK(r.irq.rises == 1);
+  r.lba28(10, 1);
+  r.out(CMD, 0x20);
+  r.wait();
+  CHECK(r.data16() == 0x5678);
 }

@@ -343,3 +343,25 @@ TEST_CASE("Machine: after a final cli; hlt the UART still sends what its FIFO ho
   CHECK(m.run(0).kind == Kind::Halted);
   CHECK(serial == "abcd");
 }
+
+TEST_CASE("Machine: a guest idling on timer interrupts ends at the end of virtual time", "[machine]") {
+  // PIC at 08h with IRQ0 alone unmasked, PIT counter 0 at 1 kHz (mode 2,
+  // 1193), IRQ0 handler = EOI; then sti; hlt; jmp $-1 for ever. Headless,
+  // virtual time skips from one IRQ0 to the next, so such a run reaches the
+  // end of the Picos range within minutes of host time; it must end there
+  // (as Halted) instead of spinning on overflowed deadlines.
+  const std::initializer_list<u8> idle = {
+      0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xc7, 0x06, 0x20, 0x00, 0x35, 0x00, 0xc7, 0x06, 0x22, 0x00,
+      0x00, 0xf0, 0xb0, 0x11, 0xe6, 0x20, 0xb0, 0x08, 0xe6, 0x21, 0xb0, 0x04, 0xe6, 0x21, 0xb0,
+      0x01, 0xe6, 0x21, 0xb0, 0xfe, 0xe6, 0x21, 0xb0, 0x34, 0xe6, 0x43, 0xb0, 0xa9, 0xe6, 0x40,
+      0xb0, 0x04, 0xe6, 0x40, 0xfb, 0xf4, 0xeb, 0xfd, 0xb0, 0x20, 0xe6, 0x20, 0xcf};
+  for (const Picos start : {Machine::kEndOfTime - kPicosPerSecond / 10, kNever - kPicosPerSecond}) {
+    INFO("virtual time starts at " << start);
+    Machine m(config("pentium-pro", bios(kJmpBody, idle)));
+    m.scheduler().advance_to(start);
+    const RunResult r = m.run(0);
+    CHECK(r.kind == Kind::Halted);
+    CHECK(m.scheduler().now() >= Machine::kEndOfTime);
+    CHECK(m.scheduler().now() < kNever);
+  }
+}

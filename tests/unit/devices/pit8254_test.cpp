@@ -3,6 +3,8 @@
 // written at tick w is loaded on CLK pulse w+1 and decremented thereafter.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -382,4 +384,141 @@ TEST_CASE("pit: reset returns to the unprogrammed state", "[pit]") {
   r.sched.advance_to(kPicosPerSecond);
   REQUIRE(r.sink.events.size() == 2);
   CHECK(r.sink.events[1] == std::make_pair(Picos{0}, false));
+}
+
+// ---------------------------------------------------------------------------
+// Progress: whatever a guest writes, counter 0's timer is armed for a time
+// strictly after now (or not at all), every firing is a real OUT edge, and
+// IRQ0 always equals OUT0. Random programmings over every mode, count (0, 1,
+// 2, small, large, BCD), byte order, half-written counts, latches,
+// read-backs, gate edges and time jumps, at small and at very late times.
+
+namespace {
+
+struct Sweep {
+  Rig r;
+  std::mt19937_64 rng;
+  explicit Sweep(u64 seed) : rng(seed) {}
+  u64 pick(u64 n) { return rng() % n; }
+
+  void check_armed() {
+    const Picos d = r.sched.next_deadline();
+    if (d != kNever) REQUIRE(d > r.sched.now());
+    const bool level = r.sink.events.empty() ? false : r.sink.events.back().second;
+    REQUIRE(level == r.pit.out(0));
+  }
+
+  // Advances to `target`, one deadline at a time; each firing must change OUT0.
+  void run_to(Picos target) {
+    for (int guard = 0; guard < 4000; ++guard) {
+      const Picos d = r.sched.next_deadline();
+      if (d == kNever || d > target) break;
+      REQUIRE(d > r.sched.now());
+      const bool before = r.pit.out(0);
+      const std::size_t events = r.sink.events.size();
+      r.sched.advance_to(d);
+      REQUIRE(r.sched.now() == d);
+      REQUIRE(r.pit.out(0) != before);
+      REQUIRE(r.sink.events.size() == events + 1);
+      check_armed();
+    }
+    if (target > r.sched.now() && r.sched.next_deadline() > target) r.sched.advance_to(target);
+    check_armed();
+  }
+
+  u8 count_byte() {
+    static constexpr u8 kInteresting[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x09, 0x10, 0x99, 0xFF};
+    return pick(3) ? kInteresting[pick(sizeof kInteresting)] : static_cast<u8>(rng());
+  }
+
+  void step() {
+    const unsigned ch = pick(4) == 0 ? 2u : 0u;
+    switch (pick(9)) {
+      case 0:
+      case 1: {  // control word: any RW (not latch), mode 0-7 (6/7 alias 2/3), BCD
+        const u8 rw = static_cast<u8>(1 + pick(3));
+        r.out(0x43, static_cast<u8>(ch << 6 | rw << 4 | pick(8) << 1 | (pick(4) == 0 ? 1 : 0)));
+        break;
+      }
+      case 2:
+      case 3:
+      case 4:  // one count byte (a two-byte count may stay half written)
+        r.out(static_cast<u16>(0x40 + ch), count_byte());
+        break;
+      case 5:  // counter latch, or read-back of count and/or status
+        r.out(0x43, pick(2) ? static_cast<u8>(ch << 6) : static_cast<u8>(0xC0 | pick(4) << 4 | pick(8) << 1));
+        break;
+      case 6:
+        r.in(static_cast<u16>(0x40 + ch));
+        break;
+      case 7:  // counter 2's gate
+        r.out(0x61, static_cast<u8>(pick(2)));
+        break;
+      default: {  // time passes: a few ticks, a period, or a long jump
+        static constexpr i64 kSpan[] = {1, 3, 70, 70'000, 1'193'182 * 20};
+        const i64 span = kSpan[pick(5)];
+        run_to(r.sched.now() + Pit8254::time_of_tick(1 + static_cast<i64>(pick(static_cast<u64>(span)))));
+        break;
+      }
+    }
+    check_armed();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("pit: random programming sweep always arms a future edge", "[pit]") {
+  for (u64 seed = 1; seed <= 300; ++seed) {
+    INFO("seed " << seed);
+    Sweep s(seed);
+    for (int i = 0; i < 300; ++i) s.step();
+  }
+}
+
+TEST_CASE("pit: every mode and small count gives edges in the future", "[pit]") {
+  // Exhaustive over mode (0-7, BCD or binary), the counts 0-5 and 9-10, and
+  // the tick phase at which the count is written.
+  for (u8 mode = 0; mode < 8; ++mode) {
+    for (u8 bcd = 0; bcd < 2; ++bcd) {
+      for (u8 count : {0, 1, 2, 3, 4, 5, 9, 0x10}) {
+        for (i64 phase = 0; phase < 3; ++phase) {
+          INFO("mode " << int(mode) << " bcd " << int(bcd) << " count " << int(count) << " phase " << phase);
+          Sweep s(1);
+          s.r.at_tick(100 + phase);
+          s.r.out(0x43, static_cast<u8>(0x30 | mode << 1 | bcd));
+          s.r.out(0x40, count);
+          s.r.out(0x40, 0);
+          s.check_armed();
+          s.run_to(s.r.sched.now() + Pit8254::time_of_tick(40));
+          // Reprogram mid-count with another mode, then let it run.
+          s.r.out(0x43, static_cast<u8>(0x30 | ((mode + 3) & 7) << 1));
+          s.r.out(0x40, count);
+          s.check_armed();
+          s.r.out(0x40, 0);
+          s.run_to(s.r.sched.now() + Pit8254::time_of_tick(200));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("pit: late in virtual time the next edge is still in the future", "[pit]") {
+  // Near the end of the picosecond range (about 106 days) the time of the
+  // next edge does not fit: the PIT must stop arming its timer rather than
+  // arm it in the past (which fired it again at once, for ever).
+  for (Picos late : {kNever / 2, kNever - kPicosPerSecond, kNever - 1'000'000, kNever - 1}) {
+    INFO("t = " << late);
+    Sweep s(7);
+    s.r.sched.advance_to(late);
+    s.r.out(0x43, 0x36);  // counter 0, mode 3, LSB then MSB
+    s.r.out(0x40, 0x02);
+    s.r.out(0x40, 0x00);
+    s.check_armed();
+    s.r.out(0x43, 0x34);  // mode 2, count 0 (65536)
+    s.r.out(0x40, 0x00);
+    s.r.out(0x40, 0x00);
+    s.check_armed();
+    const Picos ten = Pit8254::time_of_tick(10);
+    s.run_to(late < kNever - 1 - ten ? late + ten : kNever - 1);
+  }
 }

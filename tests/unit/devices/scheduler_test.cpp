@@ -74,3 +74,46 @@ TEST_CASE("a timer re-armed by its callback fires again within the same advance"
   CHECK(p.count == 5);  // 10, 20, 30, 40, 50
   CHECK(p.t.deadline() == 60);
 }
+
+namespace {
+// Re-arms its timer at the instant it fires, for ever (a device bug).
+struct Rearm : Timer::Client {
+  Scheduler& s;
+  long fired = 0;
+  explicit Rearm(Scheduler& sc) : s(sc) {}
+  void on_timer(Timer& t) override {
+    ++fired;
+    t.arm_at(s.now());
+  }
+};
+}  // namespace
+
+TEST_CASE("advance_to is bounded when a timer re-arms itself at now", "[scheduler]") {
+  Scheduler s;
+  Rearm r(s);
+  Timer t(s, r, "rearm");
+  t.arm_at(100);
+  CHECK_FALSE(s.advance_to(1000));  // returns instead of spinning
+  CHECK(r.fired == Scheduler::kMaxFiringsPerInstant);
+  CHECK(s.now() == 100);  // time stays where the loop was
+  CHECK(s.next_deadline() == 100);
+  t.cancel();
+  CHECK(s.advance_to(1000));
+  CHECK(s.now() == 1000);
+}
+
+TEST_CASE("a deadline past the end of the Picos range never comes", "[scheduler]") {
+  Scheduler s;
+  Log log(s);
+  Timer a(s, log, "a"), b(s, log, "b");
+  s.advance_to(kNever - 10);
+  a.arm_in(kNever);  // now + delta overflows: never, not "now"
+  CHECK_FALSE(a.armed());
+  b.arm_at(kNever);
+  CHECK_FALSE(b.armed());
+  CHECK(s.next_deadline() == kNever);
+  a.arm_in(5);
+  CHECK(s.next_deadline() == kNever - 5);
+  s.advance_to(kNever - 1);
+  CHECK(log.fired == std::vector<std::string>{"a"});
+}

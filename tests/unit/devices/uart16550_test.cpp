@@ -3,6 +3,7 @@
 // identification, FIFO interrupt mode operation).
 #include <catch2/catch.hpp>
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -33,7 +34,10 @@ constexpr u16 kBase = 0x3F8;
 enum : u16 { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4,
              LSR = 5, MSR = 6, SCR = 7 };
 
+// Most tests check the datasheet model (DeviceTiming::Datasheet); those at
+// the end check the QEMU-like default.
 struct Rig {
+  explicit Rig(DeviceTiming t = DeviceTiming::Datasheet) { uart.set_timing(t); }
   Scheduler sched;
   RecIrq irq;
   Collect sink;
@@ -399,4 +403,86 @@ TEST_CASE("uart: scratch register and reset", "[uart]") {
   CHECK(r.in(MCR) == 0);
   CHECK(r.in(LSR) == 0x60);
   CHECK(r.in(SCR) == 0);
+}
+
+// ---------------------------------------------------------------------------
+// The default (DeviceTiming::Qemu): what xv6's uart.c relies on.
+
+namespace {
+// xv6 uartinit: FIFOs off, 9600 baud 8N1, MCR = 0, IER = 01h.
+void xv6_init(Rig& r) {
+  r.out(FCR, 0);
+  r.out(LCR, 0x80);
+  r.out(DLL, 115200 / 9600);
+  r.out(DLM, 0);
+  r.out(LCR, 0x03);
+  r.out(MCR, 0);
+  r.out(IER, 0x01);
+}
+}  // namespace
+
+TEST_CASE("uart: the default timing is QEMU's", "[uart]") {
+  Scheduler sched;
+  Uart16550 u(sched, IrqLine(), nullptr);
+  CHECK(u.timing() == DeviceTiming::Qemu);
+}
+
+TEST_CASE("uart: default transmits every THR write at once (xv6 uartputc)", "[uart]") {
+  Rig r(DeviceTiming::Qemu);
+  xv6_init(r);
+  const std::string line = "xv6...\ncpu0: starting 0\nsb: size 1000 nblocks 941 ninodes 200\n";
+  for (const char c : line) {
+    // uartputc: at most 128 polls of LSR.THRE, no time passing, then THR.
+    for (int i = 0; i < 128 && !(r.in(LSR) & 0x20); ++i) {
+    }
+    r.out(THR, static_cast<u8>(c));
+    CHECK(r.in(LSR) == 0x60);  // THRE and TEMT at once
+  }
+  CHECK(std::string(r.sink.bytes.begin(), r.sink.bytes.end()) == line);
+  CHECK(r.sink.flushes > 0);
+  // With the FIFOs on too, and the THRE interrupt follows each write.
+  r.out(FCR, 0x07);
+  r.out(IER, 0x02);
+  CHECK(r.in(IIR) == 0xC2);
+  r.out(THR, 'x');
+  CHECK(r.sink.bytes.back() == 'x');
+  CHECK(r.irq.level_);  // OUT2 is clear: QEMU raises IRQ 4 all the same
+  CHECK(r.in(IIR) == 0xC2);
+  CHECK_FALSE(r.irq.level_);
+  // Loopback: the byte is received at once.
+  r.out(MCR, 0x10);
+  r.out(THR, 0x5A);
+  CHECK(r.in(LSR) == 0x61);
+  CHECK(r.in(RBR) == 0x5A);
+  CHECK(r.sink.bytes.back() == 'x');
+}
+
+TEST_CASE("uart: default receive interrupt with MCR.OUT2 clear (xv6)", "[uart]") {
+  Rig r(DeviceTiming::Qemu);
+  xv6_init(r);
+  r.in(IIR);
+  r.in(RBR);
+  CHECK_FALSE(r.irq.level_);
+  r.uart.receive('A');
+  CHECK(r.irq.level_);
+  CHECK(r.in(IIR) == 0x04);
+  CHECK(r.in(RBR) == 'A');
+  CHECK_FALSE(r.irq.level_);
+  // Datasheet: the PC board's OUT2 gate holds it back.
+  Rig d;
+  xv6_init(d);
+  d.uart.receive('A');
+  CHECK(d.in(IIR) == 0x04);
+  CHECK_FALSE(d.irq.level_);
+}
+
+TEST_CASE("uart: datasheet timing: a write to a full THR replaces it (FIFOs off)", "[uart]") {
+  Rig r;
+  r.fast_8n1();
+  r.out(THR, 'a');  // straight into the transmitter shift register
+  r.out(THR, 'b');  // waits in THR
+  CHECK(r.in(LSR) == 0x00);
+  r.out(THR, 'c');  // THR is one latch: 'b' is overwritten
+  r.advance(3 * kChar8n1);
+  CHECK(std::string(r.sink.bytes.begin(), r.sink.bytes.end()) == "ac");
 }

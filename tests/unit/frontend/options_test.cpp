@@ -326,3 +326,16 @@ TEST_CASE("parse_options: every option in --help has a line of documentation", "
   CHECK_THAT(r.message, Catch::Contains("Ctrl+Alt+Q"));
   CHECK_THAT(r.message, Catch::Contains("Ctrl-A x"));
 }
+
+TEST_CASE("parse_options: --device-timing qemu (default) or datasheet", "[options]") {
+  const ParseResult d = parse({"-bios", "x"});
+  REQUIRE(d.options.has_value());
+  CHECK(d.options->device_timing == DeviceTiming::Qemu);
+  const ParseResult s = parse({"-bios", "x", "-device-timing", "datasheet"});
+  REQUIRE(s.options.has_value());
+  CHECK(s.options->device_timing == DeviceTiming::Datasheet);
+  const ParseResult q = parse({"-bios", "x", "--device-timing=qemu"});
+  REQUIRE(q.options.has_value());
+  CHECK(q.options->device_timing == DeviceTiming::Qemu);
+  check_usage_error(parse({"-bios", "x", "--device-timing", "bochs"}), "bochs");
+}
