@@ -166,6 +166,14 @@ void Machine::reset() {
   piix3_ide_.reset();
 }
 
+Machine::~Machine() { drain_outputs(); }
+
+void Machine::drain_outputs() {
+  com1_.drain();
+  com2_.drain();
+  flush_outputs();
+}
+
 void Machine::flush_outputs() {
   for (ByteSink* s : {cfg_.debugcon.get(), cfg_.serial.get(), cfg_.firmware_log.get(), cfg_.post_log.get()}) {
     if (s) s->flush();
