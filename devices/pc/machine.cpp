@@ -143,6 +143,7 @@ Machine::Machine(MachineConfig config)
   }
   sched_.set_listener(this);
   sched_.set_slice_clock(this);
+  cpu_.set_host_stop(cfg_.stop);
   if (cfg_.debug_exit) {
     const auto [base, len] = *cfg_.debug_exit;
     if (len == 0 || u32{base} + len > 0x10000) {

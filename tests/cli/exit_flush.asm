@@ -13,6 +13,7 @@
 ;         3 spin (jmp $): --insn-limit, SIGTERM/SIGINT, the debugger's quit
 ;         4 triple fault (real-mode IDT limit 0, then INT3: #GP, #DF, shutdown)
 ;         5 CLI; HLT
+;         6 REP LODSB over 4 GiB in a loop (SIGTERM while one instruction is busy)
 ; Before the ending: "ready" to the debug console (port E9h), the event a driver
 ; waits for before it sends a signal, and XCHG BX,BX (Bochs's magic
 ; breakpoint, a no-op unless --magic-break) where a debugger stops.
@@ -84,6 +85,31 @@ start:
         cli
         hlt
         jmp $
+%elif ENDING == 6
+        ; Big real mode (DS limit 4 GiB, kept from a protected-mode load;
+        ; SDM Vol. 3A 9.9.2), then REP LODSB over all 4 GiB, again and
+        ; again, "x" to the debug console after each: a single instruction
+        ; that keeps the host busy for a minute.
+        cs lgdt [flat_gdtr]
+        mov eax, cr0
+        or al, 1
+        mov cr0, eax
+        mov bx, 8
+        mov ds, bx
+        and al, 0xFE
+        mov cr0, eax
+        xor bx, bx
+        mov ds, bx
+        mov dx, 0xE9
+.rep:
+        xor esi, esi
+        mov ecx, 0xFFFFFFFF
+        a32 rep lodsb
+        mov al, 'x'
+        out dx, al
+        mov al, 10
+        out dx, al
+        jmp .rep
 %else
 %error "unknown ENDING"
 %endif
@@ -92,6 +118,10 @@ ready:  db "ready", 10, 0          ; a whole line: the sink flushes at LF
 shutdown: db "Shutdown", 0
 null_idt: dw 0
           dd 0
+flat_gdt: dq 0
+          dq 0x00CF93000000FFFF ; data, base 0, limit 4 GiB (G=1), writable
+flat_gdtr: dw 15
+          dd 0xF0000 + flat_gdt
 
         times 0xFFF0 - ($ - $$) db 0xF4
 reset:  jmp 0xF000:start        ; the reset vector, F000:FFF0

@@ -14,6 +14,7 @@ exit status is the documented one for that ending:
   Bochs shutdown port     0
   --insn-limit            0
   SIGTERM, SIGINT         130; sent once "ready" is on the debug console
+  SIGTERM in a long REP   130, with the REP LODSB (4 GiB) not run to its end
   triple fault -no-reboot 0
   CLI; HLT                0
   debugger quit           0 (--magic-break stops at XCHG BX,BX; "quit")
@@ -58,7 +59,11 @@ def wait_ready(p):
     return True
 
 
-def run_signal(cmd, signum):
+def run_signal(cmd, signum, busy=False):
+    """Sends `signum` once the guest is ready. `busy`: the guest is inside a
+    REP LODSB over 4 GiB (a minute of host time), which must stop between
+    iterations: the debug console shows no "x" (a REP that ran to its end)
+    after "ready"."""
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     timer = threading.Timer(TIMEOUT_S, p.kill)
     timer.start()
@@ -68,6 +73,9 @@ def run_signal(cmd, signum):
         out, err = p.communicate()
     finally:
         timer.cancel()
+    if busy and b'x' in out:
+        err += b'\n(test) the REP LODSB ran to its end before the run stopped'
+        return 'REP not interrupted', err
     return p.returncode, err
 
 
@@ -185,6 +193,7 @@ def main(argv):
             ('--insn-limit', 3, ['--insn-limit', '100000'], run_plain, 0),
             ('SIGTERM', 3, [], lambda c: run_signal(c, signal.SIGTERM), 130),
             ('SIGINT', 3, [], lambda c: run_signal(c, signal.SIGINT), 130),
+            ('SIGTERM during a 4 GiB REP LODSB', 6, [], lambda c: run_signal(c, signal.SIGTERM, busy=True), 130),
             ('triple fault, -no-reboot', 4, ['-no-reboot'], run_plain, 0),
             ('CLI; HLT', 5, [], run_plain, 0),
             ('debugger quit', 3, ['--magic-break', '--debugger-commands', quit_cmds], run_plain, 0),
