@@ -322,8 +322,13 @@ void Machine::settle_devices() {
   // began finishes (a UART shifting out the bytes in its FIFO after the
   // guest's last CLI; HLT). Up to 1 s of virtual time passes, firing the
   // events due in it; the CPU stays halted.
+  // Bounded in events too (a device re-arming itself at the same instant
+  // would otherwise hold the host here), and a signal ends it.
   const Picos until = sched_.now() + kPicosPerSecond;
-  for (Picos next = sched_.next_deadline(); next != kNever && next <= until; next = sched_.next_deadline()) {
+  u64 events = 0;
+  for (Picos next = sched_.next_deadline(); next != kNever && next <= until && ++events <= 1'000'000;
+       next = sched_.next_deadline()) {
+    if (cfg_.stop && cfg_.stop->load(std::memory_order_relaxed)) return;
     sched_.advance_to(next);
   }
 }
