@@ -1,5 +1,6 @@
 // The CPU: fetch, decode, execute over CpuState on a Bus.
 #pragma once
+#include <atomic>
 #include <cstdio>
 
 #include "cpu/decode/block_cache.hpp"
@@ -485,7 +486,16 @@ class Cpu final : public MemoryListener {
   /// on it: an event is pending, or the iteration hit a DR data breakpoint
   /// (its #DB is a trap after that iteration, SDM Vol. 3A 17.3.1.2) or a
   /// debugger watchpoint.
-  bool rep_break() const { return event_pending() || pending_db_ || access_hit_; }
+  /// (or the host wants the run to end: see set_host_stop).
+  bool rep_break() const {
+    return event_pending() || pending_db_ || access_hit_ || (host_stop_ && host_stop_->load(std::memory_order_relaxed));
+  }
+  /// A flag the host sets (a signal handler) to end the run: while it is
+  /// set a REP string instruction also stops between iterations, EIP on
+  /// it as for an interrupt, so no one instruction keeps the host busy for
+  /// long (a REP LODSB with ECX = FFFFFFFFh is a minute of host time). The
+  /// guest sees nothing: the instruction resumes where it stopped.
+  void set_host_stop(const std::atomic<bool>* stop) { host_stop_ = stop; }
   void set_halted() {
     s_.halted = true;
     end_block();
@@ -598,6 +608,7 @@ class Cpu final : public MemoryListener {
   bool dr_data_bp_ = false;  ///< any enabled DR0-DR3 data breakpoint
   bool watching_ = false;    ///< set_watching()
   bool access_hit_ = false;  ///< the observer reported a watchpoint hit in this instruction
+  const std::atomic<bool>* host_stop_ = nullptr;  ///< see set_host_stop
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   PagingConfig paging_;
   Tlb tlb_;

@@ -234,6 +234,15 @@ void Uart16550::on_timer(Timer& t) {
   update_irq();
 }
 
+void Uart16550::drain() {
+  // Each pass completes the frame in the shift register (on_timer then
+  // moves the next character in); at most the FIFO's worth plus one.
+  for (unsigned n = 0; tsr_busy_ && n <= kFifoSize; ++n) {
+    tx_timer_.cancel();
+    on_timer(tx_timer_);
+  }
+}
+
 void Uart16550::write_fcr(u8 v) {
   const bool was = fifo_enabled();
   const bool en = v & 0x01;

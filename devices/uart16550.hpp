@@ -63,6 +63,13 @@ class Uart16550 final : public IoHandler, public Timer::Client {
   /// Power-on default: CTS, DSR and DCD asserted, RI not.
   void set_modem_inputs(bool cts, bool dsr, bool ri, bool dcd);
 
+  /// Host side, when the run ends: the characters still in the transmitter
+  /// (the shift register, then the transmit FIFO) go out at once, as if
+  /// their frames completed now, so none the guest wrote is lost however
+  /// the run ends. The UART's state moves on as those frames completing
+  /// would (LSR.TEMT set, THRE raised); a later run continues from there.
+  void drain();
+
   /// Master reset (datasheet Table III); also restores divisor 12 (9600 baud)
   /// and clears SCR, as at power-on.
   void reset();

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <atomic>
 #include <csignal>
+#include <signal.h>
 
 #include <fmt/format.h>
 
@@ -80,10 +81,32 @@ std::unique_ptr<DiskImage> open_image(const std::string& path, bool snapshot, bo
   return DiskImage::open(path, mode, cd ? 2048 : 512);
 }
 
-/// The one flag a signal handler may touch: SIGINT/SIGTERM ask the machine
-/// to stop so images are flushed and closed on the way out.
+/// The flags the signal handlers set (lock-free atomics, all a handler may
+/// touch): SIGINT asks the run to stop (at a debugger prompt: to break in,
+/// as in gdb); SIGTERM and SIGHUP end it wherever it is, prompt included.
+/// Either way images are flushed and the guest's output drained on the way
+/// out. The run polls them between CPU slices and in every wait.
 std::atomic<bool> stop_requested{false};
-extern "C" void on_stop_signal(int) { stop_requested.store(true, std::memory_order_relaxed); }
+std::atomic<bool> terminate_requested{false};
+extern "C" void on_interrupt_signal(int) { stop_requested.store(true, std::memory_order_relaxed); }
+extern "C" void on_terminate_signal(int) {
+  terminate_requested.store(true, std::memory_order_relaxed);
+  stop_requested.store(true, std::memory_order_relaxed);
+}
+
+/// SIGINT restarts an interrupted read (a prompt keeps its line); SIGTERM
+/// and SIGHUP do not, so a blocking wait returns at once to see the flag.
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = on_interrupt_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+  sa.sa_handler = on_terminate_signal;
+  sa.sa_flags = 0;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+}
 
 bool env_set(const char* name) {
   const char* v = std::getenv(name);
@@ -181,8 +204,7 @@ int main(int argc, char** argv) {
     // A person at a window or terminal: idle virtual time follows the host.
     cfg.pace_idle = display || (serial && serial->is_terminal());
     Machine m(std::move(cfg));
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
+    install_signal_handlers();
     std::unique_ptr<Debugger> debugger;
     std::unique_ptr<CommandSource> commands;
     std::unique_ptr<GdbStub> gdb;
@@ -224,9 +246,13 @@ int main(int argc, char** argv) {
     so.insn_limit = o.insn_limit;
     so.screenshot_prefix = o.screenshot_prefix;
     so.stop = &stop_requested;
+    so.terminate = &terminate_requested;
     // The status line would garble a guest console on the same terminal.
     so.status_line = !display && isatty(STDERR_FILENO) && o.serial != "stdio" && o.debugcon != "stdio";
     const SessionEnd end = run_session(m, display.get(), serial.get(), so);
+    // The one place every way out of the run passes (a signal, the exit
+    // port, a limit, quit, a halt): nothing the guest wrote stays behind.
+    m.drain_outputs();
     display.reset();  // give the terminal back before printing
     serial.reset();
     const RunResult r = end.result;

@@ -147,6 +147,40 @@ u32 parse_ram_size(const std::string& spec) {
   return static_cast<u32>(v);
 }
 
+namespace {
+
+constexpr const char* kDescription = "Glassbox: a pure-software x86 PC emulator";
+
+/// CLI11's help, with the usage line first ("Usage: glassbox [OPTIONS]", as
+/// QEMU and most tools begin) and the description after it.
+class UsageFirst final : public CLI::Formatter {
+ public:
+  std::string make_description(const CLI::App*) const override { return ""; }
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    return CLI::Formatter::make_usage(app, std::move(name)) + "\n" + kDescription + "\n";
+  }
+};
+
+/// -serial/-debugcon as QEMU spells them: null (QEMU's null chardev) is
+/// none here (output discarded, no input), and mon:stdio is stdio, whose
+/// Ctrl-A hot keys stand in for QEMU's multiplexed monitor.
+std::string chardev(const std::string& spec) {
+  if (spec == "null") return "none";
+  if (spec == "mon:stdio") return "stdio";
+  return spec;
+}
+
+/// -monitor, -parallel, -net, -nic: Glassbox has none of these devices, so
+/// `none` (what QEMU users pass to turn them off) is accepted and does
+/// nothing; anything else would silently lose what was asked for.
+void only_none(const std::string& option, const std::string& value, const char* what) {
+  if (!value.empty() && value != "none") {
+    throw std::invalid_argument(fmt::format("{} {}: Glassbox has no {} (only {} none is accepted)", option, value, what, option));
+  }
+}
+
+}  // namespace
+
 ParseResult parse_options(int argc, const char* const* argv) {
   // QEMU spells long options with one dash; CLI11 wants two.
   std::vector<std::string> args;
@@ -157,7 +191,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   Options o;
   std::string device, mem = "128";
-  CLI::App app{"Glassbox: a pure-software x86 PC emulator"};
+  CLI::App app{"", "glassbox"};
+  app.formatter(std::make_shared<UsageFirst>());
   app.set_version_flag("--version", "glassbox 0.1.0");
   std::string rtc, boot, dlog, icount;
   app.add_option("--bios", o.bios, "BIOS ROM image (a multiple of 64 KiB)")->default_val(o.bios);
@@ -188,8 +223,15 @@ ParseResult parse_options(int argc, const char* const* argv) {
   app.add_option("--screenshot-prefix", o.screenshot_prefix,
                  "the screenshot hot key writes PREFIX0001.png, PREFIX0002.png, ...")
       ->default_val(o.screenshot_prefix);
-  app.add_option("--debugcon", o.debugcon, "port 0xE9 output: stdio, file:PATH or none")->default_val("none");
-  app.add_option("--serial", o.serial, "COM1 output: stdio, file:PATH or none")->default_val("none");
+  app.add_option("--debugcon", o.debugcon, "port 0xE9 output: stdio, file:PATH, or none (or null)")->default_val("none");
+  app.add_option("--serial", o.serial, "COM1: stdio (also mon:stdio), file:PATH, or none (or null)")->default_val("none");
+  bool nographic = false;
+  app.add_flag("--nographic", nographic, "as QEMU: -display none and, unless -serial is given, -serial stdio");
+  std::string monitor, parallel, net, nic;
+  app.add_option("--monitor", monitor, "none only: Glassbox has no QEMU monitor (see --debugger)");
+  app.add_option("--parallel", parallel, "none only: Glassbox has no parallel port");
+  app.add_option("--net", net, "none only: Glassbox has no network card");
+  app.add_option("--nic", nic, "none only: Glassbox has no network card");
   app.add_option("--device", device, "isa-debug-exit[,iobase=PORT][,iosize=N]");
   app.add_flag("--no-reboot", o.no_reboot, "stop with a state dump on triple fault instead of resetting");
   std::string device_timing;
@@ -261,6 +303,19 @@ ParseResult parse_options(int argc, const char* const* argv) {
     }
     if (o.scale != "integer" && o.scale != "aspect") {
       throw std::invalid_argument(fmt::format("-scale {}: expected integer or aspect", o.scale));
+    }
+    only_none("-monitor", monitor, "QEMU monitor; its debugger is --debugger");
+    only_none("-parallel", parallel, "parallel port");
+    only_none("-net", net, "network card");
+    only_none("-nic", nic, "network card");
+    o.serial = chardev(o.serial);
+    o.debugcon = chardev(o.debugcon);
+    if (nographic) {
+      if (app.count("--display") && o.display != "none") {
+        throw std::invalid_argument(fmt::format("-nographic with -display {}: -nographic means no display", o.display));
+      }
+      o.display = "none";
+      if (!app.count("--serial")) o.serial = "stdio";
     }
     if (o.display == "curses" && (o.serial == "stdio" || o.debugcon == "stdio")) {
       throw std::invalid_argument("-display curses draws on the terminal; -serial/-debugcon stdio cannot share it");

@@ -53,8 +53,10 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     return SessionEnd{r, quit};
   };
   DebugPanels* const panels = opts.panels;
-  bool attached_for_panels = false;
-  bool signalled = false;  // a signal ended a debugger stop  // the panels attached a debugger that was detached
+  bool attached_for_panels = false;  // the panels attached a debugger that was detached
+  bool signalled = false;  // a signal ended a debugger stop
+  // SIGTERM/SIGHUP: the run ends wherever it is.
+  const auto terminated = [&] { return opts.terminate && opts.terminate->load(std::memory_order_relaxed); };
   // Shows or hides the panels. Showing breaks in; hiding gives the CPU back
   // when nothing else (a prompt, a gdb client) wants the debugger.
   auto toggle_panels = [&]() {
@@ -96,7 +98,16 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     st.state = "paused";
     if (!display) {
       for (;;) {
+        if (terminated()) {
+          signalled = true;
+          return true;
+        }
+        // A prompt's read returns early on SIGTERM (no SA_RESTART).
         const auto line = opts.commands->next();
+        if (terminated()) {
+          signalled = true;
+          return true;
+        }
         if (!line) return true;
         if (const auto r = run(*line)) return *r;
       }
@@ -105,8 +116,8 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     for (;;) {
       if (opts.stop && opts.stop->load(std::memory_order_relaxed)) {
         // Ctrl-C at a prompt is the prompt's (as in gdb); with the panels
-        // alone a signal ends the run.
-        if (!opts.commands) {
+        // alone, or SIGTERM, a signal ends the run.
+        if (!opts.commands || terminated()) {
           signalled = true;
           return true;
         }
@@ -156,8 +167,9 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
   };
   for (;;) {
     if (opts.stop && opts.stop->load(std::memory_order_relaxed)) {
-      // Ctrl-C breaks into a prompt; with none (a gdbstub alone) it stops.
-      if (opts.debugger && opts.commands) {
+      // Ctrl-C breaks into a prompt; with none (a gdbstub alone), or on
+      // SIGTERM, it stops.
+      if (opts.debugger && opts.commands && !terminated()) {
         opts.stop->store(false, std::memory_order_relaxed);
         opts.debugger->request_break();
       } else {
@@ -222,7 +234,8 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     }
     const RunResult r = m.run_for(opts.insn_limit, slice);
     if (opts.debugger && (r.kind == RunResult::Kind::Break || r.kind == RunResult::Kind::Shutdown ||
-                          (r.kind == RunResult::Kind::Stopped && opts.commands && opts.stop && opts.stop->load()))) {
+                          (r.kind == RunResult::Kind::Stopped && opts.commands && !terminated() && opts.stop &&
+                           opts.stop->load()))) {
       if (r.kind == RunResult::Kind::Shutdown) opts.debugger->note_shutdown();
       if (r.kind == RunResult::Kind::Stopped) {
         opts.stop->store(false);
@@ -240,7 +253,9 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
           m.flush_outputs();
           return end({RunResult::Kind::Stopped}, false);
         }
-        quit = opts.gdb->serve_stop() == GdbStub::Next::Quit;
+        // With a prompt, Ctrl-C is the prompt's; SIGTERM ends the run.
+        quit = opts.gdb->serve_stop(opts.commands ? opts.terminate : opts.stop) == GdbStub::Next::Quit;
+        if (quit && opts.stop && opts.stop->load() && (!opts.commands || terminated())) signalled = true;
       } else {
         quit = debugger_stop();
         if (opts.commands) opts.commands->suspend();

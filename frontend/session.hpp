@@ -27,6 +27,9 @@ struct SessionOptions {
   /// With a debugger prompt (or command file) it breaks into the debugger
   /// instead (and is cleared).
   std::atomic<bool>* stop = nullptr;
+  /// Set (with `stop`) by SIGTERM/SIGHUP: ends the session wherever it is,
+  /// a debugger prompt, a gdb client holding the CPU or a pause included.
+  const std::atomic<bool>* terminate = nullptr;
   /// The debugger and where its commands come from (both or neither). The
   /// session prompts whenever the debugger stops the CPU, and on a triple
   /// fault; end of commands or `quit` ends the run.

@@ -149,6 +149,7 @@ Machine::Machine(MachineConfig config)
   }
   sched_.set_listener(this);
   sched_.set_slice_clock(this);
+  cpu_.set_host_stop(cfg_.stop);
   if (cfg_.debug_exit) {
     const auto [base, len] = *cfg_.debug_exit;
     if (len == 0 || u32{base} + len > 0x10000) {
@@ -170,6 +171,14 @@ void Machine::reset() {
   i440fx_.reset();
   piix3_isa_.reset();
   piix3_ide_.reset();
+}
+
+Machine::~Machine() { drain_outputs(); }
+
+void Machine::drain_outputs() {
+  com1_.drain();
+  com2_.drain();
+  flush_outputs();
 }
 
 void Machine::flush_outputs() {
@@ -322,8 +331,13 @@ void Machine::settle_devices() {
   // began finishes (a UART shifting out the bytes in its FIFO after the
   // guest's last CLI; HLT). Up to 1 s of virtual time passes, firing the
   // events due in it; the CPU stays halted.
+  // Bounded in events too (a device re-arming itself at the same instant
+  // would otherwise hold the host here), and a signal ends it.
   const Picos until = sched_.now() + kPicosPerSecond;
-  for (Picos next = sched_.next_deadline(); next != kNever && next <= until; next = sched_.next_deadline()) {
+  u64 events = 0;
+  for (Picos next = sched_.next_deadline(); next != kNever && next <= until && ++events <= 1'000'000;
+       next = sched_.next_deadline()) {
+    if (cfg_.stop && cfg_.stop->load(std::memory_order_relaxed)) return;
     if (!sched_.advance_to(next)) break;  // a device re-arming at one instant
   }
 }

@@ -121,9 +121,18 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   /// instructions). Every other result flushes outputs, as run() does.
   RunResult run_for(u64 insn_limit, std::chrono::nanoseconds host_budget);
 
+  /// Drains what the machine holds (drain_outputs()) on the way out.
+  ~Machine() override;
+
   /// Flushes every output sink and disk image (done on every way out of
-  /// run() and run_for() except a yield).
+  /// run() and run_for() except a yield). Changes nothing the guest sees.
   void flush_outputs();
+  /// The run is over: what the devices still hold of the guest's output
+  /// goes to the sinks at once (the UARTs' transmit FIFO and shift
+  /// register; Uart16550::drain), then flush_outputs(). A frontend calls it
+  /// when its run ends, whichever way; the destructor calls it too, so no
+  /// way out (an exception included) loses a byte the guest wrote.
+  void drain_outputs();
 
   /// System reset: the CPU and the chipset's memory map (PAM) return to
   /// their power-on state; RAM keeps its contents, as on a PC.

@@ -144,12 +144,16 @@ std::string GdbStub::stop_reply() const {
   return fmt::format("T05{}:{:x};thread:01;", kind, w->second);
 }
 
-GdbStub::Next GdbStub::serve_stop() {
+GdbStub::Next GdbStub::serve_stop(const std::atomic<bool>* stop) {
   if (waiting_for_stop_) {
     send_packet(stop_reply());
     waiting_for_stop_ = false;
   }
   while (client_ >= 0) {
+    // Waits in steps, so a signal ends the run while gdb holds the CPU.
+    if (stop && stop->load()) return Next::Quit;
+    pollfd p{client_, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;  // nothing yet, or EINTR
     u8 buf[4096];
     const ssize_t n = ::recv(client_, buf, sizeof buf, 0);
     if (n <= 0) {

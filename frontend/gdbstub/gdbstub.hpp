@@ -44,7 +44,8 @@ class GdbStub {
   /// The CPU is stopped and a client is connected: reports the stop (when
   /// the client is waiting for one) and serves packets until it continues,
   /// steps, detaches or disconnects (Resume) or kills the target (Quit).
-  Next serve_stop();
+  /// Also Quit once `stop` is set (a signal), seen within 0.1 s.
+  Next serve_stop(const std::atomic<bool>* stop = nullptr);
 
  private:
   void send_packet(const std::string& payload);

@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from images import crop, read_png, read_xwd  # noqa: E402
-from xserver import find_window, start_xvfb, window_env, window_geometry, x  # noqa: E402
+from xserver import find_window, start_xvfb, wait_until, window_env, window_geometry, x  # noqa: E402
 
 TIMEOUT_S = 900
 
@@ -131,7 +131,13 @@ def run(glassbox, kernel, initrd, d, env):
         else:
             print(f'ok /proc/interrupts: ttyS0 {serial_irq.group(1)} through the IO-APIC, '
                   f'{local_timer.group(1)} local timer interrupts')
-        time.sleep(2)  # the tty1 shell's prompt reaches the screen
+        # The tty1 shell's prompt on the VGA console, read back through the
+        # console's screen device (/dev/vcs1: 80x25 characters, no newlines).
+        p.stdin.write(b"[ -e /dev/vcs1 ] || mknod /dev/vcs1 c 7 1; "
+                      b"until grep -q 'GUEST-SHELL-READY.*#' /dev/vcs1; do sleep 0.2; done; echo TTY1-PROMPT-SHOWN\n")
+        p.stdin.flush()
+        at = wait_for(r'\nTTY1-PROMPT-SHOWN', 'the tty1 prompt on the VGA console', at)
+        print('ok the tty1 shell prompt is on the VGA console (/dev/vcs1)')
         if env:
             captured = capture_window(env, p, d)
     finally:
@@ -161,10 +167,9 @@ def run(glassbox, kernel, initrd, d, env):
 def capture_window(env, p, d):
     """The window's pixels (two equal xwd captures, or the last of ten: the
     text cursor blinks) and the frame Glassbox rendered meanwhile
-    (Ctrl+Alt+S, pressed until the PNG appears: a loaded machine may drop an
+    (Ctrl+Alt+S, pressed until the PNG is there: a loaded machine may drop an
     XTEST event)."""
-    deadline = time.monotonic() + 90
-    wid = find_window(env, deadline, p)
+    wid = find_window(env, p)
     x(env, 'xdotool', 'windowfocus', '--sync', wid)
     geometry, screen, previous = None, None, None
     for _ in range(10):
@@ -177,16 +182,14 @@ def capture_window(env, p, d):
             previous = screen
         time.sleep(0.5)
     shot = os.path.join(d, 'shot-0001.png')
-    for _ in range(5):
-        x(env, 'xdotool', 'key', 'ctrl+alt+s')
-        for _ in range(30):
-            if os.path.exists(shot):
-                break
-            time.sleep(0.1)
-        if os.path.exists(shot):
-            break
-    time.sleep(0.5)
-    return geometry, screen, read_png(shot) if os.path.exists(shot) else None
+
+    def written():
+        try:
+            return read_png(shot)  # whole once glassbox has closed it
+        except (Exception, SystemExit):  # not there yet, or still being written
+            x(env, 'xdotool', 'key', 'ctrl+alt+s')
+            return None
+    return geometry, screen, wait_until(written, 'Ctrl+Alt+S wrote no screenshot', p, interval=2)
 
 
 def compare_window(text, geometry, window, shot):

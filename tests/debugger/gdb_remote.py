@@ -54,7 +54,10 @@ def gdb_case(glassbox, image):
     port = free_port()
     gb = subprocess.Popen([glassbox, '-display', 'none', '-hda', image, '-snapshot', '-gdb', f'tcp::{port}', '-S'],
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
+    listening = gb.stderr.readline()  # the stub listens before gdb connects: no guess at how soon
+    if 'listening' not in listening:
+        gb.kill()
+        return [f'glassbox did not listen: {listening!r}']
     cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers eip cs', 'break *0x7c00', 'continue',
             'info registers eip', 'stepi', 'info registers eip', 'x/4xb 0x7c00', 'info registers cr0',
             'delete', 'watch *(int*)0x10000', 'continue', 'info registers eip', 'delete', 'detach']

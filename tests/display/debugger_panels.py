@@ -18,19 +18,21 @@ the first instruction. The X screen is captured (xwd) and:
     guest screen beside the panels;
   - Ctrl+Alt+D hides the panels (the window shrinks back to the guest
     screen), Ctrl+Alt+Q quits with exit status 0.
+Every step waits on its event (the window's size, a panel's pixels, the
+echoed command); xserver.HANG_GUARD_S only stops a hang.
 Exit 77 (skip) without the X tools or SDL2 (cross builds).
 """
 import os
+import queue
 import subprocess
 import sys
-import time
+import tempfile
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
-from images import read_xwd  # noqa: E402
-from xserver import (fail, find_window, quit_by_hotkey, require_tools_and_sdl, start_xvfb,  # noqa: E402
-                     window_env, window_geometry, x)
+from xserver import (capture_screen, fail, find_window, quit_by_hotkey, require_tools_and_sdl,  # noqa: E402
+                     start_xvfb, wait_until, window_env, window_geometry, x)
 
-TIMEOUT_S = 120
 COLUMN = 560                     # kPanelColumnWidth
 REGISTERS_Y = (92, 242)          # the Registers panel: below Control (92 px high), 150 px high
 TITLE_H = 19                     # ImGui title bar: 13 px font + 2 x 3 px frame padding
@@ -47,23 +49,13 @@ def pixels(screen, x0, y0, x1, y1):
             yield x0 + i // 3, yy, (row[i], row[i + 1], row[i + 2])
 
 
-def capture(env):
-    for _ in range(20):
-        dump = x(env, 'xwd', '-root', '-silent')
-        if len(dump) > 100:
-            return read_xwd(dump)
-        time.sleep(0.2)
-    fail('xwd captured nothing')
+def wait_geometry(env, wid, pred, what, gb):
+    seen = []
 
-
-def wait_geometry(env, wid, pred, what, deadline):
-    g = None
-    while time.monotonic() < deadline:
-        g = window_geometry(env, wid)
-        if pred(g):
-            return g
-        time.sleep(0.2)
-    fail(f'{what}: window geometry {g}')
+    def matches():
+        seen.append(window_geometry(env, wid))
+        return seen[-1] if pred(seen[-1]) else None
+    return wait_until(matches, f'{what}: window geometry {seen[-1:]}', gb, interval=0.2)
 
 
 def registers_region(g):
@@ -76,22 +68,31 @@ def amber_rows(screen, g):
 
 
 def click(env, gx, gy):
-    x(env, 'xdotool', 'mousemove', str(gx), str(gy))
-    time.sleep(0.2)
+    # --sync: the pointer is there (the X server has moved it) before the
+    # button goes down.
+    x(env, 'xdotool', 'mousemove', '--sync', str(gx), str(gy))
     x(env, 'xdotool', 'click', '1')
 
 
-def wait_stdout(gb, text, deadline):
-    """Reads glassbox's stdout lines until one contains `text`."""
-    seen = []
-    while time.monotonic() < deadline:
-        line = gb.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
-            return
-    fail(f'stdout never showed {text!r}: {"".join(seen)!r}')
+class Lines:
+    """glassbox's stdout, read by a thread so a wait can give up."""
+
+    def __init__(self, stream):
+        self.q, self.seen = queue.Queue(), []
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.q.put(line)
+
+    def wait_for(self, text, gb):
+        def arrived():
+            while not self.q.empty():
+                self.seen.append(self.q.get())
+                if text in self.seen[-1]:
+                    return True
+            return False
+        wait_until(arrived, f'stdout never showed {text!r}: {"".join(self.seen)[-2000:]!r}', gb)
 
 
 def main():
@@ -99,35 +100,35 @@ def main():
     require_tools_and_sdl(glassbox)
     xvfb, display = start_xvfb('1400x1000')
     env = window_env(display)
-    gb = subprocess.Popen([glassbox, '-display', 'sdl', '--debugger-panels', '-hda', image, '-snapshot'], env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        run(env, gb)
-    finally:
-        if gb.poll() is None:
-            gb.kill()
-            gb.wait()
-        xvfb.terminate()
-        xvfb.wait()
+    with tempfile.TemporaryDirectory(prefix='glassbox-panels-') as d:
+        log = os.path.join(d, 'stderr.txt')
+        with open(log, 'wb') as err:
+            gb = subprocess.Popen([glassbox, '-display', 'sdl', '--debugger-panels', '-hda', image, '-snapshot'],
+                                  env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, text=True)
+        try:
+            run(env, gb, log)
+        finally:
+            if gb.poll() is None:
+                gb.kill()
+                gb.wait()
+            xvfb.terminate()
+            xvfb.wait()
 
 
-def run(env, gb):
-    deadline = time.monotonic() + TIMEOUT_S
-    wid = find_window(env, deadline)
+def run(env, gb, log):
+    out = Lines(gb.stdout)
+    wid = find_window(env, gb, log)
     g = wait_geometry(env, wid, lambda g: g[2] >= COLUMN + 640 and g[3] >= 900,
-                      'the panels did not open beside the screen', deadline)
+                      'the panels did not open beside the screen', gb)
     print(f'ok window {g[2]}x{g[3]}: the guest screen and the {COLUMN}-pixel panel column')
     # The first frame with the panels drawn: the Registers title bar.
     rx0, ry0, rx1, _ = registers_region(g)
-    screen = None
-    while time.monotonic() < deadline:
-        screen = capture(env)
+
+    def title_bar():
+        screen = capture_screen(env)
         bar = [c for _, _, c in pixels(screen, rx0 + 2, ry0 + TITLE_H // 2, rx1 - 2, ry0 + TITLE_H // 2 + 1)]
-        if sum(c in TITLE_COLOURS for c in bar) > 0.9 * len(bar):
-            break
-        time.sleep(0.2)
-    else:
-        fail('no Registers panel title bar below the Control panel')
+        return screen if sum(c in TITLE_COLOURS for c in bar) > 0.9 * len(bar) else None
+    screen = wait_until(title_bar, 'no Registers panel title bar below the Control panel', gb, interval=0.2)
     white = sum(c == WHITE for _, _, c in pixels(screen, *registers_region(g)))
     if white < 300:
         fail(f'the Registers panel has only {white} text pixels')
@@ -138,38 +139,33 @@ def run(env, gb):
     # Step: ImGui's Step button is the Control panel's first item.
     x0 = g[0] + g[2] - COLUMN
     click(env, x0 + 26, g[1] + 36)
-    wait_stdout(gb, '(gb) step', deadline)
-    rows = []
-    while time.monotonic() < deadline:
-        rows = amber_rows(capture(env), g)
-        if rows:
-            break
-        time.sleep(0.2)
-    if not rows or rows[-1] - rows[0] > 13:
+    out.wait_for('(gb) step', gb)
+    rows = wait_until(lambda: amber_rows(capture_screen(env), g), 'after Step: no register highlighted', gb,
+                      interval=0.2)
+    if rows[-1] - rows[0] > 13:
         fail(f'after Step: highlighted pixel rows {rows[:3]}..{rows[-3:]}: expected one register row (EIP)')
     print(f'ok Step ran one instruction; one register row highlighted (y {rows[0]}-{rows[-1]}: EIP after the far jump)')
 
     # Continue: the demo runs to its halt; its text appears left of the panels
     # (the window widens to the 720x400 text mode and may move).
     click(env, x0 + 128, g[1] + 36)
-    wait_stdout(gb, '(gb) continue', deadline)
-    while time.monotonic() < deadline:
+    out.wait_for('(gb) continue', gb)
+
+    def lit():
         g = window_geometry(env, wid)
-        screen = capture(env)
+        screen = capture_screen(env)
         ink = sum(c != (0, 0, 0) for _, _, c in pixels(screen, g[0], g[1], g[0] + 720, g[1] + 400))
-        if ink > 2000:
-            break
-        time.sleep(0.3)
-    else:
-        fail('after Continue the guest screen stayed black')
+        return ink if ink > 2000 else None
+    ink = wait_until(lit, 'after Continue the guest screen stayed black', gb, interval=0.3)
     print(f'ok Continue: the demo ran; the guest screen beside the panels has {ink} lit pixels')
 
     x(env, 'xdotool', 'key', 'ctrl+alt+d')
-    g2 = wait_geometry(env, wid, lambda g: g[2] == 720 and g[3] == 400, 'Ctrl+Alt+D did not hide the panels', deadline)
+    g2 = wait_geometry(env, wid, lambda g: g[2] == 720 and g[3] == 400, 'Ctrl+Alt+D did not hide the panels', gb)
     print(f'ok Ctrl+Alt+D hid the panels: window {g2[2]}x{g2[3]}')
-    _, err = quit_by_hotkey(env, gb)
-    if err is None or gb.returncode != 0 or 'quit after' not in err:
-        fail(f'Ctrl+Alt+Q: exit {gb.returncode}, stderr {err!r}')
+    status = quit_by_hotkey(env, gb)
+    err = open(log, errors='replace').read()
+    if status != 0 or 'quit after' not in err:
+        fail(f'Ctrl+Alt+Q: exit {status}, stderr {err!r}')
     print('ok Ctrl+Alt+Q quit')
 
 

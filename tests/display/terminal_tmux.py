@@ -27,7 +27,9 @@ import sys
 import tempfile
 import time
 
-TIMEOUT_S = 60
+# A hang guard for each wait, never the expected path: every wait ends on
+# what it waits for (text in the pane, a file written).
+TIMEOUT_S = 240
 
 
 def fail(msg, pane=''):
@@ -50,7 +52,7 @@ class Tmux:
 
     def run(self, *args):
         return subprocess.run(['tmux', '-u', '-S', self.sock] + list(args), env=self.env,
-                              capture_output=True, text=True, timeout=30)
+                              capture_output=True, text=True, timeout=TIMEOUT_S)
 
     def start(self, command):
         r = self.run('new-session', '-d', '-x', '80', '-y', '26', command)
@@ -99,9 +101,12 @@ def main():
         sys.exit(1 if os.environ.get('CI') else 77)
     with tempfile.TemporaryDirectory(prefix='glassbox-curses-') as d:
         probe = subprocess.run(['tmux', '-S', os.path.join(d, 'probe.sock'), 'new-session', '-d', '-x', '80', '-y', '26',
-                                f'{glassbox} -display curses -m 1 --insn-limit 1 2> {d}/probe.err'],
-                               capture_output=True, text=True, timeout=30)
-        time.sleep(1)
+                                f'{glassbox} -display curses -m 1 --insn-limit 1 2> {d}/probe.err; '
+                                f'touch {d}/probe.done'],
+                               capture_output=True, text=True, timeout=TIMEOUT_S)
+        deadline = time.monotonic() + TIMEOUT_S
+        while probe.returncode == 0 and not os.path.exists(f'{d}/probe.done') and time.monotonic() < deadline:
+            time.sleep(0.1)
         subprocess.run(['tmux', '-S', os.path.join(d, 'probe.sock'), 'kill-server'], capture_output=True)
         if probe.returncode == 0 and 'this build has no ncursesw' in open(f'{d}/probe.err').read():
             print('SKIP: this build has no ncursesw')
@@ -115,9 +120,14 @@ def main():
             pane = t.wait_for('SeaBIOS (version', 'SeaBIOS banner')
             print('ok banner: ' + pane.splitlines()[0].strip())
             t.wait_for('Press ESC for boot menu', 'boot menu prompt')
-            for _ in range(15):
+            # Escape until the menu shows: the offer lasts 2.5 s, and a missed
+            # one comes back when SeaBIOS retries the boot.
+            deadline = time.monotonic() + TIMEOUT_S
+            pane = t.pane()
+            while 'Select boot device' not in pane and time.monotonic() < deadline:
                 t.keys('Escape')
                 time.sleep(0.2)
+                pane = t.pane()
             pane = t.wait_for('Select boot device', 'boot menu after Escape')
             print('ok keyboard: Escape opened the boot menu')
             if '-- Glassbox: running' not in pane:

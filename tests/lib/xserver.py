@@ -6,7 +6,11 @@ import subprocess
 import sys
 import time
 
+from images import read_xwd
+
 TOOLS = ('Xvfb', 'xwd', 'xwininfo', 'xdotool')
+# A hang guard for each wait, never the expected path (see wait_until).
+HANG_GUARD_S = 240
 
 
 def fail(msg):
@@ -55,7 +59,7 @@ def window_env(display):
 
 
 def x(env, *args):
-    p = subprocess.run(list(args), env=env, capture_output=True, timeout=30)
+    p = subprocess.run(list(args), env=env, capture_output=True, timeout=HANG_GUARD_S)
     if p.returncode != 0 and args[:2] != ('xdotool', 'search'):
         print(f'note: {" ".join(args)}: exit {p.returncode}: {p.stderr.decode(errors="replace").strip()}')
     return p.stdout
@@ -73,29 +77,59 @@ def window_geometry(env, wid):
     return val['Absolute upper-left X'], val['Absolute upper-left Y'], val['Width'], val['Height']
 
 
-def find_window(env, deadline, proc=None, stderr_path=None):
-    """The id of the Glassbox window once it appears. With `proc`, fails at
-    once (with its exit status and stderr) if glassbox exits first."""
-    while time.monotonic() < deadline:
-        wid = x(env, 'xdotool', 'search', '--name', '^Glassbox').split(b'\n')[0].strip()
-        if wid:
-            return wid.decode()
+def wait_until(check, what, proc=None, log=None, interval=0.1):
+    """Polls check() until it returns a true value, and returns that value.
+    Every wait in the window tests is on an event (a window mapped, a frame
+    drawn, a line printed) and ends on it; HANG_GUARD_S only stops a test
+    that would otherwise hang. Fails naming `what` (with glassbox's stderr
+    from the file `log`) if `proc` exits first or the guard passes."""
+    guard = time.monotonic() + HANG_GUARD_S
+    while True:
+        value = check()
+        if value:
+            return value
         if proc is not None and proc.poll() is not None:
-            err = open(stderr_path, errors='replace').read() if stderr_path else ''
-            fail(f'glassbox exited ({proc.returncode}) before its window appeared: {err!r}')
-        time.sleep(0.1)
-    alive = '' if proc is None else f' (glassbox {"still running" if proc.poll() is None else "exited"})'
-    fail('no Glassbox window appeared' + alive)
+            fail(f'{what}: glassbox exited ({proc.returncode}) first{stderr_note(log)}')
+        if time.monotonic() > guard:
+            alive = '' if proc is None else f' (glassbox {"still running" if proc.poll() is None else "exited"})'
+            fail(f'{what}: not within the {HANG_GUARD_S} s hang guard{alive}{stderr_note(log)}')
+        time.sleep(interval)
+
+
+def stderr_note(log):
+    if not log or not os.path.exists(log):
+        return ''
+    return f'; stderr: {open(log, errors="replace").read()[-2000:]!r}'
+
+
+def find_window(env, proc=None, stderr_path=None):
+    """The id of the Glassbox window once it is mapped (shown). With `proc`,
+    fails at once (with its exit status and stderr) if glassbox exits
+    first."""
+    def mapped():
+        return x(env, 'xdotool', 'search', '--onlyvisible', '--name', '^Glassbox').split(b'\n')[0].strip().decode()
+    return wait_until(mapped, 'no Glassbox window appeared', proc, stderr_path)
 
 
 def quit_by_hotkey(env, proc):
     """Presses Ctrl+Alt+Q until glassbox exits (a loaded machine may drop an
-    XTEST event), at most 5 times 6 s; returns (stdout, stderr) as given by
-    communicate(), or (None, None) if it never exited."""
-    for _ in range(5):
+    XTEST event): a press, then up to 6 s for the exit, within the hang
+    guard. Returns the exit status, or None if it never exited. (Its output
+    is the caller's to read: a file, or a reader of its own.)"""
+    guard = time.monotonic() + HANG_GUARD_S
+    while time.monotonic() < guard:
         x(env, 'xdotool', 'key', 'ctrl+alt+q')
         try:
-            return proc.communicate(timeout=6)
+            return proc.wait(timeout=6)
         except subprocess.TimeoutExpired:
             pass
-    return None, None
+    return None
+
+
+def capture_screen(env):
+    """The whole X screen (xwd), as read_xwd returns it; retried while the
+    server is too busy to answer."""
+    def grab():
+        dump = x(env, 'xwd', '-root', '-silent')
+        return dump if len(dump) > 100 else None
+    return read_xwd(wait_until(grab, 'xwd captured nothing'))

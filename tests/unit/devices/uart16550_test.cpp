@@ -486,3 +486,29 @@ TEST_CASE("uart: datasheet timing: a write to a full THR replaces it (FIFOs off)
   r.advance(3 * kChar8n1);
   CHECK(std::string(r.sink.bytes.begin(), r.sink.bytes.end()) == "ac");
 }
+
+TEST_CASE("uart: drain hands the sink what the transmitter holds, once", "[uart]") {
+  Rig r;  // 9600 baud (divisor 12 at reset): about 1 ms a character
+  r.out(LCR, 0x03);
+  r.out(FCR, 0x07);
+  for (u8 c = 'a'; c <= 'f'; ++c) r.out(THR, c);  // no LSR.THRE wait: 1 + 16 fit
+  r.uart.drain();
+  CHECK(std::string(r.sink.bytes.begin(), r.sink.bytes.end()) == "abcdef");
+  CHECK(r.sink.flushes > 0);
+  CHECK(r.in(LSR) == 0x60);  // THRE and TEMT: the transmitter is idle
+  r.advance(kPicosPerSecond);  // nothing is sent twice
+  CHECK(r.sink.bytes.size() == 6);
+  r.uart.drain();  // and a second drain has nothing to add
+  CHECK(r.sink.bytes.size() == 6);
+}
+
+TEST_CASE("uart: drain in loopback mode sends nothing to the sink", "[uart]") {
+  Rig r;
+  r.out(LCR, 0x03);
+  r.out(MCR, 0x10);
+  r.out(THR, 'x');
+  r.uart.drain();
+  CHECK(r.sink.bytes.empty());
+  CHECK(r.in(LSR) == 0x61);  // the character looped back into RBR
+  CHECK(r.in(RBR) == 'x');
+}

@@ -193,6 +193,48 @@ TEST_CASE("parse_options: --help and --version", "[options]") {
   CHECK_THAT(v.message, Catch::Contains("glassbox"));
 }
 
+TEST_CASE("parse_options: --help begins with the usage line and the program's name", "[options]") {
+  const ParseResult r = parse({"--help"});
+  CHECK(r.message.rfind("Usage: glassbox [OPTIONS]\n", 0) == 0);
+  CHECK_THAT(r.message, Catch::Contains("x86 PC emulator"));
+}
+
+TEST_CASE("parse_options: QEMU's spellings for output devices and absent devices", "[options]") {
+  SECTION("-serial null and -debugcon null discard, as none does") {
+    const ParseResult r = parse({"-bios", "x", "-serial", "null", "-debugcon", "null"});
+    REQUIRE(r.options);
+    CHECK(r.options->serial == "none");
+    CHECK(r.options->debugcon == "none");
+  }
+  SECTION("-serial mon:stdio is stdio (its Ctrl-A keys stand in for the monitor)") {
+    const ParseResult r = parse({"-bios", "x", "-serial", "mon:stdio"});
+    REQUIRE(r.options);
+    CHECK(r.options->serial == "stdio");
+  }
+  SECTION("-monitor, -parallel, -net, -nic none are accepted and change nothing") {
+    const ParseResult r = parse({"-bios", "x", "-monitor", "none", "-parallel", "none", "-net", "none", "-nic", "none"});
+    REQUIRE(r.options);
+    CHECK(r.options->serial == "none");
+    CHECK(r.options->display == "auto");
+  }
+  SECTION("anything but none for a device Glassbox lacks is one clear error") {
+    check_usage_error(parse({"-bios", "x", "-monitor", "stdio"}), "-monitor stdio: Glassbox has no QEMU monitor");
+    check_usage_error(parse({"-bios", "x", "-parallel", "file:lpt.txt"}), "no parallel port");
+    check_usage_error(parse({"-bios", "x", "-net", "user"}), "no network card");
+    check_usage_error(parse({"-bios", "x", "-nic", "user,model=e1000"}), "no network card");
+  }
+  SECTION("-nographic: no display, COM1 on stdio unless -serial says otherwise") {
+    const ParseResult r = parse({"-bios", "x", "-nographic"});
+    REQUIRE(r.options);
+    CHECK(r.options->display == "none");
+    CHECK(r.options->serial == "stdio");
+    const ParseResult f = parse({"-bios", "x", "-nographic", "-serial", "file:x.log"});
+    REQUIRE(f.options);
+    CHECK(f.options->serial == "file:x.log");
+    check_usage_error(parse({"-bios", "x", "-nographic", "-display", "sdl"}), "-nographic");
+  }
+}
+
 TEST_CASE("parse_ram_size", "[options]") {
   CHECK(parse_ram_size("1G") == 1024);
   CHECK(parse_ram_size("1g") == 1024);

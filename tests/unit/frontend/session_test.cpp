@@ -3,11 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <deque>
 #include <string>
 #include <optional>
 #include <vector>
 
+#include "frontend/debugger/commands.hpp"
+#include "frontend/debugger/debugger.hpp"
 #include "frontend/session.hpp"
 
 using namespace gb;
@@ -105,4 +109,54 @@ TEST_CASE("run_session: headless, a halted CPU ends the run as Halted", "[fronte
   CHECK_FALSE(e.quit);
   CHECK(e.result.kind == Kind::Halted);
   CHECK(m.cpu().instructions() == 2);
+}
+
+namespace {
+
+/// A prompt nobody types at: every poll times out with nothing.
+struct SilentPrompt final : CommandSource {
+  int polls = 0;
+  std::optional<std::string> next() override { return std::nullopt; }
+  Poll poll(std::chrono::milliseconds, std::string&) override {
+    ++polls;
+    return Poll::None;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("run_session: SIGTERM ends the run at a debugger prompt; SIGINT there is the prompt's", "[frontend][session]") {
+  Machine m(spinning());
+  std::FILE* out = std::tmpfile();
+  Debugger dbg(m, out, Debugger::Options{});
+  dbg.break_at_start();
+  SilentPrompt prompt;
+  std::atomic<bool> stop{false}, terminate{false};
+  SessionOptions o;
+  o.debugger = &dbg;
+  o.commands = &prompt;
+  o.stop = &stop;
+  o.terminate = &terminate;
+  // The display's polls stand in for the signals arriving while the prompt waits.
+  struct Signalling final : Display {
+    std::atomic<bool>& stop;
+    std::atomic<bool>& terminate;
+    int polls = 0;
+    Signalling(std::atomic<bool>& s, std::atomic<bool>& t) : stop(s), terminate(t) {}
+    void poll(Machine&, std::vector<HostAction>& actions) override {
+      ++polls;
+      if (polls == 3) stop = true;  // SIGINT: the prompt's; cleared, the wait goes on
+      if (polls == 6) terminate = stop = true;  // SIGTERM
+      if (polls >= 20) actions.push_back(HostAction::Quit);  // SIGTERM was not seen
+    }
+    void present(const Vga&, const DisplayStatus&) override {}
+    void wait(std::chrono::milliseconds) override {}
+  } sig(stop, terminate);
+  const SessionEnd e = run_session(m, &sig, nullptr, o);
+  CHECK(e.result.kind == Kind::Stopped);
+  CHECK_FALSE(e.quit);  // a signal, not the person's quit
+  CHECK(sig.polls == 6);
+  CHECK(prompt.polls >= 4);
+  CHECK(m.cpu().instructions() == 0);  // it never left the first stop
+  std::fclose(out);
 }
