@@ -13,11 +13,12 @@
 ;   (none)  a flat binary with the a.out kludge (flags bit 16): load_end_addr
 ;           ends before bytes that must not be loaded, bss_end_addr adds
 ;           a bss.
-; It reports "ok ..." or "FAIL ... (value)" per check on the debug console
+; It reports "ok ..." or "FAIL ... got=value" per check on the debug console
 ; (port E9h), then "PASS" and isa-debug-exit status 0 (port F4h), or
-; "FAILED" and status 1. It passes on qemu-system-i386 too (QEMU 7.2 with
+; "FAILED" and status 1 (tests/guest/lib/report32.inc). It passes on qemu-system-i386 too (QEMU 7.2 with
 ; its own multiboot.bin: `multiboot.py qemu-system-i386 K.elf K.bin`), which
 ; is how its expectations were checked against the reference.
+%include "report32.inc"                 ; CHECKCC, puts, putnl, exit_tally
 bits 32
 
 %define RAM_BYTES (32 << 20)        ; multiboot.py runs with -m 32
@@ -71,26 +72,13 @@ mb_header:
         dd mb_header, text_start, data_end, data_end + BSS_SIZE, start   ; MB 3.1.3
 %endif
 
-; Reports "ok " and the string after the macro, or "FAIL " with it and EAX,
-; as the condition code %1 holds or not.
-%macro CHECK 2
-        j%+1 %%good
-        mov esi, %%msg
-        call fail
-        jmp %%end
-%%msg:  db %2, 0
-%%good: mov esi, %%msg
-        call ok
-%%end:
-%endmacro
-
 ; Checks that the string whose address is at %1 equals the one at %2.
 %macro STRING_IS 3
         mov esi, %1
         mov edi, %2
         call strcmp
         mov eax, %1
-        CHECK e, %3
+        CHECKCC e, %3
 %endmacro
 
 ; Checks module entry %1 (0-based) of the list at EBP: page-aligned (header
@@ -103,11 +91,11 @@ mb_header:
   %strcat MOD_STRING "module ", MOD_NAME, " string"
         mov eax, [ebp + 16 * %1]
         test eax, 0xFFF
-        CHECK z, MOD_ALIGNED
+        CHECKCC z, MOD_ALIGNED
         mov eax, [ebp + 16 * %1 + 4]
         sub eax, [ebp + 16 * %1]
         cmp eax, %2
-        CHECK e, MOD_SIZE
+        CHECKCC e, MOD_SIZE
         STRING_IS [ebp + 16 * %1 + 8], %3, MOD_STRING
 %endmacro
 
@@ -122,34 +110,34 @@ start:  mov [saved_eax], eax
         ; The machine state of MB 3.2.
         mov eax, [saved_eax]
         cmp eax, 0x2BADB002
-        CHECK e, "EAX = 2BADB002h"
+        CHECKCC e, "EAX = 2BADB002h"
         mov eax, [saved_eflags]
         test eax, (1 << 9) | (1 << 17)
-        CHECK z, "EFLAGS.IF = 0, EFLAGS.VM = 0"
+        CHECKCC z, "EFLAGS.IF = 0, EFLAGS.VM = 0"
         mov eax, cr0
         and eax, 0x80000001
         cmp eax, 1
-        CHECK e, "CR0.PE = 1, CR0.PG = 0"
+        CHECKCC e, "CR0.PE = 1, CR0.PG = 0"
         ; Segments: flat 4 GiB (LSL, base from the GDT descriptor), CS a
         ; 32-bit execute/read code segment, the others writable data.
         mov eax, cs
         call flat
-        CHECK e, "CS flat"
+        CHECKCC e, "CS flat"
         lar eax, word [seg_sel]
         and eax, 0x00409A00             ; D, P, S, code, readable
         cmp eax, 0x00409A00
-        CHECK e, "CS 32-bit execute/read"
+        CHECKCC e, "CS 32-bit execute/read"
 %macro DATA_SEG 1
   %defstr SEG_NAME %1
   %strcat SEG_FLAT SEG_NAME, " flat"
   %strcat SEG_RW SEG_NAME, " read/write data"
         mov eax, %1
         call flat
-        CHECK e, SEG_FLAT
+        CHECKCC e, SEG_FLAT
         lar eax, word [seg_sel]
         and eax, 0x00009A00             ; P, S, code, writable
         cmp eax, 0x00009200
-        CHECK e, SEG_RW
+        CHECKCC e, SEG_RW
 %endmacro
         DATA_SEG ds
         DATA_SEG es
@@ -163,17 +151,17 @@ start:  mov [saved_eax], eax
         mov dword [edi], 0x22222222
         mov eax, [edi - 0x100000]
         cmp eax, 0x11111111
-        CHECK e, "A20 on"
+        CHECKCC e, "A20 on"
         ; Loaded right: the data segment, and zeros (not file bytes) in the bss.
         mov eax, [data_word]
         cmp eax, 0x600DDA7A
-        CHECK e, "data loaded"
+        CHECKCC e, "data loaded"
         mov edi, data_end
         mov ecx, BSS_CHECKED / 4
         xor eax, eax
         repe scasd
         mov eax, [edi - 4]
-        CHECK e, "bss zero"
+        CHECKCC e, "bss zero"
 
         ; The information structure (MB 3.3).
         mov ebx, [saved_ebx]
@@ -181,36 +169,35 @@ start:  mov [saved_eax], eax
         and eax, 0x24D
         cmp eax, 0x24D
         mov eax, [ebx]
-        CHECK e, "flags: memory, cmdline, mods, mmap, boot_loader_name"
+        CHECKCC e, "flags: memory, cmdline, mods, mmap, boot_loader_name"
         mov eax, [ebx + 4]
         cmp eax, 600
-        CHECK ae, "mem_lower >= 600 KiB"
+        CHECKCC ae, "mem_lower >= 600 KiB"
         cmp eax, 640
-        CHECK be, "mem_lower <= 640 KiB"
+        CHECKCC be, "mem_lower <= 640 KiB"
         mov eax, [ebx + 8]
         shl eax, 10
         add eax, 1 << 20                ; the end of upper memory
         cmp eax, RAM_BYTES
-        CHECK be, "mem_upper within -m 32"
+        CHECKCC be, "mem_upper within -m 32"
         cmp eax, RAM_BYTES - (1 << 20)
-        CHECK ae, "mem_upper at most 1 MiB short of -m 32"
+        CHECKCC ae, "mem_upper at most 1 MiB short of -m 32"
         STRING_IS [ebx + 16], cmdline_expected, "cmdline exact"
         mov esi, [ebx + 64]
         movzx eax, byte [esi]
         test eax, eax
-        CHECK nz, "boot_loader_name non-empty"
+        CHECKCC nz, "boot_loader_name non-empty"
         mov esi, loader_is
         call puts
         mov esi, [ebx + 64]
         call puts
-        mov al, 10
-        call putc
+        call putnl
 
         ; Modules: two, as multiboot.py wrote them (the second's name has a
         ; comma, given as ",," in -initrd).
         mov eax, [ebx + 20]
         cmp eax, 2
-        CHECK e, "mods_count = 2"
+        CHECKCC e, "mods_count = 2"
         mov ebp, [ebx + 24]
         MODULE 0, MOD1_LEN, mod1_string
         MODULE 1, MOD2_LEN, mod2_string
@@ -227,19 +214,19 @@ start:  mov [saved_eax], eax
 .m1_done:
         mov eax, ecx
         cmp eax, MOD1_LEN
-        CHECK e, "module 1 content"
+        CHECKCC e, "module 1 content"
         mov esi, [ebp + 16]
         mov edi, mod2_content
         mov ecx, MOD2_LEN
         repe cmpsb
         mov eax, ecx
-        CHECK e, "module 2 content"
+        CHECKCC e, "module 2 content"
 
         ; The memory map: 20-byte entries after their size fields, one usable
         ; range from 0 covering mem_lower, one from 1 MiB that is mem_upper.
         mov eax, [ebx + 44]
         test eax, eax
-        CHECK nz, "mmap_length non-zero"
+        CHECKCC nz, "mmap_length non-zero"
         mov esi, [ebx + 48]
         mov edx, esi
         add edx, [ebx + 44]             ; the map's end
@@ -278,23 +265,9 @@ start:  mov [saved_eax], eax
 .walked:
         mov eax, edi
         cmp eax, 3
-        CHECK e, "mmap: usable 0..mem_lower and 1 MiB..mem_upper"
+        CHECKCC e, "mmap: usable 0..mem_lower and 1 MiB..mem_upper"
 
-        cmp dword [failures], 0
-        jne .failed
-        mov esi, pass
-        call puts
-        mov al, 0
-        out 0xF4, al
-        jmp halt
-.failed:
-        mov esi, failed
-        call puts
-        mov al, 1
-        out 0xF4, al
-halt:   cli
-        hlt
-        jmp halt
+        jmp exit_tally
 
 ; EAX = a selector: ZF set if its segment is base 0, limit 4 GiB - 1.
 flat:   mov [seg_sel], eax
@@ -324,62 +297,10 @@ strcmp: mov al, [esi]
         jnz strcmp
 .done:  ret
 
-; "ok " and the string at ESI; all registers kept.
-ok:     pushad
-        push esi
-        mov esi, ok_is
-        call puts
-        pop esi
-        call puts
-        mov al, 10
-        call putc
-        popad
-        ret
-
-; "FAIL ", the string at ESI and EAX in hex; all registers kept.
-fail:   pushad
-        mov edx, eax
-        push esi
-        mov esi, fail_is
-        call puts
-        pop esi
-        call puts
-        mov esi, value_is
-        call puts
-        mov ecx, 8
-.hex:   rol edx, 4
-        mov al, dl
-        and al, 0x0F
-        add al, '0'
-        cmp al, '9'
-        jbe .digit
-        add al, 'A' - '9' - 1
-.digit: call putc
-        loop .hex
-        mov esi, close_is
-        call puts
-        inc dword [failures]
-        popad
-        ret
-
-puts:   lodsb
-        test al, al
-        jz .done
-        call putc
-        jmp puts
-.done:  ret
-
-putc:   out 0xE9, al
-        ret
+        REPORT32_TALLY_ROUTINES         ; report_ok, report_fail_eax, exit_tally, puts ...
 
 hello:    db "Multiboot kernel running", 10, 0
-ok_is:    db "ok ", 0
-fail_is:  db "FAIL ", 0
-value_is: db " (", 0
-close_is: db "h)", 10, 0
 loader_is: db "boot loader: ", 0
-pass:     db "PASS", 10, 0
-failed:   db "FAILED", 10, 0
 cmdline_expected: db EXPECTED_CMDLINE, 0
 mod1_string: db "mod1.bin first arg", 0
 mod2_string: db "mod,2.bin", 0
@@ -392,7 +313,7 @@ data_word:    dd 0x600DDA7A
 saved_eax:    dd 0
 saved_ebx:    dd 0
 saved_eflags: dd 0
-failures:     dd 0
+FAILCNT:      dd 0                ; report32.inc: failed checks
 seg_sel:      dd 0
 gdtr:         dw 0
               dd 0
