@@ -8,67 +8,29 @@
 ; Run with the ROM itself as -hda and -snapshot: LBA 5 of its 128 sectors.
 ; PIC: ICW1-ICW4 as a PC BIOS programs them, slave at 70h (IRQ 14 -> 76h).
 ;
-; Output: "ok <check>" per check on port 0xE9, then "PASS" and 0 to port
-; 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+; Output (lib/report16.inc): "ok <check>" per check on port E9h, then
+; "PASS"; the first failing check prints "FAIL <check>" and ends the run.
 
-bits 16
-org 0
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
+%include "isa.inc"                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
 
 IRQS    equ 0x0500                      ; word: IRQ 14 count
 WBUF    equ 0x1000                      ; 0000:1000 the sector written
 RBUF    equ 0x1400                      ; 0000:1400 the sector read back
 LBA     equ 5
 
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail
-%%msg:  db      %1, 0
-%%done:
-%endmacro
-
-%macro OUTB 2
-        mov     dx, %1
-        mov     al, %2
-        out     dx, al
-%endmacro
-
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     es, ax
         mov     ax, cs
         mov     ds, ax
         mov     word [es:IRQS], 0
         mov     word [es:0x76*4], irq14 ; IVT[76h] = F000:irq14
         mov     word [es:0x76*4+2], 0xF000
-        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h, ICW4 = 8086.
-        mov     al, 0x11
-        out     0x20, al
-        mov     al, 0x08
-        out     0x21, al
-        mov     al, 0x04
-        out     0x21, al
-        mov     al, 0x01
-        out     0x21, al
-        mov     al, 0xFB                ; unmask IRQ2 (the slave) only
-        out     0x21, al
-        ; Slave: ICW1..4 with base 70h, cascade identity 2, IRQ 14 unmasked.
-        mov     al, 0x11
-        out     0xA0, al
-        mov     al, 0x70
-        out     0xA1, al
-        mov     al, 0x02
-        out     0xA1, al
-        mov     al, 0x01
-        out     0xA1, al
-        mov     al, 0xBF
-        out     0xA1, al
+        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h,
+        ; ICW4 = 8086; IMR: only IRQ2 (the slave) unmasked.
+        PIC8259_INIT 0x20, 0x08, 0x04, 0xFB
+        ; Slave: vectors from 70h, ID 2, IRQ 14 unmasked.
+        PIC8259_INIT 0xA0, 0x70, 0x02, 0xBF
         ; The sector to write: byte i = i * 7 + 3.
         mov     di, WBUF
         xor     cx, cx
@@ -124,11 +86,7 @@ start:
         repe cmpsb
         pop     ds
         CHECK   "the sector reads back as written"
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
 ; Sleeps until IRQ 14 has come once more (STI; HLT leaves no window).
 wait_irq:
@@ -152,41 +110,11 @@ idewait:
 
 irq14:  inc     word [es:IRQS]
         push    ax
-        mov     al, 0x20                ; non-specific EOI, slave then master
-        out     0xA0, al
-        out     0x20, al
+        PIC_EOI 0xA0                    ; non-specific EOI, slave then master
+        PIC_EOI 0x20
         pop     ax
         iret
 
-ok:     push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-fail:   push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        hlt
-puts:   lodsb
-        test    al, al
-        jz      .d
-        out     0xE9, al
-        jmp     puts
-.d:     ret
+        REPORT16_ROUTINES
 
-ok_msg:   db "ok ", 0
-fail_msg: db "FAIL ", 0
-pass_msg: db "PASS", 10, 0
-
-        times 0xFFF0-($-$$) db 0
-        jmp     0xF000:start
-        times 0x10000-($-$$) db 0
+        RESET_VECTOR 0

@@ -11,38 +11,18 @@
 ; PIT runs at 1 kHz so that HLT always has something to wake it while the
 ; host delivers the input.
 ;
-; Output: the line below on COM1; "ok <check>" per check on port 0xE9, then
-; "PASS" and 0 to port 0xF4; on failure "FAIL <check>" and 1 to port 0xF4.
+; Output: the line below on COM1; (lib/report16.inc) "ok <check>" per check
+; on port E9h, then "PASS"; the first failing check prints "FAIL <check>"
+; and ends the run.
 
-bits 16
-org 0
+%include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
+%include "isa.inc"                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
 
 COM1    equ 0x3F8
 RXCOUNT equ 0x0500                      ; word: bytes received by the ISR
 RXBUF   equ 0x0600                      ; the bytes received
 
-%macro CHECK 1                          ; passes if ZF = 1
-        jne     %%bad
-        mov     si, %%msg
-        call    ok
-        jmp     %%done
-%%bad:  mov     si, %%msg
-        jmp     fail
-%%msg:  db      %1, 0
-%%done:
-%endmacro
-
-%macro OUTB 2
-        mov     dx, %1
-        mov     al, %2
-        out     dx, al
-%endmacro
-
-start:
-        cli
-        xor     ax, ax
-        mov     ss, ax
-        mov     sp, 0x7000
+        START16                         ; start: CLI, SS:SP = 0:7000h, AX = 0
         mov     es, ax
         mov     ax, cs
         mov     ds, ax
@@ -51,35 +31,12 @@ start:
         mov     word [es:0x08*4+2], 0xF000
         mov     word [es:0x0C*4], irq4  ; IVT[0Ch] = F000:irq4
         mov     word [es:0x0C*4+2], 0xF000
-        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h, ICW4 = 8086.
-        mov     al, 0x11
-        out     0x20, al
-        mov     al, 0x08
-        out     0x21, al
-        mov     al, 0x04
-        out     0x21, al
-        mov     al, 0x01
-        out     0x21, al
-        mov     al, 0xEE                ; unmask IRQ0 and IRQ4
-        out     0x21, al
-        ; Slave: ICW1..4 with base 70h, everything masked.
-        mov     al, 0x11
-        out     0xA0, al
-        mov     al, 0x70
-        out     0xA1, al
-        mov     al, 0x02
-        out     0xA1, al
-        mov     al, 0x01
-        out     0xA1, al
-        mov     al, 0xFF
-        out     0xA1, al
-        ; PIT counter 0: mode 2, LSB then MSB, divisor 1193 (about 1 kHz).
-        mov     al, 0x34
-        out     0x43, al
-        mov     ax, 1193
-        out     0x40, al
-        mov     al, ah
-        out     0x40, al
+        ; PIC master: ICW1 (edge, cascade, ICW4), ICW2 = 08h, ICW3 = 04h,
+        ; ICW4 = 8086; IMR: IRQ0 and IRQ4 unmasked.
+        PIC8259_INIT 0x20, 0x08, 0x04, 0xEE
+        ; Slave: vectors from 70h, ID 2, everything masked.
+        PIC8259_INIT 0xA0, 0x70, 0x02, 0xFF
+        PIT_1KHZ                        ; counter 0: mode 2, LSB then MSB, divisor 1193
         ; xv6 uartinit.
         OUTB    COM1+2, 0               ; FIFOs off
         OUTB    COM1+3, 0x80            ; DLAB
@@ -126,11 +83,7 @@ start:
         jb      .short
         cmp     word [es:RXBUF+bx-2], 'AB'
 .short: CHECK   "receive interrupts with MCR.OUT2 clear brought 'A', 'B'"
-        mov     si, pass_msg
-        call    puts
-        mov     al, 0
-        out     0xF4, al
-        hlt
+        PASS
 
 ; xv6 uartputc: AL to THR after at most 128 polls of LSR.THRE.
 uartputc:
@@ -147,8 +100,7 @@ uartputc:
         ret
 
 irq0:   push    ax
-        mov     al, 0x20                ; non-specific EOI
-        out     0x20, al
+        PIC_EOI 0x20                    ; non-specific EOI
         pop     ax
         iret
 
@@ -168,44 +120,14 @@ irq4:   push    ax
         mov     [es:RXBUF+bx], al
         inc     word [es:RXCOUNT]
         jmp     .more
-.done:  mov     al, 0x20
-        out     0x20, al
+.done:  PIC_EOI 0x20
         pop     dx
         pop     bx
         pop     ax
         iret
 
-ok:     push    si
-        mov     si, ok_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        ret
-fail:   push    si
-        mov     si, fail_msg
-        call    puts
-        pop     si
-        call    puts
-        mov     al, 10
-        out     0xE9, al
-        mov     al, 1
-        out     0xF4, al
-        hlt
-puts:   lodsb
-        test    al, al
-        jz      .d
-        out     0xE9, al
-        jmp     puts
-.d:     ret
-
-ok_msg:   db "ok ", 0
-fail_msg: db "FAIL ", 0
-pass_msg: db "PASS", 10, 0
+        REPORT16_ROUTINES
 line:     db "xv6-uart: every byte of this line arrives 0123456789abcdef", 10, 0
 msg_sent: db "the line was written with bounded LSR polling", 0
 
-        times 0xFFF0-($-$$) db 0
-        jmp     0xF000:start
-        times 0x10000-($-$$) db 0
+        RESET_VECTOR 0
