@@ -17,8 +17,9 @@
 ; Before the ending: "ready" to the debug console (port E9h), the event a driver
 ; waits for before it sends a signal, and XCHG BX,BX (Bochs's magic
 ; breakpoint, a no-op unless --magic-break) where a debugger stops.
-bits 16
-org 0
+
+%include "report16.inc"                 ; START16, puts (tests/guest/lib)
+%include "isa.inc"                      ; OUTB
 
 %ifndef ENDING
 %define ENDING 1
@@ -26,23 +27,14 @@ org 0
 
 COM1 equ 0x3F8
 
-start:
-        cli
-        mov dx, COM1 + 3
-        mov al, 0x80            ; LCR: DLAB
-        out dx, al
-        mov dx, COM1
-        mov al, 12              ; divisor 12: 9600 baud
-        out dx, al
-        inc dx
-        xor al, al
-        out dx, al
-        mov dx, COM1 + 3
-        mov al, 0x03            ; 8N1, DLAB off
-        out dx, al
-        mov dx, COM1 + 2
-        mov al, 0x07            ; FCR: FIFOs on, both cleared
-        out dx, al
+        START16                 ; start: CLI, SS:SP = 0:7000h, AX = 0
+        mov ax, cs
+        mov ds, ax
+        OUTB COM1 + 3, 0x80     ; LCR: DLAB
+        OUTB COM1, 12           ; divisor 12: 9600 baud
+        OUTB COM1 + 1, 0
+        OUTB COM1 + 3, 0x03     ; 8N1, DLAB off
+        OUTB COM1 + 2, 0x07     ; FCR: FIFOs on, both cleared
         mov dx, COM1
         mov al, 'a'
 .send:
@@ -50,25 +42,18 @@ start:
         inc al
         cmp al, 'g'
         jne .send
-        mov dx, 0xE9
         mov si, ready
-.ready:
-        cs lodsb
-        test al, al
-        jz .ready_done
-        out dx, al
-        jmp .ready
-.ready_done:
+        call puts               ; to the debug console, port E9h
         xchg bx, bx
 %if ENDING == 1
         mov al, 0x2B
-        out 0xF4, al
+        out DEBUGEXIT, al
         jmp $
 %elif ENDING == 2
         mov dx, 0x8900
         mov si, shutdown
 .magic:
-        cs lodsb
+        lodsb
         test al, al
         jz .magic_done
         out dx, al
@@ -78,7 +63,7 @@ start:
 %elif ENDING == 3
         jmp $
 %elif ENDING == 4
-        cs lidt [null_idt]
+        lidt [null_idt]
         int3
         jmp $
 %elif ENDING == 5
@@ -90,7 +75,7 @@ start:
         ; SDM Vol. 3A 9.9.2), then REP LODSB over all 4 GiB, again and
         ; again, "x" to the debug console after each: a single instruction
         ; that keeps the host busy for a minute.
-        cs lgdt [flat_gdtr]
+        lgdt [flat_gdtr]
         mov eax, cr0
         or al, 1
         mov cr0, eax
@@ -100,7 +85,7 @@ start:
         mov cr0, eax
         xor bx, bx
         mov ds, bx
-        mov dx, 0xE9
+        mov dx, DEBUGCON
 .rep:
         xor esi, esi
         mov ecx, 0xFFFFFFFF
@@ -123,6 +108,5 @@ flat_gdt: dq 0
 flat_gdtr: dw 15
           dd 0xF0000 + flat_gdt
 
-        times 0xFFF0 - ($ - $$) db 0xF4
-reset:  jmp 0xF000:start        ; the reset vector, F000:FFF0
-        times 0x10000 - ($ - $$) db 0xF4
+        REPORT16_ROUTINES
+        RESET_VECTOR 0xF4       ; fill: HLT
