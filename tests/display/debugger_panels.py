@@ -49,13 +49,13 @@ def pixels(screen, x0, y0, x1, y1):
             yield x0 + i // 3, yy, (row[i], row[i + 1], row[i + 2])
 
 
-def wait_geometry(env, wid, pred, what, gb):
+def wait_geometry(env, wid, pred, what, gb, log):
     seen = []
 
     def matches():
         seen.append(window_geometry(env, wid))
         return seen[-1] if pred(seen[-1]) else None
-    return wait_until(matches, f'{what}: window geometry {seen[-1:]}', gb, interval=0.2)
+    return wait_until(matches, f'{what}: window geometry {seen[-1:]}', gb, log, interval=0.2)
 
 
 def registers_region(g):
@@ -85,14 +85,14 @@ class Lines:
         for line in stream:
             self.q.put(line)
 
-    def wait_for(self, text, gb):
+    def wait_for(self, text, gb, log):
         def arrived():
             while not self.q.empty():
                 self.seen.append(self.q.get())
                 if text in self.seen[-1]:
                     return True
             return False
-        wait_until(arrived, f'stdout never showed {text!r}: {"".join(self.seen)[-2000:]!r}', gb)
+        wait_until(arrived, f'stdout never showed {text!r}: {"".join(self.seen)[-2000:]!r}', gb, log)
 
 
 def main():
@@ -119,7 +119,7 @@ def run(env, gb, log):
     out = Lines(gb.stdout)
     wid = find_window(env, gb, log)
     g = wait_geometry(env, wid, lambda g: g[2] >= COLUMN + 640 and g[3] >= 900,
-                      'the panels did not open beside the screen', gb)
+                      'the panels did not open beside the screen', gb, log)
     print(f'ok window {g[2]}x{g[3]}: the guest screen and the {COLUMN}-pixel panel column')
     # The first frame with the panels drawn: the Registers title bar.
     rx0, ry0, rx1, _ = registers_region(g)
@@ -128,7 +128,7 @@ def run(env, gb, log):
         screen = capture_screen(env)
         bar = [c for _, _, c in pixels(screen, rx0 + 2, ry0 + TITLE_H // 2, rx1 - 2, ry0 + TITLE_H // 2 + 1)]
         return screen if sum(c in TITLE_COLOURS for c in bar) > 0.9 * len(bar) else None
-    screen = wait_until(title_bar, 'no Registers panel title bar below the Control panel', gb, interval=0.2)
+    screen = wait_until(title_bar, 'no Registers panel title bar below the Control panel', gb, log, interval=0.2)
     white = sum(c == WHITE for _, _, c in pixels(screen, *registers_region(g)))
     if white < 300:
         fail(f'the Registers panel has only {white} text pixels')
@@ -139,8 +139,8 @@ def run(env, gb, log):
     # Step: ImGui's Step button is the Control panel's first item.
     x0 = g[0] + g[2] - COLUMN
     click(env, x0 + 26, g[1] + 36)
-    out.wait_for('(gb) step', gb)
-    rows = wait_until(lambda: amber_rows(capture_screen(env), g), 'after Step: no register highlighted', gb,
+    out.wait_for('(gb) step', gb, log)
+    rows = wait_until(lambda: amber_rows(capture_screen(env), g), 'after Step: no register highlighted', gb, log,
                       interval=0.2)
     if rows[-1] - rows[0] > 13:
         fail(f'after Step: highlighted pixel rows {rows[:3]}..{rows[-3:]}: expected one register row (EIP)')
@@ -149,18 +149,18 @@ def run(env, gb, log):
     # Continue: the demo runs to its halt; its text appears left of the panels
     # (the window widens to the 720x400 text mode and may move).
     click(env, x0 + 128, g[1] + 36)
-    out.wait_for('(gb) continue', gb)
+    out.wait_for('(gb) continue', gb, log)
 
     def lit():
         g = window_geometry(env, wid)
         screen = capture_screen(env)
         ink = sum(c != (0, 0, 0) for _, _, c in pixels(screen, g[0], g[1], g[0] + 720, g[1] + 400))
         return ink if ink > 2000 else None
-    ink = wait_until(lit, 'after Continue the guest screen stayed black', gb, interval=0.3)
+    ink = wait_until(lit, 'after Continue the guest screen stayed black', gb, log, interval=0.3)
     print(f'ok Continue: the demo ran; the guest screen beside the panels has {ink} lit pixels')
 
     x(env, 'xdotool', 'key', 'ctrl+alt+d')
-    g2 = wait_geometry(env, wid, lambda g: g[2] == 720 and g[3] == 400, 'Ctrl+Alt+D did not hide the panels', gb)
+    g2 = wait_geometry(env, wid, lambda g: g[2] == 720 and g[3] == 400, 'Ctrl+Alt+D did not hide the panels', gb, log)
     print(f'ok Ctrl+Alt+D hid the panels: window {g2[2]}x{g2[3]}')
     status = quit_by_hotkey(env, gb)
     err = open(log, errors='replace').read()

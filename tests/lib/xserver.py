@@ -35,7 +35,11 @@ def require_tools_and_sdl(glassbox):
 def start_xvfb(size='1024x768'):
     """Starts Xvfb on a free display; returns (process, ':N')."""
     r, w = os.pipe()
-    xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-screen', '0', f'{size}x24', '-nolisten', 'tcp'],
+    # -noreset: by default the server resets when its last client leaves
+    # (each xdotool or xwd run is a client), and a connection made during
+    # the reset fails: glassbox then finds "no display" and runs headless,
+    # which is how a busy machine once failed display-sdl.
+    xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-screen', '0', f'{size}x24', '-nolisten', 'tcp', '-noreset'],
                             pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(w)
     with os.fdopen(r, 'rb') as f:
@@ -107,6 +111,8 @@ def find_window(env, proc=None, stderr_path=None):
     fails at once (with its exit status and stderr) if glassbox exits
     first."""
     def mapped():
+        if stderr_path and 'no display available' in open(stderr_path, errors='replace').read():
+            fail(f'glassbox could not open the X display{stderr_note(stderr_path)}')
         return x(env, 'xdotool', 'search', '--onlyvisible', '--name', '^Glassbox').split(b'\n')[0].strip().decode()
     return wait_until(mapped, 'no Glassbox window appeared', proc, stderr_path)
 
