@@ -296,6 +296,11 @@ class Cpu final : public MemoryListener {
     if (model_.is_8086()) return;
     if (!sg.writable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
   }
+  /// Raises what a write of `size` bytes at seg:`off` would raise (the
+  /// segment's type and limit, then paging at the CPL's rights, which may
+  /// walk the page tables) and writes nothing: ENTER's check of its whole
+  /// new frame (cpu/memory.cpp).
+  void probe_write(unsigned seg, u32 off, unsigned size);
   /// #AC(0): a misaligned data access at CPL 3 with CR0.AM and EFLAGS.AC set
   /// (486 and later; SDM Vol. 3A 6.15, interrupt 17). Only reached when
   /// EFLAGS.AC is set, so the common path pays one bit test.
