@@ -71,10 +71,15 @@ class Cpu final : public MemoryListener {
     intr_ = level;
     if (level) end_block();
   }
+  /// Latches an NMI. Delivered at the next instruction boundary, unless an
+  /// NMI handler is running: NMIs are then held (one latched) until the next
+  /// IRET (SDM Vol. 3A 6.7.1).
   void raise_nmi() {
     nmi_ = true;
     end_block();
   }
+  /// An NMI has been delivered and no IRET has executed since.
+  bool nmi_blocked() const { return nmi_blocked_; }
 
   /// FERR# out and IGNNE# in (SDM Vol. 1 8.7, Vol. 3A 2.5 CR0.NE): with
   /// CR0.NE = 0 an unmasked x87 exception asserts FERR# (the machine routes
@@ -485,7 +490,8 @@ class Cpu final : public MemoryListener {
   u32 insn_eip() const { return insn_eip_; }
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
-  bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
+  bool event_pending() const { return nmi_deliverable() || (intr_ && (s_.eflags_rest & fl::IF)); }
+  bool nmi_deliverable() const { return nmi_ && !nmi_blocked_; }
   /// A REP string instruction stops after the current iteration, EIP back
   /// on it: an event is pending, or the iteration hit a DR data breakpoint
   /// (its #DB is a trap after that iteration, SDM Vol. 3A 17.3.1.2) or a
@@ -596,6 +602,10 @@ class Cpu final : public MemoryListener {
   u32 insn_eip_ = 0;
   bool intr_ = false;
   bool nmi_ = false;
+  bool nmi_blocked_ = false;  ///< NMI handler running: NMIs held until IRET (SDM Vol. 3A 6.7.1)
+  /// Set when an event handler is entered (interrupt()): the instruction
+  /// that entered it, a software interrupt, has no single-step trap.
+  bool handler_entered_ = false;
   bool shadow_next_ = false;
   bool shutdown_ = false;
   bool code_bp_ = false;  ///< any enabled execute breakpoint

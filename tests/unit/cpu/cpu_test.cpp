@@ -373,6 +373,23 @@ TEST_CASE("POPF setting TF traps after the next instruction", "[cpu]") {
   CHECK(m.stack(0) == 2);
 }
 
+TEST_CASE("TF set: INT n, INT3 and INTO reach their handler with no single-step trap", "[cpu]") {
+  // SDM Vol. 3A 17.3.1.4: software interrupts clear TF on the way into
+  // their handler and raise no single-step trap for themselves.
+  Machine m(GENERATE("8086", "286", "386"));
+  INFO(model_of(m.cpu));
+  const auto [bytes, vector] = GENERATE(table<std::vector<u8>, u8>({{{0xCD, 0x21}, 0x21}, {{0xCC}, 3}, {{0xCE}, 4}}));
+  INFO("vector " << int{vector});
+  std::copy(bytes.begin(), bytes.end(), m.ram.begin() + 0x1000);
+  m.s.flags.set_all(fl::OF);
+  m.s.eflags_rest |= fl::TF;
+  m.cpu.step();
+  CHECK(m.in_handler(vector));
+  CHECK(m.s.eip == vector * 16u);
+  CHECK((m.s.eflags_rest & fl::TF) == 0);
+  CHECK((m.stack(2) & fl::TF) != 0);
+}
+
 TEST_CASE("step() takes a pending interrupt as its whole step", "[cpu]") {
   // cpu.hpp: step() "executes one instruction, or takes one pending
   // interrupt". Expect CS:IP at the handler's first instruction, not past it.

@@ -1,0 +1,153 @@
+// Event delivery edge cases in protected mode: single-stepping across
+// software interrupts (SDM Vol. 3A 17.3.1.4), NMI blocking until IRET
+// (6.7.1), INT n from virtual-8086 mode (20.3.1.1).
+#include "tests/unit/cpu/pm_rig.hpp"
+
+using namespace gb;
+using gb::test::PmRig;
+
+namespace {
+constexpr u32 kDbHandler = 0x3000, kGpHandler = 0x3020, kSoftHandler = 0x3100, kNmiHandler = 0x3200;
+
+void event_rig(PmRig& r) {
+  r.gate(kDB, PmRig::kCode0, kDbHandler, 0x8E);
+  r.gate(kGP, PmRig::kCode0, kGpHandler, 0x8E);
+  r.gate(kNMI, PmRig::kCode0, kNmiHandler, 0x8E);
+  r.gate(kBP, PmRig::kCode0, kSoftHandler, 0xEE);
+  r.gate(kOF, PmRig::kCode0, kSoftHandler, 0xEE);
+  r.gate(0x21, PmRig::kCode0, kSoftHandler, 0xEE);
+  r.put(kDbHandler, {0xCF});          // iret
+  r.put(kGpHandler, {0xF4});          // hlt
+  r.put(kSoftHandler, {0x90, 0xCF});  // nop; iret
+}
+}  // namespace
+
+TEST_CASE("TF set: INT n, INT3 and INTO enter their handler without a single-step trap", "[cpu][debug]") {
+  PmRig r;
+  event_rig(r);
+  r.s.dr[6] = 0xFFFF'0FF0u;
+  const auto [bytes, what] = GENERATE(table<std::vector<u8>, const char*>(
+      {{{0xCD, 0x21}, "INT 21h"}, {{0xCC}, "INT3"}, {{0xCE}, "INTO"}}));
+  INFO(what);
+  std::copy(bytes.begin(), bytes.end(), r.ram.begin() + PmRig::kCode);
+  const u32 next = PmRig::kCode + static_cast<u32>(bytes.size());
+  r.put(next, {0x90, 0x90});
+  r.bus.host_wrote(PmRig::kCode, bytes.size());
+  r.s.eip = PmRig::kCode;
+  r.s.flags.set_all(fl::OF);
+  r.s.eflags_rest |= fl::TF;
+  r.cpu.step();  // the INT: into its handler, TF clear, no #DB
+  CHECK(r.s.eip == kSoftHandler);
+  CHECK((r.s.eflags_rest & fl::TF) == 0);
+  CHECK((r.dword(0x8000 - 4) & fl::TF) != 0);  // the pushed EFLAGS keeps TF
+  CHECK((r.s.dr[6] & kDr6Bs) == 0);
+  r.cpu.step();  // the handler's NOP runs untraced
+  CHECK(r.s.eip == kSoftHandler + 1);
+  r.cpu.step();  // IRET restores TF; it began with TF clear: no trap
+  CHECK(r.s.eip == next);
+  CHECK((r.s.eflags_rest & fl::TF) != 0);
+  r.cpu.step();  // the next instruction traps
+  CHECK(r.s.eip == kDbHandler);
+  CHECK(r.dword(0x8000 - 12) == next + 1);
+  CHECK((r.s.dr[6] & kDr6Bs) != 0);
+}
+
+TEST_CASE("TF set: an instruction that faults raises no single-step trap", "[cpu][debug]") {
+  PmRig r;
+  event_rig(r);
+  r.code({0x8E, 0xD8});   // mov ds, ax
+  r.s.gpr[EAX] = 0xFFF8;  // beyond the GDT limit: #GP(FFF8h)
+  r.s.eflags_rest |= fl::TF;
+  r.cpu.step();
+  REQUIRE(r.log.faults.size() == 1);
+  CHECK(r.s.eip == kGpHandler);
+}
+
+TEST_CASE("NMIs are held from NMI delivery until the next IRET", "[cpu][nmi]") {
+  PmRig r;
+  event_rig(r);
+  r.code({0x90, 0x90});
+  SECTION("a second NMI waits for the handler's IRET") {
+    r.put(kNmiHandler, {0x90, 0x90, 0xCF});  // nop; nop; iret
+    r.cpu.raise_nmi();
+    r.cpu.step();
+    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.cpu.nmi_blocked());
+    r.cpu.raise_nmi();  // e.g. a self-NMI from the handler
+    CHECK_FALSE(r.cpu.event_pending());
+    r.cpu.step();
+    CHECK(r.s.eip == kNmiHandler + 1);  // not re-entered
+    CHECK(r.s.gpr[ESP] == 0x8000 - 12);
+    r.cpu.step();
+    r.cpu.step();  // IRET
+    CHECK(r.s.eip == PmRig::kCode);
+    CHECK(r.s.gpr[ESP] == 0x8000);
+    CHECK(r.cpu.event_pending());
+    r.cpu.step();  // the held NMI
+    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.gpr[ESP] == 0x8000 - 12);
+  }
+  SECTION("HLT in the handler with an NMI held stays halted") {
+    r.put(kNmiHandler, {0xF4});
+    r.cpu.raise_nmi();
+    r.cpu.step();
+    r.cpu.raise_nmi();
+    CHECK(r.cpu.run(10) == StopReason::Halted);
+    CHECK(r.cpu.run(10) == StopReason::Halted);
+    CHECK(r.s.eip == kNmiHandler + 1);
+  }
+  SECTION("an IRET that faults still ends the blocking") {
+    r.put(kNmiHandler, {0xCF});
+    r.cpu.raise_nmi();
+    r.cpu.step();
+    store_le<u32>(&r.ram[0x8000 - 8], 0);  // the frame's CS: null, so IRET faults #GP(0)
+    r.cpu.raise_nmi();
+    r.cpu.step();
+    REQUIRE(r.log.faults.size() == 1);
+    CHECK(r.log.faults[0].vector == kGP);
+    CHECK(r.s.eip == kGpHandler);
+    CHECK_FALSE(r.cpu.nmi_blocked());
+    r.cpu.step();  // the NMI, before the #GP handler's first instruction
+    CHECK(r.s.eip == kNmiHandler);
+  }
+  SECTION("INT 2 is not an NMI: no blocking") {
+    r.put(kNmiHandler, {0x90});
+    r.gate(kNMI, PmRig::kCode0, kNmiHandler, 0x8E);
+    r.code({0xCD, 0x02});
+    r.cpu.step();
+    CHECK(r.s.eip == kNmiHandler);
+    CHECK_FALSE(r.cpu.nmi_blocked());
+  }
+}
+
+TEST_CASE("INT n from virtual-8086 mode needs a nonconforming DPL 0 handler", "[cpu][v86]") {
+  // SDM Vol. 3A 20.3.1.1 and Vol. 2A INT n: from VM = 1 (IOPL 3), a gate
+  // to a conforming segment or to one with DPL != 0 is #GP(selector).
+  PmRig r;
+  event_rig(r);
+  r.desc(0x38, 0, 0xFFFFF, 0x9E, 0xC);  // conforming code, DPL 0
+  r.desc(0x40, 0, 0xFFFFF, 0xFA, 0xC);  // nonconforming code, DPL 3
+  r.gate(0x40, 0x38, kSoftHandler, 0xEE);
+  r.gate(0x41, 0x40, kSoftHandler, 0xEE);
+  r.gate(0x42, PmRig::kCode0, kSoftHandler, 0xEE);
+  const auto [vector, error] = GENERATE(table<u8, int>({{0x40, 0x38}, {0x41, 0x40}, {0x42, -1}}));
+  INFO("INT " << int{vector});
+  r.put(0x2000, {0xCD, vector});
+  r.s.eflags_rest |= fl::VM | (3u << 12);
+  r.s.cpl = 3;
+  r.cpu.load_cs_real(0x0200, 0, false);
+  for (unsigned seg : {SS, DS, ES, FS, GS}) r.cpu.load_segment(seg, 0x0700);
+  r.cpu.refresh_segments();
+  r.s.gpr[ESP] = 0x0F00;
+  r.cpu.step();
+  if (error < 0) {
+    CHECK(r.log.faults.empty());
+    CHECK(r.s.eip == kSoftHandler);
+    CHECK(r.s.cpl == 0);
+  } else {
+    REQUIRE(r.log.faults.size() == 1);
+    CHECK(r.log.faults[0].vector == kGP);
+    CHECK(r.log.faults[0].error == static_cast<u32>(error));
+    CHECK(r.s.eip == kGpHandler);
+  }
+}
