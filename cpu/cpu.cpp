@@ -252,8 +252,9 @@ StopReason Cpu::run_loop(u64 max_insns) {
       execute_one();
     } else {
       // Blocks run when nothing needs a check between instructions: no
-      // single-step trap, RF, interrupt shadow or debug-register breakpoint.
-      if (((s_.eflags_rest & (fl::TF | fl::RF)) | s_.interrupt_shadow | code_bp_ | data_bp_) ||
+      // single-step trap, RF, interrupt shadow or debug-register breakpoint
+      // (code, data or I/O).
+      if (((s_.eflags_rest & (fl::TF | fl::RF)) | s_.interrupt_shadow | code_bp_ | data_bp_ | io_bp_) ||
           !run_blocks(events)) {
         execute_one();
       }

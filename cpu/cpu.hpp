@@ -473,6 +473,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   T in(u16 port) {
     check_io(port, sizeof(T));
+    if (io_bp_) check_io_bp(port, sizeof(T));
     end_block();  // a device may raise INTR, move memory or stop the CPU
     const T v = static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // a device asked for attention
@@ -481,6 +482,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   void out(u16 port, T v) {
     check_io(port, sizeof(T));
+    if (io_bp_) check_io_bp(port, sizeof(T));
     end_block();
     bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
@@ -506,8 +508,9 @@ class Cpu final : public MemoryListener {
   /// interrupt shadow, breakpoints, memory holding code), even when EIP ends
   /// up at the next instruction.
   void end_block() { stop_ = true; }
-  /// Recomputes the hardware breakpoints from DR0-DR3 and DR7 (cpu/debug.cpp,
-  /// SDM Vol. 3A 17.2); call after writing a debug register.
+  /// Recomputes the hardware breakpoints from DR0-DR3, DR7 and CR4.DE
+  /// (cpu/debug.cpp, SDM Vol. 3A 17.2); call after writing a debug register
+  /// or CR4.
   void update_breakpoints();
   void set_interrupt_shadow() {
     shadow_next_ = true;
@@ -579,6 +582,9 @@ class Cpu final : public MemoryListener {
   /// Records data breakpoints hit by an access, delivered as a trap after
   /// the instruction, and reports the access to a watching observer.
   void check_data_bp(u32 lin, unsigned size, bool write);
+  /// Records I/O breakpoints (DR7 R/W = 10b with CR4.DE) hit by an access
+  /// of `size` bytes at `port`: a trap after the instruction.
+  void check_io_bp(u16 port, unsigned size);
 
   Bus& bus_;
   const CpuModel& model_;
@@ -611,6 +617,7 @@ class Cpu final : public MemoryListener {
   bool code_bp_ = false;  ///< any enabled execute breakpoint
   bool data_bp_ = false;  ///< any enabled data breakpoint, or watching_
   bool dr_data_bp_ = false;  ///< any enabled DR0-DR3 data breakpoint
+  bool io_bp_ = false;       ///< any enabled I/O breakpoint (CR4.DE)
   bool watching_ = false;    ///< set_watching()
   bool access_hit_ = false;  ///< the observer reported a watchpoint hit in this instruction
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit

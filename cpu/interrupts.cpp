@@ -17,6 +17,9 @@ void Cpu::interrupt(u8 vector, u32 return_eip, IntSource source, bool has_error,
   // (SDM Vol. 3A 17.3.1.4; Bochs discards them the same way).
   handler_entered_ = true;
   pending_db_ = 0;
+  // The processor clears DR7.GD on entry to the #DB handler, so that the
+  // handler may use the debug registers (SDM Vol. 3A 17.2.4).
+  if (vector == kDB && source == IntSource::Exception) s_.dr[7] &= ~kDr7Gd;
   if (!s_.pe()) {
     interrupt_real(vector, return_eip);
     return;
