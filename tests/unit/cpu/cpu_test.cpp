@@ -360,6 +360,31 @@ TEST_CASE("MOV SS holds off interrupts and the TF trap for one instruction", "[c
   }
 }
 
+TEST_CASE("LSS opens no interrupt shadow", "[cpu]") {
+  // SDM Vol. 3A 6.8.3: only MOV SS and POP SS hold off interrupts and the
+  // single-step trap; LSS loads SS:SP at once.
+  Machine m("386");
+  m.code({0x0F, 0xB2, 0x26, 0x00, 0x01,  // lss sp, [0100h]
+          0x90});                        // nop
+  store_le<u16>(&m.ram[0x2000 + 0x100], 0x0800);
+  store_le<u16>(&m.ram[0x2000 + 0x102], 0x0400);
+  SECTION("INTR") {
+    m.s.eflags_rest |= fl::IF;
+    m.cpu.step();
+    CHECK_FALSE(m.s.interrupt_shadow);
+    m.cpu.set_intr(true);
+    m.cpu.step();
+    CHECK(m.in_handler(0x20));
+    CHECK(m.stack(0) == 5);
+  }
+  SECTION("single step") {
+    m.s.eflags_rest |= fl::TF;
+    m.cpu.step();
+    CHECK(m.in_handler(1));
+    CHECK(m.stack(0) == 5);
+  }
+}
+
 TEST_CASE("POPF setting TF traps after the next instruction", "[cpu]") {
   Machine m(GENERATE("8086", "286", "386"));
   INFO(model_of(m.cpu));
