@@ -120,6 +120,38 @@ TEST_CASE("NMIs are held from NMI delivery until the next IRET", "[cpu][nmi]") {
   }
 }
 
+TEST_CASE("An NMI through a task gate is held until the handler task's IRET", "[cpu][nmi]") {
+  // SDM Vol. 3A 6.7.1 with 7.3: the IRET that returns from the nested NMI
+  // task (EFLAGS.NT) ends the blocking like any other.
+  PmRig r;
+  event_rig(r);
+  constexpr u32 kTss2 = 0x680;
+  constexpr u16 kTss2Sel = 0x48;
+  r.desc(kTss2Sel, kTss2, 0x67, 0x89, 0);
+  store_le<u32>(&r.ram[kTss2 + 0x20], kNmiHandler);  // EIP
+  store_le<u32>(&r.ram[kTss2 + 0x24], 0x2);          // EFLAGS
+  store_le<u32>(&r.ram[kTss2 + 0x38], 0x6000);       // ESP
+  for (unsigned i = 0; i < 6; ++i) store_le<u16>(&r.ram[kTss2 + 0x48 + 4 * i], i == CS ? PmRig::kCode0 : PmRig::kData0);
+  r.ram[PmRig::kIdt + kNMI * 8 + 2] = kTss2Sel;  // task gate: selector, type 85h
+  r.ram[PmRig::kIdt + kNMI * 8 + 5] = 0x85;
+  r.put(kNmiHandler, {0x90, 0xCF, 0xEB, 0xFC});  // nop; iret; jmp short back to the nop
+  r.code({0x90, 0x90});
+  r.cpu.raise_nmi();
+  r.cpu.step();
+  CHECK(r.s.tr.selector == kTss2Sel);
+  CHECK(r.s.eip == kNmiHandler);
+  CHECK((r.s.eflags_rest & fl::NT) != 0);
+  r.cpu.raise_nmi();
+  r.cpu.step();  // nop: the NMI waits
+  CHECK(r.s.eip == kNmiHandler + 1);
+  r.cpu.step();  // iret: back to the interrupted task
+  CHECK(r.s.tr.selector == PmRig::kTssSel);
+  CHECK(r.s.eip == PmRig::kCode);
+  r.cpu.step();  // the held NMI: the task resumes after its IRET
+  CHECK(r.s.tr.selector == kTss2Sel);
+  CHECK(r.s.eip == kNmiHandler + 2);
+}
+
 TEST_CASE("INT n from virtual-8086 mode needs a nonconforming DPL 0 handler", "[cpu][v86]") {
   // SDM Vol. 3A 20.3.1.1 and Vol. 2A INT n: from VM = 1 (IOPL 3), a gate
   // to a conforming segment or to one with DPL != 0 is #GP(selector).
