@@ -612,6 +612,9 @@ class Cpu final : public MemoryListener {
   /// Set when an event handler is entered (interrupt()): the instruction
   /// that entered it, a software interrupt, has no single-step trap.
   bool handler_entered_ = false;
+  /// A task switch loaded a TSS with its T flag set: #DB with DR6.BT is due
+  /// before the new task's first instruction (SDM Vol. 3A 17.3.1.5).
+  bool task_trap_ = false;
   bool shadow_next_ = false;
   bool shutdown_ = false;
   bool code_bp_ = false;  ///< any enabled execute breakpoint

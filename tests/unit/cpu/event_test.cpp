@@ -152,6 +152,50 @@ TEST_CASE("An NMI through a task gate is held until the handler task's IRET", "[
   CHECK(r.s.eip == kNmiHandler + 2);
 }
 
+TEST_CASE("A task switch into a TSS with its T flag set: #DB with DR6.BT in the new task", "[cpu][debug]") {
+  // SDM Vol. 3A 17.3.1.5: after control has passed to the new task, before
+  // its first instruction.
+  PmRig r;
+  event_rig(r);
+  constexpr u32 kTss2 = 0x680;
+  constexpr u16 kTss2Sel = 0x48;
+  r.desc(kTss2Sel, kTss2, 0x67, 0x89, 0);
+  store_le<u32>(&r.ram[kTss2 + 0x20], kNmiHandler);  // EIP
+  store_le<u32>(&r.ram[kTss2 + 0x24], 0x2);          // EFLAGS
+  store_le<u32>(&r.ram[kTss2 + 0x38], 0x6000);       // ESP
+  for (unsigned i = 0; i < 6; ++i) store_le<u16>(&r.ram[kTss2 + 0x48 + 4 * i], i == CS ? PmRig::kCode0 : PmRig::kData0);
+  store_le<u16>(&r.ram[kTss2 + 0x64], 1);  // T
+  r.put(kNmiHandler, {0x90});
+  r.s.dr[6] = 0xFFFF'0FF0u;
+  SECTION("JMP to the TSS") {
+    r.code({0xEA, 0x00, 0x00, 0x00, 0x00, kTss2Sel, 0x00});  // jmp 48h:0
+    r.cpu.step();
+    CHECK(r.s.tr.selector == kTss2Sel);
+    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.dword(0x6000 - 12) == kNmiHandler);  // the new task's first instruction
+    CHECK((r.s.dr[6] & kDr6Bt) != 0);
+  }
+  SECTION("an NMI through a task gate") {
+    r.ram[PmRig::kIdt + kNMI * 8 + 2] = kTss2Sel;
+    r.ram[PmRig::kIdt + kNMI * 8 + 5] = 0x85;
+    r.code({0x90});
+    r.cpu.raise_nmi();
+    r.cpu.step();
+    CHECK(r.s.eip == kNmiHandler);
+    r.cpu.step();  // the trap, before the handler task's first instruction
+    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.dword(0x6000 - 12) == kNmiHandler);
+    CHECK((r.s.dr[6] & kDr6Bt) != 0);
+  }
+  SECTION("T clear: no trap") {
+    store_le<u16>(&r.ram[kTss2 + 0x64], 0);
+    r.code({0xEA, 0x00, 0x00, 0x00, 0x00, kTss2Sel, 0x00});
+    r.cpu.step();
+    CHECK(r.s.eip == kNmiHandler);
+    CHECK((r.s.dr[6] & kDr6Bt) == 0);
+  }
+}
+
 TEST_CASE("INT n from virtual-8086 mode needs a nonconforming DPL 0 handler", "[cpu][v86]") {
   // SDM Vol. 3A 20.3.1.1 and Vol. 2A INT n: from VM = 1 (IOPL 3), a gate
   // to a conforming segment or to one with DPL != 0 is #GP(selector).
