@@ -20,6 +20,18 @@ void event_rig(PmRig& r) {
   r.put(kGpHandler, {0xF4});          // hlt
   r.put(kSoftHandler, {0x90, 0xCF});  // nop; iret
 }
+
+/// A second 32-bit TSS (selector 48h at 680h) whose task starts at the NMI
+/// handler's address with its stack below 6000h.
+constexpr u32 kTss2 = 0x680;
+constexpr u16 kTss2Sel = 0x48;
+void second_task(PmRig& r) {
+  r.desc(kTss2Sel, kTss2, 0x67, 0x89, 0);
+  store_le<u32>(&r.ram[kTss2 + 0x20], kNmiHandler);  // EIP
+  store_le<u32>(&r.ram[kTss2 + 0x24], 0x2);          // EFLAGS
+  store_le<u32>(&r.ram[kTss2 + 0x38], 0x6000);       // ESP
+  for (unsigned i = 0; i < 6; ++i) store_le<u16>(&r.ram[kTss2 + 0x48 + 4 * i], i == CS ? PmRig::kCode0 : PmRig::kData0);
+}
 }  // namespace
 
 TEST_CASE("TF set: INT n, INT3 and INTO enter their handler without a single-step trap", "[cpu][debug]") {
@@ -125,13 +137,7 @@ TEST_CASE("An NMI through a task gate is held until the handler task's IRET", "[
   // task (EFLAGS.NT) ends the blocking like any other.
   PmRig r;
   event_rig(r);
-  constexpr u32 kTss2 = 0x680;
-  constexpr u16 kTss2Sel = 0x48;
-  r.desc(kTss2Sel, kTss2, 0x67, 0x89, 0);
-  store_le<u32>(&r.ram[kTss2 + 0x20], kNmiHandler);  // EIP
-  store_le<u32>(&r.ram[kTss2 + 0x24], 0x2);          // EFLAGS
-  store_le<u32>(&r.ram[kTss2 + 0x38], 0x6000);       // ESP
-  for (unsigned i = 0; i < 6; ++i) store_le<u16>(&r.ram[kTss2 + 0x48 + 4 * i], i == CS ? PmRig::kCode0 : PmRig::kData0);
+  second_task(r);
   r.ram[PmRig::kIdt + kNMI * 8 + 2] = kTss2Sel;  // task gate: selector, type 85h
   r.ram[PmRig::kIdt + kNMI * 8 + 5] = 0x85;
   r.put(kNmiHandler, {0x90, 0xCF, 0xEB, 0xFC});  // nop; iret; jmp short back to the nop
@@ -157,13 +163,7 @@ TEST_CASE("A task switch into a TSS with its T flag set: #DB with DR6.BT in the 
   // its first instruction.
   PmRig r;
   event_rig(r);
-  constexpr u32 kTss2 = 0x680;
-  constexpr u16 kTss2Sel = 0x48;
-  r.desc(kTss2Sel, kTss2, 0x67, 0x89, 0);
-  store_le<u32>(&r.ram[kTss2 + 0x20], kNmiHandler);  // EIP
-  store_le<u32>(&r.ram[kTss2 + 0x24], 0x2);          // EFLAGS
-  store_le<u32>(&r.ram[kTss2 + 0x38], 0x6000);       // ESP
-  for (unsigned i = 0; i < 6; ++i) store_le<u16>(&r.ram[kTss2 + 0x48 + 4 * i], i == CS ? PmRig::kCode0 : PmRig::kData0);
+  second_task(r);
   store_le<u16>(&r.ram[kTss2 + 0x64], 1);  // T
   r.put(kNmiHandler, {0x90});
   r.s.dr[6] = 0xFFFF'0FF0u;
