@@ -41,7 +41,7 @@ void Cpu::reset() {
   s_.tr.access = 0x8B;
   s_.dr[6] = 0xFFFF'0FF0u;
   s_.dr[7] = 0x400;
-  intr_ = nmi_ = shadow_next_ = shutdown_ = false;
+  intr_ = nmi_ = nmi_blocked_ = shadow_next_ = shutdown_ = task_trap_ = false;
   // The x87 powers up with FCW 0040h and every register +0.0 (CpuState's
   // FpuState defaults, SDM Vol. 3A Table 9-1); FERR# is deasserted.
   set_ferr(false);
@@ -125,8 +125,10 @@ void Cpu::deliver(const GuestFault& f) {
 
 bool Cpu::take_events() {
   if (s_.interrupt_shadow) return false;
-  if (nmi_) {
+  if (nmi_deliverable()) {
     nmi_ = false;
+    // Further NMIs wait for the next IRET (SDM Vol. 3A 6.7.1).
+    nmi_blocked_ = true;
     try {
       interrupt(kNMI, s_.eip, IntSource::External);
     } catch (const GuestFault& f) {
@@ -156,6 +158,7 @@ inline void Cpu::execute_one() {
   const bool rf = (s_.eflags_rest & fl::RF) != 0;
   s_.eflags_rest &= ~fl::RF;
   s_.interrupt_shadow = false;
+  handler_entered_ = false;
   if (code_bp_ && !rf) {
     if (const u32 hits = code_bp_hits(s_.seg[CS].base + s_.eip)) {
       // Instruction breakpoint: a fault, before the instruction executes.
@@ -211,11 +214,17 @@ inline void Cpu::execute_one() {
   shadow_next_ = false;
   // Data breakpoints and the single-step trap are traps after the
   // instruction (SDM Vol. 3A 17.3.1.2, 17.3.1.4), one #DB for both; held
-  // off in the shadow of MOV SS / POP SS.
-  const bool single_step = tf && !s_.interrupt_shadow;
-  if ((single_step || pending_db_) && !shutdown_) {
-    s_.dr[6] = (s_.dr[6] & ~0xFu) | pending_db_ | (single_step ? 0x4000u : 0);
+  // off in the shadow of MOV SS / POP SS. INT n, INT3, INTO and INT1 clear
+  // TF as they enter their handler and raise no single-step trap of their
+  // own (17.3.1.4: a debugger single-steps a handler by emulating the INT);
+  // entering the handler also dropped any data-breakpoint hits.
+  // A task switch into a TSS with its T flag set adds DR6.BT to the same
+  // #DB (17.3.1.5).
+  const bool single_step = tf && !s_.interrupt_shadow && !handler_entered_;
+  if ((single_step || pending_db_ || task_trap_) && !shutdown_) {
+    s_.dr[6] = (s_.dr[6] & ~0xFu) | pending_db_ | (single_step ? kDr6Bs : 0) | (task_trap_ ? kDr6Bt : 0);
     pending_db_ = 0;
+    task_trap_ = false;
     try {
       interrupt(kDB, s_.eip, IntSource::Exception);
     } catch (const GuestFault& f) {
@@ -233,9 +242,23 @@ StopReason Cpu::run_loop(u64 max_insns) {
   u64 events = 0;
   while (insns_ + events < run_end_) {
     if (shutdown_) return StopReason::Shutdown;
+    if (task_trap_) [[unlikely]] {
+      // A task switch by an event (an interrupt or exception through a
+      // task gate) into a TSS with T set: #DB before the new task's first
+      // instruction, ahead of NMI and INTR (SDM Vol. 3A 17.3.1.5, 6.9).
+      task_trap_ = false;
+      s_.dr[6] |= kDr6Bt;
+      try {
+        interrupt(kDB, s_.eip, IntSource::Exception);
+      } catch (const GuestFault& f) {
+        deliver(f);
+      }
+      ++events;
+      continue;
+    }
     // INTR only matters with EFLAGS.IF set: with it clear (a pending IRQ
     // behind CLI) the loop pays one test, not a call.
-    if ((nmi_ || (intr_ && (s_.eflags_rest & fl::IF))) && take_events()) {
+    if (event_pending() && take_events()) {
       ++events;
       continue;
     }
@@ -246,8 +269,9 @@ StopReason Cpu::run_loop(u64 max_insns) {
       execute_one();
     } else {
       // Blocks run when nothing needs a check between instructions: no
-      // single-step trap, RF, interrupt shadow or debug-register breakpoint.
-      if (((s_.eflags_rest & (fl::TF | fl::RF)) | s_.interrupt_shadow | code_bp_ | data_bp_) ||
+      // single-step trap, RF, interrupt shadow or debug-register breakpoint
+      // (code, data or I/O).
+      if (((s_.eflags_rest & (fl::TF | fl::RF)) | s_.interrupt_shadow | code_bp_ | data_bp_ | io_bp_) ||
           !run_blocks(events)) {
         execute_one();
       }

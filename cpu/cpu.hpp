@@ -72,10 +72,15 @@ class Cpu final : public MemoryListener {
     intr_ = level;
     if (level) end_block();
   }
+  /// Latches an NMI. Delivered at the next instruction boundary, unless an
+  /// NMI handler is running: NMIs are then held (one latched) until the next
+  /// IRET (SDM Vol. 3A 6.7.1).
   void raise_nmi() {
     nmi_ = true;
     end_block();
   }
+  /// An NMI has been delivered and no IRET has executed since.
+  bool nmi_blocked() const { return nmi_blocked_; }
 
   /// FERR# out and IGNNE# in (SDM Vol. 1 8.7, Vol. 3A 2.5 CR0.NE): with
   /// CR0.NE = 0 an unmasked x87 exception asserts FERR# (the machine routes
@@ -297,6 +302,11 @@ class Cpu final : public MemoryListener {
     if (model_.is_8086()) return;
     if (!sg.writable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
   }
+  /// Raises what a write of `size` bytes at seg:`off` would raise (the
+  /// segment's type and limit, then paging at the CPL's rights, which may
+  /// walk the page tables) and writes nothing: ENTER's check of its whole
+  /// new frame (cpu/memory.cpp).
+  void probe_write(unsigned seg, u32 off, unsigned size);
   /// #AC(0): a misaligned data access at CPL 3 with CR0.AM and EFLAGS.AC set
   /// (486 and later; SDM Vol. 3A 6.15, interrupt 17). Only reached when
   /// EFLAGS.AC is set, so the common path pays one bit test.
@@ -464,6 +474,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   T in(u16 port) {
     check_io(port, sizeof(T));
+    if (io_bp_) check_io_bp(port, sizeof(T));
     end_block();  // a device may raise INTR, move memory or stop the CPU
     const T v = static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // a device asked for attention
@@ -472,6 +483,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   void out(u16 port, T v) {
     check_io(port, sizeof(T));
+    if (io_bp_) check_io_bp(port, sizeof(T));
     end_block();
     bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
@@ -481,7 +493,8 @@ class Cpu final : public MemoryListener {
   u32 insn_eip() const { return insn_eip_; }
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
-  bool event_pending() const { return nmi_ || (intr_ && (s_.eflags_rest & fl::IF)); }
+  bool event_pending() const { return nmi_deliverable() || (intr_ && (s_.eflags_rest & fl::IF)); }
+  bool nmi_deliverable() const { return nmi_ && !nmi_blocked_; }
   /// A REP string instruction stops after the current iteration, EIP back
   /// on it: an event is pending, or the iteration hit a DR data breakpoint
   /// (its #DB is a trap after that iteration, SDM Vol. 3A 17.3.1.2) or a
@@ -505,8 +518,9 @@ class Cpu final : public MemoryListener {
   /// interrupt shadow, breakpoints, memory holding code), even when EIP ends
   /// up at the next instruction.
   void end_block() { stop_ = true; }
-  /// Recomputes the hardware breakpoints from DR0-DR3 and DR7 (cpu/debug.cpp,
-  /// SDM Vol. 3A 17.2); call after writing a debug register.
+  /// Recomputes the hardware breakpoints from DR0-DR3, DR7 and CR4.DE
+  /// (cpu/debug.cpp, SDM Vol. 3A 17.2); call after writing a debug register
+  /// or CR4.
   void update_breakpoints();
   void set_interrupt_shadow() {
     shadow_next_ = true;
@@ -578,6 +592,9 @@ class Cpu final : public MemoryListener {
   /// Records data breakpoints hit by an access, delivered as a trap after
   /// the instruction, and reports the access to a watching observer.
   void check_data_bp(u32 lin, unsigned size, bool write);
+  /// Records I/O breakpoints (DR7 R/W = 10b with CR4.DE) hit by an access
+  /// of `size` bytes at `port`: a trap after the instruction.
+  void check_io_bp(u16 port, unsigned size);
 
   Bus& bus_;
   const CpuModel& model_;
@@ -601,11 +618,19 @@ class Cpu final : public MemoryListener {
   u32 insn_eip_ = 0;
   bool intr_ = false;
   bool nmi_ = false;
+  bool nmi_blocked_ = false;  ///< NMI handler running: NMIs held until IRET (SDM Vol. 3A 6.7.1)
+  /// Set when an event handler is entered (interrupt()): the instruction
+  /// that entered it, a software interrupt, has no single-step trap.
+  bool handler_entered_ = false;
+  /// A task switch loaded a TSS with its T flag set: #DB with DR6.BT is due
+  /// before the new task's first instruction (SDM Vol. 3A 17.3.1.5).
+  bool task_trap_ = false;
   bool shadow_next_ = false;
   bool shutdown_ = false;
   bool code_bp_ = false;  ///< any enabled execute breakpoint
   bool data_bp_ = false;  ///< any enabled data breakpoint, or watching_
   bool dr_data_bp_ = false;  ///< any enabled DR0-DR3 data breakpoint
+  bool io_bp_ = false;       ///< any enabled I/O breakpoint (CR4.DE)
   bool watching_ = false;    ///< set_watching()
   bool access_hit_ = false;  ///< the observer reported a watchpoint hit in this instruction
   const std::atomic<bool>* host_stop_ = nullptr;  ///< see set_host_stop

@@ -12,6 +12,14 @@ GuestFault sel_fault(u8 vector, u16 selector, bool ext) {
 
 void Cpu::interrupt(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error) {
   end_block();
+  // Entering a handler discards the traps the instruction had pending
+  // (single step, data breakpoints): they belong to the interrupted context
+  // (SDM Vol. 3A 17.3.1.4; Bochs discards them the same way).
+  handler_entered_ = true;
+  pending_db_ = 0;
+  // The processor clears DR7.GD on entry to the #DB handler, so that the
+  // handler may use the debug registers (SDM Vol. 3A 17.2.4).
+  if (vector == kDB && source == IntSource::Exception) s_.dr[7] &= ~kDr7Gd;
   if (!s_.pe()) {
     interrupt_real(vector, return_eip);
     return;
@@ -88,8 +96,11 @@ void Cpu::interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool 
   };
   if ((!cd.conforming() && cd.dpl() < s_.cpl) || from_v86) {
     // Inter-privilege: the handler's stack comes from the TSS. From V86
-    // mode the handler must be at CPL 0 (SDM Vol. 3A 20.3.1.1).
-    if (from_v86 && cd.dpl() != 0) throw sel_fault(kGP, target, ext);
+    // mode the handler must be a nonconforming code segment at DPL 0: a
+    // conforming one, or any other DPL, is #GP(selector) (SDM Vol. 3A
+    // 20.3.1.1; Vol. 2A INT n, where a conforming target from VM = 1 takes
+    // the same-privilege path, which faults).
+    if (from_v86 && (cd.conforming() || cd.dpl() != 0)) throw sel_fault(kGP, target, ext);
     new_cpl = cd.dpl();
     const auto [new_ss, new_esp] = tss_stack(new_cpl);
     if (sel_null(new_ss)) throw GuestFault::make(kTS, ext ? 1 : 0);

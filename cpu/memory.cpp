@@ -47,6 +47,17 @@ const TlbEntry& Cpu::translate(u32 lin, u8 need) {
   return t;
 }
 
+void Cpu::probe_write(unsigned seg, u32 off, unsigned size) {
+  if (model_.is_8086()) return;
+  check_write(seg, off, size);
+  const u32 lin = s_.seg[seg].base + off;
+  const u8 need = s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite;
+  for (const u32 at : {lin, lin + size - 1}) {
+    const TlbEntry& t = tlb_.slot(at >> 12);
+    if (t.vpn != at >> 12 || !((t.rights | t.code_rights) & need)) translate(at, need);
+  }
+}
+
 u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
   const bool write = (need & kWrite) != 0;
   const u32 off = lin & 0xFFF;

@@ -12,7 +12,7 @@ constexpr std::array<CpuModel, 7> kModels{{
     {"386", "Intel 80386DX", CpuFamily::i386, 0xFFFF'FFFF, 0},
     {"486", "Intel 80486DX", CpuFamily::i486, 0xFFFF'FFFF, 0x0402, false, false, true},
     {"pentium", "Intel Pentium (P5)", CpuFamily::pentium, 0xFFFF'FFFF, 0x0513, false, false, true},
-    {"pentium-m", "Intel Pentium M (P6 family 6 model 13, with NX)", CpuFamily::p6, 0xFFFF'FFFF, 0x06D8, true, true, true, true},
+    {"pentium-m", "Intel Pentium M (P6 family 6 model 13, with NX)", CpuFamily::p6, 0xFFFF'FFFF, 0x06D8, true, true, true, true, true},
 }};
 }  // namespace
 

@@ -28,6 +28,12 @@ struct CpuModel {
   bool has_fpu = false;
   /// FXSAVE/FXRSTOR and CR4.OSFXSR (CPUID.1:EDX.24); Pentium II and later.
   bool fxsr = false;
+  /// The local APIC talks on the front-side bus (Pentium M, Pentium 4 and
+  /// later) rather than the 3-wire APIC bus (Pentium Pro, II, III): setting
+  /// IA32_APIC_BASE[11] again re-enables a globally disabled APIC, in its
+  /// power-up state; on the 3-wire parts it stays disabled until reset
+  /// (SDM Vol. 3A 10.4.3).
+  bool apic_reenable = false;
 
   bool at_least(CpuFamily f) const { return family >= f; }
   bool is_8086() const { return family == CpuFamily::i8086; }

@@ -61,6 +61,13 @@ struct Segment {
   }
 };
 
+/// Debug-register and CR4 bits (SDM Vol. 3A 2.5, 17.2.3, 17.2.4).
+constexpr u32 kDr6Bd = 1u << 13;  ///< DR6.BD: a MOV DRn met DR7.GD
+constexpr u32 kDr6Bs = 1u << 14;  ///< DR6.BS: single step
+constexpr u32 kDr6Bt = 1u << 15;  ///< DR6.BT: task switch into a TSS with T set
+constexpr u32 kDr7Gd = 1u << 13;  ///< DR7.GD: general detect enable
+constexpr u32 kCr4De = 1u << 3;   ///< CR4.DE: debug extensions
+
 /// GDTR/IDTR: linear base and limit in bytes.
 struct TableRegister {
   u32 base = 0;

@@ -155,6 +155,9 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 r
     }
   }
   if (s_.eip > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
+  // The debug trap flag (T, bit 0 of the word at 64h of a 32-bit TSS):
+  // #DB once control is in the new task (SDM Vol. 3A 7.2.1, 17.3.1.5).
+  if (new32 && (read_sys<u16>(nb + 0x64) & 1)) task_trap_ = true;
 }
 
 }  // namespace gb

@@ -225,6 +225,9 @@ void Cpu::far_return(bool o32, u32 pop_extra) {
 }
 
 void Cpu::iret(bool o32) {
+  // Any IRET ends NMI blocking, even one that then faults (SDM Vol. 3A
+  // 6.7.1): a fault below leaves it lifted.
+  nmi_blocked_ = false;
   const unsigned sz = o32 ? 4 : 2;
   const u32 m = sp_mask();
   if (!s_.pe() || s_.v86()) {

@@ -58,14 +58,15 @@ void mov_SE(Cpu& c, const DecodedInsn& d);
 template <class T>
 void lea(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), static_cast<T>(c.ea(d))); }
 
-/// LES/LDS/LSS/LFS/LGS Gv, Mp: offset then selector.
+/// LES/LDS/LSS/LFS/LGS Gv, Mp: offset then selector. LSS loads SS:ESP in
+/// one instruction, so unlike MOV SS and POP SS it opens no interrupt
+/// shadow (SDM Vol. 3A 6.8.3 names only those two).
 template <unsigned kSeg, class T>
 void load_far(Cpu& c, const DecodedInsn& d) {
   const u32 off = c.ea(d);
   const T v = c.read<T>(d.seg, off);
   const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
   c.load_segment(kSeg, sel);
-  if (kSeg == SS) c.set_interrupt_shadow();
   c.set_reg<T>(d.reg(), v);
 }
 

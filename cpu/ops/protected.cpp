@@ -168,11 +168,13 @@ void wrmsr(Cpu& c, const DecodedInsn&) {
     case msr::kTsc: s.tsc = v - c.instructions(); break;
     case msr::kApicBase: {
       // Bits 35-12 the base, 11 the global enable, 8 BSP (read-only: this is
-      // the BSP); the others are reserved: #GP(0). On the P6 family a globally
-      // disabled APIC stays so until reset (SDM Vol. 3A 10.4.3, 10.4.4). The
-      // physical address space here is 32 bits, so bits 35-32 are dropped.
+      // the BSP); the others are reserved: #GP(0). With the 3-wire APIC bus
+      // (Pentium Pro, II, III) a globally disabled APIC stays so until
+      // reset; later models enable it again, the machine having put it in
+      // its power-up state (SDM Vol. 3A 10.4.3, 10.4.4). The physical
+      // address space here is 32 bits, so bits 35-32 are dropped.
       if (!p6 || (v & ~u64{0xF'FFFF'F900})) throw GuestFault::make(kGP, 0);
-      const u64 enable = v & s.msr_apic_base & 0x800;
+      const u64 enable = v & (c.model().apic_reenable ? 0x800 : s.msr_apic_base) & 0x800;
       c.write_apic_base((v & 0xFFFF'F000u) | enable | 0x100);
       break;
     }

@@ -61,8 +61,13 @@ void pop_S(Cpu& c, const DecodedInsn&) {
     c.load_cs_real(sel, c.state().eip, false);  // 8086 POP CS
     return;
   }
-  c.load_segment(kSeg, sel);
+  // The stack pointer steps by the stack's address size before the load:
+  // POP SS from a 16-bit stack wraps SP at 64 KiB and keeps ESP[31:16],
+  // even when the new SS is a 32-bit (B=1) segment (SDM Vol. 2B POP: the
+  // increment follows StackAddrSize of the stack being popped). A fault in
+  // the load restores ESP with the rest of the instruction.
   c.set_sp(old + sizeof(T));
+  c.load_segment(kSeg, sel);
   if (kSeg == SS) c.set_interrupt_shadow();
 }
 

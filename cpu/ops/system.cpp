@@ -95,21 +95,39 @@ void mov_CR(Cpu& c, const DecodedInsn& d) {
       s.cr4 = v;
       // PSE, PAE or PGE changes flush everything (SDM Vol. 3A 4.10.4.1).
       if ((old ^ v) & 0xB0) c.update_paging(Cpu::TlbFlush::All);
+      if ((old ^ v) & kCr4De) c.update_breakpoints();  // I/O breakpoints come and go
       break;
     }
     default: throw GuestFault::make(kUD);
   }
 }
 
-void mov_RD(Cpu& c, const DecodedInsn& d) {
+namespace {
+/// The debug register a MOV to or from DRn reaches, after its checks (SDM
+/// Vol. 2B MOV—Move to/from Debug Registers; Vol. 3A 17.2.2, 17.2.4):
+/// #GP(0) above CPL 0; DR4/DR5 are #UD with CR4.DE set and alias DR6/DR7
+/// without it; with DR7.GD set, #DB (a fault, DR6.BD set) before the
+/// access, so that an in-circuit emulator or debugger keeps its registers.
+unsigned debug_reg(Cpu& c, const DecodedInsn& d) {
   c.require_cpl0();
-  const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();  // DR4/DR5 alias DR6/DR7 (CR4.DE=0)
+  CpuState& s = c.state();
+  const unsigned r = d.reg();
+  if ((r == 4 || r == 5) && (s.cr4 & kCr4De)) throw GuestFault::make(kUD);
+  if (s.dr[7] & kDr7Gd) {
+    s.dr[6] |= kDr6Bd;
+    throw GuestFault::make(kDB);
+  }
+  return r == 4 ? 6 : r == 5 ? 7 : r;
+}
+}  // namespace
+
+void mov_RD(Cpu& c, const DecodedInsn& d) {
+  const unsigned r = debug_reg(c, d);
   c.set_reg<u32>(d.rm(), c.state().dr[r]);
 }
 
 void mov_DR(Cpu& c, const DecodedInsn& d) {
-  c.require_cpl0();
-  const unsigned r = d.reg() == 4 ? 6 : d.reg() == 5 ? 7 : d.reg();
+  const unsigned r = debug_reg(c, d);
   u32 v = c.reg<u32>(d.rm());
   if (r == 6) v = (v & 0xE00F) | 0xFFFF'0FF0u;  // reserved bits read as 1
   if (r == 7) v = (v & 0xFFFF'2BFFu) | 0x400;
@@ -147,7 +165,9 @@ void cpuid(Cpu& c, const DecodedInsn&) {
     cc = 0x6c65'746e;
   } else if (leaf == 1) {
     a = m.cpuid_signature;
-    dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);  // PSE, TSC, MSR, CX8
+    // DE, PSE, TSC, MSR, CX8: every CPUID model here is a Pentium or later,
+    // which has the debug extensions (SDM Vol. 3A 17.2; Vol. 2A Table 3-11).
+    dd = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);
     // PAE, APIC, SEP, PGE, CMOV. The APIC flag reads 0 once IA32_APIC_BASE
     // has disabled the local APIC (SDM Vol. 3A 10.4.3).
     if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);

@@ -116,7 +116,7 @@ tests:
         BIT1    [F1EDX], 1 << 11, "cpuid 1: edx.SEP (bit 11)"
         BIT1    [F1EDX], 1 << 15, "cpuid 1: edx.CMOV (bit 15)"
 %ifndef QEMU_REF
-        MEQ     [F1EDX], 0xAB79, "cpuid 1: edx = FPU|PSE|TSC|MSR|PAE|CX8|APIC|SEP|PGE|CMOV (pentium-pro model)"
+        MEQ     [F1EDX], 0xAB7D, "cpuid 1: edx = FPU|DE|PSE|TSC|MSR|PAE|CX8|APIC|SEP|PGE|CMOV (pentium-pro model)"
 %endif
 
 ; --- RDTSC: the time-stamp counter increases

@@ -360,6 +360,31 @@ TEST_CASE("MOV SS holds off interrupts and the TF trap for one instruction", "[c
   }
 }
 
+TEST_CASE("LSS opens no interrupt shadow", "[cpu]") {
+  // SDM Vol. 3A 6.8.3: only MOV SS and POP SS hold off interrupts and the
+  // single-step trap; LSS loads SS:SP at once.
+  Machine m("386");
+  m.code({0x0F, 0xB2, 0x26, 0x00, 0x01,  // lss sp, [0100h]
+          0x90});                        // nop
+  store_le<u16>(&m.ram[0x2000 + 0x100], 0x0800);
+  store_le<u16>(&m.ram[0x2000 + 0x102], 0x0400);
+  SECTION("INTR") {
+    m.s.eflags_rest |= fl::IF;
+    m.cpu.step();
+    CHECK_FALSE(m.s.interrupt_shadow);
+    m.cpu.set_intr(true);
+    m.cpu.step();
+    CHECK(m.in_handler(0x20));
+    CHECK(m.stack(0) == 5);
+  }
+  SECTION("single step") {
+    m.s.eflags_rest |= fl::TF;
+    m.cpu.step();
+    CHECK(m.in_handler(1));
+    CHECK(m.stack(0) == 5);
+  }
+}
+
 TEST_CASE("POPF setting TF traps after the next instruction", "[cpu]") {
   Machine m(GENERATE("8086", "286", "386"));
   INFO(model_of(m.cpu));
@@ -371,6 +396,23 @@ TEST_CASE("POPF setting TF traps after the next instruction", "[cpu]") {
   m.cpu.step();
   CHECK(m.in_handler(1));
   CHECK(m.stack(0) == 2);
+}
+
+TEST_CASE("TF set: INT n, INT3 and INTO reach their handler with no single-step trap", "[cpu]") {
+  // SDM Vol. 3A 17.3.1.4: software interrupts clear TF on the way into
+  // their handler and raise no single-step trap for themselves.
+  Machine m(GENERATE("8086", "286", "386"));
+  INFO(model_of(m.cpu));
+  const auto [bytes, vector] = GENERATE(table<std::vector<u8>, u8>({{{0xCD, 0x21}, 0x21}, {{0xCC}, 3}, {{0xCE}, 4}}));
+  INFO("vector " << int{vector});
+  std::copy(bytes.begin(), bytes.end(), m.ram.begin() + 0x1000);
+  m.s.flags.set_all(fl::OF);
+  m.s.eflags_rest |= fl::TF;
+  m.cpu.step();
+  CHECK(m.in_handler(vector));
+  CHECK(m.s.eip == vector * 16u);
+  CHECK((m.s.eflags_rest & fl::TF) == 0);
+  CHECK((m.stack(2) & fl::TF) != 0);
 }
 
 TEST_CASE("step() takes a pending interrupt as its whole step", "[cpu]") {

@@ -365,3 +365,25 @@ TEST_CASE("Machine: a guest idling on timer interrupts ends at the end of virtua
     CHECK(m.scheduler().now() < kNever);
   }
 }
+
+TEST_CASE("Machine: IA32_APIC_BASE global disable, then enable again", "[machine][apic]") {
+  // SDM Vol. 3A 10.4.3: with the 3-wire APIC bus (Pentium Pro) a globally
+  // disabled local APIC stays so until reset; with front-side-bus delivery
+  // (Pentium M) setting bit 11 again brings it back, in its power-up state.
+  const std::string model = GENERATE(as<std::string>{}, "pentium-pro", "pentium-m");
+  INFO("model " << model);
+  // mov ecx,1Bh; rdmsr; and ax,F7FFh; wrmsr; or ax,0800h; wrmsr; cli; hlt
+  Machine m(config(model, bios(kJmpBody, {0x66, 0xB9, 0x1B, 0x00, 0x00, 0x00, 0x0F, 0x32, 0x25, 0xFF, 0xF7, 0x0F,
+                                          0x30, 0x0D, 0x00, 0x08, 0x0F, 0x30, 0xFA, 0xF4})));
+  CHECK(m.run(0).kind == Kind::Halted);
+  const bool back = model == "pentium-m";
+  CHECK(((m.cpu().state().msr_apic_base & 0x800) != 0) == back);
+  Bus& bus = m.bus();
+  bus.write<u32>(0xFEE0'00F0, 0x1FF);  // SVR: software-enable, spurious vector FFh
+  if (back) {
+    CHECK(bus.read<u32>(0xFEE0'00F0) == 0x1FF);
+    CHECK(bus.read<u32>(0xFEE0'0300) == 0);  // ICR low: idle
+  } else {
+    CHECK(bus.read<u32>(0xFEE0'00F0) == 0xFFFF'FFFFu);  // nothing there
+  }
+}
