@@ -275,6 +275,11 @@ int main(int argc, char** argv) {
                    s.seg[CS].selector, s.eip);
         return 0;
       case RunResult::Kind::Halted:
+        if (m.scheduler().now() >= Machine::kEndOfTime) {  // an idle guest's timers ran out of picoseconds
+          fmt::print(stderr, "glassbox: virtual time reached its end (2^62 ps, about 53 days) after {} instructions\n",
+                     m.cpu().instructions());
+          return 0;
+        }
         fmt::print(stderr, "glassbox: CPU halted at {:04x}:{:08x} with no interrupt source, after {} instructions\n",
                    s.seg[CS].selector, s.eip, m.cpu().instructions());
         return 0;
