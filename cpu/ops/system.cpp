@@ -165,9 +165,11 @@ void cpuid(Cpu& c, const DecodedInsn&) {
     cc = 0x6c65'746e;
   } else if (leaf == 1) {
     a = m.cpuid_signature;
-    // DE, PSE, TSC, MSR, CX8: every CPUID model here is a Pentium or later,
-    // which has the debug extensions (SDM Vol. 3A 17.2; Vol. 2A Table 3-11).
-    dd = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);
+    // PSE, TSC, MSR, CX8; DE from the Pentium on, which brought the debug
+    // extensions and CR4 (SDM Vol. 3A 17.2; Vol. 2A Table 3-11): the late
+    // 486's CPUID does not report them.
+    dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);
+    if (m.at_least(CpuFamily::pentium)) dd |= 1u << 2;
     // PAE, APIC, SEP, PGE, CMOV. The APIC flag reads 0 once IA32_APIC_BASE
     // has disabled the local APIC (SDM Vol. 3A 10.4.3).
     if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);
