@@ -95,7 +95,10 @@ def read_packet(s):
             return buf[buf.index(b'$') + 1:-3].decode()
 
 
-def run_gdb_kill(cmd):
+def run_gdb(cmd, finish):
+    """Starts glassbox stopped under its gdbstub, connects, continues to the
+    magic breakpoint after the six THR writes, then calls finish(p) (which
+    ends the run: gdb's kill packet, or a signal)."""
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         port = probe.getsockname()[1]
@@ -113,11 +116,20 @@ def run_gdb_kill(cmd):
             read_packet(s)  # stopped at the reset vector
             s.sendall(b'+' + frame('c'))
             read_packet(s)  # stopped at XCHG BX,BX, after the six THR writes
-            s.sendall(b'+' + frame('k'))
+            finish(p, s)
             out, err = p.communicate()
     finally:
         timer.cancel()
     return p.returncode, err
+
+
+def run_gdb_kill(cmd):
+    return run_gdb(cmd, lambda p, s: s.sendall(b'+' + frame('k')))
+
+
+def run_gdb_stopped_sigterm(cmd):
+    """SIGTERM while a gdb client holds the stopped CPU (and sends nothing)."""
+    return run_gdb(cmd, lambda p, s: p.send_signal(signal.SIGTERM))
 
 
 def run_prompt_sigterm(cmd):
@@ -138,32 +150,6 @@ def run_prompt_sigterm(cmd):
             seen += c
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate()
-    finally:
-        timer.cancel()
-    return p.returncode, err
-
-
-def run_gdb_stopped_sigterm(cmd):
-    """SIGTERM while a gdb client holds the stopped CPU (and sends nothing)."""
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    p = subprocess.Popen(cmd + ['--magic-break', '-gdb', f'tcp:127.0.0.1:{port}', '-S'], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    timer = threading.Timer(TIMEOUT_S, p.kill)
-    timer.start()
-    try:
-        line = p.stderr.readline()
-        if b'listening' not in line:
-            out, err = p.communicate()
-            return p.returncode, line + err
-        with socket.create_connection(('127.0.0.1', port), timeout=TIMEOUT_S) as s:
-            s.sendall(frame('?'))
-            read_packet(s)
-            s.sendall(b'+' + frame('c'))
-            read_packet(s)  # stopped at XCHG BX,BX
-            p.send_signal(signal.SIGTERM)
-            out, err = p.communicate()
     finally:
         timer.cancel()
     return p.returncode, err
