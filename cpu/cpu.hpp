@@ -249,6 +249,7 @@ class Cpu final : public MemoryListener {
 
   template <class T>
   [[gnu::noinline, gnu::cold]] T read_slow(unsigned seg, u32 off) {
+    static_assert(sizeof(T) <= 4, "8- and 16-byte operands: two accesses (cpu/simd/simd.hpp read_mem)");
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       u32 v = 0;
       for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{read_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF))} << (8 * i);
@@ -260,6 +261,7 @@ class Cpu final : public MemoryListener {
   }
   template <class T>
   [[gnu::noinline, gnu::cold]] void write_slow(unsigned seg, u32 off, T v) {
+    static_assert(sizeof(T) <= 4, "8- and 16-byte operands: two accesses (cpu/simd/simd.hpp write_mem)");
     // Data beside decoded code (a stack under a boot sector): the entry's
     // withheld write rights allow a direct store, then the line check.
     {

@@ -10,6 +10,20 @@ namespace gb {
 
 enum class CpuFamily : u8 { i8086, i286, i386, i486, pentium, p6 };
 
+/// The SIMD generations (CPUID.1:EDX.MMX/SSE/SSE2, ECX.SSE3/SSSE3/SSE4_1/
+/// SSE4_2), each including the ones before it.
+enum class SimdLevel : u8 { None, Mmx, Sse, Sse2, Sse3, Ssse3, Sse41, Sse42 };
+
+/// Instruction-set extensions an opcode row may need (the row tables of
+/// cpu/simd are enabled per model by CpuModel::has).
+enum class Isa : u8 {
+  Mmx, Sse, Sse2, Sse3, Ssse3, Sse41, Sse42,
+  Popcnt,   ///< CPUID.1:ECX.23
+  Movbe,    ///< CPUID.1:ECX.22
+  Clflush,  ///< CPUID.1:EDX.19
+  Monitor,  ///< MONITOR/MWAIT, CPUID.1:ECX.3
+};
+
 struct CpuModel {
   std::string_view name;
   std::string_view description;
@@ -34,8 +48,26 @@ struct CpuModel {
   /// power-up state; on the 3-wire parts it stays disabled until reset
   /// (SDM Vol. 3A 10.4.3).
   bool apic_reenable = false;
+  /// The SIMD generation (MMX .. SSE4.2); see Isa for the rest.
+  SimdLevel simd = SimdLevel::None;
+  bool popcnt = false;
+  bool movbe = false;
+  bool clflush = false;
+  bool monitor = false;
+  /// MXCSR_MASK as FXSAVE stores it (SDM Vol. 1 11.6.6): FFBFh without
+  /// MXCSR.DAZ (the first Pentium III steppings), FFFFh with it.
+  u32 mxcsr_mask = 0xFFFF;
 
   bool at_least(CpuFamily f) const { return family >= f; }
+  bool has(Isa i) const {
+    switch (i) {
+      case Isa::Popcnt: return popcnt;
+      case Isa::Movbe: return movbe;
+      case Isa::Clflush: return clflush;
+      case Isa::Monitor: return monitor;
+      default: return static_cast<unsigned>(simd) >= static_cast<unsigned>(i) + 1;
+    }
+  }
   bool is_8086() const { return family == CpuFamily::i8086; }
   /// FCMOVcc, FCOMI, FUCOMI(P): the P6 family with CMOV and an FPU.
   bool has_fcmov() const { return has_fpu && at_least(CpuFamily::p6); }

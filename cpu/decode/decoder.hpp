@@ -2,6 +2,7 @@
 #pragma once
 #include <array>
 #include <span>
+#include <vector>
 
 #include "cpu/decode/insn.hpp"
 
@@ -11,19 +12,33 @@ namespace gb {
 std::span<const OpcodeRow> opcode_table();
 
 /// The opcode table resolved for one CPU model: a row per (map, opcode,
-/// ModR/M.reg), with the model's aliases applied.
+/// ModR/M.reg), with the model's aliases applied, and for the opcodes
+/// whose meaning depends on a mandatory prefix a row per prefix class.
 class DecodeTables {
  public:
   explicit DecodeTables(const CpuModel& model);
 
-  const OpcodeRow* row(u16 opcode, unsigned reg) const { return rows_[opcode][reg]; }
+  /// The row for `opcode` (map and byte, opc::) under ModR/M.reg `reg` and
+  /// prefix class `cls` (opc::Prefix, never kAny): the class's own row,
+  /// else the prefix-independent one; nullptr when neither exists.
+  const OpcodeRow* row(u16 opcode, unsigned reg, unsigned cls = opc::kNP) const {
+    if (const u16 i = prefixed_index_[opcode]) {
+      if (const OpcodeRow* r = prefixed_[i - 1][cls - 1][reg]) return r;
+    }
+    return rows_[opcode][reg];
+  }
   bool has_modrm(u16 opcode) const { return modrm_[opcode]; }
   const CpuModel& model() const { return model_; }
 
  private:
+  void add(std::span<const OpcodeRow> rows);
+  using RegRows = std::array<const OpcodeRow*, 8>;
   const CpuModel& model_;
-  std::array<std::array<const OpcodeRow*, 8>, 512> rows_{};
-  std::array<bool, 512> modrm_{};
+  std::array<RegRows, opc::kMaps> rows_{};
+  std::array<bool, opc::kMaps> modrm_{};
+  /// 1 + index into prefixed_ for opcodes with mandatory-prefix rows.
+  std::array<u16, opc::kMaps> prefixed_index_{};
+  std::vector<std::array<RegRows, 4>> prefixed_;  ///< [opcode][class - 1][reg]
 };
 
 /// Handler for invalid encodings: raises #UD (cpu/ops/misc.cpp).
@@ -60,7 +75,7 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
       case 0x3E: d.seg_override = 3; continue;
       case 0x64: if (!i386) break; d.seg_override = 4; continue;
       case 0x65: if (!i386) break; d.seg_override = 5; continue;
-      case 0x66: if (!i386) break; d.o32 = !default32; continue;
+      case 0x66: if (!i386) break; d.o32 = !default32; d.p66 = true; continue;
       case 0x67: if (!i386) break; d.a32 = !default32; continue;
       case 0xF0: d.lock = true; continue;
       case 0xF1: if (!m.is_8086()) break; d.lock = true; continue;  // 8086: LOCK alias
@@ -70,7 +85,14 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
     break;
   }
   u16 op = b;
-  if (b == 0x0F && !m.is_8086()) op = 0x100 | fetch(n++);
+  if (b == 0x0F && !m.is_8086()) {
+    op = opc::kMap0F | fetch(n++);
+    // The three-byte maps (SDM Vol. 2A 2.1.2), on models with any of their
+    // instructions (SSSE3 and later; MOVBE on the Atom).
+    if ((op == 0x138 || op == 0x13A) && (m.has(Isa::Ssse3) || m.has(Isa::Movbe))) {
+      op = static_cast<u16>((op == 0x138 ? opc::kMap38 : opc::kMap3A) | fetch(n++));
+    }
+  }
   d.opcode = op;
   const bool a32 = d.a32;
   unsigned reg = 0;
@@ -131,7 +153,10 @@ void decode(const DecodeTables& t, Fetch&& fetch, bool default32, DecodedInsn& d
     }
   }
   if (d.seg_override != kNone) d.seg = d.seg_override;
-  const OpcodeRow* row = t.row(op, reg);
+  // The mandatory prefix class: F2/F3 (the last one given) before 66
+  // (SDM Vol. 2A 2.1.2; with both, 66 is an operand-size prefix).
+  const unsigned cls = d.rep == 0xF3 ? opc::kF3 : d.rep == 0xF2 ? opc::kF2 : d.p66 ? opc::k66 : opc::kNP;
+  const OpcodeRow* row = t.row(op, reg, cls);
   d.row = row;
   if (!row) {
     d.exec = op_invalid;

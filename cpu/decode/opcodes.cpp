@@ -16,6 +16,7 @@
 #include "cpu/ops/string.hpp"
 #include "cpu/ops/system.hpp"
 #include "cpu/ops/x87.hpp"
+#include "cpu/simd/tables.hpp"
 
 namespace gb {
 
@@ -367,21 +368,35 @@ const OpcodeRow kFxsrTable[] = {
 
 std::span<const OpcodeRow> opcode_table() { return kTable; }
 
-DecodeTables::DecodeTables(const CpuModel& model) : model_(model) {
-  auto add = [&](std::span<const OpcodeRow> rows) {
-    for (const OpcodeRow& r : rows) {
-      if (!model.at_least(r.since)) continue;
-      for (unsigned ext = 0; ext < 8; ++ext) {
-        if (r.ext < 0 || static_cast<unsigned>(r.ext) == ext) rows_[r.opcode][ext] = &r;
+void DecodeTables::add(std::span<const OpcodeRow> rows) {
+  for (const OpcodeRow& r : rows) {
+    if (!model_.at_least(r.since)) continue;
+    const u16 op = opc::number(r.opcode);
+    const unsigned cls = opc::prefix(r.opcode);
+    RegRows* dst = &rows_[op];
+    if (cls != opc::kAny) {
+      if (!prefixed_index_[op]) {
+        prefixed_.emplace_back();
+        prefixed_index_[op] = static_cast<u16>(prefixed_.size());
       }
-      for (Operand o : r.operands) {
-        if (uses_modrm(o)) modrm_[r.opcode] = true;
-      }
+      dst = &prefixed_[prefixed_index_[op] - 1][cls - 1];
     }
-  };
+    for (unsigned ext = 0; ext < 8; ++ext) {
+      if (r.ext < 0 || static_cast<unsigned>(r.ext) == ext) (*dst)[ext] = &r;
+    }
+    for (Operand o : r.operands) {
+      if (uses_modrm(o)) modrm_[op] = true;
+    }
+  }
+}
+
+DecodeTables::DecodeTables(const CpuModel& model) : model_(model) {
   add(kTable);
   if (model.has_fpu) add(kX87Table);
   if (model.fxsr) add(kFxsrTable);
+  for (const SimdRowGroup& g : simd_row_groups()) {
+    if (model.has(g.isa)) add(g.rows);
+  }
   if (model.is_8086()) {
     // 8086 aliases (SingleStepTests 8086 notes): 60-6F decode as 70-7F,
     // C0/C1 as C2/C3, C8/C9 as CA/CB; C6/C7/8F ignore ModR/M.reg; FF /7 is

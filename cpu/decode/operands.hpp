@@ -33,6 +33,11 @@ enum class Operand : u8 {
   Xb, Xv, Yb, Yv,
   // Segment register fixed by the opcode (PUSH ES, POP DS, ...).
   ES, CS, SS, DS, FS, GS,
+  // SIMD registers (SDM Vol. 2D A.2.1): MMX register from ModR/M.reg (P),
+  // MMX register or memory from r/m (Q), MMX register from r/m (N); XMM
+  // register from ModR/M.reg (V), XMM register or memory from r/m (W), XMM
+  // register from r/m (U). The operand's width is the handler's business.
+  Pq, Qq, Nq, Vx, Wx, Ux,
 };
 
 /// Whether an operand code is encoded through a ModR/M byte.
@@ -42,6 +47,8 @@ constexpr bool uses_modrm(Operand o) {
     case Operand::Gb: case Operand::Gw: case Operand::Gd: case Operand::Gv:
     case Operand::M: case Operand::Mp: case Operand::Ma:
     case Operand::Sw: case Operand::Cd: case Operand::Dd: case Operand::Rd:
+    case Operand::Pq: case Operand::Qq: case Operand::Nq:
+    case Operand::Vx: case Operand::Wx: case Operand::Ux:
       return true;
     default:
       return false;

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "cpu/fpu/float80.hpp"
+#include "cpu/simd/vec.hpp"
 
 namespace gb {
 
@@ -35,8 +36,9 @@ struct FpuState {
   u16 fcs = 0;  ///< its CS selector
   u32 fdp = 0;  ///< its memory operand's offset
   u16 fds = 0;  ///< and segment selector
-  u32 mxcsr = 0x1F80;  ///< SSE control/status (saved and restored only)
-  std::array<std::array<u8, 16>, 8> xmm{};
+  u32 mxcsr = 0x1F80;  ///< SSE control/status (SDM Vol. 1 10.2.3)
+  /// XMM0-XMM15 (XMM8-15 exist in 64-bit mode only).
+  std::array<Vec128, 16> xmm{};
 
   unsigned top() const { return (fsw >> 11) & 7; }
   void set_top(unsigned t) { fsw = static_cast<u16>((fsw & ~fsw::kTop) | ((t & 7) << 11)); }

@@ -10,6 +10,7 @@ u32 cr4_mask(const CpuModel& m) {
   if (m.at_least(CpuFamily::pentium)) mask |= 0x5F;
   if (m.at_least(CpuFamily::p6)) mask |= 0x1A0;
   if (m.fxsr) mask |= 0x200;  // OSFXSR
+  if (m.has(Isa::Sse)) mask |= 0x400;  // OSXMMEXCPT
   return mask;
 }
 

@@ -218,7 +218,6 @@ void fx_checks(Cpu& c, const DecodedInsn& d) {
   if ((s.seg[d.seg].base + c.ea(d)) & 15) throw GuestFault::make(kGP, 0);
 }
 
-constexpr u32 kMxcsrMask = 0xFFFF;  // DAZ supported
 constexpr u32 kOsfxsr = 0x200;       // CR4.OSFXSR
 
 }  // namespace
@@ -238,7 +237,7 @@ void fxsave(Cpu& c, const DecodedInsn& d) {
   put32(b, 16, d.o32 ? f.fdp : f.fdp & 0xFFFF);
   put16(b, 20, f.fds);
   put32(b, 24, f.mxcsr);
-  put32(b, 28, kMxcsrMask);
+  put32(b, 28, c.model().mxcsr_mask);
   for (unsigned i = 0; i < 8; ++i) {
     const Float80& v = f.st(i);
     put32(b, 32 + 16 * i, static_cast<u32>(v.sig));
@@ -259,7 +258,7 @@ void fxrstor(Cpu& c, const DecodedInsn& d) {
   CpuState& s = c.state();
   const bool sse = (s.cr4 & kOsfxsr) != 0;
   const u32 mxcsr = get32(b, 24);
-  if (sse && (mxcsr & ~kMxcsrMask)) throw GuestFault::make(kGP, 0);
+  if (sse && (mxcsr & ~c.model().mxcsr_mask)) throw GuestFault::make(kGP, 0);
   FpuState& f = s.fpu;
   f.fcw = control_word(static_cast<u16>(get16(b, 0)));
   f.fsw = static_cast<u16>(get16(b, 2));

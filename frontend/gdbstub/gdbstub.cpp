@@ -337,7 +337,7 @@ std::string GdbStub::read_register(unsigned n) const {
     case kFctrl + 7: return le_hex(f.fop, 4);
     default: break;
   }
-  if (n < kMxcsr) return to_hex(f.xmm[n - kXmm0].data(), 16);
+  if (n < kMxcsr) return to_hex(f.xmm[n - kXmm0].b.data(), 16);
   if (n == kMxcsr) return le_hex(f.mxcsr, 4);
   if (n == kCr0) return le_hex(s.cr0, 4);
   if (n == kCr0 + 1) return le_hex(s.cr2, 4);
