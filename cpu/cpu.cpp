@@ -293,9 +293,19 @@ StopReason Cpu::run(u64 max_insns) {
 
 void Cpu::log_invalid(const DecodedInsn& d) {
   if (!log_ || logged_ >= 32) return;
+  // Each encoding once (map, opcode, ModR/M.reg, mandatory prefix class):
+  // a guest probing for an instruction in a loop is told about once.
+  const unsigned cls = d.rep == 0xF3 ? 3 : d.rep == 0xF2 ? 4 : d.p66 ? 2 : 1;
+  const unsigned key = ((cls * opc::kMaps + d.opcode) << 3) | (d.has_modrm ? d.reg() : 0);
+  if (key < invalid_seen_.size()) {
+    if (invalid_seen_[key]) return;
+    invalid_seen_[key] = true;
+  }
   ++logged_;
-  fmt::print(log_, "glassbox: #UD at {:04x}:{:08x}: opcode {}{:02x}{}\n", s_.seg[CS].selector, insn_eip_,
-             d.opcode >= 0x100 ? "0f " : "", d.opcode & 0xFF,
+  static constexpr const char* kMap[4] = {"", "0f ", "0f 38 ", "0f 3a "};
+  static constexpr const char* kPrefix[5] = {"", "", "66 ", "f3 ", "f2 "};
+  fmt::print(log_, "glassbox: #UD at {:04x}:{:08x}: opcode {}{}{:02x}{} (logged once)\n", s_.seg[CS].selector, insn_eip_,
+             d.opcode >= 0x100 ? kPrefix[cls] : "", kMap[(d.opcode >> 8) & 3], d.opcode & 0xFF,
              d.has_modrm ? fmt::format(" /{}", d.reg()) : std::string{});
   if (logged_ == 32) fmt::print(log_, "glassbox: further #UD messages suppressed\n");
 }

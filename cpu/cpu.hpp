@@ -1,6 +1,7 @@
 // The CPU: fetch, decode, execute over CpuState on a Bus.
 #pragma once
 #include <atomic>
+#include <bitset>
 #include <cstdio>
 
 #include "cpu/decode/block_cache.hpp"
@@ -615,6 +616,8 @@ class Cpu final : public MemoryListener {
   bool ignne_ = false;
   std::FILE* log_ = stderr;
   unsigned logged_ = 0;
+  /// Invalid encodings already logged (log_invalid): [class][map+opcode][reg].
+  std::bitset<5 * opc::kMaps * 8> invalid_seen_;
   u64 insns_ = 0;
   u64 run_end_ = 0;  ///< run() returns when insns_ reaches this
   u32 insn_eip_ = 0;
