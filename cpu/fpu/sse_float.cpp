@@ -125,9 +125,9 @@ RoundOut round_at(u64 sig, unsigned shift, bool sign, Rounding rc) {
 /// 10.2.3.3, 11.5.2.4-6):
 /// - overflow: OE; masked, PE too and infinity or the largest finite value
 ///   by rounding direction (Table 4-10); unmasked, PE only when the result
-///   rounded with an unbounded exponent is inexact (the SDM's SSE text for
-///   #O: "the PE flag is only set if a loss of accuracy has occurred in
-///   addition to overflow when rounding ... with unbounded exponent").
+///   rounded with an unbounded exponent is inexact (SDM Vol. 1 Appendix E,
+///   the SIMD #O and #U tables: "#OE=1, #PE=1 if the result is inexact";
+///   11.5.2.4 says no more than that OE is set).
 /// - tininess is detected after rounding (the rounded result with an
 ///   unbounded exponent is below the smallest normal). Unmasked UE: UE, and
 ///   PE as for an unmasked overflow. Masked with FTZ: a zero of the sign
@@ -193,6 +193,10 @@ typename F::T nan_result(const Val& a, const Val& b, Env& e) {
   return static_cast<typename F::T>((a.nan() ? a.bits : b.bits) | Fmt<F>::kQuiet);
 }
 
+/// The denormal-operand condition. Callers look for it only after the
+/// higher-priority ones: a NaN operand, an invalid operation, division by
+/// zero; any of those leaves DE clear (SDM Vol. 1 4.9.2, the SSE
+/// pre-computation order of 11.5.3; the host agrees).
 void denormal_check(const Val& a, const Val& b, Env& e) {
   if (a.denormal || b.denormal) e.raise(mx::DE);
 }
@@ -263,7 +267,7 @@ typename F::T div_op(typename F::T a, typename F::T b, Env& e) {
     return M::indefinite();
   }
   if (vb.kind == Kind::Zero && va.kind == Kind::Finite) {
-    // A pre-computation exception: DE is not looked for (SDM Vol. 1 11.5.2).
+    // Divide-by-zero outranks the denormal operand: no DE (SDM Vol. 1 4.9.2).
     e.raise(mx::ZE);
     return M::inf(sign);
   }
@@ -283,21 +287,20 @@ typename F::T div_op(typename F::T a, typename F::T b, Env& e) {
   return round_pack<F>(sign, va.exp - vb.exp + 3 - n, (q << n) | (r ? 1u : 0u), e);
 }
 
-/// The integer square root of m (below 2^126): the root and whether it is exact.
-u64 isqrt128(const U128& m, bool& exact) {
-  U128 rem{};
-  u64 root = 0;
-  for (int i = 63; i >= 0; --i) {
-    rem = shl(rem, 2);
-    rem.lo |= shr(m, static_cast<unsigned>(2 * i)).lo & 3;
-    const U128 trial = add(shl(U128{0, root}, 2), U128{0, 1});
-    root <<= 1;
-    if (!less(rem, trial)) {
-      rem = sub(rem, trial);
-      root |= 1;
-    }
+/// The integer square root of m (below 2^(2 * pairs), pairs <= 60), digit
+/// by digit: the root and whether it is exact. The partial remainder stays
+/// below 2^62, so everything fits 64-bit words.
+u64 isqrt(const U128& m, int pairs, bool& exact) {
+  u64 rem = 0, root = 0;
+  for (int i = pairs - 1; i >= 0; --i) {
+    const unsigned s = 2 * static_cast<unsigned>(i);
+    rem = (rem << 2) | ((s >= 64 ? m.hi >> (s - 64) : m.lo >> s) & 3);
+    const u64 trial = (root << 2) | 1;
+    const u64 take = rem >= trial ? 1u : 0u;  // branch-free: the digits are random
+    rem -= trial & (0 - take);
+    root = (root << 1) | take;
   }
-  exact = rem.zero();
+  exact = rem == 0;
   return root;
 }
 
@@ -316,13 +319,15 @@ typename F::T sqrt_op(typename F::T a, Env& e) {
   }
   denormal_check(v, v, e);
   if (v.kind == Kind::Inf) return M::inf(false);
-  // value = m * 2^e2 with m the 53-bit significand; widened by k bits so
-  // that e2 - k is even, the root has at least 59 bits.
-  const u64 m = v.sig >> 11;
-  const i32 e2 = v.exp - 52;
-  const unsigned k = 64 + static_cast<unsigned>(e2 & 1);
+  // value = m * 2^e2 with m the significand as an integer (kPrec bits);
+  // widened by k bits, k making e2 - k even, the root has kPrec + 3 bits:
+  // the rounding bit and more, the remainder giving the sticky bit.
+  constexpr int kPrec = static_cast<int>(M::kPrec);
+  const u64 m = v.sig >> M::kShift;
+  const i32 e2 = v.exp - (kPrec - 1);
+  const unsigned k = static_cast<unsigned>(kPrec + 5 + ((e2 - kPrec - 5) & 1));
   bool exact = false;
-  const u64 root = isqrt128(shl(U128{0, m}, k), exact);
+  const u64 root = isqrt(shl(U128{0, m}, k), kPrec + 3, exact);
   const int n = std::countl_zero(root);
   return round_pack<F>(false, (e2 - static_cast<i32>(k)) / 2 + 63 - n, (root << n) | (exact ? 0u : 1u), e);
 }

@@ -138,6 +138,31 @@ TEST_CASE("sse_float: denormal operands, DAZ", "[sse_float]") {
   CHECK(d2.flags == 0);
 }
 
+TEST_CASE("sse_float: DE only when nothing outranks it (SDM Vol. 1 4.9.2)", "[sse_float]") {
+  const u32 den = 0x0000'0100u;
+  auto flags = [](auto op) {
+    Env e = env();
+    op(e);
+    return e.flags;
+  };
+  CHECK(flags([&](Env& e) { f32_add(den, 0x7F80'0001u, e); }) == mx::IE);   // SNaN
+  CHECK(flags([&](Env& e) { f32_add(den, 0x7FC0'0000u, e); }) == 0);        // QNaN
+  CHECK(flags([&](Env& e) { f32_div(den, 0, e); }) == mx::ZE);              // division by zero
+  CHECK(flags([&](Env& e) { f32_sqrt(den | 0x8000'0000u, e); }) == mx::IE);  // sqrt(-denormal)
+  CHECK(flags([&](Env& e) { f32_add(den, kInf32, e); }) == mx::DE);         // inf + denormal
+  CHECK(flags([&](Env& e) { f32_mul(den, 0, e); }) == mx::DE);
+  CHECK(flags([&](Env& e) { f32_cmp(den, kOne32, 0, e); }) == mx::DE);
+  // Conversions to integer and ROUNDSS take no denormal operand (SDM Vol. 2
+  // CVTSS2SI, ROUNDSS: #I and #P only).
+  CHECK(flags([&](Env& e) { CHECK(f32_to_i32(den, false, e) == 0); }) == mx::PE);
+  CHECK(flags([&](Env& e) { CHECK(f32_round(den, 0, e) == 0); }) == mx::PE);
+  // Under DAZ that denormal is an exact zero.
+  Env daz = env(Rounding::Up, true);
+  CHECK(f32_to_i32(den, false, daz) == 0);
+  CHECK(f32_round(den, 4, daz) == 0);
+  CHECK(daz.flags == 0);
+}
+
 TEST_CASE("sse_float: overflow by rounding mode (SDM Vol. 1 Table 4-10)", "[sse_float]") {
   const u32 big = kMaxFinite32, neg_big = kMaxFinite32 | 0x8000'0000u;
   auto ovf = [](Rounding rc, u32 x) {
@@ -176,6 +201,15 @@ TEST_CASE("sse_float: underflow, tininess after rounding, FTZ", "[sse_float]") {
   Env u = env(Rounding::Nearest, false, false, 0x3F & ~mx::UE);
   f32_mul(kMinNorm32, 0x3F00'0000u, u);
   CHECK(u.flags == mx::UE);
+  // Unmasked UE outranks FTZ (SDM Vol. 2 LDMXCSR): UE, no flush, no PE.
+  Env uf = env(Rounding::Nearest, false, true, 0x3F & ~mx::UE);
+  f32_mul(kMinNorm32, 0x3F00'0000u, uf);
+  CHECK(uf.flags == mx::UE);
+  // Unmasked and inexact: UE and PE.
+  Env ui = env(Rounding::Nearest, false, false, 0x3F & ~mx::UE);
+  f32_mul(0x00C0'0000u, 0x3E2A'AAABu, ui);  // 1.5 * 2^-126 * 0.16666667
+  CHECK(ui.flags == (mx::UE | mx::PE));
+  CHECK(ui.reported() == (mx::UE | mx::PE));
   // minnorm * (1 - 2^-24) is exact in 24 bits, so tiny after rounding;
   // at the denormal position it is a tie that rounds (to even) up to the
   // smallest normal: that result still comes with UE and PE.
