@@ -744,6 +744,48 @@ TEST_CASE("sse_float: differential against the host, ROUNDSS/ROUNDSD", "[sse_flo
   }
 }
 
+namespace {
+
+/// DPPS with imm8 F1h (all four products, the sum to lane 0) on the host.
+HostOut host_dpps(const u32 (&a)[4], const u32 (&b)[4], u32 csr) {
+  __m128i x = _mm_setr_epi32(static_cast<int>(a[0]), static_cast<int>(a[1]), static_cast<int>(a[2]),
+                             static_cast<int>(a[3]));
+  const __m128i y = _mm_setr_epi32(static_cast<int>(b[0]), static_cast<int>(b[1]), static_cast<int>(b[2]),
+                                   static_cast<int>(b[3]));
+  u32 out = 0, restore = kMxcsrDefault;
+  asm volatile("ldmxcsr %[c]\n\tdpps $0xF1, %[y], %[x]\n\tstmxcsr %[o]\n\tldmxcsr %[r]"
+               : [x] "+x"(x), [o] "=m"(out)
+               : [y] "x"(y), [c] "m"(csr), [r] "m"(restore));
+  return {STORE32(x), out & mx::kFlags};
+}
+
+}  // namespace
+
+TEST_CASE("sse_float: DPPS composed of f32_mul and f32_add matches the host", "[sse_float][host]") {
+  // The SDM's DPPS order: (p0 + p1) + (p2 + p3), each step rounded, all
+  // in one Env: intermediate results are operands of the next step (a
+  // denormal product raises DE, or reads as zero under DAZ). This guides
+  // the DPPS/DPPD handlers.
+  if (!__builtin_cpu_supports("sse4.1")) return;
+  Diff d{"dpps"};
+  Rng r{300};
+  for (int i = 0; i < kRuns / 4; ++i) {
+    u32 a[4], b[4];
+    for (int k = 0; k < 4; ++k) {
+      a[k] = special<u32>(r);
+      b[k] = (r.next() & 3) ? special<u32>(r) : a[k];
+    }
+    const u32 csr = random_mxcsr(r);
+    Env e = Env::from_mxcsr(csr);
+    u32 p[4];
+    for (int k = 0; k < 4; ++k) p[k] = f32_mul(a[k], b[k], e);
+    const u32 got = f32_add(f32_add(p[0], p[1], e), f32_add(p[2], p[3], e), e);
+    const HostOut h = host_dpps(a, b, csr);
+    d.check(a[0], b[0], csr, h.bits, h.flags, got, e.flags);
+  }
+  CHECK(d.mismatches == 0);
+}
+
 TEST_CASE("sse_float: RCPSS/RSQRTSS agree with the host on special values", "[sse_float][host]") {
   // Processors differ in the approximations' bits (SDM Vol. 2 RCPPS): only
   // the classes of special results and the bound are compared.
