@@ -22,6 +22,24 @@ namespace simd {
 std::span<const OpcodeRow> mmx_move_rows();   ///< Isa::Mmx (simd/mmx_move.cpp)
 std::span<const OpcodeRow> sse_move_rows();   ///< Isa::Sse (simd/sse_move.cpp)
 std::span<const OpcodeRow> sse2_move_rows();  ///< Isa::Sse2 (simd/sse_move.cpp)
+// Integer SIMD (simd/int_*.cpp): MMX (Isa::Mmx), SSE's MMX-register
+// additions (Isa::Sse), SSE2's XMM forms and new instructions (Isa::Sse2).
+std::span<const OpcodeRow> mmx_int_arith_rows();
+std::span<const OpcodeRow> sse_int_arith_rows();
+std::span<const OpcodeRow> sse2_int_arith_rows();
+std::span<const OpcodeRow> mmx_int_logic_rows();
+std::span<const OpcodeRow> sse2_int_logic_rows();
+std::span<const OpcodeRow> mmx_int_mul_rows();
+std::span<const OpcodeRow> sse_int_mul_rows();
+std::span<const OpcodeRow> sse2_int_mul_rows();
+std::span<const OpcodeRow> mmx_int_shift_rows();
+std::span<const OpcodeRow> sse2_int_shift_rows();
+std::span<const OpcodeRow> mmx_int_pack_rows();
+std::span<const OpcodeRow> sse2_int_pack_rows();
+std::span<const OpcodeRow> sse_int_shuffle_rows();
+std::span<const OpcodeRow> sse2_int_shuffle_rows();
+std::span<const OpcodeRow> sse_int_move_rows();
+std::span<const OpcodeRow> sse2_int_move_rows();
 }  // namespace simd
 
 }  // namespace gb
