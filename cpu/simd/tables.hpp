@@ -22,6 +22,16 @@ namespace simd {
 std::span<const OpcodeRow> mmx_move_rows();   ///< Isa::Mmx (simd/mmx_move.cpp)
 std::span<const OpcodeRow> sse_move_rows();   ///< Isa::Sse (simd/sse_move.cpp)
 std::span<const OpcodeRow> sse2_move_rows();  ///< Isa::Sse2 (simd/sse_move.cpp)
+std::span<const OpcodeRow> sse_fp_arith_rows();         ///< Isa::Sse (simd/fp_arith.cpp)
+std::span<const OpcodeRow> sse2_fp_arith_rows();        ///< Isa::Sse2 (simd/fp_arith.cpp)
+std::span<const OpcodeRow> sse_fp_compare_rows();       ///< Isa::Sse (simd/fp_compare.cpp)
+std::span<const OpcodeRow> sse2_fp_compare_rows();      ///< Isa::Sse2 (simd/fp_compare.cpp)
+std::span<const OpcodeRow> sse_fp_convert_int_rows();   ///< Isa::Sse (simd/fp_convert_int.cpp)
+std::span<const OpcodeRow> sse2_fp_convert_int_rows();  ///< Isa::Sse2 (simd/fp_convert_int.cpp)
+std::span<const OpcodeRow> sse2_fp_convert_rows();      ///< Isa::Sse2 (simd/fp_convert.cpp)
+std::span<const OpcodeRow> sse3_fp_horizontal_rows();   ///< Isa::Sse3 (simd/fp_horizontal.cpp)
+std::span<const OpcodeRow> sse41_fp_round_rows();       ///< Isa::Sse41 (simd/fp_round.cpp)
+std::span<const OpcodeRow> sse41_fp_dot_rows();         ///< Isa::Sse41 (simd/fp_dot.cpp)
 }  // namespace simd
 
 }  // namespace gb
