@@ -24,6 +24,16 @@ std::vector<SimdRowGroup> simd_row_groups() {
       {Isa::Sse2, sse2_int_shuffle_rows()},
       {Isa::Sse, sse_int_move_rows()},
       {Isa::Sse2, sse2_int_move_rows()},
+      {Isa::Sse, sse_fp_arith_rows()},
+      {Isa::Sse2, sse2_fp_arith_rows()},
+      {Isa::Sse, sse_fp_compare_rows()},
+      {Isa::Sse2, sse2_fp_compare_rows()},
+      {Isa::Sse, sse_fp_convert_int_rows()},
+      {Isa::Sse2, sse2_fp_convert_int_rows()},
+      {Isa::Sse2, sse2_fp_convert_rows()},
+      {Isa::Sse3, sse3_fp_horizontal_rows()},
+      {Isa::Sse41, sse41_fp_round_rows()},
+      {Isa::Sse41, sse41_fp_dot_rows()},
   };
 }
 

@@ -40,6 +40,16 @@ std::span<const OpcodeRow> sse_int_shuffle_rows();
 std::span<const OpcodeRow> sse2_int_shuffle_rows();
 std::span<const OpcodeRow> sse_int_move_rows();
 std::span<const OpcodeRow> sse2_int_move_rows();
+std::span<const OpcodeRow> sse_fp_arith_rows();         ///< Isa::Sse (simd/fp_arith.cpp)
+std::span<const OpcodeRow> sse2_fp_arith_rows();        ///< Isa::Sse2 (simd/fp_arith.cpp)
+std::span<const OpcodeRow> sse_fp_compare_rows();       ///< Isa::Sse (simd/fp_compare.cpp)
+std::span<const OpcodeRow> sse2_fp_compare_rows();      ///< Isa::Sse2 (simd/fp_compare.cpp)
+std::span<const OpcodeRow> sse_fp_convert_int_rows();   ///< Isa::Sse (simd/fp_convert_int.cpp)
+std::span<const OpcodeRow> sse2_fp_convert_int_rows();  ///< Isa::Sse2 (simd/fp_convert_int.cpp)
+std::span<const OpcodeRow> sse2_fp_convert_rows();      ///< Isa::Sse2 (simd/fp_convert.cpp)
+std::span<const OpcodeRow> sse3_fp_horizontal_rows();   ///< Isa::Sse3 (simd/fp_horizontal.cpp)
+std::span<const OpcodeRow> sse41_fp_round_rows();       ///< Isa::Sse41 (simd/fp_round.cpp)
+std::span<const OpcodeRow> sse41_fp_dot_rows();         ///< Isa::Sse41 (simd/fp_dot.cpp)
 }  // namespace simd
 
 }  // namespace gb

@@ -1,0 +1,67 @@
+// SSE4.1 dot products (SDM Vol. 2 DPPS, DPPD), in the order of roundings
+// of the SDM's DP_primitive: the selected products, then pairwise sums
+// (DPPS: (p0 + p1) + (p2 + p3)), each operation rounded and raising its
+// own exceptions; an unmasked one leaves the destination unchanged.
+#include "cpu/simd/fp_lanes.hpp"
+#include "cpu/simd/rows.hpp"
+#include "cpu/simd/tables.hpp"
+
+namespace gb::simd {
+
+namespace {
+
+namespace sf = fpu::sse;
+
+/// The products dst[i] * src[i] for the lanes selected by imm8[4..7], +0.0
+/// for the others (not multiplied: no exception from them).
+template <class T, T (*Mul)(T, T, Env&)>
+std::array<T, 16 / sizeof(T)> products(const Vec128& a, const Vec128& b, unsigned imm8, Env& e) {
+  std::array<T, 16 / sizeof(T)> p{};
+  for (unsigned i = 0; i < p.size(); ++i) {
+    if (imm8 & (0x10u << i)) p[i] = Mul(a.get<T>(i), b.get<T>(i), e);
+  }
+  return p;
+}
+
+/// The sum broadcast to the lanes selected by imm8[0..3], +0.0 elsewhere.
+template <class T>
+Vec128 broadcast(T sum, unsigned imm8) {
+  Vec128 r;
+  for (unsigned i = 0; i < 16 / sizeof(T); ++i) {
+    if (imm8 & (1u << i)) r.set<T>(i, sum);
+  }
+  return r;
+}
+
+/// DPPS xmm1, xmm2/m128 (16-byte aligned), imm8.
+void dpps(Cpu& c, const DecodedInsn& d) {
+  const unsigned imm8 = d.imm & 0xFF;
+  fp_vector(c, d, [imm8](const Vec128& a, const Vec128& b, Env& e) {
+    const auto p = products<u32, sf::f32_mul>(a, b, imm8, e);
+    const u32 lo = sf::f32_add(p[0], p[1], e), hi = sf::f32_add(p[2], p[3], e);
+    return broadcast<u32>(sf::f32_add(lo, hi, e), imm8);
+  });
+}
+
+/// DPPD xmm1, xmm2/m128 (16-byte aligned), imm8: imm8[5:4] select the
+/// products, imm8[1:0] the destination lanes.
+void dppd(Cpu& c, const DecodedInsn& d) {
+  const unsigned imm8 = d.imm & 0x33;
+  fp_vector(c, d, [imm8](const Vec128& a, const Vec128& b, Env& e) {
+    const auto p = products<u64, sf::f64_mul>(a, b, imm8, e);
+    return broadcast<u64>(sf::f64_add(p[0], p[1], e), imm8);
+  });
+}
+
+using namespace opc;
+
+const OpcodeRow kSse41Rows[] = {
+    SIMD_ROW(P66 | 0x340, -1, "DPPS", Vx, Wx, Ib, dpps, 0),
+    SIMD_ROW(P66 | 0x341, -1, "DPPD", Vx, Wx, Ib, dppd, 0),
+};
+
+}  // namespace
+
+std::span<const OpcodeRow> sse41_fp_dot_rows() { return kSse41Rows; }
+
+}  // namespace gb::simd
