@@ -1,6 +1,6 @@
 // SSE and SSE2 whole-register and scalar moves, and MXCSR loads and stores
 // (SDM Vol. 2 MOVAPS, MOVUPS, MOVSS, MOVAPD, MOVUPD, MOVSD, MOVDQA, MOVDQU,
-// MOVD/MOVQ (XMM forms), LDMXCSR, STMXCSR).
+// MOVD/MOVQ (XMM forms), LDMXCSR, STMXCSR, LDDQU).
 #include "cpu/simd/rows.hpp"
 #include "cpu/simd/simd.hpp"
 #include "cpu/simd/tables.hpp"
@@ -130,9 +130,16 @@ const OpcodeRow kSse2Rows[] = {
     SIMD_ROW(P66 | 0x1D6, -1, "MOVQ", Wx, Vx, None, store_low<8>, 0),
 };
 
+// LDDQU: an unaligned 16-byte load (SDM Vol. 2 LDDQU: no alignment
+// check, memory operand only).
+const OpcodeRow kSse3Rows[] = {
+    SIMD_ROW(PF2 | 0x1F0, -1, "LDDQU", Vx, M, None, load128<false>, MO),
+};
+
 }  // namespace
 
 std::span<const OpcodeRow> sse_move_rows() { return kSseRows; }
 std::span<const OpcodeRow> sse2_move_rows() { return kSse2Rows; }
+std::span<const OpcodeRow> sse3_move_rows() { return kSse3Rows; }
 
 }  // namespace gb::simd

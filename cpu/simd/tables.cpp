@@ -34,6 +34,19 @@ std::vector<SimdRowGroup> simd_row_groups() {
       {Isa::Sse3, sse3_fp_horizontal_rows()},
       {Isa::Sse41, sse41_fp_round_rows()},
       {Isa::Sse41, sse41_fp_dot_rows()},
+      {Isa::Sse3, sse3_move_rows()},
+      {Isa::Sse, sse_logic_rows()},
+      {Isa::Sse2, sse2_logic_rows()},
+      {Isa::Sse, sse_shuffle_rows()},
+      {Isa::Sse2, sse2_shuffle_rows()},
+      {Isa::Sse3, sse3_shuffle_rows()},
+      {Isa::Sse, sse_half_move_rows()},
+      {Isa::Sse2, sse2_half_move_rows()},
+      {Isa::Sse, sse_stream_rows()},
+      {Isa::Sse2, sse2_stream_rows()},
+      {Isa::Sse41, sse41_stream_rows()},
+      {Isa::Sse41, sse41_blend_rows()},
+      {Isa::Sse41, sse41_insert_rows()},
   };
 }
 

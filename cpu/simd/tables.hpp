@@ -50,6 +50,19 @@ std::span<const OpcodeRow> sse2_fp_convert_rows();      ///< Isa::Sse2 (simd/fp_
 std::span<const OpcodeRow> sse3_fp_horizontal_rows();   ///< Isa::Sse3 (simd/fp_horizontal.cpp)
 std::span<const OpcodeRow> sse41_fp_round_rows();       ///< Isa::Sse41 (simd/fp_round.cpp)
 std::span<const OpcodeRow> sse41_fp_dot_rows();         ///< Isa::Sse41 (simd/fp_dot.cpp)
+std::span<const OpcodeRow> sse3_move_rows();  ///< Isa::Sse3 (simd/sse_move.cpp: LDDQU)
+std::span<const OpcodeRow> sse_logic_rows();        ///< Isa::Sse (simd/sse_logic.cpp)
+std::span<const OpcodeRow> sse2_logic_rows();       ///< Isa::Sse2 (simd/sse_logic.cpp)
+std::span<const OpcodeRow> sse_shuffle_rows();      ///< Isa::Sse (simd/sse_shuffle.cpp)
+std::span<const OpcodeRow> sse2_shuffle_rows();     ///< Isa::Sse2 (simd/sse_shuffle.cpp)
+std::span<const OpcodeRow> sse3_shuffle_rows();     ///< Isa::Sse3 (simd/sse_shuffle.cpp)
+std::span<const OpcodeRow> sse_half_move_rows();    ///< Isa::Sse (simd/sse_half_move.cpp)
+std::span<const OpcodeRow> sse2_half_move_rows();   ///< Isa::Sse2 (simd/sse_half_move.cpp)
+std::span<const OpcodeRow> sse_stream_rows();       ///< Isa::Sse (simd/sse_stream.cpp)
+std::span<const OpcodeRow> sse2_stream_rows();      ///< Isa::Sse2 (simd/sse_stream.cpp)
+std::span<const OpcodeRow> sse41_stream_rows();     ///< Isa::Sse41 (simd/sse_stream.cpp)
+std::span<const OpcodeRow> sse41_blend_rows();      ///< Isa::Sse41 (simd/sse41_blend.cpp)
+std::span<const OpcodeRow> sse41_insert_rows();     ///< Isa::Sse41 (simd/sse41_insert.cpp)
 }  // namespace simd
 
 }  // namespace gb
