@@ -1,6 +1,7 @@
 // The CPU's side of the MMU: TLB misses, page-crossing accesses, MMIO,
 // and the paging controls (SDM Vol. 3A 4.1-4.10).
 #include "cpu/cpu.hpp"
+#include "cpu/cpuid.hpp"
 
 namespace gb {
 
@@ -117,7 +118,7 @@ void Cpu::update_paging(TlbFlush flush) {
   paging_.pge = (s_.cr4 & 0x80) != 0;
   paging_.nxe = model_.nx && (s_.efer & 0x800);
   paging_.pat = model_.pat;
-  paging_.maxphyaddr = model_.at_least(CpuFamily::p6) ? 36 : 32;
+  paging_.maxphyaddr = cpuid_maxphyaddr(model_);
   if (load_pdptes) {
     for (unsigned i = 0; i < 4; ++i) paging_.pdpte[i] = bus_.read<u64>((s_.cr3 & ~0x1Fu) + 8 * i);
   }

@@ -7,6 +7,10 @@
 #include "mmu/types.hpp"
 
 namespace gb {
+struct CpuidTable;
+}
+
+namespace gb {
 
 enum class CpuFamily : u8 { i8086, i286, i386, i486, pentium, p6 };
 
@@ -57,6 +61,9 @@ struct CpuModel {
   /// MXCSR_MASK as FXSAVE stores it (SDM Vol. 1 11.6.6): FFBFh without
   /// MXCSR.DAZ (the first Pentium III steppings), FFFFh with it.
   u32 mxcsr_mask = 0xFFFF;
+  /// The real part's CPUID identification data (cpu/cpuid_tables.hpp);
+  /// nullptr where there is no CPUID.
+  const CpuidTable* cpuid = nullptr;
 
   bool at_least(CpuFamily f) const { return family >= f; }
   bool has(Isa i) const {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cpu/cpuid.hpp"
+
 namespace gb::ops {
 
 u32 cr4_mask(const CpuModel& m) {
@@ -137,62 +139,13 @@ void mov_DR(Cpu& c, const DecodedInsn& d) {
 }
 
 void cpuid(Cpu& c, const DecodedInsn&) {
-  // CPUID leaves of the model (SDM Vol. 2A CPUID). Feature bits name only
-  // what Glassbox implements (no VME, no SSE), so guests take their
-  // fallback paths instead of failing.
+  // The model's real part, less what Glassbox does not implement (cpu/cpuid.cpp).
   CpuState& s = c.state();
-  const CpuModel& m = c.model();
-  const bool p6 = m.at_least(CpuFamily::p6);
-  const u32 max_leaf = p6 ? 2 : 1;
-  const u32 leaf = s.gpr[EAX];
-  u32 a = 0, b = 0, cc = 0, dd = 0;
-  if (m.nx && (leaf == 0x8000'0000u || leaf == 0x8000'0001u)) {
-    // Extended leaves: the maximum, and EDX.20 = NX.
-    if (leaf == 0x8000'0000u) {
-      a = 0x8000'0001u;
-    } else {
-      dd = 1u << 20;
-    }
-    s.gpr[EAX] = a;
-    s.gpr[EBX] = b;
-    s.gpr[ECX] = cc;
-    s.gpr[EDX] = dd;
-    return;
-  }
-  if (leaf == 0) {
-    a = max_leaf;
-    b = 0x756e'6547;  // "GenuineIntel" in EBX, EDX, ECX
-    dd = 0x4965'6e69;
-    cc = 0x6c65'746e;
-  } else if (leaf == 1) {
-    a = m.cpuid_signature;
-    // PSE, TSC, MSR, CX8; DE from the Pentium on, which brought the debug
-    // extensions and CR4 (SDM Vol. 3A 17.2; Vol. 2A Table 3-11): the late
-    // 486's CPUID does not report them.
-    dd = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8);
-    if (m.at_least(CpuFamily::pentium)) dd |= 1u << 2;
-    // PAE, APIC, SEP, PGE, CMOV. The APIC flag reads 0 once IA32_APIC_BASE
-    // has disabled the local APIC (SDM Vol. 3A 10.4.3).
-    if (p6) dd |= (1u << 6) | (1u << 11) | (1u << 13) | (1u << 15);
-    if (p6 && (s.msr_apic_base & 0x800)) dd |= 1u << 9;
-    if (m.pat) dd |= 1u << 16;
-    if (m.has_fpu) dd |= 1u;      // FPU
-    if (m.fxsr) dd |= 1u << 24;   // FXSR
-  } else if (leaf == 2 && p6) {
-    // Cache and TLB descriptors (SDM Vol. 2A Table 3-12): one iteration;
-    // 4 KiB/4 MiB TLBs, 8 KiB L1 I and D caches, 256 KiB L2.
-    a = 0x0302'0101;
-    dd = 0x0C04'0842;
-  } else if (leaf > max_leaf) {
-    // Beyond the maximum leaf: the data of the highest leaf (Intel behaviour).
-    s.gpr[EAX] = max_leaf;
-    cpuid(c, DecodedInsn{});
-    return;
-  }
-  s.gpr[EAX] = a;
-  s.gpr[EBX] = b;
-  s.gpr[ECX] = cc;
-  s.gpr[EDX] = dd;
+  const CpuidRegs r = cpuid_leaf(c.model(), s.gpr[EAX], s.gpr[ECX], (s.msr_apic_base & 0x800) != 0);
+  s.gpr[EAX] = r.a;
+  s.gpr[EBX] = r.b;
+  s.gpr[ECX] = r.c;
+  s.gpr[EDX] = r.d;
 }
 
 void rdtsc(Cpu& c, const DecodedInsn&) {

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "devices/pc/machine.hpp"
+#include "frontend/debugger/simd_view.hpp"
 
 namespace gb {
 
@@ -612,6 +613,8 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
   if (cmd == "regs" || cmd == "r" || cmd == "registers") return regs();
   if (cmd == "sregs") return sregs();
   if (cmd == "cregs") return cregs();
+  if (cmd == "xmm") return xmm_listing(m_.cpu().state(), m_.cpu().model());
+  if (cmd == "mmx") return mmx_listing(m_.cpu().state(), m_.cpu().model());
   if (cmd.starts_with("x")) {
     if (cmd != "x" && !cmd.starts_with("x/")) throw std::invalid_argument(fmt::format("unknown command '{}' (help lists them)", args[0]));
     return examine(cmd.size() > 2 ? cmd.substr(2) : "", args);
@@ -730,6 +733,8 @@ State
   regs|r                general registers, EIP, EFLAGS by flag name
   sregs                 segment registers with their descriptor caches, GDTR, IDTR, LDTR, TR
   cregs                 CR0-CR4, EFER and DR0-DR7, decoded
+  xmm                   XMM0-7 in hex and as floats/doubles, MXCSR decoded
+  mmx                   MM0-7 with their x87 tags, TOP and the tag word
   x[/Nf] ADDR           N units of memory; f = b (bytes), w (words), d (dwords)
   disasm|u [ADDR] [N]   N instructions (default 8) at ADDR (default CS:EIP), 16/32-bit as the CPU
   translate ADDR        the page walk of linear ADDR, step by step, with the fault it would raise

@@ -11,6 +11,7 @@
 #include "frontend/debugger/debugger.hpp"
 #include "frontend/debugger/disasm.hpp"
 #include "frontend/debugger/panel_model.hpp"
+#include "frontend/debugger/simd_view.hpp"
 
 namespace gb {
 
@@ -70,6 +71,24 @@ void registers(DebugPanels& p) {
   ImGui::TextColored(kDim, "flags");
   ImGui::SameLine();
   ImGui::TextUnformatted(flag_names(s.eflags()).c_str());
+  // XMM0-7 and MXCSR on the models with SSE, two to a line.
+  const auto simd = simd_register_rows(s, p.stopped() ? p.before() : nullptr, p.machine().cpu().model());
+  if (!simd.empty() && ImGui::BeginTable("simd", 2, ImGuiTableFlags_SizingFixedFit)) {
+    for (const RegisterRow& r : simd) {
+      ImGui::TableNextColumn();
+      ImGui::TextColored(r.changed ? kChanged : kDim, "%-6s", r.name.c_str());
+      ImGui::SameLine();
+      if (r.changed) {
+        ImGui::TextColored(kChanged, "%s", r.value.c_str());
+      } else {
+        ImGui::TextUnformatted(r.value.c_str());
+      }
+    }
+    ImGui::EndTable();
+    ImGui::TextColored(kDim, "mxcsr");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(describe_mxcsr(s.fpu.mxcsr).c_str());
+  }
 }
 
 void disassembly(DebugPanels& p, Disassembler& dis) {
@@ -151,8 +170,10 @@ void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
   };
   panel("Control", x, width, 92, [&] { control(p); });
   y += 92;
-  panel("Registers", x, width, 150, [&] { registers(p); });
-  y += 150;
+  // Room for the XMM rows (five lines) on the models with SSE.
+  const float regs_h = p.machine().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f;
+  panel("Registers", x, width, regs_h, [&] { registers(p); });
+  y += regs_h;
   panel("Disassembly", x, width, 260, [&] { disassembly(p, p.disassembler()); });
   y += 260;
   panel("Memory", x, width, 190, [&] { memory(p); });

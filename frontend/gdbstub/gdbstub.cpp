@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -27,6 +28,13 @@ constexpr unsigned kEip = 8, kEflags = 9, kCs = 10, kSt0 = 16, kFctrl = 24, kXmm
                    kEfer = 45, kRegCount = 46;
 // GDB's numbering of CS..GS against ours (ES, CS, SS, DS, FS, GS).
 constexpr SegReg kGdbSeg[6] = {CS, SS, DS, ES, FS, GS};
+
+/// Bytes of register `n` in the g packet.
+unsigned reg_size(unsigned n) {
+  if (n >= kSt0 && n < kFctrl) return 10;
+  if (n >= kXmm0 && n < kMxcsr) return 16;
+  return n == kEfer ? 8 : 4;
+}
 
 /// An RSP number: hex digits only.
 std::optional<u64> hex_number(const std::string& s) { return parse_u64(s, 16); }
@@ -231,7 +239,15 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
   if (p[0] == 'G') {
     const auto v = from_hex(p.substr(1));
     if (!v || v->size() < 16 * 4) return "E01";
-    for (unsigned i = 0; i < 10; ++i) write_register(i, std::vector<u8>(v->begin() + 4 * i, v->begin() + 4 * i + 4));
+    // The GPRs, EIP, EFLAGS, and (when the packet reaches them) XMM0-7 and
+    // MXCSR; the other registers are not written.
+    size_t at = 0;
+    for (unsigned i = 0; i < kRegCount && at + reg_size(i) <= v->size(); at += reg_size(i), ++i) {
+      if (i < 10 || (i >= kXmm0 && i <= kMxcsr)) {
+        write_register(i, std::vector<u8>(v->begin() + static_cast<std::ptrdiff_t>(at),
+                                          v->begin() + static_cast<std::ptrdiff_t>(at + reg_size(i))));
+      }
+    }
     return "OK";
   }
   if (p[0] == 'm' || p[0] == 'M') {
@@ -354,9 +370,21 @@ std::string GdbStub::read_registers() const {
 }
 
 bool GdbStub::write_register(unsigned n, const std::vector<u8>& v) {
+  CpuState& s = m_.cpu().state();
+  const bool sse = m_.cpu().model().has(Isa::Sse);
+  if (n >= kXmm0 && n < kMxcsr) {
+    if (!sse || v.size() != 16) return false;
+    std::copy(v.begin(), v.end(), s.fpu.xmm[n - kXmm0].b.begin());
+    return true;
+  }
   if (v.size() != 4) return false;
   const u32 x = static_cast<u32>(v[0] | v[1] << 8 | v[2] << 16 | static_cast<u32>(v[3]) << 24);
-  CpuState& s = m_.cpu().state();
+  if (n == kMxcsr) {
+    // LDMXCSR's rule: no bit outside the model's MXCSR_MASK (SDM Vol. 2 LDMXCSR).
+    if (!sse || (x & ~m_.cpu().model().mxcsr_mask)) return false;
+    s.fpu.mxcsr = x;
+    return true;
+  }
   if (n < 8) {
     s.gpr[n] = x;
     return true;
@@ -390,9 +418,25 @@ std::string GdbStub::target_xml() const {
   for (unsigned i = 0; i < 8; ++i) {
     x += fmt::format(R"(<reg name="{}" bitsize="32" type="int" group="float" regnum="{}"/>)", kFpu[i], 24 + i);
   }
-  x += R"(</feature><feature name="org.gnu.gdb.i386.sse">)";
-  for (unsigned i = 0; i < 8; ++i) x += fmt::format(R"(<reg name="xmm{}" bitsize="128" type="uint128" regnum="{}"/>)", i, 32 + i);
-  x += R"(<reg name="mxcsr" bitsize="32" type="int" group="vector" regnum="40"/></feature>)";
+  // The sse feature with GDB's vec128 union and MXCSR flags, so that
+  // $xmm0.v4_float, $xmm0.uint128 and the MXCSR fields print by name.
+  x += R"(</feature><feature name="org.gnu.gdb.i386.sse">)"
+       R"(<vector id="v4f" type="ieee_single" count="4"/><vector id="v2d" type="ieee_double" count="2"/>)"
+       R"(<vector id="v16i8" type="int8" count="16"/><vector id="v8i16" type="int16" count="8"/>)"
+       R"(<vector id="v4i32" type="int32" count="4"/><vector id="v2i64" type="int64" count="2"/>)"
+       R"(<union id="vec128"><field name="v4_float" type="v4f"/><field name="v2_double" type="v2d"/>)"
+       R"(<field name="v16_int8" type="v16i8"/><field name="v8_int16" type="v8i16"/>)"
+       R"(<field name="v4_int32" type="v4i32"/><field name="v2_int64" type="v2i64"/>)"
+       R"(<field name="uint128" type="uint128"/></union><flags id="i386_mxcsr" size="4">)";
+  static constexpr const char* kMxcsrBits[14] = {"IE", "DE", "ZE", "OE", "UE", "PE", "DAZ",
+                                                 "IM", "DM", "ZM", "OM", "UM", "PM", "FZ"};
+  for (unsigned i = 0; i < 14; ++i) {
+    const unsigned bit = i == 13 ? 15 : i;
+    x += fmt::format(R"(<field name="{}" start="{}" end="{}"/>)", kMxcsrBits[i], bit, bit);
+  }
+  x += "</flags>";
+  for (unsigned i = 0; i < 8; ++i) x += fmt::format(R"(<reg name="xmm{}" bitsize="128" type="vec128" regnum="{}"/>)", i, 32 + i);
+  x += R"(<reg name="mxcsr" bitsize="32" type="i386_mxcsr" group="vector" regnum="40"/></feature>)";
   x += R"(<feature name="org.glassbox.i386.system">)"
        R"(<reg name="cr0" bitsize="32" type="int32" group="system" regnum="41"/>)"
        R"(<reg name="cr2" bitsize="32" type="int32" group="system" regnum="42"/>)"

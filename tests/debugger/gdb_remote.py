@@ -18,6 +18,10 @@ Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
    watchpoint packets good and bad; then 'k' ends the run.
 3. -gdb without -S on SeaBIOS (no disks): gdb attaches to the running
    guest, steps, detaches, and the guest runs on.
+4. -cpu nehalem: the sse feature of the target description (GDB's vec128
+   union and MXCSR flags) carries the real registers both ways: gdb writes
+   XMM1 and MXCSR (P packets), steps, and reads them back (g packet); a
+   reserved MXCSR bit is refused.
 Skips (77) without gdb unless CI is set.
 """
 import os
@@ -215,12 +219,53 @@ def attach_case(glassbox):
     return problems
 
 
+def sse_case(glassbox, image):
+    port = free_port()
+    gb = subprocess.Popen([glassbox, '-cpu', 'nehalem', '-display', 'none', '-hda', image, '-snapshot',
+                           '-gdb', f'tcp::{port}', '-S'],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    problems = []
+    try:
+        if 'listening' not in gb.stderr.readline():
+            return ['-cpu nehalem: glassbox did not listen']
+        cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers xmm0 mxcsr',
+                'set var $xmm1.v2_int64[0] = 0x0011223344556677', 'set var $xmm1.v2_int64[1] = 0x0123456789abcdef',
+                'set $mxcsr = 0x1fa1', 'stepi', 'p/x $xmm1.uint128', 'p $xmm1.v4_int32', 'info registers mxcsr',
+                'set $mxcsr = 0x10000', 'kill']
+        g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True,
+                           text=True, timeout=120)
+        out = g.stdout + g.stderr
+        expect = [
+            (r'xmm0\s+\{v4_float = \{0x0, 0x0, 0x0, 0x0\}, v2_double', 'xmm0 as GDB\'s vec128 union'),
+            (r'mxcsr\s+0x1f80\s+\[ IM DM ZM OM UM PM \]', 'MXCSR at reset, by flag'),
+            (r'= 0x123456789abcdef0011223344556677', 'XMM1 written (P) and read back (g)'),
+            (r'= \{1146447479, 1122867, -1985229329, 19088743\}', 'XMM1 as four int32 lanes'),
+            (r'mxcsr\s+0x1fa1\s+\[ IE PE IM DM ZM OM UM PM \]', 'MXCSR written and read back'),
+            (r'Could not write register "mxcsr"', 'a reserved MXCSR bit is refused (E01)'),
+        ]
+        pos = 0
+        for pattern, what in expect:
+            m = re.compile(pattern).search(out, pos)
+            if not m:
+                problems.append(f'sse: {what}: /{pattern}/ not in gdb output')
+            else:
+                print(f'ok gdb sse: {what}')
+                pos = m.end()
+        if problems:
+            problems.append('gdb output:\n' + out)
+    finally:
+        gb.kill()
+        gb.wait(timeout=30)
+    return problems
+
+
 def main():
     glassbox, image = sys.argv[1:3]
     if not shutil.which('gdb'):
         print('SKIP: gdb not installed (Debian gdb)')
         return 1 if os.environ.get('CI') else 77
-    problems = gdb_case(glassbox, image) + malformed_case(glassbox, image) + attach_case(glassbox)
+    problems = (gdb_case(glassbox, image) + malformed_case(glassbox, image) + attach_case(glassbox) +
+                sse_case(glassbox, image))
     for p in problems:
         print(f'FAIL {p}')
     return 1 if problems else 0

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 #include <algorithm>
+#include <utility>
 #include <unistd.h>
 
 #include "devices/pc/machine.hpp"
@@ -233,4 +234,49 @@ TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[fron
   size_t errors = 0;
   for (size_t p = 0; (p = out.find("error: ", p)) != std::string::npos; ++p) ++errors;
   CHECK(errors == 6);
+}
+
+TEST_CASE("Debugger: xmm and mmx show the SIMD registers, MXCSR decoded", "[frontend][debugger]") {
+  MachineConfig c = tiny();
+  c.cpu = find_cpu_model("nehalem");
+  Machine m{std::move(c)};
+  std::FILE* f = std::tmpfile();
+  Debugger d{m, f, Debugger::Options{}};
+  const auto run = [&](const std::string& cmd) {
+    std::rewind(f);
+    REQUIRE(ftruncate(fileno(f), 0) == 0);
+    d.execute(cmd);
+    std::fflush(f);
+    std::rewind(f);
+    std::string out;
+    for (int ch; (ch = std::fgetc(f)) != EOF;) out += static_cast<char>(ch);
+    return out;
+  };
+  FpuState& fpu = m.cpu().state().fpu;
+  // xmm1 = {1.0f, -2.5f, 0, +inf} as binary32 lanes; xmm2 = {1.5, -0.0} as binary64.
+  fpu.xmm[1] = Vec128::from(0xC020'0000'3F80'0000ull, 0x7F80'0000'0000'0000ull);
+  fpu.xmm[2] = Vec128::from(0x3FF8'0000'0000'0000ull, 0x8000'0000'0000'0000ull);
+  fpu.mxcsr = 0x1F80 | 0x04 | 0x40 | 0x6000 | 0x8000;  // ZE, DAZ, RC toward zero, FTZ
+  const std::string x = run("xmm");
+  CHECK_THAT(x, Catch::Contains("xmm1 7f80000000000000c02000003f800000"));
+  CHECK_THAT(x, Catch::Contains("f32 {1, -2.5, 0, inf}"));
+  CHECK_THAT(x, Catch::Contains("f64 {1.5, -0}"));
+  CHECK_THAT(x, Catch::Contains("mxcsr=0000ffc4 [ZE | masks IM DM ZM OM UM PM | RC=toward zero | DAZ | FTZ]"));
+  // MMX view: MM3 is R3's significand; MMX code leaves TOP 0 and every tag valid.
+  fpu.r[3].sig = 0x0123'4567'89AB'CDEFull;
+  fpu.r[3].se = 0xFFFF;
+  fpu.full = 0xFF;
+  fpu.set_top(0);
+  const std::string mm = run("mmx");
+  CHECK_THAT(mm, Catch::Contains("mm3 0123456789abcdef  (R3 exponent ffff, tag special)"));
+  CHECK_THAT(mm, Catch::Contains("TOP=0"));
+  CHECK_THAT(mm, Catch::Contains("(MMX: TOP 0, every register in use)"));
+  fpu.full = 0;  // EMMS
+  CHECK_THAT(run("mmx"), Catch::Contains("tag word=ffff (empty: after EMMS or FNINIT)"));
+  CHECK_THAT(run("help"), Catch::Contains("xmm "));
+  std::fclose(f);
+  // A model without SSE says so.
+  Rig r;
+  CHECK_THAT(r.run("xmm"), Catch::Contains("the pentium-pro model has no XMM registers"));
+  CHECK_THAT(r.run("mmx"), Catch::Contains("the pentium-pro model has no MMX registers"));
 }

@@ -8,6 +8,7 @@
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/debugger.hpp"
 #include "frontend/debugger/panel_model.hpp"
+#include "frontend/debugger/simd_view.hpp"
 #include "tests/unit/frontend/tiny_machine.hpp"
 
 using namespace gb;
@@ -88,4 +89,22 @@ TEST_CASE("Panels: the listing keeps its start while EIP stays in its first line
   CHECK(listing_start(0x10C, shown, 8) == 0x10C);  // near the end: restart at EIP
   CHECK(listing_start(0x200, shown, 8) == 0x200);  // elsewhere
   CHECK(listing_start(0x100, {}, 8) == 0x100);
+}
+
+TEST_CASE("Panels: XMM rows and MXCSR on the SSE models only", "[frontend][panels]") {
+  CpuState a{}, b{};
+  b = a;
+  b.fpu.xmm[5] = Vec128::from(0x1122'3344'5566'7788ull, 0x99AA'BBCC'DDEE'FF00ull);
+  b.fpu.mxcsr = 0x1F81;
+  const CpuModel& nehalem = *find_cpu_model("nehalem");
+  const auto rows = simd_register_rows(b, &a, nehalem);
+  CHECK(rows.size() == 9);  // xmm0-7, mxcsr
+  CHECK(row(rows, "xmm5").value == "99aabbccddeeff001122334455667788");
+  CHECK(row(rows, "xmm5").changed);
+  CHECK_FALSE(row(rows, "xmm4").changed);
+  CHECK(row(rows, "mxcsr").value == "00001f81");
+  CHECK(row(rows, "mxcsr").changed);
+  CHECK(simd_register_rows(b, nullptr, nehalem)[5].changed == false);
+  CHECK(simd_register_rows(b, &a, *find_cpu_model("pentium-pro")).empty());
+  CHECK(describe_mxcsr(0x1F80) == "- | masks IM DM ZM OM UM PM | RC=nearest");
 }
