@@ -67,6 +67,9 @@ constexpr i64 kIntIndefinite64 = static_cast<i64>(0x8000'0000'0000'0000u);
 // operand gives the first NaN quieted (IE if either is an SNaN); invalid
 // operations (inf - inf, 0 * inf, 0/0, inf/inf, sqrt of a negative) give
 // the real indefinite with IE; x/0 gives a signed infinity with ZE.
+// DPPS/DPPD compose f32_mul/f32_add in the SDM's order ((p0 + p1) + (p2 +
+// p3)) with one Env: the products are operands of the sums (a denormal
+// product raises DE, or reads as zero under DAZ), as the host does.
 u32 f32_add(u32 a, u32 b, Env& e);
 u32 f32_sub(u32 a, u32 b, Env& e);
 u32 f32_mul(u32 a, u32 b, Env& e);

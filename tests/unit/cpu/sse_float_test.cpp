@@ -380,9 +380,7 @@ TEST_CASE("sse_float: reported flags after an unmasked pre-computation exception
   CHECK(e.reported() == mx::IE);  // the post-computation flags are not looked for
 }
 
-// ------------------------------------------------------ differential test
-
-#if defined(__x86_64__)
+// ------------------------------------------------ random operands, digest
 
 namespace {
 
@@ -424,7 +422,10 @@ T special(Rng& r) {
     case 11: return with_exp(1 + r.below(k64 ? 60 : 30));                   // near underflow
     case 12: return with_exp((k64 ? 2046 : 254) - r.below(k64 ? 60 : 30));  // near overflow
     case 13: return with_exp(kBias + 20 + r.below(48));                     // integer limits
-    case 14: return with_exp(kBias + r.below(kFrac + 2)) & ~(kFracMask >> r.below(kFrac));  // short
+    case 14: {  // few significant bits
+      const T v = with_exp(kBias + r.below(kFrac + 2));
+      return v & ~(kFracMask >> r.below(kFrac));
+    }
     case 15: return sign | (kFracMask >> r.below(kFrac));                   // denormal, low bits
     default: return rnd;
   }
@@ -437,6 +438,77 @@ u32 random_mxcsr(Rng& r) {
   if (r.next() & 1) m |= mx::FTZ;
   return m;
 }
+
+}  // namespace
+
+TEST_CASE("sse_float: digest of random operations is the same on every host", "[sse_float]") {
+  // Every operation on random special operands under random MXCSR
+  // settings (masks too), hashed with its flags. On x86-64 the
+  // differential test below checks the same functions against the CPU;
+  // this value carries that check to the other hosts (s390x, aarch64).
+  Rng r{77};
+  u64 h = 0xCBF2'9CE4'8422'2325u;  // FNV-1a
+  auto mix = [&h](u64 v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xFF;
+      h *= 0x100'0000'01B3u;
+    }
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    u32 csr = random_mxcsr(r);
+    if (r.below(4) == 0) csr &= ~(r.below(64) << mx::kMaskShift);
+    const u32 a32 = special<u32>(r);
+    const u32 b32 = special<u32>(r);
+    const u64 a64 = special<u64>(r);
+    const u64 b64 = special<u64>(r);
+    const unsigned imm = r.below(16);
+    Env e = Env::from_mxcsr(csr);
+    auto step = [&](u64 v) {
+      mix(v);
+      mix(e.flags);
+      e.flags = 0;
+    };
+    step(f32_add(a32, b32, e));
+    step(f32_sub(a32, b32, e));
+    step(f32_mul(a32, b32, e));
+    step(f32_div(a32, b32, e));
+    step(f32_sqrt(a32, e));
+    step(f32_min(a32, b32, e));
+    step(f32_max(a32, b32, e));
+    step(f32_cmp(a32, b32, imm, e));
+    step(f32_comi(a32, b32, imm & 1, e));
+    step(f64_add(a64, b64, e));
+    step(f64_sub(a64, b64, e));
+    step(f64_mul(a64, b64, e));
+    step(f64_div(a64, b64, e));
+    step(f64_sqrt(a64, e));
+    step(f64_min(a64, b64, e));
+    step(f64_max(a64, b64, e));
+    step(f64_cmp(a64, b64, imm, e));
+    step(f64_comi(a64, b64, imm & 1, e));
+    step(f32_to_f64(a32, e));
+    step(f64_to_f32(a64, e));
+    step(i32_to_f32(static_cast<i32>(b32), e));
+    step(i32_to_f64(static_cast<i32>(b32)));
+    step(i64_to_f32(static_cast<i64>(b64), e));
+    step(i64_to_f64(static_cast<i64>(b64), e));
+    step(static_cast<u32>(f32_to_i32(a32, imm & 1, e)));
+    step(static_cast<u64>(f32_to_i64(a32, imm & 1, e)));
+    step(static_cast<u32>(f64_to_i32(a64, imm & 1, e)));
+    step(static_cast<u64>(f64_to_i64(a64, imm & 1, e)));
+    step(f32_round(a32, imm, e));
+    step(f64_round(a64, imm, e));
+    step(f32_rcp(a32));
+    step(f32_rsqrt(a32));
+  }
+  CHECK(h == 0x7651'C2C7'9C57'C905u);
+}
+
+// ------------------------------------------------------ differential test
+
+#if defined(__x86_64__)
+
+namespace {
 
 // Each host operation loads MXCSR, runs the instruction and stores MXCSR in
 // one asm statement, so the compiler cannot move it across the control.
@@ -742,6 +814,48 @@ TEST_CASE("sse_float: differential against the host, ROUNDSS/ROUNDSD", "[sse_flo
                    },
                    90 + imm);
   }
+}
+
+namespace {
+
+/// DPPS with imm8 F1h (all four products, the sum to lane 0) on the host.
+HostOut host_dpps(const u32 (&a)[4], const u32 (&b)[4], u32 csr) {
+  __m128i x = _mm_setr_epi32(static_cast<int>(a[0]), static_cast<int>(a[1]), static_cast<int>(a[2]),
+                             static_cast<int>(a[3]));
+  const __m128i y = _mm_setr_epi32(static_cast<int>(b[0]), static_cast<int>(b[1]), static_cast<int>(b[2]),
+                                   static_cast<int>(b[3]));
+  u32 out = 0, restore = kMxcsrDefault;
+  asm volatile("ldmxcsr %[c]\n\tdpps $0xF1, %[y], %[x]\n\tstmxcsr %[o]\n\tldmxcsr %[r]"
+               : [x] "+x"(x), [o] "=m"(out)
+               : [y] "x"(y), [c] "m"(csr), [r] "m"(restore));
+  return {STORE32(x), out & mx::kFlags};
+}
+
+}  // namespace
+
+TEST_CASE("sse_float: DPPS composed of f32_mul and f32_add matches the host", "[sse_float][host]") {
+  // The SDM's DPPS order: (p0 + p1) + (p2 + p3), each step rounded, all
+  // in one Env: intermediate results are operands of the next step (a
+  // denormal product raises DE, or reads as zero under DAZ). This guides
+  // the DPPS/DPPD handlers.
+  if (!__builtin_cpu_supports("sse4.1")) return;
+  Diff d{"dpps"};
+  Rng r{300};
+  for (int i = 0; i < kRuns / 4; ++i) {
+    u32 a[4], b[4];
+    for (int k = 0; k < 4; ++k) {
+      a[k] = special<u32>(r);
+      b[k] = (r.next() & 3) ? special<u32>(r) : a[k];
+    }
+    const u32 csr = random_mxcsr(r);
+    Env e = Env::from_mxcsr(csr);
+    u32 p[4];
+    for (int k = 0; k < 4; ++k) p[k] = f32_mul(a[k], b[k], e);
+    const u32 got = f32_add(f32_add(p[0], p[1], e), f32_add(p[2], p[3], e), e);
+    const HostOut h = host_dpps(a, b, csr);
+    d.check(a[0], b[0], csr, h.bits, h.flags, got, e.flags);
+  }
+  CHECK(d.mismatches == 0);
 }
 
 TEST_CASE("sse_float: RCPSS/RSQRTSS agree with the host on special values", "[sse_float][host]") {
