@@ -1,7 +1,12 @@
 // SSE4.1 dot products (SDM Vol. 2 DPPS, DPPD), in the order of roundings
 // of the SDM's DP_primitive: the selected products, then pairwise sums
 // (DPPS: (p0 + p1) + (p2 + p3)), each operation rounded and raising its
-// own exceptions; an unmasked one leaves the destination unchanged.
+// own exceptions; an unmasked one leaves the destination unchanged. The
+// stages (products, sums, DPPS's last sum) report their flags one after
+// the other, as the host CPU does: an unmasked exception in the products
+// ends the instruction before the sums (whose DE for a denormal product is
+// then not raised), and an unmasked one in a sum comes with the masked
+// flags of the products already in MXCSR.
 #include "cpu/simd/fp_lanes.hpp"
 #include "cpu/simd/rows.hpp"
 #include "cpu/simd/tables.hpp"
@@ -33,24 +38,40 @@ Vec128 broadcast(T sum, unsigned imm8) {
   return r;
 }
 
+/// Ends one stage of the dot product: its flags go to MXCSR and an
+/// unmasked one raises #XM before the next stage runs.
+void stage(Cpu& c, Env& e) {
+  fp_exceptions(c, e.flags);
+  e.flags = 0;
+}
+
 /// DPPS xmm1, xmm2/m128 (16-byte aligned), imm8.
 void dpps(Cpu& c, const DecodedInsn& d) {
+  sse_begin(c);
+  const Vec128 b = read_w(c, d, 16, true);
   const unsigned imm8 = d.imm & 0xFF;
-  fp_vector(c, d, [imm8](const Vec128& a, const Vec128& b, Env& e) {
-    const auto p = products<u32, sf::f32_mul>(a, b, imm8, e);
-    const u32 lo = sf::f32_add(p[0], p[1], e), hi = sf::f32_add(p[2], p[3], e);
-    return broadcast<u32>(sf::f32_add(lo, hi, e), imm8);
-  });
+  Env e = fp_env(c);
+  const auto p = products<u32, sf::f32_mul>(xmm(c, d.reg()), b, imm8, e);
+  stage(c, e);
+  const u32 lo = sf::f32_add(p[0], p[1], e), hi = sf::f32_add(p[2], p[3], e);
+  stage(c, e);
+  const u32 sum = sf::f32_add(lo, hi, e);
+  stage(c, e);
+  xmm(c, d.reg()) = broadcast<u32>(sum, imm8);
 }
 
 /// DPPD xmm1, xmm2/m128 (16-byte aligned), imm8: imm8[5:4] select the
 /// products, imm8[1:0] the destination lanes.
 void dppd(Cpu& c, const DecodedInsn& d) {
+  sse_begin(c);
+  const Vec128 b = read_w(c, d, 16, true);
   const unsigned imm8 = d.imm & 0x33;
-  fp_vector(c, d, [imm8](const Vec128& a, const Vec128& b, Env& e) {
-    const auto p = products<u64, sf::f64_mul>(a, b, imm8, e);
-    return broadcast<u64>(sf::f64_add(p[0], p[1], e), imm8);
-  });
+  Env e = fp_env(c);
+  const auto p = products<u64, sf::f64_mul>(xmm(c, d.reg()), b, imm8, e);
+  stage(c, e);
+  const u64 sum = sf::f64_add(p[0], p[1], e);
+  stage(c, e);
+  xmm(c, d.reg()) = broadcast<u64>(sum, imm8);
 }
 
 using namespace opc;

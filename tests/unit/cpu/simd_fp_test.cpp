@@ -495,6 +495,24 @@ TEST_CASE("SSE4.1 DPPS/DPPD: selected products, pairwise sums in the SDM's order
   CHECK(run1({0x66, 0x0F, 0x3A, 0x40, 0xC1, 0x7F}, v4(kOne, kOne, kOne, kSNaN), ones, kMxcsr, &f) ==
         v4(kThree, kThree, kThree, kThree));
   CHECK(f == 0);
+  // The stages report one after the other. min normal / 3 is a tiny
+  // inexact product; with UE unmasked it raises UE alone (no PE, as on the
+  // host CPU) and the sums never run, so the denormal product raises no DE.
+  const Vec128 tiny = v4(kMinNormal, 0, 0, 0), third = v4(0x3EAA'AAAB, 0, 0, 0);
+  Fp ue(kMxcsr & ~(1u << 11), tiny, third);
+  ue.code({0x66, 0x0F, 0x3A, 0x40, 0xC1, 0x1F});  // DPPS xmm0, xmm1, 1Fh
+  ue.run();
+  CHECK(ue.in_handler(19));
+  CHECK((ue.mxcsr() & 0x3F) == kMxUE);
+  CHECK(ue.xmm(0) == tiny);
+  // With UE masked and DE unmasked, the sums' DE faults with the products'
+  // masked UE and PE already in MXCSR.
+  Fp de(kMxcsr & ~(1u << 8), tiny, third);
+  de.code({0x66, 0x0F, 0x3A, 0x40, 0xC1, 0x1F});
+  de.run();
+  CHECK(de.in_handler(19));
+  CHECK((de.mxcsr() & 0x3F) == (kMxDE | kMxUE | kMxPE));
+  CHECK(de.xmm(0) == tiny);
   // DPPD: 1*2 + 3*0.5 = 3.5 to lane 1 only.
   CHECK(run1({0x66, 0x0F, 0x3A, 0x41, 0xC1, 0x32}, Vec128::from(kOneD, kThreeD), Vec128::from(kTwoD, kHalfD)) ==
         Vec128::from(0, 0x400C'0000'0000'0000));
