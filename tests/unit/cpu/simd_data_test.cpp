@@ -363,3 +363,75 @@ TEST_CASE("INSERTPS (count_s, count_d, zero mask), EXTRACTPS, PEXTRB/W/D, PINSRB
   CHECK(m.xmm(6) == dwords(0, 0x11223344, 0xCAFEF00D, 0));
   CHECK(m.get<u32>(0x148) == 0x21);
 }
+
+TEST_CASE("PREFETCHh and the 0F 18 reserved NOPs never fault, even beyond the segment limit", "[simd][data]") {
+  for (const char* model : {"pentium3", "nehalem"}) {
+    SimdMachine m(model, 0, false);  // no CR4.OSFXSR, CR0.TS set: no SSE state is involved
+    m.s.cr0 |= 8;
+    m.code({0x0F, 0x18, 0x06, 0x00, 0x01});                    // PREFETCHNTA [0100h]
+    m.code({0x0F, 0x18, 0x0E, 0xFF, 0xFF});                    // PREFETCHT0 [FFFFh]
+    m.code({0x0F, 0x18, 0x16, 0x00, 0x01});                    // PREFETCHT1 [0100h]
+    m.code({0x0F, 0x18, 0x1E, 0x00, 0x01});                    // PREFETCHT2 [0100h]
+    m.code({0x67, 0x0F, 0x18, 0x05, 0x00, 0x00, 0x10, 0x00});  // PREFETCHNTA [00100000h]: past DS's limit
+    m.code({0x0F, 0x18, 0xC0});                                // register form: reserved NOP
+    m.code({0x0F, 0x18, 0x26, 0x00, 0x01});                    // /4: reserved NOP
+    m.code({0x66, 0x0F, 0x18, 0xF8});                          // /7 register form, with 66
+    m.run();
+    CHECK(m.completed());
+  }
+}
+
+TEST_CASE("SFENCE/LFENCE/MFENCE and PAUSE complete; the memory forms of /5 /6 are #UD", "[simd][data]") {
+  SimdMachine m("nehalem", 0x600, false);
+  m.s.cr0 |= 8;  // CR0.TS: fences are not SSE-state instructions
+  m.code({0x0F, 0xAE, 0xF8});  // SFENCE
+  m.code({0x0F, 0xAE, 0xE8});  // LFENCE
+  m.code({0x0F, 0xAE, 0xF0});  // MFENCE
+  m.code({0x0F, 0xAE, 0xFF});  // SFENCE (any r/m)
+  m.code({0xF3, 0x90});        // PAUSE
+  m.run();
+  CHECK(m.completed());
+
+  CHECK(raises({0x0F, 0xAE, 0x26, 0x00, 0x01}, kUD));  // /4 memory (XSAVE)
+  CHECK(raises({0x0F, 0xAE, 0x2E, 0x00, 0x01}, kUD));  // /5 memory (XRSTOR)
+  CHECK(raises({0x0F, 0xAE, 0x36, 0x00, 0x01}, kUD));  // /6 memory (XSAVEOPT)
+  CHECK(raises({0xF0, 0x0F, 0xAE, 0xF0}, kUD));        // LOCK MFENCE
+  CHECK(raises({0x66, 0x0F, 0xAE, 0xE8}, kUD));        // 66 LFENCE: NP
+
+  // The Pentium III has SFENCE (SSE) but not LFENCE/MFENCE (SSE2); its
+  // F3 90 is REP NOP.
+  SimdMachine p3("pentium3");
+  p3.code({0x0F, 0xAE, 0xF8, 0xF3, 0x90});
+  p3.run();
+  CHECK(p3.completed());
+  SimdMachine p3l("pentium3");
+  p3l.code({0x0F, 0xAE, 0xE8});
+  p3l.run();
+  CHECK(p3l.in_handler(kUD));
+}
+
+TEST_CASE("CLFLUSH checks its byte like a load: segment-limit faults, #UD without CLFSH", "[simd][data]") {
+  SimdMachine m("pentium-m");
+  m.put<u8>(0x100, 0x77);
+  m.code({0x0F, 0xAE, 0x3E, 0x00, 0x01});  // CLFLUSH [0100h]
+  m.code({0x0F, 0xAE, 0x3E, 0xFF, 0xFF});  // CLFLUSH [FFFFh]: the last byte in the limit
+  m.code({0x0F, 0xAE, 0xF8});              // SFENCE still decodes beside it
+  m.run();
+  REQUIRE(m.completed());
+  CHECK(m.get<u8>(0x100) == 0x77);
+
+  SimdMachine gp("nehalem");
+  gp.code({0x67, 0x0F, 0xAE, 0x3D, 0x00, 0x00, 0x01, 0x00});  // CLFLUSH [00010000h]: DS limit is FFFFh
+  gp.run();
+  CHECK(gp.in_handler(kGP));
+  SimdMachine ss("nehalem");
+  ss.s.gpr[EBP] = 0x10000;
+  ss.code({0x67, 0x0F, 0xAE, 0x7D, 0x00});  // CLFLUSH [ebp+0]: SS
+  ss.run();
+  CHECK(ss.in_handler(kSS));
+
+  SimdMachine p3("pentium3");  // SSE, but no CLFLUSH (CPUID.1:EDX.19)
+  p3.code({0x0F, 0xAE, 0x3E, 0x00, 0x01});
+  p3.run();
+  CHECK(p3.in_handler(kUD));
+}
