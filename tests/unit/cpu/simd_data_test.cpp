@@ -435,3 +435,53 @@ TEST_CASE("CLFLUSH checks its byte like a load: segment-limit faults, #UD withou
   p3.run();
   CHECK(p3.in_handler(kUD));
 }
+
+TEST_CASE("MONITOR/MWAIT: #UD on pentium-m; on nehalem MWAIT after MONITOR halts", "[simd][data]") {
+  for (u8 rm : {u8{0xC8}, u8{0xC9}}) {
+    SimdMachine pm("pentium-m");
+    pm.code({0x0F, 0x01, rm});
+    pm.run();
+    CHECK(pm.in_handler(kUD));
+  }
+
+  SimdMachine m;
+  m.s.gpr[EAX] = 0x100;
+  m.code({0x0F, 0x01, 0xC8});  // MONITOR (DS:AX)
+  m.code({0x0F, 0x01, 0xC9});  // MWAIT
+  const u32 after_mwait = m.at;
+  m.run();
+  CHECK(m.s.halted);
+  CHECK(m.s.seg[CS].selector == 0x1000);
+  CHECK(m.s.eip == after_mwait);  // halted after MWAIT, not at the final HLT
+  CHECK_FALSE(m.s.monitor_armed);
+
+  // Without an armed monitor MWAIT falls through (SDM Vol. 2B MWAIT).
+  SimdMachine unarmed;
+  unarmed.code({0x0F, 0x01, 0xC9});
+  unarmed.run();
+  CHECK(unarmed.completed());
+
+  // ECX extensions: none is reported, so any bit is #GP(0); the same for
+  // MONITOR's ECX.
+  for (u8 rm : {u8{0xC8}, u8{0xC9}}) {
+    SimdMachine ext;
+    ext.s.gpr[ECX] = 1;
+    ext.code({0x0F, 0x01, rm});
+    ext.run();
+    CHECK(ext.in_handler(kGP));
+  }
+  // MONITOR's address is checked like a byte read: EAX beyond DS's limit
+  // with 32-bit addressing.
+  SimdMachine lim;
+  lim.s.gpr[EAX] = 0x10000;
+  lim.code({0x67, 0x0F, 0x01, 0xC8});
+  lim.run();
+  CHECK(lim.in_handler(kGP));
+  // 16-bit addressing uses AX: the same EAX is offset 0.
+  SimdMachine ax;
+  ax.s.gpr[EAX] = 0x10000;
+  ax.code({0x0F, 0x01, 0xC8});
+  ax.run();
+  CHECK(ax.completed());
+  CHECK(ax.s.monitor_armed);
+}
