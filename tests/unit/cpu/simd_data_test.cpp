@@ -485,3 +485,31 @@ TEST_CASE("MONITOR/MWAIT: #UD on pentium-m; on nehalem MWAIT after MONITOR halts
   CHECK(ax.completed());
   CHECK(ax.s.monitor_armed);
 }
+
+TEST_CASE("FISTTP stores truncated integers and pops; #UD before SSE3", "[simd][data][x87]") {
+  SimdMachine m;
+  m.put<u64>(0x100, 0x4006000000000000ull);  // 2.75
+  m.put<u64>(0x108, 0xC006000000000000ull);  // -2.75
+  m.put<u64>(0x110, 0x40E3880000000000ull);  // 40000.0: beyond m16
+  m.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x0E, 0x20, 0x01});  // FLD qword [0100h]; FISTTP word [0120h]
+  m.code({0xDD, 0x06, 0x08, 0x01, 0xDB, 0x0E, 0x24, 0x01});  // FLD qword [0108h]; FISTTP dword [0124h]
+  m.code({0xDD, 0x06, 0x08, 0x01, 0xDD, 0x0E, 0x28, 0x01});  // FLD qword [0108h]; FISTTP qword [0128h]
+  m.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x1E, 0x30, 0x01});  // FLD qword [0100h]; FISTP word [0130h] (rounds)
+  m.code({0xDD, 0x06, 0x10, 0x01, 0xDF, 0x0E, 0x32, 0x01});  // FLD qword [0110h]; FISTTP word [0132h]
+  m.run();
+  REQUIRE(m.completed());
+  CHECK(m.get<u16>(0x120) == 2);
+  CHECK(m.get<u32>(0x124) == 0xFFFFFFFEu);
+  CHECK(m.get<u64>(0x128) == 0xFFFFFFFFFFFFFFFEull);
+  CHECK(m.get<u16>(0x130) == 3);
+  CHECK(m.get<u16>(0x132) == 0x8000);  // the integer indefinite (IE masked)
+  CHECK((m.s.fpu.fsw & 1) == 1);       // IE
+  CHECK(m.s.fpu.top() == 0);           // every FISTTP popped
+  CHECK(m.s.fpu.fcw == 0x037F);        // RC untouched
+
+  SimdMachine pm("pentium-m");
+  pm.put<u64>(0x100, 0x4006000000000000ull);
+  pm.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x0E, 0x20, 0x01});
+  pm.run();
+  CHECK(pm.in_handler(kUD));
+}
