@@ -454,6 +454,11 @@ TEST_CASE("MONITOR/MWAIT: #UD on pentium-m; on nehalem MWAIT after MONITOR halts
   CHECK(m.s.seg[CS].selector == 0x1000);
   CHECK(m.s.eip == after_mwait);  // halted after MWAIT, not at the final HLT
   CHECK_FALSE(m.s.monitor_armed);
+  // An NMI ends the wait; it returns to the instruction after MWAIT.
+  m.cpu.raise_nmi();
+  m.cpu.run(10);
+  REQUIRE(m.in_handler(2));
+  CHECK(load_le<u16>(&m.ram.at(m.s.seg[SS].base + (m.s.gpr[ESP] & 0xFFFF))) == after_mwait);
 
   // Without an armed monitor MWAIT falls through (SDM Vol. 2B MWAIT).
   SimdMachine unarmed;
