@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "pm_rig.hpp"
 #include "simd_rig.hpp"
 
 using namespace gb;
@@ -517,4 +518,56 @@ TEST_CASE("FISTTP stores truncated integers and pops; #UD before SSE3", "[simd][
   pm.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x0E, 0x20, 0x01});
   pm.run();
   CHECK(pm.in_handler(kUD));
+}
+
+namespace {
+
+/// A protected-mode nehalem with paging: the first 4 MiB identity-mapped
+/// except the not-present page at 200000h.
+struct PagedRig : gb::test::PmRig {
+  static constexpr u32 kHole = 0x200000;
+  PagedRig() : PmRig("nehalem") {
+    for (u32 i = 0; i < 1024; ++i) store_le<u32>(&ram[0x11000 + 4 * i], (i << 12) | 3);
+    store_le<u32>(&ram[0x11000 + 4 * (kHole >> 12)], 0);
+    store_le<u32>(&ram[0x10000], 0x11000 | 3);
+    s.cr3 = 0x10000;
+    cpu.write_cr0(s.cr0 | 0x8000'0000u);
+    cpu.update_paging(Cpu::TlbFlush::All);
+  }
+  /// Runs `bytes` (then HLT): whether it reached the HLT with no fault.
+  bool completes(std::initializer_list<u8> bytes) {
+    code(bytes);
+    cpu.run(10);
+    return log.faults.empty() && s.eip == kCode + bytes.size() + 1;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Under paging PREFETCHh ignores a not-present page; CLFLUSH raises #PF as a read", "[simd][data]") {
+  PagedRig prefetch;
+  CHECK(prefetch.completes({0x0F, 0x18, 0x05, 0x00, 0x00, 0x20, 0x00}));  // PREFETCHNTA [200000h]
+  CHECK(prefetch.completes({0x0F, 0x18, 0x0D, 0x00, 0x00, 0x20, 0x00}));  // PREFETCHT0 [200000h]
+
+  PagedRig flush;
+  CHECK(flush.completes({0x0F, 0xAE, 0x3D, 0x00, 0x10, 0x00, 0x00}));  // CLFLUSH [1000h]
+  CHECK_FALSE(flush.completes({0x0F, 0xAE, 0x3D, 0x00, 0x00, 0x20, 0x00}));  // CLFLUSH [200000h]
+  REQUIRE(flush.log.faults.size() == 1);
+  CHECK(flush.log.faults[0].vector == kPF);
+  CHECK(flush.log.faults[0].error == 0);  // not present, read, supervisor
+  CHECK(flush.s.cr2 == PagedRig::kHole);
+}
+
+TEST_CASE("CLFLUSH may name an execute-only code segment, which a load may not", "[simd][data]") {
+  gb::test::PmRig m("nehalem");
+  m.s.seg[CS].access = 0x98;  // execute-only
+  m.cpu.refresh_segments();
+  m.code({0x2E, 0x0F, 0xAE, 0x3D, 0x00, 0x10, 0x00, 0x00});  // CLFLUSH cs:[1000h]
+  m.cpu.run(10);
+  CHECK(m.log.faults.empty());
+  CHECK(m.s.eip == gb::test::PmRig::kCode + 9);
+  m.code({0x2E, 0x8B, 0x05, 0x00, 0x10, 0x00, 0x00});  // MOV eax, cs:[1000h]
+  m.cpu.run(10);
+  REQUIRE(m.log.faults.size() == 1);
+  CHECK(m.log.faults[0].vector == kGP);
 }
