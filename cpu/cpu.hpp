@@ -310,6 +310,10 @@ class Cpu final : public MemoryListener {
   /// walk the page tables) and writes nothing: ENTER's check of its whole
   /// new frame (cpu/memory.cpp).
   void probe_write(unsigned seg, u32 off, unsigned size);
+  /// Raises the #PF a data read of the byte at linear `lin` would raise (at
+  /// the CPL's rights) and reads nothing, so no device register is touched:
+  /// CLFLUSH and MONITOR check an address without loading from it.
+  void probe_read_linear(u32 lin);
   /// #AC(0): a misaligned data access at CPL 3 with CR0.AM and EFLAGS.AC set
   /// (486 and later; SDM Vol. 3A 6.15, interrupt 17). Only reached when
   /// EFLAGS.AC is set, so the common path pays one bit test.

@@ -59,6 +59,12 @@ void Cpu::probe_write(unsigned seg, u32 off, unsigned size) {
   }
 }
 
+void Cpu::probe_read_linear(u32 lin) {
+  const u8 need = s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead;
+  const TlbEntry& t = tlb_.slot(lin >> 12);
+  if (t.vpn != lin >> 12 || !(t.rights & need)) translate(lin, need);
+}
+
 u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
   const bool write = (need & kWrite) != 0;
   const u32 off = lin & 0xFFF;

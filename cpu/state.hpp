@@ -99,6 +99,10 @@ struct CpuState {
   FpuState fpu;
 
   bool halted = false;
+  /// MONITOR armed an address range; MWAIT waits only when it is armed and
+  /// disarms it (SDM Vol. 2B MWAIT: without an armed monitor, execution
+  /// continues at the next instruction).
+  bool monitor_armed = false;
   /// Set by MOV SS / POP SS / STI: interrupts (and the TF trap after MOV SS)
   /// are held off until the next instruction completes (SDM Vol. 3A 6.8.3).
   bool interrupt_shadow = false;

@@ -43,6 +43,10 @@ void grp7(Cpu& c, const DecodedInsn& d) {
     c.invlpg(c.state().seg[d.seg].base + c.ea(d));
     return;
   }
+  if (op == 1 && d.mod() == 3) {  // 0F 01 C8 MONITOR, C9 MWAIT (cpu/ops/monitor.cpp)
+    if (d.rm() == 0) return monitor(c, d);
+    if (d.rm() == 1) return mwait(c, d);
+  }
   if (d.mod() == 3 || op == 5) throw GuestFault::make(kUD);
   const u32 off = c.ea(d);
   const u32 next = (off + 2) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu);

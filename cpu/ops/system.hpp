@@ -8,6 +8,11 @@
 namespace gb::ops {
 
 void grp7(Cpu& c, const DecodedInsn& d);  ///< 0F 01 /0-/7
+/// 0F 01 C8 MONITOR, 0F 01 C9 MWAIT (cpu/ops/monitor.cpp): #UD on models
+/// without Isa::Monitor and at CPL > 0, #GP(0) for ECX != 0; MONITOR checks
+/// DS:EAX as a byte read (#GP(0)/#SS(0)/#PF), MWAIT halts until an event.
+void monitor(Cpu& c, const DecodedInsn& d);
+void mwait(Cpu& c, const DecodedInsn& d);
 void clts(Cpu& c, const DecodedInsn& d);
 void mov_RC(Cpu& c, const DecodedInsn& d);
 void mov_CR(Cpu& c, const DecodedInsn& d);

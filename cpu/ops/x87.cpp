@@ -389,7 +389,9 @@ constexpr Entry C(void (*fn)(Exec&)) { return {fn, Kind::Control}; }
 constexpr Entry W(void (*fn)(Exec&)) { return {fn, Kind::NoWait}; }
 constexpr Entry U{};
 
-Entry lookup_mem(unsigned op, unsigned reg) {
+Entry lookup_mem(const CpuModel& m, unsigned op, unsigned reg) {
+  // /1 of DB, DD and DF is FISTTP on SSE3 models, undefined before.
+  const bool sse3 = m.has(Isa::Sse3);
   switch (op) {
     case 0:
     case 2:
@@ -399,17 +401,17 @@ Entry lookup_mem(unsigned op, unsigned reg) {
       constexpr Entry t[8] = {N(fld_m32), U, N(fst_m32), N(fst_m32), C(fldenv), C(fldcw), W(fnstenv), W(fnstcw)};
       return t[reg];
     }
-    case 3: {  // /1 FISTTP is SSE3
+    case 3: {
       constexpr Entry t[8] = {N(fild_m32), U, N(fist_m32), N(fist_m32), U, N(fld_m80), U, N(fstp_m80)};
-      return t[reg];
+      return reg == 1 && sse3 ? N(fisttp_m32) : t[reg];
     }
     case 5: {
       constexpr Entry t[8] = {N(fld_m64), U, N(fst_m64), N(fst_m64), C(frstor), U, W(fnsave), W(fnstsw_m)};
-      return t[reg];
+      return reg == 1 && sse3 ? N(fisttp_m64) : t[reg];
     }
     default: {
       constexpr Entry t[8] = {N(fild_m16), U, N(fist_m16), N(fist_m16), N(fbld), N(fild_m64), N(fbstp), N(fistp_m64)};
-      return t[reg];
+      return reg == 1 && sse3 ? N(fisttp_m16) : t[reg];
     }
   }
 }
@@ -494,7 +496,7 @@ void x87_esc(Cpu& c, const DecodedInsn& d) {
   // Vol. 3A 2.5, Table 2-2).
   if (s.cr0 & 0xC) throw GuestFault::make(kNM);
   const unsigned op = d.opcode & 7;
-  const Entry e = d.mem() ? lookup_mem(op, d.reg()) : lookup_reg(c.model(), op, d.modrm);
+  const Entry e = d.mem() ? lookup_mem(c.model(), op, d.reg()) : lookup_reg(c.model(), op, d.modrm);
   if (e.kind == Kind::Undefined) op_invalid(c, d);
   FpuState& f = s.fpu;
   if (e.kind == Kind::NoWait) {

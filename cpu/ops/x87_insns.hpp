@@ -51,6 +51,11 @@ void fild_m64(Exec& x);
 void fist_m16(Exec& x);         ///< DF /2, /3
 void fist_m32(Exec& x);         ///< DB /2, /3
 void fistp_m64(Exec& x);        ///< DF /7
+/// FISTTP m16/m32/m64 (SSE3: DF /1, DB /1, DD /1): store ST(0) as an
+/// integer rounded toward zero whatever FCW.RC, then pop.
+void fisttp_m16(Exec& x);
+void fisttp_m32(Exec& x);
+void fisttp_m64(Exec& x);
 void fbld(Exec& x);
 void fbstp(Exec& x);
 

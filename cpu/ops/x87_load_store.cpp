@@ -116,6 +116,30 @@ void fistp_m64(Exec& x) {
       [&](u64 v) { x.write64(0, v); });
 }
 
+// FISTTP: the conversion's rounding is truncation, from this
+// instruction's own environment (FCW is unchanged); it always pops, and the
+// exceptions and the integer indefinite are FISTP's (SDM Vol. 2 FISTTP).
+template <class T>
+void fisttp(Exec& x) {
+  x.env.rc = fpu::Rounding::Zero;
+  constexpr unsigned kBits = 8 * sizeof(T);
+  store_st0(
+      x, true, static_cast<T>(T{1} << (kBits - 1)), [&](const Unpacked& a) { return static_cast<T>(fpu::to_int(a, kBits, x.env)); },
+      [&](T v) {
+        if constexpr (kBits == 16) {
+          x.write16(0, v);
+        } else if constexpr (kBits == 32) {
+          x.write32(0, v);
+        } else {
+          x.write64(0, v);
+        }
+      });
+}
+
+void fisttp_m16(Exec& x) { fisttp<u16>(x); }
+void fisttp_m32(Exec& x) { fisttp<u32>(x); }
+void fisttp_m64(Exec& x) { fisttp<u64>(x); }
+
 void fbstp(Exec& x) {
   static constexpr fpu::Bcd kIndefinite{0, 0, 0, 0, 0, 0, 0, 0xC0, 0xFF, 0xFF};
   store_st0(

@@ -45,6 +45,9 @@ std::vector<SimdRowGroup> simd_row_groups() {
       {Isa::Sse, sse_stream_rows()},
       {Isa::Sse2, sse2_stream_rows()},
       {Isa::Sse41, sse41_stream_rows()},
+      {Isa::Sse, sse_cache_ctl_rows()},
+      {Isa::Sse2, sse2_cache_ctl_rows()},
+      {Isa::Clflush, clflush_rows()},  // after sse_cache_ctl_rows (see tables.hpp)
       {Isa::Sse41, sse41_blend_rows()},
       {Isa::Sse41, sse41_insert_rows()},
   };

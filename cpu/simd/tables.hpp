@@ -61,6 +61,11 @@ std::span<const OpcodeRow> sse2_half_move_rows();   ///< Isa::Sse2 (simd/sse_hal
 std::span<const OpcodeRow> sse_stream_rows();       ///< Isa::Sse (simd/sse_stream.cpp)
 std::span<const OpcodeRow> sse2_stream_rows();      ///< Isa::Sse2 (simd/sse_stream.cpp)
 std::span<const OpcodeRow> sse41_stream_rows();     ///< Isa::Sse41 (simd/sse_stream.cpp)
+std::span<const OpcodeRow> sse_cache_ctl_rows();    ///< Isa::Sse (simd/cache_ctl.cpp)
+std::span<const OpcodeRow> sse2_cache_ctl_rows();   ///< Isa::Sse2 (simd/cache_ctl.cpp)
+/// Isa::Clflush (simd/cache_ctl.cpp); listed after sse_cache_ctl_rows,
+/// whose SFENCE row it replaces (same opcode, keeping SFENCE for mod = 3).
+std::span<const OpcodeRow> clflush_rows();
 std::span<const OpcodeRow> sse41_blend_rows();      ///< Isa::Sse41 (simd/sse41_blend.cpp)
 std::span<const OpcodeRow> sse41_insert_rows();     ///< Isa::Sse41 (simd/sse41_insert.cpp)
 }  // namespace simd

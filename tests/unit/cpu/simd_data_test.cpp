@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "pm_rig.hpp"
 #include "simd_rig.hpp"
 
 using namespace gb;
@@ -362,4 +363,211 @@ TEST_CASE("INSERTPS (count_s, count_d, zero mask), EXTRACTPS, PEXTRB/W/D, PINSRB
   CHECK(m.xmm(5) == Vec128::from(0x000000007800009Aull, 0));
   CHECK(m.xmm(6) == dwords(0, 0x11223344, 0xCAFEF00D, 0));
   CHECK(m.get<u32>(0x148) == 0x21);
+}
+
+TEST_CASE("PREFETCHh and the 0F 18 reserved NOPs never fault, even beyond the segment limit", "[simd][data]") {
+  for (const char* model : {"pentium3", "nehalem"}) {
+    SimdMachine m(model, 0, false);  // no CR4.OSFXSR, CR0.TS set: no SSE state is involved
+    m.s.cr0 |= 8;
+    m.code({0x0F, 0x18, 0x06, 0x00, 0x01});                    // PREFETCHNTA [0100h]
+    m.code({0x0F, 0x18, 0x0E, 0xFF, 0xFF});                    // PREFETCHT0 [FFFFh]
+    m.code({0x0F, 0x18, 0x16, 0x00, 0x01});                    // PREFETCHT1 [0100h]
+    m.code({0x0F, 0x18, 0x1E, 0x00, 0x01});                    // PREFETCHT2 [0100h]
+    m.code({0x67, 0x0F, 0x18, 0x05, 0x00, 0x00, 0x10, 0x00});  // PREFETCHNTA [00100000h]: past DS's limit
+    m.code({0x0F, 0x18, 0xC0});                                // register form: reserved NOP
+    m.code({0x0F, 0x18, 0x26, 0x00, 0x01});                    // /4: reserved NOP
+    m.code({0x66, 0x0F, 0x18, 0xF8});                          // /7 register form, with 66
+    m.run();
+    CHECK(m.completed());
+  }
+}
+
+TEST_CASE("SFENCE/LFENCE/MFENCE and PAUSE complete; the memory forms of /5 /6 are #UD", "[simd][data]") {
+  SimdMachine m("nehalem", 0x600, false);
+  m.s.cr0 |= 8;  // CR0.TS: fences are not SSE-state instructions
+  m.code({0x0F, 0xAE, 0xF8});  // SFENCE
+  m.code({0x0F, 0xAE, 0xE8});  // LFENCE
+  m.code({0x0F, 0xAE, 0xF0});  // MFENCE
+  m.code({0x0F, 0xAE, 0xFF});  // SFENCE (any r/m)
+  m.code({0xF3, 0x90});        // PAUSE
+  m.run();
+  CHECK(m.completed());
+
+  CHECK(raises({0x0F, 0xAE, 0x26, 0x00, 0x01}, kUD));  // /4 memory (XSAVE)
+  CHECK(raises({0x0F, 0xAE, 0x2E, 0x00, 0x01}, kUD));  // /5 memory (XRSTOR)
+  CHECK(raises({0x0F, 0xAE, 0x36, 0x00, 0x01}, kUD));  // /6 memory (XSAVEOPT)
+  CHECK(raises({0xF0, 0x0F, 0xAE, 0xF0}, kUD));        // LOCK MFENCE
+  CHECK(raises({0x66, 0x0F, 0xAE, 0xE8}, kUD));        // 66 LFENCE: NP
+
+  // The Pentium III has SFENCE (SSE) but not LFENCE/MFENCE (SSE2); its
+  // F3 90 is REP NOP.
+  SimdMachine p3("pentium3");
+  p3.code({0x0F, 0xAE, 0xF8, 0xF3, 0x90});
+  p3.run();
+  CHECK(p3.completed());
+  SimdMachine p3l("pentium3");
+  p3l.code({0x0F, 0xAE, 0xE8});
+  p3l.run();
+  CHECK(p3l.in_handler(kUD));
+}
+
+TEST_CASE("CLFLUSH checks its byte like a load: segment-limit faults, #UD without CLFSH", "[simd][data]") {
+  SimdMachine m("pentium-m");
+  m.put<u8>(0x100, 0x77);
+  m.code({0x0F, 0xAE, 0x3E, 0x00, 0x01});  // CLFLUSH [0100h]
+  m.code({0x0F, 0xAE, 0x3E, 0xFF, 0xFF});  // CLFLUSH [FFFFh]: the last byte in the limit
+  m.code({0x0F, 0xAE, 0xF8});              // SFENCE still decodes beside it
+  m.run();
+  REQUIRE(m.completed());
+  CHECK(m.get<u8>(0x100) == 0x77);
+
+  SimdMachine gp("nehalem");
+  gp.code({0x67, 0x0F, 0xAE, 0x3D, 0x00, 0x00, 0x01, 0x00});  // CLFLUSH [00010000h]: DS limit is FFFFh
+  gp.run();
+  CHECK(gp.in_handler(kGP));
+  SimdMachine ss("nehalem");
+  ss.s.gpr[EBP] = 0x10000;
+  ss.code({0x67, 0x0F, 0xAE, 0x7D, 0x00});  // CLFLUSH [ebp+0]: SS
+  ss.run();
+  CHECK(ss.in_handler(kSS));
+
+  SimdMachine p3("pentium3");  // SSE, but no CLFLUSH (CPUID.1:EDX.19)
+  p3.code({0x0F, 0xAE, 0x3E, 0x00, 0x01});
+  p3.run();
+  CHECK(p3.in_handler(kUD));
+}
+
+TEST_CASE("MONITOR/MWAIT: #UD on pentium-m; on nehalem MWAIT after MONITOR halts", "[simd][data]") {
+  for (u8 rm : {u8{0xC8}, u8{0xC9}}) {
+    SimdMachine pm("pentium-m");
+    pm.code({0x0F, 0x01, rm});
+    pm.run();
+    CHECK(pm.in_handler(kUD));
+  }
+
+  SimdMachine m;
+  m.s.gpr[EAX] = 0x100;
+  m.code({0x0F, 0x01, 0xC8});  // MONITOR (DS:AX)
+  m.code({0x0F, 0x01, 0xC9});  // MWAIT
+  const u32 after_mwait = m.at;
+  m.run();
+  CHECK(m.s.halted);
+  CHECK(m.s.seg[CS].selector == 0x1000);
+  CHECK(m.s.eip == after_mwait);  // halted after MWAIT, not at the final HLT
+  CHECK_FALSE(m.s.monitor_armed);
+  // An NMI ends the wait; it returns to the instruction after MWAIT.
+  m.cpu.raise_nmi();
+  m.cpu.run(10);
+  REQUIRE(m.in_handler(2));
+  CHECK(load_le<u16>(&m.ram.at(m.s.seg[SS].base + (m.s.gpr[ESP] & 0xFFFF))) == after_mwait);
+
+  // Without an armed monitor MWAIT falls through (SDM Vol. 2B MWAIT).
+  SimdMachine unarmed;
+  unarmed.code({0x0F, 0x01, 0xC9});
+  unarmed.run();
+  CHECK(unarmed.completed());
+
+  // ECX extensions: none is reported, so any bit is #GP(0); the same for
+  // MONITOR's ECX.
+  for (u8 rm : {u8{0xC8}, u8{0xC9}}) {
+    SimdMachine ext;
+    ext.s.gpr[ECX] = 1;
+    ext.code({0x0F, 0x01, rm});
+    ext.run();
+    CHECK(ext.in_handler(kGP));
+  }
+  // MONITOR's address is checked like a byte read: EAX beyond DS's limit
+  // with 32-bit addressing.
+  SimdMachine lim;
+  lim.s.gpr[EAX] = 0x10000;
+  lim.code({0x67, 0x0F, 0x01, 0xC8});
+  lim.run();
+  CHECK(lim.in_handler(kGP));
+  // 16-bit addressing uses AX: the same EAX is offset 0.
+  SimdMachine ax;
+  ax.s.gpr[EAX] = 0x10000;
+  ax.code({0x0F, 0x01, 0xC8});
+  ax.run();
+  CHECK(ax.completed());
+  CHECK(ax.s.monitor_armed);
+}
+
+TEST_CASE("FISTTP stores truncated integers and pops; #UD before SSE3", "[simd][data][x87]") {
+  SimdMachine m;
+  m.put<u64>(0x100, 0x4006000000000000ull);  // 2.75
+  m.put<u64>(0x108, 0xC006000000000000ull);  // -2.75
+  m.put<u64>(0x110, 0x40E3880000000000ull);  // 40000.0: beyond m16
+  m.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x0E, 0x20, 0x01});  // FLD qword [0100h]; FISTTP word [0120h]
+  m.code({0xDD, 0x06, 0x08, 0x01, 0xDB, 0x0E, 0x24, 0x01});  // FLD qword [0108h]; FISTTP dword [0124h]
+  m.code({0xDD, 0x06, 0x08, 0x01, 0xDD, 0x0E, 0x28, 0x01});  // FLD qword [0108h]; FISTTP qword [0128h]
+  m.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x1E, 0x30, 0x01});  // FLD qword [0100h]; FISTP word [0130h] (rounds)
+  m.code({0xDD, 0x06, 0x10, 0x01, 0xDF, 0x0E, 0x32, 0x01});  // FLD qword [0110h]; FISTTP word [0132h]
+  m.run();
+  REQUIRE(m.completed());
+  CHECK(m.get<u16>(0x120) == 2);
+  CHECK(m.get<u32>(0x124) == 0xFFFFFFFEu);
+  CHECK(m.get<u64>(0x128) == 0xFFFFFFFFFFFFFFFEull);
+  CHECK(m.get<u16>(0x130) == 3);
+  CHECK(m.get<u16>(0x132) == 0x8000);  // the integer indefinite (IE masked)
+  CHECK((m.s.fpu.fsw & 1) == 1);       // IE
+  CHECK(m.s.fpu.top() == 0);           // every FISTTP popped
+  CHECK(m.s.fpu.fcw == 0x037F);        // RC untouched
+
+  SimdMachine pm("pentium-m");
+  pm.put<u64>(0x100, 0x4006000000000000ull);
+  pm.code({0xDD, 0x06, 0x00, 0x01, 0xDF, 0x0E, 0x20, 0x01});
+  pm.run();
+  CHECK(pm.in_handler(kUD));
+}
+
+namespace {
+
+/// A protected-mode nehalem with paging: the first 4 MiB identity-mapped
+/// except the not-present page at 200000h.
+struct PagedRig : gb::test::PmRig {
+  static constexpr u32 kHole = 0x200000;
+  PagedRig() : PmRig("nehalem") {
+    for (u32 i = 0; i < 1024; ++i) store_le<u32>(&ram[0x11000 + 4 * i], (i << 12) | 3);
+    store_le<u32>(&ram[0x11000 + 4 * (kHole >> 12)], 0);
+    store_le<u32>(&ram[0x10000], 0x11000 | 3);
+    s.cr3 = 0x10000;
+    cpu.write_cr0(s.cr0 | 0x8000'0000u);
+    cpu.update_paging(Cpu::TlbFlush::All);
+  }
+  /// Runs `bytes` (then HLT): whether it reached the HLT with no fault.
+  bool completes(std::initializer_list<u8> bytes) {
+    code(bytes);
+    cpu.run(10);
+    return log.faults.empty() && s.eip == kCode + bytes.size() + 1;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Under paging PREFETCHh ignores a not-present page; CLFLUSH raises #PF as a read", "[simd][data]") {
+  PagedRig prefetch;
+  CHECK(prefetch.completes({0x0F, 0x18, 0x05, 0x00, 0x00, 0x20, 0x00}));  // PREFETCHNTA [200000h]
+  CHECK(prefetch.completes({0x0F, 0x18, 0x0D, 0x00, 0x00, 0x20, 0x00}));  // PREFETCHT0 [200000h]
+
+  PagedRig flush;
+  CHECK(flush.completes({0x0F, 0xAE, 0x3D, 0x00, 0x10, 0x00, 0x00}));  // CLFLUSH [1000h]
+  CHECK_FALSE(flush.completes({0x0F, 0xAE, 0x3D, 0x00, 0x00, 0x20, 0x00}));  // CLFLUSH [200000h]
+  REQUIRE(flush.log.faults.size() == 1);
+  CHECK(flush.log.faults[0].vector == kPF);
+  CHECK(flush.log.faults[0].error == 0);  // not present, read, supervisor
+  CHECK(flush.s.cr2 == PagedRig::kHole);
+}
+
+TEST_CASE("CLFLUSH may name an execute-only code segment, which a load may not", "[simd][data]") {
+  gb::test::PmRig m("nehalem");
+  m.s.seg[CS].access = 0x98;  // execute-only
+  m.cpu.refresh_segments();
+  m.code({0x2E, 0x0F, 0xAE, 0x3D, 0x00, 0x10, 0x00, 0x00});  // CLFLUSH cs:[1000h]
+  m.cpu.run(10);
+  CHECK(m.log.faults.empty());
+  CHECK(m.s.eip == gb::test::PmRig::kCode + 9);
+  m.code({0x2E, 0x8B, 0x05, 0x00, 0x10, 0x00, 0x00});  // MOV eax, cs:[1000h]
+  m.cpu.run(10);
+  REQUIRE(m.log.faults.size() == 1);
+  CHECK(m.log.faults[0].vector == kGP);
 }

@@ -1,0 +1,51 @@
+// MONITOR and MWAIT (SDM Vol. 2B MONITOR, MWAIT; CPUID.01H:ECX.MONITOR):
+// 0F 01 C8 and 0F 01 C9, register forms of group 7. Glassbox has one CPU
+// and no caches, so the monitored range is only recorded as armed, and
+// MWAIT waits as HLT does, until an interrupt, NMI or reset. A store to
+// the range (another agent's) would also end the wait on hardware; none
+// is tracked, which the SDM allows (MWAIT may wake for
+// implementation-specific reasons, and software must re-check its
+// condition after it).
+#include "cpu/ops/system.hpp"
+
+namespace gb::ops {
+
+namespace {
+
+/// #UD on models without MONITOR/MWAIT, in virtual-8086 mode and at CPL > 0
+/// (the SDM's protected-mode and V86 exception lists; IA32_MISC_ENABLE
+/// cannot enable them for CPL 3 on the modelled parts).
+void check_available(const Cpu& c) {
+  const CpuState& s = c.state();
+  if (!c.model().has(Isa::Monitor) || (s.pe() && s.cpl != 0)) throw GuestFault::make(kUD);
+}
+
+}  // namespace
+
+void monitor(Cpu& c, const DecodedInsn& d) {
+  check_available(c);
+  CpuState& s = c.state();
+  // ECX holds extensions; none is defined (#GP(0) for any bit).
+  if (s.gpr[ECX] != 0) throw GuestFault::make(kGP, 0);
+  // The address is DS:EAX (DS:AX with 16-bit addressing; a segment override
+  // applies), checked as a one-byte read: #GP(0)/#SS(0) for the segment,
+  // #PF for paging.
+  const unsigned seg = d.seg_override != kNone ? unsigned{d.seg_override} : unsigned{DS};
+  const u32 off = d.a32 ? s.gpr[EAX] : s.gpr[EAX] & 0xFFFF;
+  c.check_read(seg, off, 1);
+  c.probe_read_linear(s.seg[seg].base + off);
+  s.monitor_armed = true;
+}
+
+void mwait(Cpu& c, const DecodedInsn&) {
+  check_available(c);
+  CpuState& s = c.state();
+  // ECX extensions need CPUID.05H:ECX.EMX, which the models do not report:
+  // any set bit is #GP(0).
+  if (s.gpr[ECX] != 0) throw GuestFault::make(kGP, 0);
+  if (!s.monitor_armed) return;
+  s.monitor_armed = false;
+  c.set_halted();
+}
+
+}  // namespace gb::ops
