@@ -5,7 +5,7 @@
 namespace gb {
 
 namespace {
-constexpr std::array<CpuModel, 10> kModels{{
+constexpr std::array<CpuModel, 11> kModels{{
     {"pentium-pro", "Intel Pentium Pro (P6 family 6 model 1)", CpuFamily::p6, 0xFFFF'FFFF, 0x0611, false, false, true},
     {"8086", "Intel 8086 (real mode only, no invalid opcodes)", CpuFamily::i8086, 0x000F'FFFF, 0},
     {"286", "Intel 80286 (24-bit address bus)", CpuFamily::i286, 0x00FF'FFFF, 0},
@@ -20,6 +20,8 @@ constexpr std::array<CpuModel, 10> kModels{{
      SimdLevel::Ssse3, false, false, true, true, 0xFFFF},
     {"nehalem", "Intel Core i7 (Nehalem, family 6 model 26, SSE4.2, POPCNT; 32-bit view)", CpuFamily::p6, 0xFFFF'FFFF, 0x106A5, true, true, true, true, true,
      SimdLevel::Sse42, true, false, true, true, 0xFFFF},
+    {"atom-n270", "Intel Atom N270 (Diamondville, family 6 model 28, SSSE3, MOVBE)", CpuFamily::p6, 0xFFFF'FFFF, 0x106C2, true, true, true, true, true,
+     SimdLevel::Ssse3, false, true, true, true, 0xFFFF},
 }};
 }  // namespace
 
