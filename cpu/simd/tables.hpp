@@ -22,6 +22,13 @@ namespace simd {
 std::span<const OpcodeRow> mmx_move_rows();   ///< Isa::Mmx (simd/mmx_move.cpp)
 std::span<const OpcodeRow> sse_move_rows();   ///< Isa::Sse (simd/sse_move.cpp)
 std::span<const OpcodeRow> sse2_move_rows();  ///< Isa::Sse2 (simd/sse_move.cpp)
+std::span<const OpcodeRow> ssse3_rows();         ///< Isa::Ssse3 (simd/ssse3.cpp)
+std::span<const OpcodeRow> sse41_int_rows();     ///< Isa::Sse41 (simd/sse41_int.cpp)
+std::span<const OpcodeRow> sse42_int_rows();     ///< Isa::Sse42 (simd/sse41_int.cpp: PCMPGTQ)
+std::span<const OpcodeRow> sse42_string_rows();  ///< Isa::Sse42 (simd/string_compare.cpp)
+std::span<const OpcodeRow> crc32_rows();         ///< Isa::Sse42 (simd/crc32.cpp)
+std::span<const OpcodeRow> popcnt_rows();        ///< Isa::Popcnt (simd/bits_ext.cpp)
+std::span<const OpcodeRow> movbe_rows();         ///< Isa::Movbe (simd/bits_ext.cpp)
 }  // namespace simd
 
 }  // namespace gb
