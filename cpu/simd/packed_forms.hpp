@@ -15,7 +15,11 @@ namespace gb::simd {
 using PackedOp = Vec128 (*)(const Vec128& a, const Vec128& b, unsigned bytes, u8 imm);
 
 /// MMX form: Pq <- F(Pq, Qq). An 8-byte memory operand has no alignment
-/// rule; a fault leaves the x87 state (mmx_done) and Pq unchanged.
+/// rule; a fault leaves the x87 state (mmx_done) and Pq unchanged. The
+/// checks are the MMX ones (CR0.EM, CR0.TS, a pending x87 exception), not
+/// CR4.OSFXSR, as in Bochs (prepareMMX); SDM Vol. 3A 13.1.4 names only
+/// PSHUFW and MOVNTQ as MMX-register instructions exempt from OSFXSR, so
+/// this reading is open to a check on hardware.
 template <PackedOp F>
 void packed_mmx(Cpu& c, const DecodedInsn& d) {
   if (!mmx_begin(c)) return;
