@@ -50,6 +50,13 @@ std::vector<SimdRowGroup> simd_row_groups() {
       {Isa::Clflush, clflush_rows()},  // after sse_cache_ctl_rows (see tables.hpp)
       {Isa::Sse41, sse41_blend_rows()},
       {Isa::Sse41, sse41_insert_rows()},
+      {Isa::Ssse3, ssse3_rows()},
+      {Isa::Sse41, sse41_int_rows()},
+      {Isa::Sse42, sse42_int_rows()},
+      {Isa::Sse42, sse42_string_rows()},
+      {Isa::Sse42, crc32_rows()},
+      {Isa::Popcnt, popcnt_rows()},
+      {Isa::Movbe, movbe_rows()},
   };
 }
 

@@ -68,6 +68,13 @@ std::span<const OpcodeRow> sse2_cache_ctl_rows();   ///< Isa::Sse2 (simd/cache_c
 std::span<const OpcodeRow> clflush_rows();
 std::span<const OpcodeRow> sse41_blend_rows();      ///< Isa::Sse41 (simd/sse41_blend.cpp)
 std::span<const OpcodeRow> sse41_insert_rows();     ///< Isa::Sse41 (simd/sse41_insert.cpp)
+std::span<const OpcodeRow> ssse3_rows();         ///< Isa::Ssse3 (simd/ssse3.cpp)
+std::span<const OpcodeRow> sse41_int_rows();     ///< Isa::Sse41 (simd/sse41_int.cpp)
+std::span<const OpcodeRow> sse42_int_rows();     ///< Isa::Sse42 (simd/sse41_int.cpp: PCMPGTQ)
+std::span<const OpcodeRow> sse42_string_rows();  ///< Isa::Sse42 (simd/string_compare.cpp)
+std::span<const OpcodeRow> crc32_rows();         ///< Isa::Sse42 (simd/crc32.cpp)
+std::span<const OpcodeRow> popcnt_rows();        ///< Isa::Popcnt (simd/bits_ext.cpp)
+std::span<const OpcodeRow> movbe_rows();         ///< Isa::Movbe (simd/bits_ext.cpp)
 }  // namespace simd
 
 }  // namespace gb
