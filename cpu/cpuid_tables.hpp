@@ -86,4 +86,27 @@ inline constexpr CpuidTable kNehalem{.max_leaf = 0xB,
                               .ext6_ecx = 0x0100'6040,
                               .ext8_eax = 0x0000'3024};
 
+// Atom N270 (Diamondville C0, 106C2h; the single-core netbook part, no
+// 64-bit). The core's CPUID from VirtualBox's CPU database entry
+// Intel_Atom_330_1_60GHz.h (the dual-core 330, same stepping): leaf 0 EAX
+// 0Ah; leaf 2 4FBA5901h/0E3080C0h/0/0; leaf 4 L1D 24 KiB 6-way, L1I 32 KiB
+// 8-way, L2 512 KiB 8-way (core counts cleared: one core, as for the
+// Core 2); 8000_0001h ECX = LAHF; L2 02008040h. 32-bit physical and
+// linear addresses (the N270 has no EM64T). Brand string of the N270.
+inline constexpr std::array<CpuidRegs, 3> kAtomLeaf4{{
+    {0x0000'0121, 0x0140'003F, 0x0000'003F, 0x0000'0001},  // L1 data
+    {0x0000'0122, 0x01C0'003F, 0x0000'003F, 0x0000'0001},  // L1 instruction
+    {0x0000'0143, 0x01C0'003F, 0x0000'03FF, 0x0000'0001},  // L2 unified
+}};
+inline constexpr CpuidTable kAtomN270{.max_leaf = 0xA,
+                               .leaf1_ebx = 0x0001'0800,
+                               .leaf2 = {0x4FBA'5901, 0x0E30'80C0, 0, 0},
+                               .leaf4 = kAtomLeaf4,
+                               .leaf5 = {0x40, 0x40, 0, 0},
+                               .max_ext = 0x8000'0008u,
+                               .ext1_ecx = 1,
+                               .brand = "         Intel(R) Atom(TM) CPU N270   @ 1.60GHz",
+                               .ext6_ecx = 0x0200'8040,
+                               .ext8_eax = 0x0000'2020};
+
 }  // namespace gb::cpuid_data
