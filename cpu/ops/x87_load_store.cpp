@@ -119,6 +119,7 @@ void fistp_m64(Exec& x) {
 // FISTTP: the conversion's rounding is truncation, from this
 // instruction's own environment (FCW is unchanged); it always pops, and the
 // exceptions and the integer indefinite are FISTP's (SDM Vol. 2 FISTTP).
+namespace {
 template <class T>
 void fisttp(Exec& x) {
   x.env.rc = fpu::Rounding::Zero;
@@ -135,6 +136,7 @@ void fisttp(Exec& x) {
         }
       });
 }
+}  // namespace
 
 void fisttp_m16(Exec& x) { fisttp<u16>(x); }
 void fisttp_m32(Exec& x) { fisttp<u32>(x); }

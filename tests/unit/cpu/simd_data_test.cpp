@@ -571,3 +571,15 @@ TEST_CASE("CLFLUSH may name an execute-only code segment, which a load may not",
   REQUIRE(m.log.faults.size() == 1);
   CHECK(m.log.faults[0].vector == kGP);
 }
+
+TEST_CASE("MONITOR and MWAIT are #UD above CPL 0", "[simd][data]") {
+  for (u8 rm : {u8{0xC8}, u8{0xC9}}) {
+    gb::test::PmRig m("nehalem");
+    m.s.cpl = 3;  // the check alone: CPL as a ring-3 caller would have it
+    m.code({0x0F, 0x01, rm});
+    m.cpu.run(1);
+    REQUIRE_FALSE(m.log.faults.empty());
+    CHECK(m.log.faults[0].vector == kUD);
+    CHECK_FALSE(m.s.monitor_armed);
+  }
+}
