@@ -63,3 +63,23 @@ TEST_CASE("IA32_MISC_ENABLE from the Pentium M on", "[cpu][cpuid][msr]") {
     CHECK(p.in_handler(13));
   }
 }
+
+TEST_CASE("IA32_BIOS_SIGN_ID: the P6 family's microcode signature, no update loaded", "[cpu][cpuid][msr]") {
+  for (const char* name : {"pentium-pro", "pentium3", "nehalem"}) {
+    INFO(name);
+    SimdMachine m(name);
+    m.s.gpr[ECX] = 0x8B;
+    m.s.gpr[EAX] = 0;
+    m.s.gpr[EDX] = 0;
+    // WRMSR 0; CPUID leaf 1; RDMSR (the SDM's sequence, Vol. 3A 9.11.7.1)
+    m.code({0x0F, 0x30, 0x66, 0xB8, 0x01, 0x00, 0x00, 0x00, 0x0F, 0xA2, 0x66, 0xB9, 0x8B, 0x00, 0x00, 0x00, 0x0F, 0x32});
+    m.run();
+    REQUIRE(m.completed());
+    CHECK(m.s.gpr[EDX] == 0);
+  }
+  SimdMachine p5("pentium");
+  p5.s.gpr[ECX] = 0x8B;
+  p5.code({0x0F, 0x32});
+  p5.run();
+  CHECK(p5.in_handler(13));
+}
