@@ -66,6 +66,13 @@ struct CpuModel {
   const CpuidTable* cpuid = nullptr;
 
   bool at_least(CpuFamily f) const { return family >= f; }
+  /// The display model (SDM Vol. 2A CPUID, Figure 3-6): model plus the
+  /// extended model in bits 7-4 (family 6).
+  unsigned model_number() const { return ((cpuid_signature >> 4) & 0xF) | ((cpuid_signature >> 12) & 0xF0); }
+  /// IA32_MISC_ENABLE (MSR 1A0h) exists from the Pentium M on, family 6
+  /// model 0Dh (SDM Vol. 4 Table 2-2; Linux's verify_cpu reads it there
+  /// without a fault handler).
+  bool has_misc_enable() const { return family == CpuFamily::p6 && model_number() >= 0xD; }
   bool has(Isa i) const {
     switch (i) {
       case Isa::Popcnt: return popcnt;

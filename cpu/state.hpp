@@ -95,6 +95,9 @@ struct CpuState {
   u8 cpl = 0;
   u64 efer = 0;  ///< IA32_EFER (C000_0080h): only NXE (bit 11) on these models
   u64 msr_sysenter_cs = 0, msr_sysenter_esp = 0, msr_sysenter_eip = 0, msr_apic_base = 0xFEE0'0900u;
+  /// IA32_MISC_ENABLE's writable bits: 0 fast strings, 18 ENABLE MONITOR
+  /// FSM (set at power-up; read as 0 on models without MONITOR).
+  u64 msr_misc_enable = 0x4'0001;
   /// The x87 FPU (models with has_fpu; unused otherwise).
   FpuState fpu;
 

@@ -133,6 +133,18 @@ void rdpmc(Cpu& c, const DecodedInsn&) {
 namespace msr {
 constexpr u32 kEfer = 0xC000'0080u;
 constexpr u32 kTsc = 0x10, kApicBase = 0x1B, kSysenterCs = 0x174, kSysenterEsp = 0x175, kSysenterEip = 0x176;
+constexpr u32 kMiscEnable = 0x1A0;
+constexpr u32 kBiosSignId = 0x8B;  // IA32_BIOS_SIGN_ID
+
+// IA32_MISC_ENABLE (SDM Vol. 4 Table 2-2): bit 0 fast strings and, with
+// MONITOR, bit 18 ENABLE MONITOR FSM are writable; bits 11 (branch trace
+// storage unavailable) and 12 (PEBS unavailable) read 1; the rest read 0:
+// no thermal control, performance monitoring, Enhanced SpeedStep, CPUID
+// limit or XD disable (bits 3, 7, 16, 22, 34), which Glassbox lacks.
+u64 misc_enable_writable(const CpuModel& m) { return m.has(Isa::Monitor) ? 0x4'0001 : 0x1; }
+u64 misc_enable(const CpuState& s, const CpuModel& m) {
+  return (s.msr_misc_enable & misc_enable_writable(m)) | (1u << 11) | (1u << 12);
+}
 }
 
 void rdmsr(Cpu& c, const DecodedInsn&) {
@@ -152,6 +164,16 @@ void rdmsr(Cpu& c, const DecodedInsn&) {
     case msr::kEfer:
       if (!c.model().nx) throw GuestFault::make(kGP, 0);
       v = s.efer;
+      break;
+    case msr::kMiscEnable:
+      if (!c.model().has_misc_enable()) throw GuestFault::make(kGP, 0);
+      v = msr::misc_enable(s, c.model());
+      break;
+    case msr::kBiosSignId:
+      // The P6 family's microcode update signature (SDM Vol. 3A 9.11.7.1):
+      // EDX the revision after CPUID; no update is ever loaded: 0.
+      if (!p6) throw GuestFault::make(kGP, 0);
+      v = 0;
       break;
     default: throw GuestFault::make(kGP, 0);  // not an MSR of this model
   }
@@ -188,6 +210,18 @@ void wrmsr(Cpu& c, const DecodedInsn&) {
       const bool changed = ((s.efer ^ v) & 0x800) != 0;
       s.efer = v;
       if (changed) c.update_paging(Cpu::TlbFlush::All);
+      break;
+    }
+    case msr::kBiosSignId:
+      // Software writes 0 before CPUID to read the signature; nothing to keep.
+      if (!p6) throw GuestFault::make(kGP, 0);
+      break;
+    case msr::kMiscEnable: {
+      // The read-only and unimplemented bits must keep their values.
+      const CpuModel& m = c.model();
+      const u64 rw = msr::misc_enable_writable(m);
+      if (!m.has_misc_enable() || (v & ~rw) != (msr::misc_enable(s, m) & ~rw)) throw GuestFault::make(kGP, 0);
+      s.msr_misc_enable = v & rw;
       break;
     }
     default: throw GuestFault::make(kGP, 0);
