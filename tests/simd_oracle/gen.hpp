@@ -33,6 +33,12 @@ class Generator {
   /// names it). `unmasked`: MXCSR may unmask exceptions.
   Generator(u64 seed, std::vector<const Form*> unlisted, std::vector<const Form*> listed, bool unmasked);
 
+  /// Replaces the pools (same meaning as in the constructor); a form may
+  /// appear more than once to weigh it.
+  void set_pools(std::vector<const Form*> unlisted, std::vector<const Form*> listed) {
+    unlisted_ = std::move(unlisted);
+    listed_ = std::move(listed);
+  }
   /// A sequence of 4-12 instructions and its input state.
   void next(Sequence& seq, State& in);
   /// A random MXCSR: any rounding, DAZ, FTZ and flags; masks all set
