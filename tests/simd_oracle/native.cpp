@@ -17,6 +17,7 @@ bool native_available() { return false; }
 #include <sys/mman.h>
 #include <ucontext.h>
 
+#include <cstddef>
 #include <cstring>
 
 namespace gb::simd_oracle {
@@ -31,7 +32,8 @@ struct alignas(64) Native::Block {
 
 namespace {
 
-constexpr u32 kHost = 0, kIn = 512, kOut = 1024, kGpr = 1536, kFlags = 1600;
+// Offsets in Native::Block (the host's own state is at 0).
+constexpr u32 kIn = 512, kOut = 1024, kGpr = 1536, kFlags = 1600;
 constexpr std::size_t kPage = 4096;
 
 // What the signal handler saw. A signal handler can reach only static
@@ -94,6 +96,8 @@ Native::~Native() {
 }
 
 Outcome Native::run(const std::vector<u8>& code, const State& in, State& out) {
+  static_assert(offsetof(Block, in) == kIn && offsetof(Block, out) == kOut && offsetof(Block, gpr) == kGpr &&
+                offsetof(Block, flags) == kFlags);
   Block& b = *block_;
   to_fxsave(in, b.in);
   for (int r = 0; r < 8; ++r) b.gpr[r] = in.gpr[r];
@@ -105,7 +109,7 @@ Outcome Native::run(const std::vector<u8>& code, const State& in, State& out) {
   auto e = [&](std::initializer_list<int> bytes) { for (int x : bytes) c.push_back(static_cast<u8>(x)); };
   e({0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57});  // push rbx rbp r12-r15
   e({0x49, 0x89, 0xFF});                                            // mov r15, rdi
-  e({0x41, 0x0F, 0xAE, 0x07});                                      // fxsave [r15+kHost]
+  e({0x41, 0x0F, 0xAE, 0x07});                                      // fxsave [r15] (Block::host)
   e({0x41, 0x0F, 0xAE, 0x8F}); disp32(c, kIn);                      // fxrstor [r15+kIn]
   e({0x41, 0xFF, 0xB7}); disp32(c, kFlags);                         // push qword [r15+kFlags]
   e({0x9D});                                                        // popfq
@@ -116,7 +120,7 @@ Outcome Native::run(const std::vector<u8>& code, const State& in, State& out) {
   e({0x41, 0x8F, 0x87}); disp32(c, kFlags);                         // pop qword [r15+kFlags]
   for (int r : {0, 1, 2, 3, 5, 6, 7}) { e({0x49, 0x89, 0x87 | (r << 3)}); disp32(c, kGpr + 8 * r); }  // mov [..], r64
   e({0x41, 0x0F, 0xAE, 0x87}); disp32(c, kOut);                     // fxsave [r15+kOut]
-  e({0x41, 0x0F, 0xAE, 0x0F});                                      // fxrstor [r15+kHost]
+  e({0x41, 0x0F, 0xAE, 0x0F});                                      // fxrstor [r15] (Block::host)
   e({0xFC, 0x41, 0x5F, 0x41, 0x5E, 0x41, 0x5D, 0x41, 0x5C, 0x5D, 0x5B, 0xC3});  // cld; pop ...; ret
   if (c.size() > kPage) return {};
   if (!rwx_ && mprotect(page_, kPage, PROT_READ | PROT_WRITE) != 0) return {};
