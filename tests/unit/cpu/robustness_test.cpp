@@ -51,7 +51,7 @@ TEST_CASE("No guest byte sequence crashes the host", "[cpu][robustness]") {
   constexpr int kPrograms = 300;
   constexpr u64 kBudget = 2000;
   u64 seed = 0x600d'5eed;
-  for (const char* name : {"8086", "286", "386", "pentium-pro"}) {
+  for (const char* name : {"8086", "286", "386", "pentium-pro", "pentium3", "nehalem"}) {
     const CpuModel* model = find_cpu_model(name);
     REQUIRE(model != nullptr);
     std::mt19937_64 rng(seed++);
