@@ -98,6 +98,8 @@ struct CpuState {
   /// IA32_MISC_ENABLE's writable bits: 0 fast strings, 18 ENABLE MONITOR
   /// FSM (set at power-up; read as 0 on models without MONITOR).
   u64 msr_misc_enable = 0x4'0001;
+  /// IA32_PAT at power-up: WB WT UC- UC, twice (SDM Vol. 3A Table 11-12).
+  u64 msr_pat = 0x0007'0406'0007'0406;
   /// The x87 FPU (models with has_fpu; unused otherwise).
   FpuState fpu;
 

@@ -135,6 +135,19 @@ constexpr u32 kEfer = 0xC000'0080u;
 constexpr u32 kTsc = 0x10, kApicBase = 0x1B, kSysenterCs = 0x174, kSysenterEsp = 0x175, kSysenterEip = 0x176;
 constexpr u32 kMiscEnable = 0x1A0;
 constexpr u32 kBiosSignId = 0x8B;  // IA32_BIOS_SIGN_ID
+constexpr u32 kPlatformId = 0x17;  // IA32_PLATFORM_ID
+constexpr u32 kPat = 0x277;        // IA32_PAT
+
+// IA32_PAT (SDM Vol. 3A 11.12.2): eight memory types, one per byte; 2, 3
+// and 8-FFh are reserved (#GP(0) on WRMSR). Glassbox has no caches: the
+// types are kept, not acted on.
+bool pat_valid(u64 v) {
+  for (unsigned i = 0; i < 8; ++i) {
+    const unsigned t = (v >> (8 * i)) & 0xFF;
+    if (t == 2 || t == 3 || t > 7) return false;
+  }
+  return true;
+}
 
 // IA32_MISC_ENABLE (SDM Vol. 4 Table 2-2): bit 0 fast strings and, with
 // MONITOR, bit 18 ENABLE MONITOR FSM are writable; bits 11 (branch trace
@@ -174,6 +187,16 @@ void rdmsr(Cpu& c, const DecodedInsn&) {
       // EDX the revision after CPUID; no update is ever loaded: 0.
       if (!p6) throw GuestFault::make(kGP, 0);
       v = 0;
+      break;
+    case msr::kPlatformId:
+      // Bits 52-50 the platform (socket) ID, which microcode updates are
+      // matched against (SDM Vol. 3A 9.11.4): platform 0.
+      if (!p6) throw GuestFault::make(kGP, 0);
+      v = 0;
+      break;
+    case msr::kPat:
+      if (!c.model().pat) throw GuestFault::make(kGP, 0);
+      v = s.msr_pat;
       break;
     default: throw GuestFault::make(kGP, 0);  // not an MSR of this model
   }
@@ -215,6 +238,10 @@ void wrmsr(Cpu& c, const DecodedInsn&) {
     case msr::kBiosSignId:
       // Software writes 0 before CPUID to read the signature; nothing to keep.
       if (!p6) throw GuestFault::make(kGP, 0);
+      break;
+    case msr::kPat:
+      if (!c.model().pat || !msr::pat_valid(v)) throw GuestFault::make(kGP, 0);
+      s.msr_pat = v;
       break;
     case msr::kMiscEnable: {
       // The read-only and unimplemented bits must keep their values.

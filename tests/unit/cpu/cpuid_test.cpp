@@ -83,3 +83,41 @@ TEST_CASE("IA32_BIOS_SIGN_ID: the P6 family's microcode signature, no update loa
   p5.run();
   CHECK(p5.in_handler(13));
 }
+
+TEST_CASE("IA32_PLATFORM_ID on the P6 family, IA32_PAT with CPUID.PAT", "[cpu][cpuid][msr]") {
+  SimdMachine p("pentium3");
+  p.s.gpr[ECX] = 0x17;
+  p.s.gpr[EAX] = p.s.gpr[EDX] = 0xFFFF'FFFFu;
+  p.code({0x0F, 0x32});
+  p.run();
+  REQUIRE(p.completed());
+  CHECK((p.s.gpr[EDX] >> 18 & 7) == 0);  // platform 0
+  // PAT: the power-up value, a write read back, a reserved type #GP(0).
+  SimdMachine m("nehalem");
+  m.s.gpr[ECX] = 0x277;
+  m.code({0x0F, 0x32});
+  m.run();
+  REQUIRE(m.completed());
+  CHECK(m.s.gpr[EAX] == 0x0007'0406u);
+  CHECK(m.s.gpr[EDX] == 0x0007'0406u);
+  SimdMachine w("nehalem");
+  w.s.gpr[ECX] = 0x277;
+  w.s.gpr[EAX] = 0x0105'0406;  // WB WT WP WC
+  w.s.gpr[EDX] = 0x0007'0406;
+  w.code({0x0F, 0x30, 0x0F, 0x32});
+  w.run();
+  REQUIRE(w.completed());
+  CHECK(w.s.gpr[EAX] == 0x0105'0406u);
+  SimdMachine bad("nehalem");
+  bad.s.gpr[ECX] = 0x277;
+  bad.s.gpr[EAX] = 0x0002'0406;  // type 2 is reserved
+  bad.s.gpr[EDX] = 0;
+  bad.code({0x0F, 0x30});
+  bad.run();
+  CHECK(bad.in_handler(13));
+  SimdMachine ppro("pentium-pro");  // no PAT
+  ppro.s.gpr[ECX] = 0x277;
+  ppro.code({0x0F, 0x32});
+  ppro.run();
+  CHECK(ppro.in_handler(13));
+}
