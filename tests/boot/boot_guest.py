@@ -22,6 +22,8 @@ A guest named in expected_failures.txt (next to this script) must fail: its
 failure passes the test, and its passing fails it, so the list only shrinks.
 """
 
+import glob
+import gzip
 import os
 import signal
 import subprocess
@@ -83,6 +85,71 @@ def linux_on(cpu, image, model_name, flags):
     g['serial'] = g['serial'][:5] + ['GUEST-CPU: ' + model_name + '\r\n', 'GUEST-CPU-FLAGS: ' + flags + '\r\n'] + g['serial'][5:]
     g['absent'] = {'serial': KERNEL_TROUBLE}
     return g
+
+
+def linux_simd_users(cpu, image, flavour, model_name, flags, markers):
+    """linux_on, with the kernel's own SIMD users loaded from its package
+    first (issue 20): xor.ko measures its MMX/SSE xor_blocks templates,
+    raid6_pq.ko benchmarks its MMX/SSE/SSE2 syndrome functions and picks an
+    SSSE3 or integer recovery, crc32c-intel.ko (SSE4.2 CRC32, where the
+    model has it) passes the crypto self-test. `markers`: what they print,
+    in order. Nothing may warn, fail a self-test or oops."""
+    g = linux_on(cpu, image, model_name, flags)
+    g['modules'] = flavour
+    g['serial'] = g['serial'][:3] + ['Run /loadmods as init process'] + markers + g['serial'][4:]
+    # A failed crypto self-test prints 'alg: self-tests for X (Y) failed (rc=N)' or
+    # 'alg: hash: ... test failed'; busybox's insmod names itself on errors.
+    g['absent'] = {'serial': KERNEL_TROUBLE + ['failed (rc=', 'test failed', 'insmod: ']}
+    return g
+
+
+# The modules linux_simd_users loads (paths below lib/modules/VERSION/kernel/).
+SIMD_MODULES = ['crypto/xor.ko', 'lib/raid6/raid6_pq.ko', 'arch/x86/crypto/crc32c-intel.ko']
+
+
+def newc(entries):
+    """A cpio archive in the kernel's initramfs format ("newc", SVR4 without
+    CRC) from (name, mode, data) entries, with the trailer."""
+    out = bytearray()
+    for ino, (name, mode, data) in enumerate(entries + [('TRAILER!!!', 0, b'')], 1):
+        nm = name.encode() + b'\0'
+        fields = [ino if name != 'TRAILER!!!' else 0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nm), 0]
+        out += b'070701' + b''.join(b'%08X' % f for f in fields) + nm
+        out += b'\0' * (-len(out) % 4) + data
+        out += b'\0' * (-len(out) % 4)
+    return bytes(out)
+
+
+def module_initrd(guests, flavour, base, out):
+    """`out` = the guest ladder's initramfs `base` followed by a second
+    archive with SIMD_MODULES from the cached linux-image package (the one
+    vmlinuz came from) and /loadmods, an rdinit that loads them, reports
+    crc32c-intel's self-test and runs /init. Returns an error or None."""
+    debs = sorted(glob.glob(os.path.join(guests, '.debs', f'linux-image-*-{flavour}_*_i386.deb')))
+    if not debs:
+        return f'no linux-image-*-{flavour} package in {guests}/.debs'
+    d = os.path.dirname(out)
+    tar = subprocess.run(['dpkg-deb', '--fsys-tarfile', debs[-1]], stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(['tar', '-x', '-C', d, '--wildcards'] + ['./lib/modules/*/kernel/' + m for m in SIMD_MODULES],
+                   input=tar, check=True)
+    entries = [('mods', 0o40755, b'')]
+    for m in SIMD_MODULES:
+        (path,) = glob.glob(os.path.join(d, 'lib/modules/*/kernel', m))
+        with open(path, 'rb') as f:
+            entries.append(('mods/' + os.path.basename(m), 0o100644, f.read()))
+    script = b"""#!/bin/busybox sh
+b=/bin/busybox
+$b mount -t proc proc /proc
+for m in xor raid6_pq crc32c-intel; do $b grep -qw sse4_2 /proc/cpuinfo || [ $m != crc32c-intel ] && $b insmod /mods/$m.ko; done
+$b grep -A6 'driver.*crc32c-intel' /proc/crypto | $b grep selftest | $b tr -s ' ' | $b sed 's/^/GUEST-CRC32C-INTEL: /'
+$b umount /proc
+exec /init
+"""
+    entries.append(('loadmods', 0o100755, script))
+    with open(base, 'rb') as f, open(out, 'wb') as o:
+        o.write(f.read())
+        o.write(gzip.compress(newc(entries), mtime=0))
+    return None
 
 
 def through_loader(args, loader_marker):
@@ -148,11 +215,18 @@ GUESTS = {
     # family 6 model 0Eh on; pti on the PAE kernel, for a part without
     # RDCL_NO), less PAT, which it hides below model 0Fh (the Pentium M
     # erratum on PAT WC over an UC MTRR).
-    'linux-686-pae-pentium-m': linux_on('pentium-m', 'vmlinuz-686-pae', 'Intel(R) Pentium(R) M processor 2.00GHz',
-                                        'fpu de pse tsc msr pae cx8 apic sep pge cmov clflush mmx fxsr sse sse2 nx cpuid pti'),
-    'linux-686-nehalem': linux_on('nehalem', 'vmlinuz-686', 'Intel(R) Core(TM) i7 CPU         920  @ 2.67GHz',
-                                  'fpu de pse tsc msr pae cx8 apic sep pge cmov pat clflush mmx fxsr sse sse2 nx '
-                                  'constant_tsc cpuid pni monitor ssse3 sse4_1 sse4_2 popcnt lahf_lm'),
+    'linux-686-pae-pentium-m': linux_simd_users(
+        'pentium-m', 'vmlinuz-686-pae', '686-pae', 'Intel(R) Pentium(R) M processor 2.00GHz',
+        'fpu de pse tsc msr pae cx8 apic sep pge cmov clflush mmx fxsr sse sse2 nx cpuid pti',
+        ['xor: measuring software checksum speed', 'pIII_sse', 'xor: using function:',
+         'raid6: sse2x2   gen()', 'raid6: using algorithm', 'raid6: using intx1 recovery algorithm']),
+    'linux-686-nehalem': linux_simd_users(
+        'nehalem', 'vmlinuz-686', '686', 'Intel(R) Core(TM) i7 CPU         920  @ 2.67GHz',
+        'fpu de pse tsc msr pae cx8 apic sep pge cmov pat clflush mmx fxsr sse sse2 nx '
+        'constant_tsc cpuid pni monitor ssse3 sse4_1 sse4_2 popcnt lahf_lm',
+        ['xor: measuring software checksum speed', 'pIII_sse', 'xor: using function:',
+         'raid6: sse2x2   gen()', 'raid6: using algorithm', 'raid6: using ssse3x1 recovery algorithm',
+         'GUEST-CRC32C-INTEL: selftest : passed']),
     # The same kernel through each boot loader's default entry (guest=poweroff).
     'syslinux-hdd-linux': through_loader(['-hda', '{guests}/syslinux/syslinux-hdd.img', '-snapshot'], 'SYSLINUX 6.04'),
     'isolinux-cd-linux': through_loader(['-cdrom', '{guests}/isolinux/isolinux.iso', '-boot', 'd'], 'ISOLINUX 6.04'),
@@ -240,6 +314,14 @@ def run(argv):
             return missing(f'{a} does not exist')
     wrapper = os.environ.get('GB_EXE_WRAPPER', '').split()
     with tempfile.TemporaryDirectory(prefix=f'glassbox-boot-{name}-') as d:
+        if 'modules' in g:
+            i = args.index('-initrd') + 1
+            initrd = os.path.join(d, 'initrd-modules.cpio.gz')
+            err = module_initrd(guests, g['modules'], args[i], initrd)
+            if err:
+                return missing(err)
+            args[i] = initrd
+            args[-1] += ' rdinit=/loadmods'
         files = {ch: os.path.join(d, ch + '.txt') for ch in ('serial', 'firmware', 'screen')}
         cmd = wrapper + [emulator] + args + ['-display', 'none', '-no-reboot',
                                               '-serial', 'file:' + files['serial']]
