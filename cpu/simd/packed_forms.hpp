@@ -17,9 +17,9 @@ using PackedOp = Vec128 (*)(const Vec128& a, const Vec128& b, unsigned bytes, u8
 /// MMX form: Pq <- F(Pq, Qq). An 8-byte memory operand has no alignment
 /// rule; a fault leaves the x87 state (mmx_done) and Pq unchanged. The
 /// checks are the MMX ones (CR0.EM, CR0.TS, a pending x87 exception), not
-/// CR4.OSFXSR, as in Bochs (prepareMMX); SDM Vol. 3A 13.1.4 names only
-/// PSHUFW and MOVNTQ as MMX-register instructions exempt from OSFXSR, so
-/// this reading is open to a check on hardware.
+/// CR4.OSFXSR: SDM Vol. 3A 6.15 (interrupt 6) exempts the 64-bit forms of
+/// PALIGNR, PABS*, PHADD*, PHSUB*, PSHUFB, ... from the OSFXSR #UD, as Bochs
+/// (prepareMMX) does.
 template <PackedOp F>
 void packed_mmx(Cpu& c, const DecodedInsn& d) {
   if (!mmx_begin(c)) return;
