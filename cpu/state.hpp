@@ -4,6 +4,7 @@
 
 #include "cpu/flags.hpp"
 #include "cpu/fpu/fpu_state.hpp"
+#include "cpu/msr.hpp"
 #include "mmu/types.hpp"
 
 namespace gb {
@@ -111,6 +112,8 @@ struct CpuState {
   /// Set by MOV SS / POP SS / STI: interrupts (and the TF trap after MOV SS)
   /// are held off until the next instruction completes (SDM Vol. 3A 6.8.3).
   bool interrupt_shadow = false;
+  /// The Intel 64 MSRs and the MTRRs (cpu/msr.hpp).
+  MsrState msr;
 
   u32 eflags() const { return eflags_rest | flags.all(); }
   bool pe() const { return (cr0 & 1) != 0; }
