@@ -66,10 +66,11 @@ inline constexpr CpuidTable kCore2{.max_leaf = 0xA,
 // Core i7 920 (Bloomfield D0, 106A5h; Intel specification update 320836,
 // "Core i7-900 Desktop Processor Series"): leaf 0 EAX 0Bh; leaf 1 ECX/EDX
 // 0098E3BDh/BFEBFBFFh, 8000_0001h ECX 1 (LAHF) and EDX 28100800h (RDTSCP,
-// LM, XD, SYSCALL: in CpuModel), brand string, 36-bit physical / 48-bit
-// linear (cpuinfo of the part); leaf 2 55035A01h/00F0B2E4h/0/09CA212Ch and the leaf-4 caches of
-// Nehalem (L1D 32 KiB 8-way, L1I 32 KiB 4-way, L2 256 KiB 8-way, L3 8 MiB
-// 16-way inclusive) as in InstLatx64's Nehalem dumps; L2 01006040h.
+// LM, XD, SYSCALL: in CpuModel, RDTSCP not yet), brand string, 36-bit
+// physical / 48-bit linear (cpuinfo of the part); leaf 2
+// 55035A01h/00F0B2E4h/0/09CA212Ch and the leaf-4 caches of Nehalem (L1D
+// 32 KiB 8-way, L1I 32 KiB 4-way, L2 256 KiB 8-way, L3 8 MiB 16-way
+// inclusive) as in InstLatx64's Nehalem dumps; L2 01006040h.
 // One logical processor, as for the Core 2.
 inline constexpr std::array<CpuidRegs, 4> kNehalemLeaf4{{
     {0x0000'0121, 0x01C0'003F, 0x0000'003F, 0},  // L1 data

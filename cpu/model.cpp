@@ -37,12 +37,14 @@ constexpr std::array<CpuModel, 12> kModels{{
      .has_fpu = true, .fxsr = true, .apic_reenable = true, .simd = SimdLevel::Ssse3, .clflush = true,
      .monitor = true, .long_mode = true, .syscall = true, .lahf64 = true, .cmpxchg16b = true, .mtrr_vcnt = 8,
      .phys_addr_bits = 36, .linear_addr_bits = 48, .cpuid = &kCore2},
-    // Nehalem adds RDTSCP; 10 variable MTRRs.
+    // 10 variable MTRRs. The real part has RDTSCP (8000_0001h EDX.27), which
+    // Linux uses in rdtsc_ordered() once CPUID reports it; rdtscp stays
+    // false until Glassbox executes RDTSCP (0F 01 F9), then true.
     {.name = "nehalem",
      .description = "Intel Core i7 920 (Nehalem, family 6 model 26; SSE4.2, POPCNT, Intel 64)",
      .family = CpuFamily::p6, .address_mask = k4G, .cpuid_signature = 0x106A5, .nx = true, .pat = true,
      .has_fpu = true, .fxsr = true, .apic_reenable = true, .simd = SimdLevel::Sse42, .popcnt = true,
-     .clflush = true, .monitor = true, .long_mode = true, .syscall = true, .lahf64 = true, .rdtscp = true,
+     .clflush = true, .monitor = true, .long_mode = true, .syscall = true, .lahf64 = true, .rdtscp = false,
      .cmpxchg16b = true, .mtrr_vcnt = 10, .phys_addr_bits = 36, .linear_addr_bits = 48, .cpuid = &kNehalem},
     {.name = "atom-n270", .description = "Intel Atom N270 (Diamondville, family 6 model 28; SSSE3, MOVBE; 32-bit)",
      .family = CpuFamily::p6, .address_mask = k4G, .cpuid_signature = 0x106C2, .nx = true, .pat = true,

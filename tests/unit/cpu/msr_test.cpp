@@ -166,12 +166,15 @@ TEST_CASE("SYSCALL MSRs and the segment-base MSRs on the Intel 64 models", "[cpu
 }
 
 TEST_CASE("IA32_TSC_AUX with RDTSCP", "[cpu][msr]") {
-  for (const char* name : {"pentium-m", "core2duo"}) {
-    INFO(name);
-    CHECK(Rig(name).rd_gp(msr::kTscAux));
-    CHECK(Rig(name).wr_gp(msr::kTscAux, 1));
+  for (const auto& m : cpu_models()) {
+    if (!m.at_least(CpuFamily::p6) || m.rdtscp) continue;
+    INFO(m.name);
+    CHECK(Rig(m.name.data()).rd_gp(msr::kTscAux));
+    CHECK(Rig(m.name.data()).wr_gp(msr::kTscAux, 1));
   }
-  for (const char* name : {"nehalem", "icelake-server"}) {
+  for (const auto& m : cpu_models()) {
+    if (!m.rdtscp) continue;
+    const char* name = m.name.data();
     INFO(name);
     Rig r(name);
     CHECK(r.rd(msr::kTscAux) == 0);
