@@ -118,8 +118,10 @@ inline constexpr CpuidTable kAtomN270{.max_leaf = 0xA,
 // 00FEFF01h/000000F0h/0/0 (FFh: caches in leaf 4, FEh: TLBs in leaf 18h);
 // leaf 4 L1D 48 KiB 12-way, L1I 32 KiB 8-way, L2 1.25 MiB 20-way, L3
 // 48 MiB 12-way; 8000_0001h ECX 121h (LAHF, LZCNT, PREFETCHW), EDX
-// 2C100800h; L2 in 8000_0006h 01006040h. The real part's leaf 0 EAX is 1Bh
-// (PCONFIG); the leaves of features Glassbox lacks read zero (cpuid.cpp).
+// 2C100800h; L2 in 8000_0006h 01006040h (as that dump has it: no
+// bare-metal dump of this leaf was found; leaf 4 is the exact one). The
+// real part's leaf 0 EAX is 1Bh (PCONFIG); the leaves of features
+// Glassbox lacks read zero (cpuid.cpp).
 // One logical processor: EAX[31:14] of leaf 4 cleared, as for the Core 2.
 inline constexpr std::array<CpuidRegs, 4> kIcelakeLeaf4{{
     {0x0000'0121, 0x02C0'003F, 0x0000'003F, 0},  // L1 data
