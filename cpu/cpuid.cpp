@@ -9,8 +9,8 @@ namespace {
 // Leaf 1 EDX and ECX bits (SDM Vol. 2A Tables 3-10 and 3-11).
 namespace edx1 {
 constexpr u32 FPU = 1u << 0, DE = 1u << 2, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6,
-              CX8 = 1u << 8, APIC = 1u << 9, SEP = 1u << 11, MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15, PAT = 1u << 16,
-              CLFSH = 1u << 19, MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25, SSE2 = 1u << 26;
+              CX8 = 1u << 8, APIC = 1u << 9, SEP = 1u << 11, MTRR = 1u << 12, PGE = 1u << 13, CMOV = 1u << 15,
+              PAT = 1u << 16, CLFSH = 1u << 19, MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25, SSE2 = 1u << 26;
 }
 namespace ecx1 {
 constexpr u32 SSE3 = 1u << 0, MONITOR = 1u << 3, SSSE3 = 1u << 9, CX16 = 1u << 13, PCID = 1u << 17,

@@ -28,7 +28,9 @@ int fixed_slot(u32 index) {
   if (index == msr::kMtrrFix64k) return 0;
   if (index == msr::kMtrrFix16k80) return 1;
   if (index == msr::kMtrrFix16kA0) return 2;
-  if (index >= msr::kMtrrFix4kC0 && index <= msr::kMtrrFix4kC0 + 7) return static_cast<int>(3 + index - msr::kMtrrFix4kC0);
+  if (index >= msr::kMtrrFix4kC0 && index <= msr::kMtrrFix4kC0 + 7) {
+    return static_cast<int>(3 + index - msr::kMtrrFix4kC0);
+  }
   return -1;
 }
 

@@ -200,7 +200,9 @@ TEST_CASE("CPUID brand strings and extended leaves", "[cpu][model][cpuid]") {
   // Pentium M NX; Core 2 LM XD SYSCALL, LAHF; Core i7 the same until RDTSCP
   // executes (the real part: 28100800h); Ice Lake + RDTSCP, 1 GiB pages (its
   // LZCNT and PREFETCHW in ECX are not implemented).
-  auto ext1 = [](std::string_view model, bool lma) { return cpuid_leaf(*find_cpu_model(model), 0x8000'0001u, 0, true, lma); };
+  auto ext1 = [](std::string_view model, bool lma) {
+    return cpuid_leaf(*find_cpu_model(model), 0x8000'0001u, 0, true, lma);
+  };
   CHECK(ext1("pentium-m", true) == CpuidRegs{0, 0, 0, 0x0010'0000});
   CHECK(ext1("core2duo", true) == CpuidRegs{0, 0, 1, 0x2010'0800});
   CHECK(ext1("nehalem", true) == CpuidRegs{0, 0, 1, 0x2010'0800});
