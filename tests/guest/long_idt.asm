@@ -18,6 +18,7 @@
 ;   with L = 0: 32-bit code, where 40h-4Fh are INC/DEC again); interrupts
 ;   from compatibility mode push the 64-bit frame with the 32-bit EIP/ESP
 ;   zero-extended.
+; - The I/O permission bitmap of the 64-bit TSS at CPL3 (IOPL 0 and 3).
 ; - Error codes are pushed as qwords with bits 63:32 clear.
 ;
 ; Build: nasm -f bin -i lib/ -o long_idt.bin long_idt.asm
@@ -216,6 +217,18 @@ tests:
         RING3
         FAULT   13, IDTERR(0x40), {int 0x40}, "CPL3 int 40h (DPL0 gate): #GP(vector*8+2)"
         MEQ     [LASTCS], SEL_UCODE64|3, "#GP from CPL3: frame CS"
+        RING0
+
+; --- the 64-bit TSS's I/O permission bitmap (SDM Vol. 1 19.5.2): at CPL3
+;     with IOPL 0, ports the bitmap denies are #GP(0), E9h is allowed; with
+;     IOPL 3 the bitmap is not consulted
+        RING3
+        FAULT   13, 0, {in al, 0x61}, "CPL3 in al, 61h (bitmap bit set) #GP(0)"
+        FAULT   13, 0, {out 0x80, al}, "CPL3 out 80h, al (bitmap bit set) #GP(0)"
+        NOFAULT {in al, 0xE9}, "CPL3 in al, E9h (bitmap bit clear) runs"
+        RING0
+        RING3   F_IOPL3
+        NOFAULT {in al, 0x61}, "CPL3 with IOPL 3: in al, 61h runs"
         RING0
 
 ; --- IRETQ to compatibility mode at CPL0 and back
