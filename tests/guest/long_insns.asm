@@ -19,8 +19,9 @@
 ; - Instructions invalid in 64-bit mode, #UD (Vol. 2 appendix A, "i64"):
 ;   PUSH/POP ES, CS, SS, DS, DAA, DAS, AAA, AAS, PUSHA, POPA, INTO, AAM,
 ;   AAD, SALC (D6), 82h, far CALL/JMP direct (9Ah, EAh); C4h/C5h (LES/LDS
-;   before) and 62h (BOUND) are VEX/EVEX prefixes: #UD on a part without
-;   AVX/AVX-512 (the models these guests run on).
+;   before) and 62h (BOUND) are VEX/EVEX prefixes: #UD here on any part,
+;   as CR4.OSXSAVE = 0 (Vol. 2 2.3.12, 2.8: VEX and EVEX encodings need
+;   OSXSAVE and XCR0 state enabled), besides the models having no AVX.
 ; - LAHF/SAHF: run if CPUID.80000001h:ECX.LAHF-SAHF (bit 0), else #UD.
 ;   RDTSCP: if CPUID.80000001h:EDX.RDTSCP (bit 27), ECX = IA32_TSC_AUX and
 ;   EDX:EAX = TSC with the upper halves cleared; else #UD.
