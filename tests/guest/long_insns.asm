@@ -36,8 +36,8 @@
 ;   -DKEEPGOING report every failing check instead of stopping at the first
 ; Checked against qemu-system-x86_64 7.2 (TCG; -cpu core2duo, core2duo,
 ; -lahf-lm, Westmere,+rdtscp and max, to take both sides of the CPUID
-; checks) with -DQEMU_REF: every line passes.  Glassbox runs it on nehalem
-; (RDTSCP, LAHF-SAHF).
+; checks) with -DQEMU_REF: every line passes.  Glassbox runs it on
+; icelake-server (RDTSCP, LAHF-SAHF).
 
 %include "long64.inc"                   ; start: IA-32e set-up, then jmp tests
         GDT64_BEGIN                     ; null, selectors 08h..70h
