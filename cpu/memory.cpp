@@ -159,14 +159,14 @@ void Cpu::code_written(PhysAddr addr) {
   // has no decoded code left: let its TLB entries refill with write pointers.
   const PhysAddr frame = addr & ~PhysAddr{0xFFF};
   tlb_.for_each([&](TlbEntry& t) {
-    if (t.frame == frame) t.vpn = ~0u;
+    if (t.frame == frame) t.vpn = TlbEntry::kEmpty;
   });
   end_block();
 }
 
 void Cpu::protect_code_frame(PhysAddr frame) {
   tlb_.for_each([&](TlbEntry& t) {
-    if (t.frame == frame && t.vpn != ~0u) withhold_writes(t);
+    if (t.frame == frame && t.vpn != TlbEntry::kEmpty) withhold_writes(t);
   });
 }
 
