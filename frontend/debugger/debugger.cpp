@@ -15,6 +15,7 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/simd_view.hpp"
+#include "frontend/debugger/walk_text.hpp"
 
 namespace gb {
 
@@ -894,31 +895,10 @@ std::string Debugger::translate(const std::string& addr) const {
   if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
   const u32 lin = *linear_of(a);
   const Translation t = target_.translate(lin);
+  if (t.paged) return describe_walk(m_.cpu().paging(), lin, t.walk, t.phys);
   std::string out = fmt::format("linear {:08x}\n", lin);
-  if (!t.paged) {
-    out += fmt::format("  paging off (CR0.PG = 0): physical = linear{}\n", m_.bus().a20() ? "" : " with A20 masked");
-    out += fmt::format("  physical {:08x}\n", t.phys);
-    return out;
-  }
-  const PagingConfig& pc = m_.cpu().paging();
-  const bool pae = pc.mode == PagingMode::Pae;
-  out += fmt::format("  {} paging, CR3 = {:08x}\n", pae ? "PAE" : "32-bit", pc.cr3);
-  static constexpr const char* kLevel[4] = {"", "PTE", "PDE", "PDPTE"};
-  for (unsigned i = 0; i < t.walk.steps; ++i) {
-    const WalkStep& st = t.walk.step[i];
-    const EntryFlags f = decode_entry(st.entry);
-    out += fmt::format("  {:<5} at {:08x} = {:0{}x}  [{}{}{}{}{}{}{}{}]\n", kLevel[st.level], st.entry_addr, st.entry, pae ? 16 : 8,
-                       f.present ? "P" : "not present", f.present && f.writable ? " RW" : f.present ? " RO" : "",
-                       f.present ? (f.user ? " U" : " S") : "", f.accessed ? " A" : "", f.dirty ? " D" : "",
-                       f.page_size && st.level == 2 ? " PS" : "", f.global ? " G" : "", f.no_exec && pae ? " XD" : "");
-  }
-  if (!t.ok) {
-    out += fmt::format("  -> #PF, error code {:#x} [{}]\n", t.walk.error,
-                       bit_names(t.walk.error, {{0, "P"}, {1, "W/R"}, {2, "U/S"}, {3, "RSVD"}, {4, "I/D"}}));
-    return out;
-  }
-  out += fmt::format("  physical {:08x} ({} page{}{})\n", t.phys, t.walk.large ? (pae ? "2 MiB" : "4 MiB") : "4 KiB",
-                     t.walk.writable ? ", writable" : ", read-only", t.walk.user ? ", user" : ", supervisor");
+  out += fmt::format("  paging off (CR0.PG = 0): physical = linear{}\n", m_.bus().a20() ? "" : " with A20 masked");
+  out += fmt::format("  physical {:08x}\n", t.phys);
   return out;
 }
 
