@@ -15,6 +15,7 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/simd_view.hpp"
+#include "frontend/debugger/page_map.hpp"
 #include "frontend/debugger/walk_text.hpp"
 
 namespace gb {
@@ -1007,11 +1008,12 @@ std::string Debugger::info_tab() const {
   const PagingConfig& pc = m_.cpu().paging();
   if (pc.mode == PagingMode::Off) return "paging is off (CR0.PG = 0): linear = physical\n";
   const bool pae = pc.mode == PagingMode::Pae;
+  const bool ia32e = is_ia32e(pc.mode);
   // Merge runs of pages whose linear and physical addresses are contiguous
   // and whose rights agree.
   struct Run {
     u64 lin = 0, phys = 0, size = 0;
-    bool rw = false, user = false;
+    bool rw = false, user = false, nx = false;
   };
   std::string out;
   std::optional<Run> run;
@@ -1019,18 +1021,20 @@ std::string Debugger::info_tab() const {
   auto emit = [&]() {
     if (!run) return;
     if (++runs <= 512) {
-      out += fmt::format("  {:08x}-{:08x} -> {:09x}-{:09x}  {} {}\n", run->lin, run->lin + run->size - 1, run->phys,
-                         run->phys + run->size - 1, run->rw ? "rw" : "ro", run->user ? "user" : "supervisor");
+      out += fmt::format("  {:0{}x}-{:0{}x} -> {:09x}-{:09x}  {} {}{}\n", run->lin, ia32e ? 16 : 8, run->lin + run->size - 1,
+                         ia32e ? 16 : 8, run->phys, run->phys + run->size - 1, run->rw ? "rw" : "ro",
+                         run->user ? "user" : "supervisor", run->nx ? " nx" : "");
     }
     run.reset();
   };
-  auto add = [&](u64 lin, u64 phys, u64 size, bool rw, bool user) {
-    if (run && run->lin + run->size == lin && run->phys + run->size == phys && run->rw == rw && run->user == user) {
+  auto add = [&](u64 lin, u64 phys, u64 size, bool rw, bool user, bool nx = false) {
+    if (run && run->lin + run->size == lin && run->phys + run->size == phys && run->rw == rw && run->user == user &&
+        run->nx == nx) {
       run->size += size;
       return;
     }
     emit();
-    run = Run{lin, phys, size, rw, user};
+    run = Run{lin, phys, size, rw, user, nx};
   };
   const auto entry = [&](PhysAddr a, bool wide) -> std::optional<u64> {
     const auto b = target_.read_phys(a, wide ? 8 : 4);
@@ -1042,7 +1046,12 @@ std::string Debugger::info_tab() const {
     return v;
   };
   const u64 addr_mask = ((u64{1} << pc.maxphyaddr) - 1) & ~u64{0xFFF};
-  if (!pae) {
+  bool complete = true;
+  if (ia32e) {
+    complete = for_each_page_ia32e(pc, m_.bus(), [&](const MappedPage& p) {
+      add(p.lin, p.phys, p.size, p.writable, p.user, p.no_exec);
+    });
+  } else if (!pae) {
     for (u32 i = 0; i < 1024; ++i) {
       const auto pde = entry((pc.cr3 & 0xFFFFF000u) + i * 4, false);
       if (!pde || !(*pde & 1)) {
@@ -1093,8 +1102,10 @@ std::string Debugger::info_tab() const {
     }
   }
   emit();
-  std::string head = fmt::format("{} paging, CR3 = {:08x}: {} mapped range{}\n", pae ? "PAE" : "32-bit", pc.cr3, runs, runs == 1 ? "" : "s");
+  std::string head =
+      fmt::format("{} paging, CR3 = {:08x}: {} mapped range{}\n", paging_mode_name(pc.mode), pc.cr3, runs, runs == 1 ? "" : "s");
   if (runs > 512) out += fmt::format("  ... {} more ranges\n", runs - 512);
+  if (!complete) out += fmt::format("  ... stopped after {} entries (looping or oversized tables)\n", kMaxPageMapEntries);
   return head + out;
 }
 

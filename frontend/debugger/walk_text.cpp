@@ -4,9 +4,7 @@
 
 namespace gb {
 
-namespace {
-
-const char* mode_name(PagingMode m) {
+const char* paging_mode_name(PagingMode m) {
   switch (m) {
     case PagingMode::Legacy32: return "32-bit";
     case PagingMode::Pae: return "PAE";
@@ -16,6 +14,8 @@ const char* mode_name(PagingMode m) {
   }
   return "no";
 }
+
+namespace {
 
 const char* size_name(u64 bytes) {
   switch (bytes) {
@@ -42,7 +42,7 @@ std::string describe_walk(const PagingConfig& pc, u64 lin, const WalkResult& w, 
   const bool ia32e = is_ia32e(pc.mode);
   const bool pae = pc.mode == PagingMode::Pae;
   std::string out = ia32e ? fmt::format("linear {:016x}\n", lin) : fmt::format("linear {:08x}\n", static_cast<u32>(lin));
-  out += fmt::format("  {} paging, CR3 = {:08x}{}\n", mode_name(pc.mode), pc.cr3,
+  out += fmt::format("  {} paging, CR3 = {:08x}{}\n", paging_mode_name(pc.mode), pc.cr3,
                      ia32e && pc.pcide ? fmt::format(" (PCID {:03x})", pc.cr3 & 0xFFF) : "");
   static constexpr const char* kLevel[6] = {"", "PTE", "PDE", "PDPTE", "PML4E", "PML5E"};
   for (unsigned i = 0; i < w.steps; ++i) {

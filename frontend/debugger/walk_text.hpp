@@ -8,6 +8,9 @@
 
 namespace gb {
 
+/// "32-bit", "PAE", "4-level", "5-level" ("no" for Off).
+const char* paging_mode_name(PagingMode m);
+
 /// The lines `translate` prints for linear `lin` under paging mode
 /// `pc.mode` (not Off), given the side-effect-free walk `w` of a
 /// supervisor read: "linear ...", the mode and CR3, one line per WalkStep
