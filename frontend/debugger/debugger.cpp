@@ -892,6 +892,14 @@ std::string Debugger::disasm(const std::vector<std::string>& args) const {
 }
 
 std::string Debugger::translate(const std::string& addr) const {
+  // In 4/5-level paging a plain number is a 64-bit linear address; other
+  // modes (and every other form) keep the 32-bit parse and its errors.
+  std::optional<u64> wide;
+  if (is_ia32e(m_.cpu().paging().mode) && addr.find(':') == std::string::npos && !register_value(addr)) wide = parse_number(addr);
+  if (wide) {
+    const Translation t = target_.translate(*wide);
+    return describe_walk(m_.cpu().paging(), *wide, t.walk, t.phys);
+  }
   const DebugAddress a = parse_address(addr);
   if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
   const u32 lin = *linear_of(a);
