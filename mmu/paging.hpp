@@ -53,8 +53,8 @@ struct PagingConfig {
   bool page1g = false;
   bool smep = false;   ///< CR4.SMEP: no supervisor fetches from user pages (SDM Vol. 3A 4.6.1)
   bool smap = false;   ///< CR4.SMAP: no supervisor data accesses to user pages, unless explicit with EFLAGS.AC
-  /// Physical address width in bits (36 on P6 with PAE, CPUID 80000008h
-  /// EAX[7:0] on 64-bit parts). 32-bit paging always uses 32.
+  /// Physical address width in bits, 32 to 52 (36 on P6 with PAE, CPUID
+  /// 80000008h EAX[7:0] on 64-bit parts). 32-bit paging always uses 32.
   unsigned maxphyaddr = 32;
   /// The page attribute table exists; without it the PAT bits (bit 7 of a
   /// PTE, bit 12 of a large-page PDE or PDPTE) are reserved (SDM Vol. 3A
