@@ -397,11 +397,11 @@ class Cpu final : public MemoryListener {
   }
   template <class T>
   T read_sys(u64 lin) {
-    return read_lin<T>(lin, tlbr::kSupRead);
+    return read_lin<T>(lin, tlbr::kSupRead | tlbr::kImplicit);
   }
   template <class T>
   void write_sys(u64 lin, T v) {
-    write_lin<T>(lin, v, tlbr::kSupWrite);
+    write_lin<T>(lin, v, tlbr::kSupWrite | tlbr::kImplicit);
   }
   /// An instruction byte at linear `lin`.
   u8 fetch_linear(u64 lin) {
@@ -419,6 +419,12 @@ class Cpu final : public MemoryListener {
   void update_paging(TlbFlush flush);
   void invlpg(u64 lin) {
     tlb_.flush_page(lin);
+    end_block();
+  }
+  /// INVPCID of `type` for linear `lin` (SDM Vol. 2A INVPCID; the TLB
+  /// holds no PCID tags, so it flushes at least what is asked).
+  void invpcid(InvpcidType type, u64 lin) {
+    tlb_.invpcid(type, lin);
     end_block();
   }
   /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
