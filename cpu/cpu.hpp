@@ -645,6 +645,9 @@ class Cpu final : public MemoryListener {
   u64 tss_read64(u32 off, bool ext);
   /// The 64-bit base of the LDT or TSS descriptor `d` at `selector` (LLDT, LTR in IA-32e mode).
   u64 system_base64(u16 selector, const Descriptor& d);
+  /// SS = the NULL `selector` of IA-32e mode, usable in 64-bit mode only;
+  /// the cache keeps DPL = RPL (SDM Vol. 3A 6.14.4; Vol. 2B MOV).
+  void load_null_ss(u16 selector);
   /// SS:ESP for privilege level `dpl` from the current TSS.
   std::pair<u16, u32> tss_stack(unsigned dpl);
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.

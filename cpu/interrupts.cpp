@@ -224,13 +224,7 @@ void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_e
   }
   if (raise) {
     // SS becomes the NULL selector with RPL = the new CPL (6.14.4).
-    Segment& ss = s_.seg[SS];
-    ss.selector = static_cast<u16>(new_cpl);
-    ss.base = 0;
-    ss.limit = 0;
-    ss.access = static_cast<u8>(new_cpl << 5);
-    ss.flags = 0;
-    ss.big = false;
+    load_null_ss(static_cast<u16>(new_cpl));
   }
   s_.gpr[ESP] = frame;
   set_accessed(target, cd);

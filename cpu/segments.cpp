@@ -104,13 +104,7 @@ void Cpu::load_segment(unsigned seg, u16 selector) {
       // In 64-bit mode SS can be loaded with a NULL selector at CPL 0-2
       // when RPL = CPL (SDM Vol. 2B MOV, POP, LSS: 64-bit mode exceptions).
       if (!mode64_ || cpl == 3 || rpl != cpl) throw GuestFault::make(kGP, 0);
-      sg.selector = selector;
-      sg.base = 0;
-      sg.limit = 0;
-      sg.access = static_cast<u8>(cpl << 5);
-      sg.flags = 0;
-      sg.big = false;
-      refresh_one(SS);
+      load_null_ss(selector);
       return;
     }
     const Descriptor d = fetch_descriptor(selector);
@@ -133,6 +127,17 @@ void Cpu::load_segment(unsigned seg, u16 selector) {
   if (!d.present()) throw sel_fault(kNP, selector);
   set_accessed(selector, d);
   load_cache(seg, selector, d);
+}
+
+void Cpu::load_null_ss(u16 selector) {
+  Segment& ss = s_.seg[SS];
+  ss.selector = selector;
+  ss.base = 0;
+  ss.limit = 0;
+  ss.access = static_cast<u8>(sel_rpl(selector) << 5);
+  ss.flags = 0;
+  ss.big = false;
+  refresh_one(SS);
 }
 
 void Cpu::null_inaccessible_segments() {

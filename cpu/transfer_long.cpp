@@ -51,13 +51,7 @@ void Cpu::call_gate_long(u16 selector, const Descriptor& d, bool call) {
     rsp = frame;
     if (inner) {
       // SS becomes a NULL selector with RPL = the new CPL.
-      Segment& ss = s_.seg[SS];
-      ss.selector = static_cast<u16>(new_cpl);
-      ss.base = 0;
-      ss.limit = 0;
-      ss.access = static_cast<u8>(new_cpl << 5);
-      ss.flags = 0;
-      ss.big = false;
+      load_null_ss(static_cast<u16>(new_cpl));
     }
     s_.gpr[ESP] = rsp;
   }
@@ -130,14 +124,7 @@ void Cpu::far_return_long(bool o32, u32 pop_extra, bool o64) {
 
 void Cpu::load_return_ss(u16 selector, bool null_ss, const Descriptor& sd, u64 rsp, bool to64) {
   if (null_ss) {
-    Segment& ss = s_.seg[SS];
-    ss.selector = selector;
-    ss.base = 0;
-    ss.limit = 0;
-    ss.access = static_cast<u8>(s_.cpl << 5);
-    ss.flags = 0;
-    ss.big = false;
-    refresh_one(SS);
+    load_null_ss(selector);
   } else {
     set_accessed(selector, sd);
     load_cache(SS, selector, sd);
