@@ -335,5 +335,63 @@ TEST_CASE("64-bit mode: MOV SS with a NULL selector at CPL 0", "[long][segments]
   REQUIRE(r.s.gpr[ESP] == 0x8000);
 }
 
+TEST_CASE("IA-32e far transfers: L = D = 1 and task gates are #GP; RETF to compatibility mode", "[long][far]") {
+  LongRig r;
+  r.gate64(kGP, LongRig::kCode64, kHandler, 0x8E);
+  r.put(kHandler, {0xF4});
+  SECTION("JMP FAR to a code segment with L = 1 and D = 1: #GP(selector)") {
+    r.desc(0x60, 0, 0xFFFFF, 0x9A, 0xE);
+    r.set_qword(0x5000, 0x1100);
+    store_le<u16>(&r.ram[0x5004], 0x60);
+    r.code({0xFF, 0x2C, 0x25, 0x00, 0x50, 0x00, 0x00});
+    r.cpu.run(5);
+    REQUIRE(r.log.faults.size() == 1);
+    REQUIRE(r.log.faults[0].error == 0x60);
+  }
+  SECTION("JMP FAR to a TSS: #GP(selector), no task switch") {
+    r.set_qword(0x5000, 0);
+    store_le<u16>(&r.ram[0x5004], PmRig::kTssSel);
+    r.code({0xFF, 0x2C, 0x25, 0x00, 0x50, 0x00, 0x00});
+    r.cpu.run(5);
+    REQUIRE(r.log.faults.size() == 1);
+    REQUIRE(r.log.faults[0].error == PmRig::kTssSel);
+  }
+  SECTION("RETF (4-byte slots) from 64-bit mode to 32-bit code at the same level") {
+    r.set_qword(0x7000, (u64{PmRig::kCode0} << 32) | 0x1100);
+    r.s.gpr[ESP] = 0x7000;
+    r.put(0x1100, {0x90});
+    r.code({0xCB});
+    r.cpu.step();
+    REQUIRE_FALSE(r.cpu.mode64());
+    REQUIRE(r.s.rip == 0x1100);
+    REQUIRE(r.s.gpr[ESP] == 0x7008);
+    REQUIRE(r.log.faults.empty());
+  }
+  SECTION("RETFQ to a non-canonical RIP in 64-bit code: #GP(0)") {
+    r.set_qword(0x7000, 0x0000'8000'0000'0000ull);
+    r.set_qword(0x7008, LongRig::kCode64);
+    r.s.gpr[ESP] = 0x7000;
+    r.code({0x48, 0xCB});
+    r.cpu.run(5);
+    REQUIRE(r.log.faults.size() == 1);
+    REQUIRE(r.log.faults[0].error == 0);
+    REQUIRE(r.s.gpr[ESP] == 0x7000 - 48);  // the fault restored RSP = 7000h
+    REQUIRE(r.qword(0x7000 - 48) == 0);     // error code
+    REQUIRE(r.qword(0x7000 - 40) == 0x1000);
+  }
+}
+
+TEST_CASE("LLDT reads the 16-byte LDT descriptor in IA-32e mode", "[long][descriptors]") {
+  LongRig r;
+  r.desc(0x60, 0x6000, 0xFF, 0x82, 0);
+  store_le<u32>(&r.ram[PmRig::kGdt + 0x68], 0x7);
+  store_le<u32>(&r.ram[PmRig::kGdt + 0x6C], 0);
+  r.s.gpr[EAX] = 0x60;
+  r.code({0x0F, 0x00, 0xD0});  // LLDT AX
+  r.cpu.step();
+  REQUIRE(r.s.ldtr.base == 0x7'0000'6000ull);
+  REQUIRE(r.s.ldtr.selector == 0x60);
+}
+
 }  // namespace
 }  // namespace gb::test
