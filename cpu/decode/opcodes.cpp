@@ -296,6 +296,9 @@ const OpcodeRow kTable[] = {
     {0x131, -1, "RDTSC", N0, F(rdtsc), KP5, 0},
     {0x132, -1, "RDMSR", N0, F(rdmsr), KP5, 0},
     {0x133, -1, "RDPMC", N0, F(rdpmc), KP6, 0},
+    // SYSCALL/SYSRET: 64-bit mode only on Intel (SDM Vol. 2B; #UD elsewhere).
+    {0x105, -1, "SYSCALL", N0, F(syscall), KP6, attr::kOnly64},
+    {0x107, -1, "SYSRET", N0, F(sysret), KP6, attr::kOnly64},
     {0x134, -1, "SYSENTER", N0, F(sysenter), KP6, 0},
     {0x135, -1, "SYSEXIT", N0, F(sysexit), KP6, 0},
     CC16_WITH(0x140, "CMOVcc", (std::array<Operand, 3>{O::Gv, O::Ev, O::None}), KP6, CMOV_H),
