@@ -97,14 +97,14 @@ bool contributory(u8 v) { return v == kDE || (v >= kTS && v <= kGP); }
 
 void Cpu::deliver(const GuestFault& f) {
   if (observer_) observer_->on_fault(*this, f);
-  const u32 ret = f.trap ? s_.rip : insn_eip_;
+  const u64 ret = f.trap ? s_.rip : insn_eip_;
   if (!f.trap) s_.rip = insn_eip_;
   // A fault while delivering an exception: both contributory (or a page
   // fault then a contributory or page fault) is #DF; otherwise the second is
   // delivered on its own. A fault while delivering #DF is a triple fault:
   // shutdown (SDM Vol. 3A 6.15, Tables 6-4 and 6-5).
   GuestFault cur = f;
-  u32 cur_ret = ret;
+  u64 cur_ret = ret;
   for (;;) {
     try {
       interrupt(cur.vector, cur_ret, IntSource::Exception, cur.has_error, cur.error);

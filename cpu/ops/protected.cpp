@@ -48,6 +48,8 @@ void set_zf(Cpu& c, bool v) { c.state().flags.set_some(fl::ZF, v ? fl::ZF : 0); 
 void grp6(Cpu& c, const DecodedInsn& d) {
   require_protected(c);
   CpuState& s = c.state();
+  // CR4.UMIP: SLDT and STR at CPL > 0 are #GP(0) (SDM Vol. 3A 2.5).
+  if (d.reg() <= 1 && (s.cr4 & (u64{1} << 11)) && s.cpl > 0) throw GuestFault::make(kGP, 0);
   switch (d.reg()) {
     case 0: store_selector(c, d, s.ldtr.selector); return;  // SLDT
     case 1: store_selector(c, d, s.tr.selector); return;    // STR
