@@ -123,7 +123,7 @@ template <bool kExplicit, bool kIndex>
 void pcmpstr(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 b = read_w(c, d, 16, false);
-  const Vec128 a = xmm(c, d.reg());
+  const Vec128 a = xmm(c, d.xreg());
   const u8 imm = static_cast<u8>(d.imm);
   const unsigned n = element_count(imm);
   const unsigned la = kExplicit ? explicit_length(c.reg<u32>(EAX), imm) : implicit_length(a, imm);
