@@ -236,6 +236,26 @@ TEST_CASE("64-bit mode: PEXTRQ/PINSRQ and 64-bit register destinations zero-exte
   CHECK(m.gpr(RSI) == 0xF00D);
 }
 
+TEST_CASE("64-bit mode: PCMPESTRI lengths from RAX/RDX with REX.W, EAX/EDX without", "[simd][simd64]") {
+  for (bool w : {true, false}) {
+    Rig64 m;
+    m.mov(RAX, u64{1} << 32);  // EAX = 0: no valid element; RAX: saturated to 16
+    m.mov(RDX, u64{1} << 32);
+    m.mov(RCX, ~u64{0});
+    if (w) {
+      m.code({0x66, 0x48, 0x0F, 0x3A, 0x61, 0xC1, 0x00});  // PCMPESTRI xmm0, xmm1, 0 (REX.W)
+    } else {
+      m.code({0x66, 0x0F, 0x3A, 0x61, 0xC1, 0x00});  // PCMPESTRI xmm0, xmm1, 0
+    }
+    m.run();
+    RIG64_READY(m);
+    REQUIRE(m.completed());
+    // Equal Any over all-zero bytes: every valid element of xmm1 matches.
+    CHECK(m.gpr(RCX) == (w ? 0u : 16u));  // index of the first match, else 16
+    CHECK(m.s.flags.zf() == !w);           // ZF: xmm1 has an invalid element
+  }
+}
+
 TEST_CASE("64-bit mode: CRC32, POPCNT, MOVBE and MOVNTI with REX.W", "[simd][simd64]") {
   Rig64 m("icelake-server");  // MOVBE (Nehalem has none)
   m.mov(RAX, 0xFFFF'FFFF'FFFF'FFFFu);
