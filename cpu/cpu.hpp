@@ -397,11 +397,11 @@ class Cpu final : public MemoryListener {
   }
   template <class T>
   T read_sys(u64 lin) {
-    return read_lin<T>(lin, tlbr::kSupRead);
+    return read_lin<T>(lin, tlbr::kSupRead | tlbr::kImplicit);
   }
   template <class T>
   void write_sys(u64 lin, T v) {
-    write_lin<T>(lin, v, tlbr::kSupWrite);
+    write_lin<T>(lin, v, tlbr::kSupWrite | tlbr::kImplicit);
   }
   /// An instruction byte at linear `lin`.
   u8 fetch_linear(u64 lin) {
@@ -419,6 +419,12 @@ class Cpu final : public MemoryListener {
   void update_paging(TlbFlush flush);
   void invlpg(u64 lin) {
     tlb_.flush_page(lin);
+    end_block();
+  }
+  /// INVPCID of `type` for linear `lin` (SDM Vol. 2A INVPCID; the TLB
+  /// holds no PCID tags, so it flushes at least what is asked).
+  void invpcid(InvpcidType type, u64 lin) {
+    tlb_.invpcid(type, lin);
     end_block();
   }
   /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
@@ -498,10 +504,11 @@ class Cpu final : public MemoryListener {
   }
   /// Far JMP/CALL/RET/IRET with the checks of the current mode
   /// (cpu/transfer.cpp; SDM Vol. 2A JMP, CALL, Vol. 2B RET, IRET).
-  void far_jump(u16 selector, u64 offset, bool o32);
-  void far_call(u16 selector, u64 offset, bool o32);
-  void far_return(bool o32, u32 pop_extra);
-  void iret(bool o32);
+  /// `o64`: REX.W forms (m16:64, RETFQ, IRETQ) with 8-byte stack slots.
+  void far_jump(u16 selector, u64 offset, bool o32, bool o64 = false);
+  void far_call(u16 selector, u64 offset, bool o32, bool o64 = false);
+  void far_return(bool o32, u32 pop_extra, bool o64 = false);
+  void iret(bool o32, bool o64 = false);
   /// Loads CS in real or virtual-8086 mode (no checks).
   void load_cs_real(u16 selector, u64 offset, bool o32);
 
@@ -628,7 +635,25 @@ class Cpu final : public MemoryListener {
   void deliver(const GuestFault& f);
   void interrupt_real(u8 vector, u64 return_eip);
   void interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error);
-  void far_transfer_protected(u16 selector, u64 offset, bool o32, bool call);
+  void far_transfer_protected(u16 selector, u64 offset, bool o32, bool call, bool o64);
+  /// IA-32e mode forms (cpu/interrupts.cpp, cpu/transfer.cpp; SDM Vol. 3A 5.8.3.1, 6.14).
+  void interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_error, u32 error);
+  void call_gate_long(u16 selector, const Descriptor& gate, bool call);
+  void far_return_long(bool o32, u32 pop_extra, bool o64);
+  void iret_long(bool o32, bool o64);
+  /// SS and RSP after RETF/IRET to an outer level in IA-32e mode (a NULL
+  /// `selector` when `null_ss`); `to64`: the new CS is 64-bit code.
+  void load_return_ss(u16 selector, bool null_ss, const Descriptor& sd, u64 rsp, bool to64);
+  /// The second quadword of the 16-byte system descriptor `selector` names
+  /// (IA-32e mode, SDM Vol. 3A 3.5.2); #GP(selector) beyond the table limit.
+  u64 fetch_descriptor_high(u16 selector, u8 vector = kGP);
+  /// A quadword of the 64-bit TSS at `off` (RSPn, ISTn): #TS(TR) beyond its limit.
+  u64 tss_read64(u32 off, bool ext);
+  /// The 64-bit base of the LDT or TSS descriptor `d` at `selector` (LLDT, LTR in IA-32e mode).
+  u64 system_base64(u16 selector, const Descriptor& d);
+  /// SS = the NULL `selector` of IA-32e mode, usable in 64-bit mode only;
+  /// the cache keeps DPL = RPL (SDM Vol. 3A 6.14.4; Vol. 2B MOV).
+  void load_null_ss(u16 selector);
   /// SS:ESP for privilege level `dpl` from the current TSS.
   std::pair<u16, u32> tss_stack(unsigned dpl);
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.

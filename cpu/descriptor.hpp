@@ -33,6 +33,8 @@ struct Descriptor {
   bool expand_down() const { return is_data() && (type() & 4); }
   bool granular() const { return (flags() & 8) != 0; }
   bool big() const { return (flags() & 4) != 0; }  ///< D/B
+  /// L: a 64-bit code segment in IA-32e mode (SDM Vol. 3A 5.2.1).
+  bool long_code() const { return is_code() && (flags() & 2) != 0; }
 
   u32 base() const {
     return static_cast<u32>(((raw >> 16) & 0xFF'FFFF) | (((raw >> 56) & 0xFF) << 24));
@@ -51,6 +53,12 @@ struct Descriptor {
     return wide ? lo | static_cast<u32>((raw >> 48) << 16) : lo;
   }
   unsigned gate_params() const { return static_cast<unsigned>((raw >> 32) & 0x1F); }
+  /// IA-32e mode gates are 16 bytes: offset 63:32 in the second quadword
+  /// `high`, and an IDT gate's IST index in bits 34:32 (SDM Vol. 3A 5.8.3.1, 6.14.1).
+  u64 gate_offset64(u64 high) const { return (u64{gate_offset()}) | (high << 32); }
+  unsigned gate_ist() const { return static_cast<unsigned>((raw >> 32) & 7); }
+  /// A 16-byte system descriptor's base (TSS, LDT): bits 63:32 in `high`.
+  u64 base64(u64 high) const { return u64{base()} | ((high & 0xFFFF'FFFFu) << 32); }
 };
 
 /// Selector fields (SDM Vol. 3A 3.4.2).

@@ -33,7 +33,7 @@ constexpr u32 ARITH = CF | PF | AF | ZF | SF | OF;
 enum class FlagOp : u8 { Eager, Add, Adc, Sub, Sbb, Logic, Inc, Dec };
 
 /// Parity flag: set when the low byte of `v` has an even number of 1 bits.
-constexpr bool parity_even(u32 v) {
+constexpr bool parity_even(u64 v) {
   v &= 0xFF;
   v ^= v >> 4;
   v ^= v >> 2;
@@ -43,12 +43,12 @@ constexpr bool parity_even(u32 v) {
 
 class LazyFlags {
  public:
-  /// Records an operation of `size` bytes (1, 2 or 4): result `res` of
+  /// Records an operation of `size` bytes (1, 2, 4 or 8): result `res` of
   /// `a op b` (for ADC/SBB, `carry_in` is the CF that went in). All three
   /// are values of `size` bytes, zero-extended. CF is computed here (two
   /// instructions once `op` is a constant), so INC/DEC, which keep CF, and
   /// ADC/SBB/Jcc, which read it, need no evaluation of the previous record.
-  [[gnu::always_inline]] void set(FlagOp op, unsigned size, u32 res, u32 a, u32 b, bool carry_in = false) {
+  [[gnu::always_inline]] void set(FlagOp op, unsigned size, u64 res, u64 a, u64 b, bool carry_in = false) {
     switch (op) {
       case FlagOp::Add: cf_ = res < a; break;
       case FlagOp::Adc: cf_ = carry_in ? res <= a : res < a; break;
@@ -92,14 +92,14 @@ class LazyFlags {
     if constexpr (k == 1) {
       r = cf_;
     } else if (op_ == FlagOp::Sub) {
-      const unsigned sh = 32 - 8 * size_;  // sign-extends the operands for the signed tests
+      const unsigned sh = 64 - 8 * size_;  // sign-extends the operands for the signed tests
       if constexpr (k == 0) r = of();
       else if constexpr (k == 2) r = res_ == 0;
       else if constexpr (k == 3) r = a_ <= b_;
-      else if constexpr (k == 4) r = ((res_ << sh) >> 31) != 0;
+      else if constexpr (k == 4) r = ((res_ << sh) >> 63) != 0;
       else if constexpr (k == 5) r = parity_even(res_);
-      else if constexpr (k == 6) r = static_cast<i32>(a_ << sh) < static_cast<i32>(b_ << sh);
-      else r = static_cast<i32>(a_ << sh) <= static_cast<i32>(b_ << sh);
+      else if constexpr (k == 6) r = static_cast<i64>(a_ << sh) < static_cast<i64>(b_ << sh);
+      else r = static_cast<i64>(a_ << sh) <= static_cast<i64>(b_ << sh);
     } else if (op_ == FlagOp::Logic) {
       const bool s = ((res_ >> (8 * size_ - 1)) & 1) != 0;
       if constexpr (k == 0) r = false;
@@ -127,12 +127,12 @@ class LazyFlags {
   }
 
  private:
-  u32 sign() const { return 1u << (8 * size_ - 1); }
+  u64 sign() const { return u64{1} << (8 * size_ - 1); }
 
   FlagOp op_ = FlagOp::Eager;
   u8 size_ = 1;
   bool cf_ = false;  ///< CF, always current (also under Eager)
-  u32 res_ = 0, a_ = 0, b_ = 0;
+  u64 res_ = 0, a_ = 0, b_ = 0;
   u32 eager_ = 0;
 };
 

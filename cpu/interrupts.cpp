@@ -48,6 +48,11 @@ void Cpu::interrupt_real(u8 vector, u64 return_eip) {
 }
 
 void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error) {
+  // IA-32e mode always uses the 64-bit IDT, from compatibility mode too (SDM Vol. 3A 6.14).
+  if (s_.lma()) {
+    interrupt_long(vector, return_eip, source, has_error, error);
+    return;
+  }
   const bool soft = source == IntSource::Software || source == IntSource::SoftwareNoIopl;
   const bool ext = !soft;
   const u16 idt_sel = static_cast<u16>(u32{vector} * 8 + 2);  // IDT bit in the error code
@@ -156,6 +161,78 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
   // TF, NT, RF and VM clear; an interrupt gate also clears IF (6.12.1.2).
   s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == sys::kIntGate16 || type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
+  refresh_segments();
+  s_.halted = false;
+}
+
+void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_error, u32 error) {
+  // SDM Vol. 3A 6.14 and Vol. 2A INT n (IA-32E-MODE): 16-byte gates, whose
+  // error codes still name the vector as an 8-byte index (vector*8 + IDT bit).
+  const bool soft = source == IntSource::Software || source == IntSource::SoftwareNoIopl;
+  const bool ext = !soft;
+  const u32 gate_err = u32{vector} * 8 + 2 + (ext ? 1u : 0u);
+  const u32 off = u32{vector} * 16;
+  if (off + 15 > s_.idtr.limit) throw GuestFault::make(kGP, gate_err);
+  const Descriptor gate = Descriptor::from(read_sys<u64>(s_.idtr.base + off));
+  const u64 high = read_sys<u64>(s_.idtr.base + off + 8);
+  // Only 64-bit interrupt and trap gates (types 14, 15); a task gate, or any
+  // other type, is #GP(gate): there are no task switches (SDM Vol. 3A 6.14.1, 8.7).
+  const u8 type = gate.type();
+  if (gate.is_segment() || (type != sys::kIntGate32 && type != sys::kTrapGate32)) {
+    throw GuestFault::make(kGP, gate_err);
+  }
+  if (soft && gate.dpl() < s_.cpl) throw GuestFault::make(kGP, gate_err);  // 6.12.1.1
+  if (!gate.present()) throw GuestFault::make(kNP, gate_err);
+  const u16 target = gate.gate_selector();
+  if (sel_null(target)) throw GuestFault::make(kGP, ext ? 1 : 0);
+  const Descriptor cd = fetch_descriptor(target);
+  if (!cd.is_code() || cd.dpl() > s_.cpl) throw sel_fault(kGP, target, ext);
+  if (!cd.present()) throw sel_fault(kNP, target, ext);
+  // The target must be a 64-bit code segment: L = 1, D = 0 (6.14.1).
+  if (!cd.long_code() || cd.big()) throw sel_fault(kGP, target, ext);
+  const u64 dest = gate.gate_offset64(high);
+  if (!canonical(dest)) throw GuestFault::make(kGP, ext ? 1 : 0);
+  const bool raise = !cd.conforming() && cd.dpl() < s_.cpl;
+  const unsigned new_cpl = raise ? cd.dpl() : s_.cpl;
+  // The new RSP: TSS.ISTn when the gate names one, at any privilege level
+  // (6.14.5); else TSS.RSPn on a privilege change (6.14.4); else the current
+  // RSP. It is aligned down to 16 bytes before the pushes (6.14.2).
+  u64 rsp = s_.gpr[ESP];
+  if (gate.gate_ist() != 0) {
+    rsp = tss_read64(0x1C + gate.gate_ist() * 8, ext);
+  } else if (raise) {
+    rsp = tss_read64(4 + new_cpl * 8, ext);
+  }
+  rsp &= ~u64{0xF};
+  const u64 frame = rsp - (has_error ? 48 : 40);
+  if (!canonical(rsp - 1) || !canonical(frame)) throw GuestFault::make(kSS, ext ? 1 : 0);
+  // The frame always holds SS:RSP, RFLAGS, CS:RIP (and the error code) as
+  // quadwords, written with the new CPL's rights.
+  const u64 slots[6] = {return_rip, s_.seg[CS].selector, eflags(), s_.gpr[ESP], s_.seg[SS].selector, 0};
+  const u8 saved_cpl = s_.cpl;
+  s_.cpl = static_cast<u8>(new_cpl);
+  try {
+    u64 at = frame;
+    if (has_error) {
+      write_linear<u64>(at, error);
+      at += 8;
+    }
+    for (unsigned i = 0; i < 5; ++i, at += 8) write_linear<u64>(at, slots[i]);
+  } catch (...) {
+    s_.cpl = saved_cpl;
+    throw;
+  }
+  if (raise) {
+    // SS becomes the NULL selector with RPL = the new CPL (6.14.4).
+    load_null_ss(static_cast<u16>(new_cpl));
+  }
+  s_.gpr[ESP] = frame;
+  set_accessed(target, cd);
+  load_cache(CS, static_cast<u16>((target & ~3u) | new_cpl), cd);
+  s_.rip = dest;
+  // TF, NT, RF and VM clear; an interrupt gate also clears IF (6.12.1.2).
+  s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
+  if (type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
   refresh_segments();
   s_.halted = false;
 }

@@ -16,7 +16,8 @@ const TlbEntry& Cpu::translate(u64 lin, u8 need) {
   // walk (SDM Vol. 3A 4.5; #SS for stack references is raised earlier, by
   // Cpu::linear).
   if (s_.lma() && !canonical(lin)) throw GuestFault::make(kGP, 0);
-  const PageAccess acc{(need & kWrite) != 0, (need & kUser) != 0, (need & kExec) != 0};
+  const PageAccess acc{(need & kWrite) != 0, (need & kUser) != 0, (need & kExec) != 0,
+                       (need & tlbr::kImplicit) != 0, (s_.eflags_rest & fl::AC) != 0};
   const WalkResult r = walk(paging_, lin, acc, bus_, true);
   if (!r.ok) {
     s_.cr2 = lin;
@@ -27,15 +28,8 @@ const TlbEntry& Cpu::translate(u64 lin, u8 need) {
   if (model_.address_mask != 0xFFFF'FFFFu) frame &= model_.address_mask;
   frame &= bus_.address_mask() | ~PhysAddr{0xFFFF'FFFFu};
   // Write rights only once the page is dirty, so the first write walks and
-  // sets D (SDM Vol. 3A 4.8).
-  u8 rights = tlbr::kSupRead;
-  if ((r.writable || !paging_.wp) && r.dirty) rights |= tlbr::kSupWrite;
-  if (!r.no_exec) rights |= tlbr::kSupExec;
-  if (r.user) {
-    rights |= tlbr::kUserRead;
-    if (r.writable && r.dirty) rights |= tlbr::kUserWrite;
-    if (!r.no_exec) rights |= tlbr::kUserExec;
-  }
+  // sets D (SDM Vol. 3A 4.8); SMEP/SMAP-restricted rights walk every time.
+  const u8 rights = tlb_rights(r, paging_);
   const MemoryMap::Page& page = bus_.memory().page(frame);
   TlbEntry& t = tlb_.slot(lin >> 12);
   t.vpn = lin >> 12;
@@ -123,10 +117,15 @@ void Cpu::update_paging(TlbFlush flush) {
   end_block();
   const bool pg = (s_.cr0 & 0x8000'0000u) != 0;
   const bool pae = (s_.cr4 & 0x20) != 0;
-  PagingMode mode = !pg ? PagingMode::Off : pae ? PagingMode::Pae : PagingMode::Legacy32;
+  const PagingMode mode = paging_mode(pg, pae, s_.lma(), (s_.cr4 & (u64{1} << 12)) != 0);
   const bool load_pdptes = mode == PagingMode::Pae && paging_.mode != PagingMode::Pae;
   paging_.mode = mode;
   paging_.cr3 = s_.cr3;
+  // CR4 bits exist (are writable) only on models with the feature.
+  paging_.pcide = (s_.cr4 & (u64{1} << 17)) != 0;
+  paging_.smep = (s_.cr4 & (u64{1} << 20)) != 0;
+  paging_.smap = (s_.cr4 & (u64{1} << 21)) != 0;
+  paging_.page1g = model_.page1gb;
   paging_.wp = model_.at_least(CpuFamily::i486) && (s_.cr0 & 0x1'0000u);
   paging_.pse = (s_.cr4 & 0x10) != 0;
   paging_.pge = (s_.cr4 & 0x80) != 0;
@@ -141,6 +140,19 @@ void Cpu::update_paging(TlbFlush flush) {
 }
 
 void Cpu::write_cr3(u64 value) {
+  if (is_ia32e(paging_.mode)) {
+    // IA-32e mode: bits above MAXPHYADDR are reserved (#GP(0)); with
+    // CR4.PCIDE, bit 63 asks not to flush the new PCID's translations and
+    // is not stored (SDM Vol. 2B MOV CR, Vol. 3A 4.10.4.1). Flushing them
+    // anyway is allowed: the TLB holds no PCID tags.
+    const bool keep = paging_.pcide && (value >> 63);
+    value &= ~(u64{1} << 63);
+    if (value >> paging_.maxphyaddr) throw GuestFault::make(kGP, 0);
+    s_.cr3 = value;
+    (void)keep;
+    update_paging(paging_.pge ? TlbFlush::NonGlobal : TlbFlush::All);
+    return;
+  }
   if (paging_.mode == PagingMode::Pae) {
     // PAE: the four PDPTEs load now; a reserved bit is #GP(0) and CR3 keeps
     // its old value (SDM Vol. 3A 4.4.1).

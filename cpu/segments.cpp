@@ -27,6 +27,17 @@ Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
   return Descriptor::from(lo | (hi << 32));
 }
 
+u64 Cpu::fetch_descriptor_high(u16 selector, u8 vector) {
+  // 16-byte system descriptors and call gates in IA-32e mode (SDM Vol. 3A
+  // 3.5.2, 5.8.3.1): the second quadword must lie within the table too.
+  const bool ldt = sel_ldt(selector);
+  const u64 base = ldt ? s_.ldtr.base : s_.gdtr.base;
+  const u32 limit = ldt ? s_.ldtr.limit : s_.gdtr.limit;
+  const u32 off = (selector & ~7u) + 8;
+  if (off + 7 > limit) throw sel_fault(vector, selector);
+  return read_sys<u64>(base + off);
+}
+
 void Cpu::set_accessed(u16 selector, const Descriptor& d) {
   if (d.access() & 1) return;
   const u64 base = sel_ldt(selector) ? s_.ldtr.base : s_.gdtr.base;
@@ -89,7 +100,13 @@ void Cpu::load_segment(unsigned seg, u16 selector) {
   }
   const unsigned rpl = sel_rpl(selector), cpl = s_.cpl;
   if (seg == SS) {
-    if (sel_null(selector)) throw GuestFault::make(kGP, 0);
+    if (sel_null(selector)) {
+      // In 64-bit mode SS can be loaded with a NULL selector at CPL 0-2
+      // when RPL = CPL (SDM Vol. 2B MOV, POP, LSS: 64-bit mode exceptions).
+      if (!mode64_ || cpl == 3 || rpl != cpl) throw GuestFault::make(kGP, 0);
+      load_null_ss(selector);
+      return;
+    }
     const Descriptor d = fetch_descriptor(selector);
     if (rpl != cpl || !d.is_data() || !d.writable() || d.dpl() != cpl) throw sel_fault(kGP, selector);
     if (!d.present()) throw sel_fault(kSS, selector);
@@ -110,6 +127,17 @@ void Cpu::load_segment(unsigned seg, u16 selector) {
   if (!d.present()) throw sel_fault(kNP, selector);
   set_accessed(selector, d);
   load_cache(seg, selector, d);
+}
+
+void Cpu::load_null_ss(u16 selector) {
+  Segment& ss = s_.seg[SS];
+  ss.selector = selector;
+  ss.base = 0;
+  ss.limit = 0;
+  ss.access = static_cast<u8>(sel_rpl(selector) << 5);
+  ss.flags = 0;
+  ss.big = false;
+  refresh_one(SS);
 }
 
 void Cpu::null_inaccessible_segments() {
@@ -160,6 +188,18 @@ void Cpu::write_cr0(u64 v) {
   if ((old ^ v) & 0x8001'0000u) update_paging(TlbFlush::All);
 }
 
+u64 Cpu::system_base64(u16 selector, const Descriptor& d) {
+  // IA-32e mode LDT and TSS descriptors are 16 bytes: base 63:32 in the
+  // second quadword, whose type field (bits 12:8 of its upper doubleword)
+  // must be 0; a non-canonical base is #GP(selector) (SDM Vol. 3A 3.5.2,
+  // Vol. 2A LLDT, LTR).
+  const u64 high = fetch_descriptor_high(selector);
+  if ((high >> 40) & 0x1F) throw sel_fault(kGP, selector);
+  const u64 base = d.base64(high);
+  if (!canonical(base)) throw sel_fault(kGP, selector);
+  return base;
+}
+
 void Cpu::load_ldt(u16 selector) {
   if (sel_null(selector)) {
     s_.ldtr = Segment{};
@@ -171,8 +211,9 @@ void Cpu::load_ldt(u16 selector) {
   const Descriptor d = fetch_descriptor(selector);
   if (d.is_segment() || d.type() != sys::kLdt) throw sel_fault(kGP, selector);
   if (!d.present()) throw sel_fault(kNP, selector);
+  const u64 base = s_.lma() ? system_base64(selector, d) : d.base();
   s_.ldtr.selector = selector;
-  s_.ldtr.base = d.base();
+  s_.ldtr.base = base;
   s_.ldtr.limit = d.limit();
   s_.ldtr.access = d.access();
   s_.ldtr.flags = d.flags();
@@ -182,12 +223,15 @@ void Cpu::load_tr(u16 selector) {
   if (sel_null(selector)) throw GuestFault::make(kGP, 0);
   if (sel_ldt(selector)) throw sel_fault(kGP, selector);
   const Descriptor d = fetch_descriptor(selector);
-  if (d.is_segment() || (d.type() != sys::kTss16Avail && d.type() != sys::kTss32Avail)) throw sel_fault(kGP, selector);
+  // In IA-32e mode only the 64-bit TSS (type 9) loads (SDM Vol. 2A LTR, Vol. 3A 8.7).
+  const bool valid = d.type() == sys::kTss32Avail || (d.type() == sys::kTss16Avail && !s_.lma());
+  if (d.is_segment() || !valid) throw sel_fault(kGP, selector);
   if (!d.present()) throw sel_fault(kNP, selector);
+  const u64 base = s_.lma() ? system_base64(selector, d) : d.base();
   // LTR marks the TSS busy (SDM Vol. 2A LTR).
   write_sys<u8>(s_.gdtr.base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 2));
   s_.tr.selector = selector;
-  s_.tr.base = d.base();
+  s_.tr.base = base;
   s_.tr.limit = d.limit();
   s_.tr.access = static_cast<u8>(d.access() | 2);
   s_.tr.flags = d.flags();

@@ -21,10 +21,19 @@ std::pair<u16, u32> Cpu::tss_stack(unsigned dpl) {
   return {read_sys<u16>(tr.base + off + 2), read_sys<u16>(tr.base + off)};
 }
 
+u64 Cpu::tss_read64(u32 off, bool ext) {
+  // The 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11): RSP0-2 at 4, 12, 20;
+  // IST1-7 at 24h..54h; beyond the TSS limit is #TS(TR).
+  if (off + 7 > s_.tr.limit) throw GuestFault::make(kTS, (s_.tr.selector & 0xFFFCu) | (ext ? 1u : 0u));
+  return read_sys<u64>(s_.tr.base + off);
+}
+
 void Cpu::check_io(u16 port, unsigned size) {
   if (!s_.pe() || (!s_.v86() && s_.cpl <= s_.iopl())) return;
-  // The I/O permission bitmap of a 32-bit TSS: every bit of the access must
-  // be clear, and the bitmap bytes must lie within the TSS limit.
+  // The I/O permission bitmap of a 32-bit TSS, or of the 64-bit TSS in
+  // IA-32e mode (same type values and the same I/O map base at 66h, SDM Vol.
+  // 3A 8.7): every bit of the access must be clear, and the bitmap bytes must
+  // lie within the TSS limit.
   const Segment& tr = s_.tr;
   if (!tss32(tr) || tr.limit < 0x67) throw GuestFault::make(kGP, 0);
   const u32 map = read_sys<u16>(tr.base + 0x66);

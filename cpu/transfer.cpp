@@ -25,15 +25,15 @@ void Cpu::load_cs_real(u16 selector, u64 offset, bool o32) {
   s_.rip = offset;
 }
 
-void Cpu::far_jump(u16 selector, u64 offset, bool o32) {
+void Cpu::far_jump(u16 selector, u64 offset, bool o32, bool o64) {
   if (!s_.protected_mode()) {
     load_cs_real(selector, offset, o32);
     return;
   }
-  far_transfer_protected(selector, offset, o32, false);
+  far_transfer_protected(selector, offset, o32, false, o64);
 }
 
-void Cpu::far_call(u16 selector, u64 offset, bool o32) {
+void Cpu::far_call(u16 selector, u64 offset, bool o32, bool o64) {
   if (!s_.protected_mode()) {
     const u16 cs = s_.seg[CS].selector;
     const u32 eip = s_.rip;
@@ -47,10 +47,10 @@ void Cpu::far_call(u16 selector, u64 offset, bool o32) {
     load_cs_real(selector, offset, o32);
     return;
   }
-  far_transfer_protected(selector, offset, o32, true);
+  far_transfer_protected(selector, offset, o32, true, o64);
 }
 
-void Cpu::far_transfer_protected(u16 selector, u64 offset, bool o32, bool call) {
+void Cpu::far_transfer_protected(u16 selector, u64 offset, bool o32, bool call, bool o64) {
   if (sel_null(selector)) throw GuestFault::make(kGP, 0);
   const unsigned cpl = s_.cpl, rpl = sel_rpl(selector);
   const Descriptor d = fetch_descriptor(selector);
@@ -58,13 +58,20 @@ void Cpu::far_transfer_protected(u16 selector, u64 offset, bool o32, bool call) 
     // Direct transfer to a code segment at the same privilege level.
     if (!d.is_code()) throw sel_fault(kGP, selector);
     if (d.conforming() ? d.dpl() > cpl : (rpl > cpl || d.dpl() != cpl)) throw sel_fault(kGP, selector);
+    // IA-32e mode: L = 1 with D = 1 is reserved (SDM Vol. 2A CALL, JMP).
+    const bool to64 = s_.lma() && d.long_code();
+    if (to64 && d.big()) throw sel_fault(kGP, selector);
     if (!d.present()) throw sel_fault(kNP, selector);
     if (!o32) offset &= 0xFFFF;
-    if (offset > d.limit()) throw GuestFault::make(kGP, 0);
+    // A 64-bit target has no limit but a canonical RIP (SDM Vol. 2A JMP).
+    if (to64 ? !canonical(offset) : offset > d.limit()) throw GuestFault::make(kGP, 0);
     if (call) {
       const u16 cs = s_.seg[CS].selector;
-      const u32 eip = s_.rip;
-      if (o32) {
+      const u64 eip = s_.rip;
+      if (o64) {
+        push<u64>(cs);
+        push<u64>(eip);
+      } else if (o32) {
         push<u32>(cs);
         push<u32>(eip);
       } else {
@@ -75,6 +82,13 @@ void Cpu::far_transfer_protected(u16 selector, u64 offset, bool o32, bool call) 
     set_accessed(selector, d);
     load_cache(CS, static_cast<u16>((selector & ~3u) | cpl), d);
     s_.rip = offset;
+    return;
+  }
+  if (s_.lma()) {
+    // IA-32e mode: only 64-bit call gates; task gates and TSSs are #GP
+    // (no task switches, SDM Vol. 3A 8.7; Vol. 2A CALL, JMP).
+    if (d.type() != sys::kCallGate32) throw sel_fault(kGP, selector);
+    call_gate_long(selector, d, call);
     return;
   }
   switch (d.type()) {
@@ -179,7 +193,11 @@ void Cpu::far_transfer_protected(u16 selector, u64 offset, bool o32, bool call) 
   s_.rip = dest;
 }
 
-void Cpu::far_return(bool o32, u32 pop_extra) {
+void Cpu::far_return(bool o32, u32 pop_extra, bool o64) {
+  if (s_.lma() && s_.protected_mode()) {
+    far_return_long(o32, pop_extra, o64);
+    return;
+  }
   const unsigned sz = o32 ? 4 : 2;
   const u32 m = sp_mask();
   const u32 osp = sp();
@@ -225,10 +243,14 @@ void Cpu::far_return(bool o32, u32 pop_extra) {
   null_inaccessible_segments();
 }
 
-void Cpu::iret(bool o32) {
+void Cpu::iret(bool o32, bool o64) {
   // Any IRET ends NMI blocking, even one that then faults (SDM Vol. 3A
   // 6.7.1): a fault below leaves it lifted.
   nmi_blocked_ = false;
+  if (s_.lma()) {
+    iret_long(o32, o64);
+    return;
+  }
   const unsigned sz = o32 ? 4 : 2;
   const u32 m = sp_mask();
   if (!s_.pe() || s_.v86()) {

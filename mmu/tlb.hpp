@@ -20,6 +20,11 @@ namespace gb {
 /// Rights a TLB entry grants, per kind of access (SDM Vol. 3A 4.6).
 namespace tlbr {
 constexpr u8 kSupRead = 1, kSupWrite = 2, kUserRead = 4, kUserWrite = 8, kSupExec = 16, kUserExec = 32;
+/// Not a right: marks a `need` as an implicit supervisor-mode access (the
+/// CPU's own to the GDT/LDT, IDT or TSS), which SMAP blocks even with
+/// EFLAGS.AC set (SDM Vol. 3A 4.6.1). No entry grants it, so rights tests
+/// look at the other bits only.
+constexpr u8 kImplicit = 64;
 }
 
 struct TlbEntry {

@@ -1,6 +1,7 @@
 // Instruction decoder: bytes -> DecodedInsn (SDM Vol. 2A ch. 2).
 #pragma once
 #include <array>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -25,13 +26,13 @@ class DecodeTables {
     if (const u16 i = prefixed_index_[opcode]) {
       if (const OpcodeRow* r = prefixed_[i - 1][cls - 1][reg]) return r;
     }
-    return mode64 ? rows64_[opcode][reg] : rows_[opcode][reg];
+    return mode64 ? (*rows64_)[opcode][reg] : rows_[opcode][reg];
   }
   bool has_modrm(u16 opcode) const { return modrm_[opcode]; }
   /// Operand size in 64-bit mode: a d64 row defaults to 64 bits, an f64
   /// row always has them (SDM Vol. 2A 2.2.1.7).
   static constexpr u8 kD64 = 1, kF64 = 2;
-  u8 size64(u16 opcode, unsigned reg) const { return size64_[opcode][reg]; }
+  u8 size64(u16 opcode, unsigned reg) const { return (*size64_)[opcode][reg]; }
   const CpuModel& model() const { return model_; }
 
  private:
@@ -40,10 +41,13 @@ class DecodeTables {
   using RegRows = std::array<const OpcodeRow*, 8>;
   const CpuModel& model_;
   std::array<RegRows, opc::kMaps> rows_{};
-  /// rows_ as 64-bit mode sees them: i64 rows gone, o64 rows in their place.
-  std::array<RegRows, opc::kMaps> rows64_{};
-  std::array<RegRows, opc::kMaps> only64_{};
-  std::array<std::array<u8, 8>, opc::kMaps> size64_{};
+  using Rows = std::array<RegRows, opc::kMaps>;
+  /// rows_ as 64-bit mode sees them: i64 rows gone, o64 rows in their place
+  /// (on the heap: a Cpu may live on the stack; only long-mode models use it).
+  std::unique_ptr<Rows> rows64_ = std::make_unique<Rows>();
+  std::unique_ptr<Rows> only64_ = std::make_unique<Rows>();  ///< o64 rows (construction only)
+  std::unique_ptr<std::array<std::array<u8, 8>, opc::kMaps>> size64_ =
+      std::make_unique<std::array<std::array<u8, 8>, opc::kMaps>>();
   std::array<bool, opc::kMaps> modrm_{};
   /// 1 + index into prefixed_ for opcodes with mandatory-prefix rows.
   std::array<u16, opc::kMaps> prefixed_index_{};
@@ -221,8 +225,10 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
       for (Operand o : row->operands) {
         if (!decode_detail::byte_reg(o)) continue;
         // With REX, encodings 4-7 of a byte register are SPL, BPL, SIL, DIL.
-        if (o == Operand::Gb && d.regx - 4 < 4) d.regx = static_cast<u8>(d.regx + 12);
-        if (o != Operand::Gb && d.rmx - 4 < 4) d.rmx = static_cast<u8>(d.rmx + 12);
+        if (o == Operand::Gb && d.regx >= 4 && d.regx < 8) d.regx = static_cast<u8>(d.regx + 12);
+        if (o != Operand::Gb && d.rmx >= 4 && d.rmx < 8 && (o == Operand::Zb || d.mod() == 3)) {
+          d.rmx = static_cast<u8>(d.rmx + 12);
+        }
       }
     }
     HandlerRef h = d.o64 ? row->h64 : d.o32 ? row->h32 : row->h16;

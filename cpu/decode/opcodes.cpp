@@ -296,6 +296,9 @@ const OpcodeRow kTable[] = {
     {0x131, -1, "RDTSC", N0, F(rdtsc), KP5, 0},
     {0x132, -1, "RDMSR", N0, F(rdmsr), KP5, 0},
     {0x133, -1, "RDPMC", N0, F(rdpmc), KP6, 0},
+    // SYSCALL/SYSRET: 64-bit mode only on Intel (SDM Vol. 2B; #UD elsewhere).
+    {0x105, -1, "SYSCALL", N0, F(syscall), KP6, attr::kOnly64},
+    {0x107, -1, "SYSRET", N0, F(sysret), KP6, attr::kOnly64},
     {0x134, -1, "SYSENTER", N0, F(sysenter), KP6, 0},
     {0x135, -1, "SYSEXIT", N0, F(sysexit), KP6, 0},
     CC16_WITH(0x140, "CMOVcc", (std::array<Operand, 3>{O::Gv, O::Ev, O::None}), KP6, CMOV_H),
@@ -333,6 +336,7 @@ const OpcodeRow kTable[] = {
     {0x1C0, -1, "XADD", {O::Eb, O::Gb}, B(xadd), K486, LK},
     {0x1C1, -1, "XADD", {O::Ev, O::Gv}, V(xadd), K486, LK},
     {0x1C7, 1, "CMPXCHG8B", {O::M}, F(cmpxchg8b), KP5, LK | MO},
+    {opc::P66 | opc::kMap38 | 0x82, -1, "INVPCID", {O::Gv, O::M}, F(invpcid), KP6, MO},
     EIGHT(0x1C8, "BSWAP", {O::Zv}, K486, F(bswap)),
 };
 
@@ -381,7 +385,7 @@ void DecodeTables::add(std::span<const OpcodeRow> rows) {
     if ((r.attrs & attr::kOnly64) && !model_.long_mode) continue;
     const u16 op = opc::number(r.opcode);
     const unsigned cls = opc::prefix(r.opcode);
-    RegRows* dst = (r.attrs & attr::kOnly64) ? &only64_[op] : &rows_[op];
+    RegRows* dst = (r.attrs & attr::kOnly64) ? &(*only64_)[op] : &rows_[op];
     if (cls != opc::kAny) {
       if (!prefixed_index_[op]) {
         prefixed_.emplace_back();
@@ -428,10 +432,13 @@ DecodeTables::DecodeTables(const CpuModel& model) : model_(model) {
 
 void DecodeTables::build_64() {
   if (!model_.long_mode) return;
+  Rows& rows64 = *rows64_;
+  const Rows& only64 = *only64_;
+  auto& size64 = *size64_;
   // 64-bit mode (SDM Vol. 2D Table A-2 superscripts, Vol. 2A 2.2.1.7 and
   // Table 2-4): i64 opcodes are #UD, o64 rows replace legacy ones; d64
   // rows default to 64-bit operand size, f64 rows always have it.
-  rows64_ = rows_;
+  rows64 = rows_;
   static constexpr u16 kInvalid[] = {
       0x06, 0x07, 0x0E, 0x16, 0x17, 0x1E, 0x1F,  // PUSH/POP ES, CS, SS, DS
       0x27, 0x2F, 0x37, 0x3F,                    // DAA, DAS, AAA, AAS
@@ -441,16 +448,16 @@ void DecodeTables::build_64() {
       0xC4, 0xC5,                                // LES, LDS (VEX prefixes; no AVX here)
       0xCE, 0xD4, 0xD5, 0xD6,                    // INTO, AAM, AAD, SALC
   };
-  for (u16 op : kInvalid) rows64_[op] = RegRows{};
-  if (!model_.lahf64) rows64_[0x9E] = rows64_[0x9F] = RegRows{};  // CPUID.80000001H:ECX.LAHF-SAHF
+  for (u16 op : kInvalid) rows64[op] = RegRows{};
+  if (!model_.lahf64) rows64[0x9E] = rows64[0x9F] = RegRows{};  // CPUID.80000001H:ECX.LAHF-SAHF
   for (u16 op = 0; op < opc::kMaps; ++op) {
     for (unsigned reg = 0; reg < 8; ++reg) {
-      if (only64_[op][reg]) rows64_[op][reg] = only64_[op][reg];
+      if (only64[op][reg]) rows64[op][reg] = only64[op][reg];
     }
   }
   auto set = [&](u16 op, int reg, u8 v) {
     for (unsigned r = 0; r < 8; ++r) {
-      if (reg < 0 || static_cast<unsigned>(reg) == r) size64_[op][r] = v;
+      if (reg < 0 || static_cast<unsigned>(reg) == r) size64[op][r] = v;
     }
   };
   for (u16 op = 0x50; op <= 0x5F; ++op) set(op, -1, kD64);  // PUSH/POP r64

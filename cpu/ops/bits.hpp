@@ -85,7 +85,9 @@ void cmpxchg(Cpu& c, const DecodedInsn& d) {
   if (acc == dst) {
     c.write_rm<T>(d, c.reg<T>(d.xreg()));
   } else {
-    c.write_rm<T>(d, dst);
+    // A register destination is not written on a mismatch, so a 32-bit one
+    // keeps bits 63:32 (as hardware does; QEMU and other emulators agree).
+    if (d.mod() != 3) c.write_rm<T>(d, dst);
     c.set_reg<T>(EAX, dst);
   }
 }

@@ -20,7 +20,7 @@ void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
   const u64 off = c.ea(d);
   const T target = c.read<T>(d.seg, off);
   const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & addr_mask(d));
-  c.far_jump(sel, target, sizeof(T) >= 4);
+  c.far_jump(sel, target, sizeof(T) >= 4, sizeof(T) == 8);
 }
 
 template <class T>
@@ -45,7 +45,7 @@ void call_far_mem(Cpu& c, const DecodedInsn& d) {
   const u64 off = c.ea(d);
   const T target = c.read<T>(d.seg, off);
   const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & addr_mask(d));
-  c.far_call(sel, target, sizeof(T) >= 4);
+  c.far_call(sel, target, sizeof(T) >= 4, sizeof(T) == 8);
 }
 
 template <bool kImm, class T>
@@ -55,13 +55,14 @@ void ret_near(Cpu& c, const DecodedInsn& d) {
   c.jump(ip, sizeof(T) >= 4);
   c.set_sp(old + sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
 }
+/// RETF and IRET: T = u64 with REX.W (RETFQ, IRETQ: 8-byte slots).
 template <bool kImm, class T>
 void ret_far(Cpu& c, const DecodedInsn& d) {
-  c.far_return(sizeof(T) == 4, kImm ? (d.imm & 0xFFFF) : 0);
+  c.far_return(sizeof(T) >= 4, kImm ? (d.imm & 0xFFFF) : 0, sizeof(T) == 8);
 }
 template <class T>
 void iret(Cpu& c, const DecodedInsn&) {
-  c.iret(sizeof(T) == 4);
+  c.iret(sizeof(T) >= 4, sizeof(T) == 8);
 }
 
 /// LOOP, LOOPE, LOOPNE, JCXZ/JECXZ: the count register follows the address size.

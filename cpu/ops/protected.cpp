@@ -13,10 +13,11 @@ void require_protected(const Cpu& c) {
 }
 
 /// Writes a selector-sized result: 16 bits to memory, zero-extended to a
-/// 32-bit register with 32-bit operand size (SDM Vol. 2B SLDT/STR).
+/// 32-bit register with 32-bit operand size, and to all 64 bits with REX.W
+/// (a 32-bit register write clears 63:32; SDM Vol. 2B SLDT/STR).
 void store_selector(Cpu& c, const DecodedInsn& d, u16 v) {
   if (d.mod() == 3 && d.o32) {
-    c.set_reg<u32>(d.rm(), v);
+    c.set_reg<u32>(d.xrm(), v);
   } else {
     c.write_rm<u16>(d, v);
   }
@@ -78,18 +79,23 @@ void lar(Cpu& c, const DecodedInsn& d) {
   Descriptor desc;
   bool ok = probe(c, sel, desc) && visible(c, desc, sel);
   if (ok && !desc.is_segment()) {
-    // Valid system types: TSSs, LDT, call and task gates (not int/trap gates).
+    // Valid system types: TSSs, LDT, call and task gates (not int/trap
+    // gates); in IA-32e mode only the LDT, the 64-bit TSS and the 64-bit
+    // call gate (SDM Vol. 2A LAR, Table 3-61).
     static constexpr bool kValid[16] = {false, true, true, true, true, true, false, false,
                                         false, true, false, true, true, false, false, false};
-    ok = kValid[desc.type()];
+    static constexpr bool kValid64[16] = {false, false, true, false, false, false, false, false,
+                                          false, true, false, true, true, false, false, false};
+    ok = (c.state().lma() ? kValid64 : kValid)[desc.type()];
   }
   set_zf(c, ok);
   if (!ok) return;
+  // The access rights, zero-extended to 32 or 64 bits (a u32 write clears 63:32).
   const u32 hi = static_cast<u32>(desc.raw >> 32);
   if (d.o32) {
-    c.set_reg<u32>(d.reg(), hi & 0x00F0'FF00u);
+    c.set_reg<u32>(d.xreg(), hi & 0x00F0'FF00u);
   } else {
-    c.set_reg<u16>(d.reg(), static_cast<u16>(hi & 0xFF00));
+    c.set_reg<u16>(d.xreg(), static_cast<u16>(hi & 0xFF00));
   }
 }
 
@@ -99,22 +105,25 @@ void lsl(Cpu& c, const DecodedInsn& d) {
   Descriptor desc;
   bool ok = probe(c, sel, desc) && visible(c, desc, sel);
   if (ok && !desc.is_segment()) {
+    // In IA-32e mode only the LDT and the 64-bit TSS (SDM Vol. 2A LSL, Table 3-63).
     const u8 t = desc.type();
-    ok = t == sys::kTss16Avail || t == sys::kLdt || t == sys::kTss16Busy || t == sys::kTss32Avail || t == sys::kTss32Busy;
+    const bool tss16 = (t == sys::kTss16Avail || t == sys::kTss16Busy) && !c.state().lma();
+    ok = tss16 || t == sys::kLdt || t == sys::kTss32Avail || t == sys::kTss32Busy;
   }
   set_zf(c, ok);
   if (!ok) return;
+  // The limit, zero-extended to 64 bits with REX.W (a u32 write clears 63:32).
   if (d.o32) {
-    c.set_reg<u32>(d.reg(), desc.limit());
+    c.set_reg<u32>(d.xreg(), desc.limit());
   } else {
-    c.set_reg<u16>(d.reg(), static_cast<u16>(desc.limit()));
+    c.set_reg<u16>(d.xreg(), static_cast<u16>(desc.limit()));
   }
 }
 
 void arpl(Cpu& c, const DecodedInsn& d) {
   require_protected(c);
   const u16 dst = c.read_rm<u16>(d);
-  const u16 src = c.reg<u16>(d.reg());
+  const u16 src = c.reg<u16>(d.xreg());
   if (sel_rpl(dst) < sel_rpl(src)) {
     c.write_rm<u16>(d, static_cast<u16>((dst & ~3u) | sel_rpl(src)));
     set_zf(c, true);
@@ -149,14 +158,15 @@ void wrmsr(Cpu& c, const DecodedInsn&) {
 }
 
 namespace {
-/// Flat 4 GiB segment caches SYSENTER/SYSEXIT load without reading the GDT.
-void flat(Segment& sg, u16 sel, bool code, unsigned dpl) {
+/// Flat 4 GiB segment caches SYSENTER/SYSEXIT load without reading the GDT;
+/// `long_code`: a 64-bit code segment (L = 1, D = 0; SDM Vol. 2B SYSENTER).
+void flat(Segment& sg, u16 sel, bool code, unsigned dpl, bool long_code = false) {
   sg.selector = sel;
   sg.base = 0;
   sg.limit = 0xFFFF'FFFFu;
   sg.access = static_cast<u8>(0x80 | (dpl << 5) | 0x10 | (code ? 0xB : 0x3));
-  sg.flags = 0xC;
-  sg.big = true;
+  sg.flags = long_code ? 0xA : 0xC;
+  sg.big = !long_code;
   sg.refresh(true);
 }
 }  // namespace
@@ -167,24 +177,39 @@ void sysenter(Cpu& c, const DecodedInsn&) {
   if (!s.pe() || (s.msr_sysenter_cs & 0xFFFC) == 0) throw GuestFault::make(kGP, 0);
   s.eflags_rest &= ~(fl::VM | fl::IF | fl::RF);
   const u16 cs = static_cast<u16>(s.msr_sysenter_cs & 0xFFFC);
-  flat(s.seg[CS], cs, true, 0);
+  // In IA-32e mode (from compatibility or 64-bit mode) SYSENTER enters
+  // 64-bit mode with the full 64-bit SYSENTER_ESP/EIP.
+  const bool ia32e = s.lma();
+  flat(s.seg[CS], cs, true, 0, ia32e);
   flat(s.seg[SS], static_cast<u16>(cs + 8), false, 0);
   s.cpl = 0;
-  s.gpr[ESP] = static_cast<u32>(s.msr_sysenter_esp);
-  s.rip = static_cast<u32>(s.msr_sysenter_eip);
+  s.gpr[ESP] = ia32e ? s.msr_sysenter_esp : static_cast<u32>(s.msr_sysenter_esp);
+  s.rip = ia32e ? s.msr_sysenter_eip : static_cast<u32>(s.msr_sysenter_eip);
   c.refresh_segments();
   c.end_block();
 }
 
-void sysexit(Cpu& c, const DecodedInsn&) {
+void sysexit(Cpu& c, const DecodedInsn& d) {
   CpuState& s = c.state();
   if (!s.protected_mode() || s.cpl != 0 || (s.msr_sysenter_cs & 0xFFFC) == 0) throw GuestFault::make(kGP, 0);
   const u16 cs = static_cast<u16>(s.msr_sysenter_cs);
+  if (d.o64) {
+    // REX.W: back to 64-bit mode, CS = SYSENTER_CS + 32, SS = + 40; RCX and
+    // RDX must be canonical (SDM Vol. 2B SYSEXIT).
+    if (!c.canonical(s.gpr[ECX]) || !c.canonical(s.gpr[EDX])) throw GuestFault::make(kGP, 0);
+    flat(s.seg[CS], static_cast<u16>((cs + 32) | 3), true, 3, true);
+    flat(s.seg[SS], static_cast<u16>((cs + 40) | 3), false, 3);
+    s.cpl = 3;
+    s.gpr[ESP] = s.gpr[ECX];
+    s.rip = s.gpr[EDX];
+    c.refresh_segments();
+    return;
+  }
   flat(s.seg[CS], static_cast<u16>((cs + 16) | 3), true, 3);
   flat(s.seg[SS], static_cast<u16>((cs + 24) | 3), false, 3);
   s.cpl = 3;
-  s.gpr[ESP] = s.gpr[ECX];
-  s.rip = s.gpr[EDX];
+  s.gpr[ESP] = static_cast<u32>(s.gpr[ECX]);
+  s.rip = static_cast<u32>(s.gpr[EDX]);
   c.refresh_segments();
 }
 

@@ -1,5 +1,6 @@
 // Protected-mode-only instructions: SLDT, STR, LLDT, LTR, VERR, VERW (group
-// 6), LAR, LSL, ARPL; MSRs and SYSENTER/SYSEXIT; CMPXCHG8B (SDM Vol. 2).
+// 6), LAR, LSL, ARPL; MSRs, SYSENTER/SYSEXIT, SYSCALL/SYSRET; CMPXCHG8B
+// (SDM Vol. 2).
 #pragma once
 #include "cpu/cpu.hpp"
 
@@ -14,6 +15,9 @@ void rdpmc(Cpu& c, const DecodedInsn& d);
 void wrmsr(Cpu& c, const DecodedInsn& d);
 void sysenter(Cpu& c, const DecodedInsn& d);
 void sysexit(Cpu& c, const DecodedInsn& d);
+/// 0F 05, 0F 07: 64-bit mode only (cpu/syscall.cpp).
+void syscall(Cpu& c, const DecodedInsn& d);
+void sysret(Cpu& c, const DecodedInsn& d);
 void cmpxchg8b(Cpu& c, const DecodedInsn& d);  ///< 0F C7 /1
 
 }  // namespace gb::ops

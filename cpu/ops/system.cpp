@@ -94,6 +94,13 @@ void grp7(Cpu& c, const DecodedInsn& d) {
   if (op == 1 && d.mod() == 3) {  // 0F 01 C8 MONITOR, C9 MWAIT (cpu/ops/monitor.cpp)
     if (d.rm() == 0) return monitor(c, d);
     if (d.rm() == 1) return mwait(c, d);
+    if ((d.rm() == 2 || d.rm() == 3) && c.model().smap) {
+      // 0F 01 CA CLAC, CB STAC: EFLAGS.AC for SMAP; #UD at CPL > 0
+      // (SDM Vol. 2A CLAC, Vol. 2B STAC).
+      if (s.cpl > 0) throw GuestFault::make(kUD);
+      c.write_eflags(d.rm() == 3 ? fl::AC : 0, fl::AC);
+      return;
+    }
   }
   if (d.mod() == 3 || op == 5) throw GuestFault::make(kUD);
   const u64 off = c.ea(d);
@@ -124,6 +131,25 @@ void grp7(Cpu& c, const DecodedInsn& d) {
   u32 base = c.read<u32>(d.seg, next);
   if (!d.o32) base &= 0xFFFFFF;
   t = TableRegister{base, limit};
+}
+
+/// 66 0F 38 82 INVPCID r64/r32, m128 (SDM Vol. 2A INVPCID): the type in
+/// the register (64 bits in 64-bit mode), a descriptor with the PCID in bits
+/// 11:0 and a linear address in bits 127:64.
+void invpcid(Cpu& c, const DecodedInsn& d) {
+  if (!c.model().invpcid) throw GuestFault::make(kUD);
+  c.require_cpl0();
+  CpuState& s = c.state();
+  const u64 type = c.mode64() ? c.reg<u64>(d.xreg()) : c.reg<u32>(d.xreg());
+  const u64 off = c.ea(d);
+  const u64 pcid = c.read<u64>(d.seg, off);
+  const u64 lin = c.read<u64>(d.seg, (off + 8) & addr_mask(d));
+  if (type > 3 || (pcid >> 12)) throw GuestFault::make(kGP, 0);
+  const bool pcide = (s.cr4 & (u64{1} << 17)) != 0;
+  if (type == 0 && !c.canonical(lin)) throw GuestFault::make(kGP, 0);
+  // Without CR4.PCIDE only PCID 0 may be named (types 0 and 1).
+  if (type <= 1 && !pcide && pcid != 0) throw GuestFault::make(kGP, 0);
+  c.invpcid(static_cast<InvpcidType>(type), lin);
 }
 
 void clts(Cpu& c, const DecodedInsn&) {

@@ -13,6 +13,7 @@ void grp7(Cpu& c, const DecodedInsn& d);  ///< 0F 01 /0-/7
 /// DS:EAX as a byte read (#GP(0)/#SS(0)/#PF), MWAIT halts until an event.
 void monitor(Cpu& c, const DecodedInsn& d);
 void mwait(Cpu& c, const DecodedInsn& d);
+void invpcid(Cpu& c, const DecodedInsn& d);
 void clts(Cpu& c, const DecodedInsn& d);
 void mov_RC(Cpu& c, const DecodedInsn& d);
 void mov_CR(Cpu& c, const DecodedInsn& d);

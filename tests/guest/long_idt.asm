@@ -95,6 +95,8 @@ rec_handler:
 ; offsets)
 bits 32
 compat0:
+        mov     ax, SEL_DATA0           ; the RING3 IRETQs nulled DS (DPL 0 < CPL 3,
+        mov     ds, ax                  ; SDM Vol. 2A IRET); compatibility mode checks it
         mov     eax, 5
         db      0x40                    ; inc eax (not REX)
         db      0x48                    ; dec eax

@@ -91,6 +91,8 @@ sysenter_entry:                         ; SYSENTER_EIP: record, CPL0 stack back
 
 bits 32
 compat3:                                ; CPL3 compatibility mode, CS base 0
+        mov     ax, SEL_UDATA|3         ; DS was nulled by an IRETQ to CPL3 (SDM Vol. 2A
+        mov     ds, ax                  ; IRET); compatibility mode checks it, QEMU does not
         mov     [C_CS], cs
         mov     [C_SS], ss
 %ifndef QEMU_REF
