@@ -74,11 +74,9 @@ struct Rig64 : CpuObserver {
     s.gpr[ESP] = 0x8000;
     s.rip = kCode;
     cpu.update_paging(Cpu::TlbFlush::All);
+    REQUIRE(cpu.paging().mode == PagingMode::Level4);
     code({0xDB, 0xE3});  // FNINIT
   }
-  /// Cpu::update_paging selects 4-level paging from EFER.LMA (until that
-  /// lands on main, the tests below warn and check nothing).
-  bool level4() const { return cpu.paging().mode == PagingMode::Level4; }
   void on_fault(const Cpu&, const GuestFault& f) override {
     if (!fault) fault = f;
   }
@@ -111,13 +109,6 @@ struct Rig64 : CpuObserver {
   }
 };
 
-/// Skips the rest of a test where the walker is not yet wired to the CPU.
-#define RIG64_READY(m)                                              \
-  if (!(m).level4()) {                                              \
-    WARN("Cpu::update_paging does not select 4-level paging yet"); \
-    return;                                                         \
-  }
-
 constexpr unsigned RAX = EAX, RCX = ECX, RDX = EDX, RBX = EBX, RSI = ESI, RDI = EDI;
 
 }  // namespace
@@ -138,7 +129,6 @@ TEST_CASE("64-bit mode: XMM8-15 through REX.R and REX.B, MMX registers not exten
   m.xmm(2) = Vec128::from(0x1111, 0x2222);
   m.s.fpu.r[1].sig = 0x0123'4567'89AB'CDEFu;
   m.run();
-  RIG64_READY(m);
   REQUIRE(m.completed());
   CHECK(m.xmm(9).lo() == 0x1716'1514'1312'1110u);
   CHECK(m.xmm(9).hi() == 0x1F1E'1D1C'1B1A'1918u);
@@ -166,7 +156,6 @@ TEST_CASE("64-bit mode: MOVD/MOVQ between XMM/MMX and general registers (REX.W 0
   m.xmm(9) = Vec128::from(1, 2);
   m.xmm(10) = Vec128::from(3, 4);
   m.run();
-  RIG64_READY(m);
   REQUIRE(m.completed());
   CHECK(m.xmm(9).lo() == 0x8877'6655'4433'2211u);
   CHECK(m.xmm(9).hi() == 0);
@@ -194,7 +183,6 @@ TEST_CASE("64-bit mode: CVTSI2SS/SD r/m64 and CVT(T)SS2SI/SD2SI r64 (SDM Vol. 2)
   m.xmm(11) = Vec128::from(0x4270'0000'0000'0800u, 0);
   m.xmm(12) = Vec128::from(0x7FF8'0000'0000'0000u, 0);
   m.run();
-  RIG64_READY(m);
   REQUIRE(m.completed());
   CHECK(m.xmm(8).lo() == 0x41F0'0000'0010'0000u);
   CHECK(m.xmm(8).hi() == 0x5678);  // the other lanes kept
@@ -224,7 +212,6 @@ TEST_CASE("64-bit mode: PEXTRQ/PINSRQ and 64-bit register destinations zero-exte
   m.xmm(8) = Vec128::from(0x1111'2222'3333'4444u, 0);
   m.xmm(0) = Vec128::from(0x8765'4321'0000'0000u, 0);
   m.run();
-  RIG64_READY(m);
   REQUIRE(m.completed());
   CHECK(m.xmm(8).lo() == 0x1111'2222'3333'4444u);
   CHECK(m.xmm(8).hi() == 0xCAFE'F00D'1234'5678u);
@@ -248,7 +235,6 @@ TEST_CASE("64-bit mode: PCMPESTRI lengths from RAX/RDX with REX.W, EAX/EDX witho
       m.code({0x66, 0x0F, 0x3A, 0x61, 0xC1, 0x00});  // PCMPESTRI xmm0, xmm1, 0
     }
     m.run();
-    RIG64_READY(m);
     REQUIRE(m.completed());
     // Equal Any over all-zero bytes: every valid element of xmm1 matches.
     CHECK(m.gpr(RCX) == (w ? 0u : 16u));  // index of the first match, else 16
@@ -270,7 +256,6 @@ TEST_CASE("64-bit mode: CRC32, POPCNT, MOVBE and MOVNTI with REX.W", "[simd][sim
   m.code({0x4C, 0x0F, 0x38, 0xF0, 0x03});        // MOVBE r8, [rbx]
   m.code({0x4C, 0x0F, 0x38, 0xF1, 0x43, 0x08});  // MOVBE [rbx+8], r8
   m.run();
-  RIG64_READY(m);
   REQUIRE(m.completed());
   // CRC-32C (reflected 82F63B78h) of the 8 bytes EF CD AB 89 67 45 23 01
   // from FFFFFFFFh; the destination's bits 63-32 are cleared.
@@ -294,7 +279,6 @@ TEST_CASE("64-bit mode: CMPXCHG16B (REX.W 0F C7 /1)", "[simd64][cmpxchg16b]") {
     m.mov(RCX, 0xCCCC'0000'0000'DDDDu);
     m.code({0xF0, 0x48, 0x0F, 0xC7, 0x0E});  // LOCK CMPXCHG16B [rsi]
     m.run();
-    RIG64_READY(m);
     REQUIRE(m.completed());
     CHECK(m.get<u64>(Rig64::kData) == 0xAAAA'0000'0000'BBBBu);
     CHECK(m.get<u64>(Rig64::kData + 8) == 0xCCCC'0000'0000'DDDDu);
@@ -309,7 +293,6 @@ TEST_CASE("64-bit mode: CMPXCHG16B (REX.W 0F C7 /1)", "[simd64][cmpxchg16b]") {
     m.mov(RDX, 0x2222);
     m.code({0x48, 0x0F, 0xC7, 0x0E});
     m.run();
-    RIG64_READY(m);
     REQUIRE(m.completed());
     CHECK(m.gpr(RAX) == 0x0123'4567'89AB'CDEFu);
     CHECK(m.gpr(RDX) == 0xFEDC'BA98'7654'3210u);
@@ -321,7 +304,6 @@ TEST_CASE("64-bit mode: CMPXCHG16B (REX.W 0F C7 /1)", "[simd64][cmpxchg16b]") {
     m.mov(RSI, Rig64::kData + 8);
     m.code({0x48, 0x0F, 0xC7, 0x0E});
     m.run();
-    RIG64_READY(m);
     CHECK(m.faulted(kGP));
     CHECK(m.fault->error == 0);
   }
@@ -333,7 +315,6 @@ TEST_CASE("64-bit mode: CMPXCHG16B (REX.W 0F C7 /1)", "[simd64][cmpxchg16b]") {
     m.mov(RDX, 0xFFFF'FFFF'0000'0003u);
     m.code({0x0F, 0xC7, 0x0E});  // CMPXCHG8B [rsi]: differs in EDX
     m.run();
-    RIG64_READY(m);
     REQUIRE(m.completed());
     CHECK_FALSE(m.s.flags.zf());
     CHECK(m.gpr(RAX) == 1);
@@ -352,7 +333,6 @@ TEST_CASE("64-bit mode: 16-byte operands above 4 GiB and the alignment rule", "[
     m.code({0x66, 0x45, 0x0F, 0xF7, 0xE5});        // MASKMOVDQU xmm12, xmm13 -> [rdi]
     m.xmm(13) = Vec128::from(0x80, 0x8000'0000'0000'0000u);  // bytes 0 and 15
     m.run();
-    RIG64_READY(m);
     REQUIRE(m.completed());
     CHECK(m.xmm(12).lo() == 0xA7A6'A5A4'A3A2'A1A0u);
     CHECK(m.xmm(12).hi() == 0xAFAE'ADAC'ABAA'A9A8u);
@@ -368,7 +348,6 @@ TEST_CASE("64-bit mode: 16-byte operands above 4 GiB and the alignment rule", "[
     m.code({0x44, 0x0F, 0x28, 0x33});  // MOVAPS xmm14, [rbx]
     m.xmm(14) = Vec128::from(7, 7);
     m.run();
-    RIG64_READY(m);
     CHECK(m.faulted(kGP));
     CHECK(m.xmm(14).lo() == 7);
   }
@@ -377,7 +356,6 @@ TEST_CASE("64-bit mode: 16-byte operands above 4 GiB and the alignment rule", "[
     m.mov(RBX, 0x0000'8000'0000'0000u);
     m.code({0x66, 0x44, 0x0F, 0x6F, 0x03});  // MOVDQA xmm8, [rbx]
     m.run();
-    RIG64_READY(m);
     CHECK(m.faulted(kGP));
   }
 }
@@ -395,7 +373,6 @@ TEST_CASE("64-bit mode: FXSAVE, FXSAVE64 and FXRSTOR64 (SDM Vol. 2 FXSAVE Tables
   m.xmm(8) = Vec128::from(0x8888, 0x8008);
   m.xmm(15) = Vec128::from(0xF0F0, 0x0F0F);
   m.run();
-  RIG64_READY(m);
   REQUIRE(m.completed());
   const u64 img = Rig64::kData, leg = Rig64::kData + 0x200;
   CHECK(m.get<u64>(img + 8) == fld);                      // FPU IP, 64 bits
@@ -416,7 +393,6 @@ TEST_CASE("64-bit mode: FXSAVE, FXSAVE64 and FXRSTOR64 (SDM Vol. 2 FXSAVE Tables
   n.mov(RSI, Rig64::kData);
   n.code({0x48, 0x0F, 0xAE, 0x0E});  // FXRSTOR64 [rsi]
   n.run();
-  RIG64_READY(n);
   REQUIRE(n.completed());
   CHECK(n.s.fpu.fip == fld);
   CHECK(n.s.fpu.fdp == Rig64::kHigh + 0x100);
