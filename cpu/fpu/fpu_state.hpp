@@ -32,9 +32,11 @@ struct FpuState {
   /// 8.1.7; FXSAVE's abridged tag word is this byte).
   u8 full = 0xFF;
   u16 fop = 0;  ///< last non-control instruction's opcode, 11 bits
-  u32 fip = 0;  ///< its offset (with prefixes)
+  /// Its offset (with prefixes): 64 bits in 64-bit mode, where FXSAVE64
+  /// stores all of it (SDM Vol. 1 8.1.8; Vol. 2 FXSAVE Table 3-57).
+  u64 fip = 0;
   u16 fcs = 0;  ///< its CS selector
-  u32 fdp = 0;  ///< its memory operand's offset
+  u64 fdp = 0;  ///< its memory operand's offset (64 bits in 64-bit mode)
   u16 fds = 0;  ///< and segment selector
   u32 mxcsr = 0x1F80;  ///< SSE control/status (SDM Vol. 1 10.2.3)
   /// XMM0-XMM15 (XMM8-15 exist in 64-bit mode only).

@@ -1,6 +1,7 @@
 #include "cpu/ops/protected.hpp"
 
 #include "cpu/msr.hpp"
+#include "cpu/ops/mem_operand.hpp"
 
 namespace gb::ops {
 
@@ -214,16 +215,41 @@ void sysexit(Cpu& c, const DecodedInsn& d) {
   c.refresh_segments();
 }
 
+/// 0F C7 /1: CMPXCHG8B m64, and with REX.W CMPXCHG16B m128 (64-bit mode,
+/// SDM Vol. 2A CMPXCHG8B/CMPXCHG16B). EDX:EAX (RDX:RAX) is compared with
+/// the operand: equal, ECX:EBX (RCX:RBX) is stored and ZF set; else the
+/// operand is loaded into EDX:EAX (RDX:RAX; the 32-bit loads clear bits
+/// 63-32 in 64-bit mode) and ZF cleared. The destination is written in both
+/// cases (a locked read-modify-write writes back the old value), so a
+/// read-only operand faults either way. CMPXCHG16B raises #UD on a model
+/// without CPUID.1:ECX.CX16 and #GP(0) on an operand not 16-byte aligned.
 void cmpxchg8b(Cpu& c, const DecodedInsn& d) {
   CpuState& s = c.state();
-  const u32 off = c.ea(d);
-  const u32 next = d.a32 ? off + 4 : (off + 4) & 0xFFFF;
+  const u64 off = c.ea(d);
+  if (d.o64) {
+    if (!c.model().cmpxchg16b) return op_invalid(c, d);
+    if ((s.seg[d.seg].lbase + off) & 15) throw GuestFault::make(kGP, 0);
+    const u64 next = (off + 8) & addr_mask(d);
+    const u64 lo = c.read<u64>(d.seg, off), hi = c.read<u64>(d.seg, next);
+    c.check_write(d.seg, off, 8);
+    c.check_write(d.seg, next, 8);
+    const bool eq = lo == s.gpr[EAX] && hi == s.gpr[EDX];
+    c.write<u64>(d.seg, off, eq ? s.gpr[EBX] : lo);
+    c.write<u64>(d.seg, next, eq ? s.gpr[ECX] : hi);
+    if (!eq) {
+      s.gpr[EAX] = lo;
+      s.gpr[EDX] = hi;
+    }
+    set_zf(c, eq);
+    return;
+  }
+  const u64 next = (off + 4) & addr_mask(d);
   const u32 lo = c.read<u32>(d.seg, off), hi = c.read<u32>(d.seg, next);
   c.check_write(d.seg, off, 4);
   c.check_write(d.seg, next, 4);
-  if (lo == s.gpr[EAX] && hi == s.gpr[EDX]) {
-    c.write<u32>(d.seg, off, s.gpr[EBX]);
-    c.write<u32>(d.seg, next, s.gpr[ECX]);
+  if (lo == static_cast<u32>(s.gpr[EAX]) && hi == static_cast<u32>(s.gpr[EDX])) {
+    c.write<u32>(d.seg, off, static_cast<u32>(s.gpr[EBX]));
+    c.write<u32>(d.seg, next, static_cast<u32>(s.gpr[ECX]));
     set_zf(c, true);
   } else {
     // The destination is written back unchanged (a locked read-modify-write).

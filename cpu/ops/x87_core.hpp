@@ -89,10 +89,14 @@ class Exec {
   void finish();
 
   // ---- Memory operands (the ModR/M operand at d.seg:ea).
-  u32 ea() const { return cpu.ea(d); }
+  u64 ea() const { return cpu.ea(d); }
   /// The bytes of an operand follow its (address-size wrapped) offset
-  /// without wrapping: beyond a 64 KiB limit the access faults.
-  u32 at(u32 delta) const { return ea() + delta; }
+  /// without wrapping: beyond a 64 KiB limit the access faults. Outside
+  /// 64-bit mode offsets are 32 bits (they wrap at 4 GiB).
+  u64 at(u32 delta) const {
+    const u64 o = ea() + delta;
+    return cpu.mode64() ? o : static_cast<u32>(o);
+  }
   u16 read16(u32 delta = 0) { return cpu.read<u16>(d.seg, at(delta)); }
   u32 read32(u32 delta = 0) { return cpu.read<u32>(d.seg, at(delta)); }
   u64 read64(u32 delta = 0) { return read32(delta) | (u64{read32(delta + 4)} << 32); }

@@ -46,8 +46,10 @@ void build_env(const Cpu& c, bool o32, std::array<u8, N>& b) {
   const FpuState& f = c.state().fpu;
   const u16 tag = f.tag_word();
   const bool real = real_layout(c);
-  const u32 ip = real ? (u32{f.fcs} << 4) + f.fip : f.fip;
-  const u32 dp = real ? (u32{f.fds} << 4) + f.fdp : f.fdp;
+  // The 14/28-byte images hold 32 bits of each pointer, also in 64-bit mode
+  // (SDM Vol. 1 8.1.10; only FXSAVE64 stores the whole of them).
+  const u32 ip = static_cast<u32>(real ? (u64{f.fcs} << 4) + f.fip : f.fip);
+  const u32 dp = static_cast<u32>(real ? (u64{f.fds} << 4) + f.fdp : f.fdp);
   const u32 fop = f.fop & 0x7FFu;
   if (o32) {
     put32(b, 0, 0xFFFF'0000u | f.fcw);
@@ -215,8 +217,17 @@ void fx_checks(Cpu& c, const DecodedInsn& d) {
   const CpuState& s = c.state();
   if (s.cr0 & 4) throw GuestFault::make(kUD);
   if (s.cr0 & 8) throw GuestFault::make(kNM);
-  if ((s.seg[d.seg].base + c.ea(d)) & 15) throw GuestFault::make(kGP, 0);
+  if ((s.seg[d.seg].lbase + c.ea(d)) & 15) throw GuestFault::make(kGP, 0);
 }
+
+/// The FXSAVE image: 288 bytes with XMM0-7, 416 with XMM0-15 in 64-bit mode
+/// (SDM Vol. 2 FXSAVE Tables 3-56 to 3-58; bytes 416-511 are not written).
+constexpr unsigned kFxLegacy = 288, kFx64 = 416;
+/// REX.W (FXSAVE64/FXRSTOR64, 64-bit mode only): the FPU IP and DP fields
+/// are 64 bits at offsets 8 and 16 and there are no FCS/FDS fields (SDM
+/// Vol. 2 FXSAVE Table 3-57). Without it the 32-bit layout is used, in
+/// 64-bit mode too (Table 3-58).
+bool fx64(const DecodedInsn& d) { return d.o64; }
 
 constexpr u32 kOsfxsr = 0x200;       // CR4.OSFXSR
 
@@ -226,16 +237,23 @@ void fxsave(Cpu& c, const DecodedInsn& d) {
   using namespace x87;
   fx_checks(c, d);
   const FpuState& f = c.state().fpu;
-  // SDM Vol. 1 Table 10-2 (the legacy, non-64-bit layout).
-  std::array<u8, 288> b{};
+  // SDM Vol. 1 Table 10-2 and Vol. 2 FXSAVE Tables 3-56 to 3-58.
+  std::array<u8, kFx64> b{};
   put16(b, 0, f.fcw);
   put16(b, 2, f.fsw);
   b[4] = f.full;  // the abridged tag word: one bit per physical register
   put16(b, 6, f.fop & 0x7FFu);
-  put32(b, 8, d.o32 ? f.fip : f.fip & 0xFFFF);
-  put16(b, 12, f.fcs);
-  put32(b, 16, d.o32 ? f.fdp : f.fdp & 0xFFFF);
-  put16(b, 20, f.fds);
+  if (fx64(d)) {
+    put32(b, 8, static_cast<u32>(f.fip));
+    put32(b, 12, static_cast<u32>(f.fip >> 32));
+    put32(b, 16, static_cast<u32>(f.fdp));
+    put32(b, 20, static_cast<u32>(f.fdp >> 32));
+  } else {
+    put32(b, 8, static_cast<u32>(d.o32 ? f.fip : f.fip & 0xFFFF));
+    put16(b, 12, f.fcs);
+    put32(b, 16, static_cast<u32>(d.o32 ? f.fdp : f.fdp & 0xFFFF));
+    put16(b, 20, f.fds);
+  }
   put32(b, 24, f.mxcsr);
   put32(b, 28, c.model().mxcsr_mask);
   for (unsigned i = 0; i < 8; ++i) {
@@ -243,18 +261,22 @@ void fxsave(Cpu& c, const DecodedInsn& d) {
     put32(b, 32 + 16 * i, static_cast<u32>(v.sig));
     put32(b, 36 + 16 * i, static_cast<u32>(v.sig >> 32));
     put16(b, 40 + 16 * i, v.se);
+  }
+  const unsigned nxmm = c.mode64() ? 16 : 8;
+  for (unsigned i = 0; i < nxmm; ++i) {
     for (unsigned k = 0; k < 16; ++k) b[160 + 16 * i + k] = f.xmm[i][k];
   }
   Exec x(c, d);
-  x.write_bytes(0, b);
+  x.write_bytes(0, b, c.mode64() ? kFx64 : kFxLegacy);
 }
 
 void fxrstor(Cpu& c, const DecodedInsn& d) {
   using namespace x87;
   fx_checks(c, d);
   Exec x(c, d);
-  std::array<u8, 288> b{};
-  x.read_bytes(0, b);
+  std::array<u8, kFx64> b{};
+  const unsigned nxmm = c.mode64() ? 16 : 8;
+  x.read_bytes(0, b, c.mode64() ? kFx64 : kFxLegacy);
   CpuState& s = c.state();
   const bool sse = (s.cr4 & kOsfxsr) != 0;
   const u32 mxcsr = get32(b, 24);
@@ -264,10 +286,18 @@ void fxrstor(Cpu& c, const DecodedInsn& d) {
   f.fsw = static_cast<u16>(get16(b, 2));
   f.full = b[4];
   f.fop = static_cast<u16>(get16(b, 6) & 0x7FF);
-  f.fip = d.o32 ? get32(b, 8) : get16(b, 8);
-  f.fcs = static_cast<u16>(get16(b, 12));
-  f.fdp = d.o32 ? get32(b, 16) : get16(b, 16);
-  f.fds = static_cast<u16>(get16(b, 20));
+  if (fx64(d)) {
+    // FXRSTOR64: the image has no selectors; FCS and FDS read as zero
+    // afterwards (our choice: the SDM leaves them unspecified).
+    f.fip = get32(b, 8) | (u64{get32(b, 12)} << 32);
+    f.fdp = get32(b, 16) | (u64{get32(b, 20)} << 32);
+    f.fcs = f.fds = 0;
+  } else {
+    f.fip = d.o32 ? get32(b, 8) : get16(b, 8);
+    f.fcs = static_cast<u16>(get16(b, 12));
+    f.fdp = d.o32 ? get32(b, 16) : get16(b, 16);
+    f.fds = static_cast<u16>(get16(b, 20));
+  }
   for (unsigned i = 0; i < 8; ++i) {
     Float80 v;
     v.sig = get32(b, 32 + 16 * i) | (u64{get32(b, 36 + 16 * i)} << 32);
@@ -277,7 +307,7 @@ void fxrstor(Cpu& c, const DecodedInsn& d) {
   // The SSE state loads only with CR4.OSFXSR set (SDM Vol. 2 FXRSTOR).
   if (sse) {
     f.mxcsr = mxcsr;
-    for (unsigned i = 0; i < 8; ++i) {
+    for (unsigned i = 0; i < nxmm; ++i) {
       for (unsigned k = 0; k < 16; ++k) f.xmm[i][k] = b[160 + 16 * i + k];
     }
   }

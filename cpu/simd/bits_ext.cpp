@@ -18,7 +18,7 @@ namespace {
 template <class T>
 void popcnt(Cpu& c, const DecodedInsn& d) {
   const T v = c.read_rm<T>(d);
-  c.set_reg<T>(d.reg(), static_cast<T>(std::popcount(v)));
+  c.set_reg<T>(d.xreg(), static_cast<T>(std::popcount(v)));
   c.state().flags.set_all(v == 0 ? fl::ZF : 0);
 }
 
@@ -32,13 +32,13 @@ T byte_swap(T v) {
 /// 0F 38 F0: MOVBE r, m (bytes reversed).
 template <class T>
 void movbe_load(Cpu& c, const DecodedInsn& d) {
-  c.set_reg<T>(d.reg(), byte_swap(c.read<T>(d.seg, c.ea(d))));
+  c.set_reg<T>(d.xreg(), byte_swap(c.read<T>(d.seg, c.ea(d))));
 }
 
 /// 0F 38 F1: MOVBE m, r.
 template <class T>
 void movbe_store(Cpu& c, const DecodedInsn& d) {
-  c.write<T>(d.seg, c.ea(d), byte_swap(c.reg<T>(d.reg())));
+  c.write<T>(d.seg, c.ea(d), byte_swap(c.reg<T>(d.xreg())));
 }
 
 /// A row whose 16- and 32-bit operand sizes are two handlers.

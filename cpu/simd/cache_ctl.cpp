@@ -27,13 +27,15 @@ void fence(Cpu&, const DecodedInsn&) {}
 void clflush(Cpu& c, const DecodedInsn& d) {
   const CpuState& s = c.state();
   const Segment& sg = s.seg[d.seg];
-  const u32 off = c.ea(d);
+  const u64 off = c.ea(d);
   if (s.pe() && sg.is_code() && !sg.readable) {
     if (off < sg.lo || off > sg.hi) throw GuestFault::make(kGP, 0);
   } else {
     c.check_read(d.seg, off, 1);
   }
-  c.probe_read_linear(sg.base + off);
+  // Cpu::linear: the segment's linear base, and in 64-bit mode the
+  // canonical check (#GP(0), #SS(0) through SS).
+  c.probe_read_linear(c.linear(d.seg, off, 1));
 }
 
 /// NP 0F AE /7 register form on a model with CLFLUSH, which owns the

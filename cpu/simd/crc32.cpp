@@ -1,5 +1,7 @@
 // SSE4.2 CRC32 (SDM Vol. 2A CRC32): F2 0F 38 F0 /r CRC32 r32, r/m8 and
-// F2 0F 38 F1 /r CRC32 r32, r/m16 (66) or r/m32. The polynomial is CRC-32C
+// F2 0F 38 F1 /r CRC32 r32, r/m16 (66) or r/m32; in 64-bit mode REX.W
+// gives CRC32 r64, r/m8 and r64, r/m64, whose CRC is still 32 bits (the
+// destination's bits 63-32 are cleared). The polynomial is CRC-32C
 // (Castagnoli, 11EDC6F41h) in its bit-reflected form 82F63B78h; the
 // instruction has no initial value or final XOR of its own, so the usual
 // CRC-32C of a message is NOT(crc32 steps from FFFFFFFFh). Not an SSE-class
@@ -29,21 +31,25 @@ constexpr std::array<u32, 256> kTable = [] {
 
 /// The SDM's BIT_REFLECT / MOD2 / BIT_REFLECT sequence equals the reflected
 /// update: the source's bytes, least significant first, into `crc`.
-u32 crc32c(u32 crc, u32 src, unsigned bytes) {
+u32 crc32c(u32 crc, u64 src, unsigned bytes) {
   for (unsigned i = 0; i < bytes; ++i) crc = (crc >> 8) ^ kTable[(crc ^ (src >> (8 * i))) & 0xFF];
   return crc;
 }
 
-/// F2 0F 38 F0: CRC32 r32, r/m8.
+/// F2 0F 38 F0: CRC32 r32, r/m8 (r64, r/m8 with REX.W: the same 32-bit
+/// result, zero-extended by the doubleword register write). With a REX
+/// prefix r/m8 encodings 4-7 are SPL-DIL (SDM Vol. 2A 2.2.1.2).
 void crc32_b(Cpu& c, const DecodedInsn& d) {
   const u32 src = c.read_rm<u8>(d);
-  c.set_reg<u32>(d.reg(), crc32c(c.reg<u32>(d.reg()), src, 1));
+  c.set_reg<u32>(d.xreg(), crc32c(c.reg<u32>(d.xreg()), src, 1));
 }
 
-/// F2 0F 38 F1: CRC32 r32, r/m16 or r/m32 by operand size.
+/// F2 0F 38 F1: CRC32 r32, r/m16 or r/m32 by operand size, r64, r/m64
+/// with REX.W (SDM Vol. 2A CRC32: DEST[63:32] = 0).
 void crc32_v(Cpu& c, const DecodedInsn& d) {
-  const u32 src = d.o32 ? c.read_rm<u32>(d) : c.read_rm<u16>(d);
-  c.set_reg<u32>(d.reg(), crc32c(c.reg<u32>(d.reg()), src, d.o32 ? 4 : 2));
+  const unsigned bytes = d.o64 ? 8 : d.o32 ? 4 : 2;
+  const u64 src = d.o64 ? c.read_rm<u64>(d) : d.o32 ? c.read_rm<u32>(d) : c.read_rm<u16>(d);
+  c.set_reg<u32>(d.xreg(), crc32c(c.reg<u32>(d.xreg()), src, bytes));
 }
 
 using namespace opc;

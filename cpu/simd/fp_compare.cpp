@@ -28,7 +28,7 @@ template <class T, u32 (*Comi)(T, T, bool, Env&), bool kSignaling>
 void comi(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const T b = read_w(c, d, sizeof(T), false).template get<T>(0);
-  const T a = xmm(c, d.reg()).get<T>(0);
+  const T a = xmm(c, d.xreg()).get<T>(0);
   Env env = fp_env(c);
   const u32 bits = Comi(a, b, kSignaling, env);
   fp_exceptions(c, env.flags);

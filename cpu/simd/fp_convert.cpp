@@ -19,11 +19,11 @@ template <class D, class S, unsigned kN, unsigned kSrcBytes, bool kKeep, D (*Op)
 void cvt(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 src = read_w(c, d, kSrcBytes, kSrcBytes == 16);
-  Vec128 r = kKeep ? xmm(c, d.reg()) : Vec128{};
+  Vec128 r = kKeep ? xmm(c, d.xreg()) : Vec128{};
   Env env = fp_env(c);
   for (unsigned i = 0; i < kN; ++i) r.set<D>(i, Op(src.get<S>(i), env));
   fp_exceptions(c, env.flags);
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 using namespace opc;

@@ -51,13 +51,13 @@ void dpps(Cpu& c, const DecodedInsn& d) {
   const Vec128 b = read_w(c, d, 16, true);
   const unsigned imm8 = d.imm & 0xFF;
   Env e = fp_env(c);
-  const auto p = products<u32, sf::f32_mul>(xmm(c, d.reg()), b, imm8, e);
+  const auto p = products<u32, sf::f32_mul>(xmm(c, d.xreg()), b, imm8, e);
   stage(c, e);
   const u32 lo = sf::f32_add(p[0], p[1], e), hi = sf::f32_add(p[2], p[3], e);
   stage(c, e);
   const u32 sum = sf::f32_add(lo, hi, e);
   stage(c, e);
-  xmm(c, d.reg()) = broadcast<u32>(sum, imm8);
+  xmm(c, d.xreg()) = broadcast<u32>(sum, imm8);
 }
 
 /// DPPD xmm1, xmm2/m128 (16-byte aligned), imm8: imm8[5:4] select the
@@ -67,11 +67,11 @@ void dppd(Cpu& c, const DecodedInsn& d) {
   const Vec128 b = read_w(c, d, 16, true);
   const unsigned imm8 = d.imm & 0x33;
   Env e = fp_env(c);
-  const auto p = products<u64, sf::f64_mul>(xmm(c, d.reg()), b, imm8, e);
+  const auto p = products<u64, sf::f64_mul>(xmm(c, d.xreg()), b, imm8, e);
   stage(c, e);
   const u64 sum = sf::f64_add(p[0], p[1], e);
   stage(c, e);
-  xmm(c, d.reg()) = broadcast<u64>(sum, imm8);
+  xmm(c, d.xreg()) = broadcast<u64>(sum, imm8);
 }
 
 using namespace opc;

@@ -27,12 +27,12 @@ template <class T, bool kPacked, class F>
 void fp_lanes(Cpu& c, const DecodedInsn& d, F f) {
   sse_begin(c);
   const Vec128 b = fp_src<T, kPacked>(c, d);
-  Vec128 r = xmm(c, d.reg());
+  Vec128 r = xmm(c, d.xreg());
   Env env = fp_env(c);
   constexpr unsigned kLanes = kPacked ? 16 / sizeof(T) : 1;
   for (unsigned i = 0; i < kLanes; ++i) r.set<T>(i, f(r.get<T>(i), b.get<T>(i), env));
   fp_exceptions(c, env.flags);
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 /// Vx <- f(Vx, Wx, env) for the packed instructions whose lanes mix (HADD,
@@ -42,9 +42,9 @@ void fp_vector(Cpu& c, const DecodedInsn& d, F f) {
   sse_begin(c);
   const Vec128 b = read_w(c, d, 16, true);
   Env env = fp_env(c);
-  const Vec128 r = f(xmm(c, d.reg()), b, env);
+  const Vec128 r = f(xmm(c, d.xreg()), b, env);
   fp_exceptions(c, env.flags);
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 }  // namespace gb::simd

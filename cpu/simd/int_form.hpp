@@ -52,7 +52,7 @@ template <IntOp F>
 void xmm_op(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 src = read_w(c, d, 16, true);
-  Vec128& dst = xmm(c, d.reg());
+  Vec128& dst = xmm(c, d.xreg());
   dst = F(dst, src, 16, static_cast<u8>(d.imm));
 }
 
@@ -70,7 +70,7 @@ void mmx_rm_imm(Cpu& c, const DecodedInsn& d) {
 template <IntOp F>
 void xmm_rm_imm(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  Vec128& dst = xmm(c, d.rm());
+  Vec128& dst = xmm(c, d.xrm());
   dst = F(dst, Vec128::from(d.imm & 0xFF, 0), 16, static_cast<u8>(d.imm));
 }
 

@@ -2,6 +2,7 @@
 // stores and the MMX <-> XMM quadword moves (SDM Vol. 2 MASKMOVQ,
 // MASKMOVDQU, MOVNTQ, MOVNTDQ, MOVDQ2Q, MOVQ2DQ). The non-temporal hint has
 // no effect here: there is no cache to bypass.
+#include "cpu/ops/mem_operand.hpp"
 #include "cpu/simd/rows.hpp"
 #include "cpu/simd/simd.hpp"
 #include "cpu/simd/tables.hpp"
@@ -11,7 +12,7 @@ namespace gb::simd {
 namespace {
 
 /// MASKMOVQ mm1, mm2 / MASKMOVDQU xmm1, xmm2 (register only): byte i of
-/// the first operand is stored at DS:DI/EDI + i (DS overridable) where the
+/// the first operand is stored at DS:DI/EDI/RDI + i (DS overridable) where the
 /// sign of byte i of the second operand (the mask) is set. No alignment
 /// rule. The whole 8/16-byte destination is checked for a write before any
 /// byte is written, even under an all-zero mask (the SDM leaves faults then
@@ -26,11 +27,11 @@ void maskmov(Cpu& c, const DecodedInsn& d) {
     mask = Vec128::from(mm(c, d.rm()), 0);
   } else {
     sse_begin(c);
-    v = xmm(c, d.reg());
-    mask = xmm(c, d.rm());
+    v = xmm(c, d.xreg());
+    mask = xmm(c, d.xrm());
   }
-  const u32 edi = c.state().gpr[EDI];
-  const u32 off = d.a32 ? edi : edi & 0xFFFF;
+  // DI, EDI or RDI by address size (SDM Vol. 2 MASKMOVDQU).
+  const u64 off = c.state().gpr[EDI] & ops::addr_mask(d);
   c.probe_write(d.seg, off, kBytes);
   for (unsigned i = 0; i < kBytes; ++i) {
     if (mask[i] & 0x80) c.write<u8>(d.seg, off + i, v[i]);
@@ -48,7 +49,7 @@ void movntq(Cpu& c, const DecodedInsn& d) {
 /// MOVNTDQ m128, xmm (memory only): 16 bytes, 16-byte aligned (#GP(0)).
 void movntdq(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  write_mem(c, d.seg, c.ea(d), xmm(c, d.reg()), 16, true);
+  write_mem(c, d.seg, c.ea(d), xmm(c, d.xreg()), 16, true);
 }
 
 /// MOVDQ2Q mm, xmm (F2 0F D6, register only): the low quadword. An SSE2
@@ -56,7 +57,7 @@ void movntdq(Cpu& c, const DecodedInsn& d) {
 /// (SDM Vol. 3B Table 22-6).
 void movdq2q(Cpu& c, const DecodedInsn& d) {
   if (!sse_mmx_begin(c)) return;
-  const u64 v = xmm(c, d.rm()).lo();
+  const u64 v = xmm(c, d.xrm()).lo();
   mmx_done(c);
   set_mm(c, d.reg(), v);
 }
@@ -66,7 +67,7 @@ void movq2dq(Cpu& c, const DecodedInsn& d) {
   if (!sse_mmx_begin(c)) return;
   const u64 v = mm(c, d.rm());
   mmx_done(c);
-  xmm(c, d.reg()) = Vec128::from(v, 0);
+  xmm(c, d.xreg()) = Vec128::from(v, 0);
 }
 
 using namespace opc;

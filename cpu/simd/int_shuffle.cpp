@@ -23,8 +23,8 @@ Vec128 shuffle(const Vec128&, const Vec128& b, unsigned, u8 imm) {
 constexpr IntOp kPshufw = shuffle<u16, 0, 4>, kPshufd = shuffle<u32, 0, 4>, kPshuflw = shuffle<u16, 0, 4>,
                 kPshufhw = shuffle<u16, 4, 4>;
 
-/// PEXTRW r32, mm/xmm, imm8 (register only): the word imm8 selects (mod 4
-/// or mod 8), zero-extended.
+/// PEXTRW r32/r64, mm/xmm, imm8 (register only): the word imm8 selects
+/// (mod 4 or mod 8), zero-extended to the whole register.
 template <unsigned kBytes>
 void pextrw(Cpu& c, const DecodedInsn& d) {
   u16 w;
@@ -34,9 +34,9 @@ void pextrw(Cpu& c, const DecodedInsn& d) {
     mmx_done(c);
   } else {
     sse_begin(c);
-    w = xmm(c, d.rm()).get<u16>(d.imm & 7);
+    w = xmm(c, d.xrm()).get<u16>(d.imm & 7);
   }
-  c.set_reg<u32>(d.reg(), w);
+  c.set_reg<u32>(d.xreg(), w);
 }
 
 /// PINSRW mm/xmm, r32/m16, imm8: the low word of the register, or 16 bits
@@ -53,12 +53,13 @@ void pinsrw(Cpu& c, const DecodedInsn& d) {
   } else {
     sse_begin(c);
     const u16 w = c.read_rm<u16>(d);
-    xmm(c, d.reg()).set<u16>(d.imm & 7, w);
+    xmm(c, d.xreg()).set<u16>(d.imm & 7, w);
   }
 }
 
-/// PMOVMSKB r32, mm/xmm (register only): bit i is the sign of byte i; the
-/// upper bits are zero.
+/// PMOVMSKB r32/r64, mm/xmm (register only): bit i is the sign of byte i;
+/// the upper bits are zero (bits 63-32 too: the doubleword write clears
+/// them, SDM Vol. 2 PMOVMSKB "64-bit mode").
 template <unsigned kBytes>
 void pmovmskb(Cpu& c, const DecodedInsn& d) {
   Vec128 v;
@@ -68,11 +69,11 @@ void pmovmskb(Cpu& c, const DecodedInsn& d) {
     mmx_done(c);
   } else {
     sse_begin(c);
-    v = xmm(c, d.rm());
+    v = xmm(c, d.xrm());
   }
   u32 mask = 0;
   for (unsigned i = 0; i < kBytes; ++i) mask |= static_cast<u32>(v[i] >> 7) << i;
-  c.set_reg<u32>(d.reg(), mask);
+  c.set_reg<u32>(d.xreg(), mask);
 }
 
 using namespace opc;

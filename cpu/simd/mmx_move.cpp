@@ -1,5 +1,6 @@
 // MMX data transfer and state management (SDM Vol. 2 MOVD/MOVQ, EMMS;
-// Vol. 1 9.4.2, 9.6): MOVD Pq,Ed / Ed,Pq, MOVQ Pq,Qq / Qq,Pq, EMMS.
+// Vol. 1 9.4.2, 9.6): MOVD Pq,Ed / Ed,Pq (MOVQ Pq,Eq / Eq,Pq with REX.W in
+// 64-bit mode), MOVQ Pq,Qq / Qq,Pq, EMMS.
 #include "cpu/simd/rows.hpp"
 #include "cpu/simd/simd.hpp"
 #include "cpu/simd/tables.hpp"
@@ -8,18 +9,23 @@ namespace gb::simd {
 
 namespace {
 
-// 0F 6E: MOVD mm, r/m32 (zero-extended to 64 bits).
+// 0F 6E: MOVD mm, r/m32 (zero-extended to 64 bits); REX.W 0F 6E: MOVQ mm,
+// r/m64. The general register is REX.B-extended, the MMX one is not.
 void movd_p_e(Cpu& c, const DecodedInsn& d) {
   if (!mmx_begin(c)) return;
-  const u32 v = c.read_rm<u32>(d);
+  const u64 v = d.o64 ? c.read_rm<u64>(d) : c.read_rm<u32>(d);
   mmx_done(c);
   set_mm(c, d.reg(), v);
 }
 
-// 0F 7E: MOVD r/m32, mm (the low doubleword).
+// 0F 7E: MOVD r/m32, mm (the low doubleword); REX.W 0F 7E: MOVQ r/m64, mm.
 void movd_e_p(Cpu& c, const DecodedInsn& d) {
   if (!mmx_begin(c)) return;
-  c.write_rm<u32>(d, static_cast<u32>(mm(c, d.reg())));
+  if (d.o64) {
+    c.write_rm<u64>(d, mm(c, d.reg()));
+  } else {
+    c.write_rm<u32>(d, static_cast<u32>(mm(c, d.reg())));
+  }
   mmx_done(c);
 }
 

@@ -36,7 +36,7 @@ template <PackedOp F, bool kAligned = true>
 void packed_xmm(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 src = read_w(c, d, 16, kAligned);
-  Vec128& dst = xmm(c, d.reg());
+  Vec128& dst = xmm(c, d.xreg());
   dst = F(dst, src, 16, static_cast<u8>(d.imm));
 }
 

@@ -18,9 +18,20 @@ bool sse_mmx_begin(Cpu& c) {
   return x87::check_pending(c);
 }
 
-Vec128 read_mem(Cpu& c, unsigned seg, u32 off, unsigned bytes, bool aligned) {
-  const CpuState& s = c.state();
-  if (aligned && bytes == 16 && ((s.seg[seg].base + off) & 15)) throw GuestFault::make(kGP, 0);
+namespace {
+/// The offset of dword `i` of an operand at `off`: outside 64-bit mode the
+/// offset wraps at 4 GiB as 32-bit effective addresses do.
+u64 dword_off(const Cpu& c, u64 off, unsigned i) {
+  const u64 o = off + 4 * i;
+  return c.mode64() ? o : static_cast<u32>(o);
+}
+/// The 16-byte alignment rule applies to the linear address (the segment's
+/// linear base: 0 for CS/DS/ES/SS in 64-bit mode, SDM Vol. 3A 3.4.4).
+bool misaligned(const Cpu& c, unsigned seg, u64 off) { return ((c.state().seg[seg].lbase + off) & 15) != 0; }
+}  // namespace
+
+Vec128 read_mem(Cpu& c, unsigned seg, u64 off, unsigned bytes, bool aligned) {
+  if (aligned && bytes == 16 && misaligned(c, seg, off)) throw GuestFault::make(kGP, 0);
   Vec128 v;
   if (const u8* p = c.fast_span<false>(seg, off, bytes)) {
     std::memcpy(v.b.data(), p, bytes);
@@ -28,25 +39,24 @@ Vec128 read_mem(Cpu& c, unsigned seg, u32 off, unsigned bytes, bool aligned) {
   }
   // Dword by dword through the checked path (Cpu::read is at most 4 bytes
   // wide); a read has nothing to undo when a later dword faults.
-  for (unsigned i = 0; i < bytes / 4; ++i) v.set<u32>(i, c.read<u32>(seg, off + 4 * i));
+  for (unsigned i = 0; i < bytes / 4; ++i) v.set<u32>(i, c.read<u32>(seg, dword_off(c, off, i)));
   return v;
 }
 
-void write_mem(Cpu& c, unsigned seg, u32 off, const Vec128& v, unsigned bytes, bool aligned) {
-  const CpuState& s = c.state();
-  if (aligned && bytes == 16 && ((s.seg[seg].base + off) & 15)) throw GuestFault::make(kGP, 0);
+void write_mem(Cpu& c, unsigned seg, u64 off, const Vec128& v, unsigned bytes, bool aligned) {
+  if (aligned && bytes == 16 && misaligned(c, seg, off)) throw GuestFault::make(kGP, 0);
   if (u8* p = c.fast_span<true>(seg, off, bytes)) {
     std::memcpy(p, v.b.data(), bytes);
     return;
   }
   // Every byte is checked before the first is written, then dword by dword.
   if (bytes > 4) c.probe_write(seg, off, bytes);
-  for (unsigned i = 0; i < bytes / 4; ++i) c.write<u32>(seg, off + 4 * i, v.get<u32>(i));
+  for (unsigned i = 0; i < bytes / 4; ++i) c.write<u32>(seg, dword_off(c, off, i), v.get<u32>(i));
 }
 
-u64 read64(Cpu& c, unsigned seg, u32 off) { return read_mem(c, seg, off, 8, false).get<u64>(0); }
+u64 read64(Cpu& c, unsigned seg, u64 off) { return read_mem(c, seg, off, 8, false).get<u64>(0); }
 
-void write64(Cpu& c, unsigned seg, u32 off, u64 v) {
+void write64(Cpu& c, unsigned seg, u64 off, u64 v) {
   Vec128 x;
   x.set<u64>(0, v);
   write_mem(c, seg, off, x, 8, false);

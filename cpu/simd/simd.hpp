@@ -70,23 +70,26 @@ inline void set_mm(Cpu& c, unsigned i, u64 v) {
 /// a 16-byte access to a linear address not 16-byte aligned raises #GP(0)
 /// (SDM Vol. 1 11.4.1, 11.6.7; Vol. 3A 6.15 interrupt 13); the segment
 /// checks raise #GP(0)/#SS(0), paging #PF.
-Vec128 read_mem(Cpu& c, unsigned seg, u32 off, unsigned bytes, bool aligned);
+Vec128 read_mem(Cpu& c, unsigned seg, u64 off, unsigned bytes, bool aligned);
 /// Writes the low `bytes` (4, 8 or 16) of `v`: every check is made before
 /// the first byte is written, so a fault leaves memory unchanged.
-void write_mem(Cpu& c, unsigned seg, u32 off, const Vec128& v, unsigned bytes, bool aligned);
+void write_mem(Cpu& c, unsigned seg, u64 off, const Vec128& v, unsigned bytes, bool aligned);
 
 /// 8 bytes at seg:`off` (Cpu::read/write are at most 4 bytes wide); the
 /// write checks all 8 before writing any.
-u64 read64(Cpu& c, unsigned seg, u32 off);
-void write64(Cpu& c, unsigned seg, u32 off, u64 v);
+u64 read64(Cpu& c, unsigned seg, u64 off);
+void write64(Cpu& c, unsigned seg, u64 off, u64 v);
 
-/// The W operand: XMM register ModR/M.rm, or `bytes` of memory (see
-/// read_mem). A register operand is returned whole.
+/// The W operand: XMM register ModR/M.rm (REX.B-extended: XMM0-15), or
+/// `bytes` of memory (see read_mem). A register operand is returned whole.
 inline Vec128 read_w(Cpu& c, const DecodedInsn& d, unsigned bytes, bool aligned) {
-  if (d.mod() == 3) return xmm(c, d.rm());
+  if (d.mod() == 3) return xmm(c, d.xrm());
   return read_mem(c, d.seg, c.ea(d), bytes, aligned);
 }
-/// The Q operand: MMX register ModR/M.rm or 8 bytes of memory.
+/// The Q operand: MMX register ModR/M.rm or 8 bytes of memory. REX.R/B
+/// extend GPR, SSE, control and debug register numbers only and are ignored
+/// for the eight MMX registers (SDM Vol. 2A 2.2.1.2), so MMX operands use
+/// the raw fields d.reg()/d.rm() and XMM/GPR operands d.xreg()/d.xrm().
 inline u64 read_q(Cpu& c, const DecodedInsn& d) {
   if (d.mod() == 3) return mm(c, d.rm());
   return read64(c, d.seg, c.ea(d));

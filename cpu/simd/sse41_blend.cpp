@@ -15,11 +15,11 @@ template <class T>
 void blend_imm(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 s = read_w(c, d, 16, true);
-  Vec128 r = xmm(c, d.reg());
+  Vec128 r = xmm(c, d.xreg());
   for (unsigned i = 0; i < 16 / sizeof(T); ++i) {
     if ((d.imm >> i) & 1) r.set<T>(i, s.get<T>(i));
   }
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 /// BLENDVPS/BLENDVPD/PBLENDVB: lane i from Wx where lane i of XMM0 has
@@ -29,11 +29,11 @@ void blend_var(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 s = read_w(c, d, 16, true);
   const Vec128 mask = xmm(c, 0);
-  Vec128 r = xmm(c, d.reg());
+  Vec128 r = xmm(c, d.xreg());
   for (unsigned i = 0; i < 16 / sizeof(T); ++i) {
     if (mask.get<T>(i) >> (8 * sizeof(T) - 1)) r.set<T>(i, s.get<T>(i));
   }
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 using namespace opc;

@@ -21,7 +21,7 @@ void pmov_extend(Cpu& c, const DecodedInsn& d) {
   constexpr unsigned lanes = 16 / sizeof(D), bytes = lanes * sizeof(S);
   Vec128 src;
   if (d.mod() == 3) {
-    src = xmm(c, d.rm());
+    src = xmm(c, d.xrm());
   } else if constexpr (bytes == 2) {
     src.set<u16>(0, c.read<u16>(d.seg, c.ea(d)));
   } else {
@@ -29,7 +29,7 @@ void pmov_extend(Cpu& c, const DecodedInsn& d) {
   }
   Vec128 r;
   for (unsigned i = 0; i < lanes; ++i) r.set<D>(i, static_cast<D>(src.get<S>(i)));
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 /// PMULDQ: the signed doublewords 0 and 2 of both operands multiplied into
@@ -116,7 +116,7 @@ Vec128 mpsadbw(const Vec128& a, const Vec128& b, unsigned, u8 imm) {
 void ptest(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 b = read_w(c, d, 16, true);
-  const Vec128& a = xmm(c, d.reg());
+  const Vec128& a = xmm(c, d.xreg());
   const bool zf = ((a.lo() & b.lo()) | (a.hi() & b.hi())) == 0;
   const bool cf = ((~a.lo() & b.lo()) | (~a.hi() & b.hi())) == 0;
   c.state().flags.set_all((zf ? fl::ZF : 0) | (cf ? fl::CF : 0));

@@ -17,14 +17,14 @@ template <unsigned kHalf>
 void load_half(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const u64 v = read64(c, d.seg, c.ea(d));
-  xmm(c, d.reg()).set<u64>(kHalf, v);
+  xmm(c, d.xreg()).set<u64>(kHalf, v);
 }
 
 /// MOVLPS/MOVLPD m64, xmm (kHalf 0) and MOVHPS/MOVHPD m64, xmm (kHalf 1).
 template <unsigned kHalf>
 void store_half(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  write64(c, d.seg, c.ea(d), xmm(c, d.reg()).get<u64>(kHalf));
+  write64(c, d.seg, c.ea(d), xmm(c, d.xreg()).get<u64>(kHalf));
 }
 
 /// MOVHLPS Vx, Ux (kFrom 1, kTo 0): the source's high qword into the
@@ -32,7 +32,7 @@ void store_half(Cpu& c, const DecodedInsn& d) {
 template <unsigned kFrom, unsigned kTo>
 void move_half_rr(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  xmm(c, d.reg()).set<u64>(kTo, xmm(c, d.rm()).get<u64>(kFrom));
+  xmm(c, d.xreg()).set<u64>(kTo, xmm(c, d.xrm()).get<u64>(kFrom));
 }
 
 using namespace opc;

@@ -17,7 +17,7 @@ template <Logic kOp>
 void logic128(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 src = read_w(c, d, 16, true);
-  Vec128& dst = xmm(c, d.reg());
+  Vec128& dst = xmm(c, d.xreg());
   for (unsigned i = 0; i < 2; ++i) {
     const u64 a = dst.get<u64>(i), b = src.get<u64>(i);
     u64 r = 0;

@@ -14,16 +14,16 @@ namespace {
 template <bool kAligned>
 void load128(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  xmm(c, d.reg()) = read_w(c, d, 16, kAligned);
+  xmm(c, d.xreg()) = read_w(c, d, 16, kAligned);
 }
 
 /// Wx <- Vx, all 16 bytes.
 template <bool kAligned>
 void store128(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  const Vec128 v = xmm(c, d.reg());
+  const Vec128 v = xmm(c, d.xreg());
   if (d.mod() == 3) {
-    xmm(c, d.rm()) = v;
+    xmm(c, d.xrm()) = v;
   } else {
     write_mem(c, d.seg, c.ea(d), v, 16, kAligned);
   }
@@ -35,7 +35,7 @@ void store128(Cpu& c, const DecodedInsn& d) {
 template <class T, bool kToRm>
 void mov_scalar_rr(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  const unsigned dst = kToRm ? d.rm() : d.reg(), src = kToRm ? d.reg() : d.rm();
+  const unsigned dst = kToRm ? d.xrm() : d.xreg(), src = kToRm ? d.xreg() : d.xrm();
   xmm(c, dst).set<T>(0, xmm(c, src).get<T>(0));
 }
 
@@ -50,7 +50,7 @@ void load_zx(Cpu& c, const DecodedInsn& d) {
     for (unsigned i = 0; i < kBytes; ++i) z[i] = v[i];
     v = z;
   }
-  xmm(c, d.reg()) = v;
+  xmm(c, d.xreg()) = v;
 }
 
 /// MOVSS/MOVSD m32/m64, xmm (memory forms: the register forms merge, see
@@ -59,9 +59,9 @@ void load_zx(Cpu& c, const DecodedInsn& d) {
 template <unsigned kBytes>
 void store_low(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  const Vec128 v = xmm(c, d.reg());
+  const Vec128 v = xmm(c, d.xreg());
   if (d.mod() == 3) {
-    Vec128& dst = xmm(c, d.rm());
+    Vec128& dst = xmm(c, d.xrm());
     dst = Vec128{};
     for (unsigned i = 0; i < kBytes; ++i) dst[i] = v[i];
   } else {
@@ -69,18 +69,22 @@ void store_low(Cpu& c, const DecodedInsn& d) {
   }
 }
 
-/// 66 0F 6E: MOVD xmm, r/m32 (zero-extended to 128 bits).
+/// 66 0F 6E: MOVD xmm, r/m32 (zero-extended to 128 bits); 66 REX.W 0F 6E:
+/// MOVQ xmm, r/m64 (64-bit mode).
 void movd_v_e(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  Vec128 v;
-  v.set<u32>(0, c.read_rm<u32>(d));
-  xmm(c, d.reg()) = v;
+  const u64 v = d.o64 ? c.read_rm<u64>(d) : c.read_rm<u32>(d);
+  xmm(c, d.xreg()) = Vec128::from(v, 0);
 }
 
-/// 66 0F 7E: MOVD r/m32, xmm.
+/// 66 0F 7E: MOVD r/m32, xmm; 66 REX.W 0F 7E: MOVQ r/m64, xmm.
 void movd_e_v(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  c.write_rm<u32>(d, xmm(c, d.reg()).get<u32>(0));
+  if (d.o64) {
+    c.write_rm<u64>(d, xmm(c, d.xreg()).get<u64>(0));
+  } else {
+    c.write_rm<u32>(d, xmm(c, d.xreg()).get<u32>(0));
+  }
 }
 
 /// 0F AE /2: LDMXCSR m32; #GP(0) for a bit outside MXCSR_MASK. Setting a

@@ -17,13 +17,13 @@ void unpack(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   constexpr unsigned kLanes = 16 / sizeof(T), kBase = kHigh ? kLanes / 2 : 0;
   const Vec128 s = read_w(c, d, 16, true);
-  const Vec128 a = xmm(c, d.reg());
+  const Vec128 a = xmm(c, d.xreg());
   Vec128 r;
   for (unsigned i = 0; i < kLanes / 2; ++i) {
     r.set<T>(2 * i, a.get<T>(kBase + i));
     r.set<T>(2 * i + 1, s.get<T>(kBase + i));
   }
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 /// SHUFPS/SHUFPD: the low half of the result picks lanes of Vx, the high
@@ -34,23 +34,25 @@ void shuffle(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   constexpr unsigned kLanes = 16 / sizeof(T), kBits = kLanes == 4 ? 2 : 1;
   const Vec128 s = read_w(c, d, 16, true);
-  const Vec128 a = xmm(c, d.reg());
+  const Vec128 a = xmm(c, d.xreg());
   Vec128 r;
   for (unsigned i = 0; i < kLanes; ++i) {
     const unsigned sel = (d.imm >> (kBits * i)) & (kLanes - 1);
     r.set<T>(i, (i < kLanes / 2 ? a : s).get<T>(sel));
   }
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
-/// MOVMSKPS/MOVMSKPD Gd, Ux: the lanes' sign bits, zero-extended.
+/// MOVMSKPS/MOVMSKPD Gd, Ux: the lanes' sign bits, zero-extended (to 64
+/// bits in 64-bit mode, whose default operand size here is 64: the
+/// doubleword write clears bits 63-32; REX.W changes nothing).
 template <class T>
 void movmsk(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  const Vec128& v = xmm(c, d.rm());
+  const Vec128& v = xmm(c, d.xrm());
   u32 m = 0;
   for (unsigned i = 0; i < 16 / sizeof(T); ++i) m |= static_cast<u32>(v.get<T>(i) >> (8 * sizeof(T) - 1)) << i;
-  c.set_reg<u32>(d.reg(), m);
+  c.set_reg<u32>(d.xreg(), m);
 }
 
 /// MOVSLDUP (`kOdd` false) / MOVSHDUP: the even (odd) dwords of Wx, each
@@ -62,7 +64,7 @@ void dup_dwords(Cpu& c, const DecodedInsn& d) {
   const Vec128 s = read_w(c, d, 16, true);
   Vec128 r;
   for (unsigned i = 0; i < 4; ++i) r.set<u32>(i, s.get<u32>((i & ~1u) + (kOdd ? 1 : 0)));
-  xmm(c, d.reg()) = r;
+  xmm(c, d.xreg()) = r;
 }
 
 /// MOVDDUP Vx, Wx/m64: the low qword twice; 8 bytes of memory, no
@@ -70,7 +72,7 @@ void dup_dwords(Cpu& c, const DecodedInsn& d) {
 void movddup(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const u64 lo = read_w(c, d, 8, false).get<u64>(0);
-  xmm(c, d.reg()) = Vec128::from(lo, lo);
+  xmm(c, d.xreg()) = Vec128::from(lo, lo);
 }
 
 using namespace opc;

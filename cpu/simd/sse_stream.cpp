@@ -13,17 +13,24 @@ namespace {
 /// MOVNTPS/MOVNTPD m128, xmm.
 void movnt_store128(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  write_mem(c, d.seg, c.ea(d), xmm(c, d.reg()), 16, true);
+  write_mem(c, d.seg, c.ea(d), xmm(c, d.xreg()), 16, true);
 }
 
-/// MOVNTI m32, r32: a general-register store; no SSE state is involved,
-/// so none of the CR0/CR4 checks apply (SDM Vol. 2 MOVNTI exceptions).
-void movnti(Cpu& c, const DecodedInsn& d) { c.write<u32>(d.seg, c.ea(d), c.reg<u32>(d.reg())); }
+/// MOVNTI m32, r32 (m64, r64 with REX.W): a general-register store; no SSE
+/// state is involved, so none of the CR0/CR4 checks apply (SDM Vol. 2
+/// MOVNTI exceptions).
+void movnti(Cpu& c, const DecodedInsn& d) {
+  if (d.o64) {
+    c.write<u64>(d.seg, c.ea(d), c.reg<u64>(d.xreg()));
+  } else {
+    c.write<u32>(d.seg, c.ea(d), c.reg<u32>(d.xreg()));
+  }
+}
 
 /// MOVNTDQA xmm, m128 (SSE4.1): an aligned load.
 void movntdqa(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  xmm(c, d.reg()) = read_mem(c, d.seg, c.ea(d), 16, true);
+  xmm(c, d.xreg()) = read_mem(c, d.seg, c.ea(d), 16, true);
 }
 
 using namespace opc;

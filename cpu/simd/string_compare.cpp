@@ -38,13 +38,19 @@ unsigned implicit_length(const Vec128& v, u8 imm) {
   return n;
 }
 
-/// PCMPESTRx: the absolute value of EAX or EDX (a signed doubleword),
+/// PCMPESTRx: the absolute value of the length register (see length_reg),
 /// saturated to the element count (SDM 4.1.1).
-unsigned explicit_length(u32 reg, u8 imm) {
-  const i64 v = static_cast<i32>(reg);
-  const i64 a = v < 0 ? -v : v;
+unsigned explicit_length(i64 v, u8 imm) {
+  // |v| as unsigned: -INT64_MIN does not fit an i64.
+  const u64 a = v < 0 ? u64{0} - static_cast<u64>(v) : static_cast<u64>(v);
   const unsigned n = element_count(imm);
   return a > n ? n : static_cast<unsigned>(a);
+}
+
+/// The explicit length register: EAX/EDX as signed doublewords, RAX/RDX
+/// with REX.W in 64-bit mode (SDM Vol. 2B PCMPESTRI/PCMPESTRM).
+i64 length_reg(const Cpu& c, const DecodedInsn& d, unsigned r) {
+  return d.o64 ? static_cast<i64>(c.reg<u64>(r)) : static_cast<i64>(static_cast<i32>(c.reg<u32>(r)));
 }
 
 /// IntRes1 (SDM 4.1.4): bit j for element j of `b` (Equal Any, Ranges,
@@ -113,7 +119,8 @@ u32 compare(Cpu& c, const Vec128& a, unsigned la, const Vec128& b, unsigned lb, 
   return r;
 }
 
-/// `kExplicit`: PCMPESTRx (lengths in EAX for xmm1, EDX for xmm2/m128);
+/// `kExplicit`: PCMPESTRx (lengths in EAX for xmm1, EDX for xmm2/m128;
+/// RAX and RDX with REX.W); the index written to ECX clears bits 63-32;
 /// else PCMPISTRx (null-terminated). `kIndex`: PCMPxSTRI writes ECX with
 /// the index of the least (imm8[6] = 0) or most significant set bit of
 /// IntRes2, or the element count when none is set; PCMPxSTRM writes XMM0
@@ -123,11 +130,11 @@ template <bool kExplicit, bool kIndex>
 void pcmpstr(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
   const Vec128 b = read_w(c, d, 16, false);
-  const Vec128 a = xmm(c, d.reg());
+  const Vec128 a = xmm(c, d.xreg());
   const u8 imm = static_cast<u8>(d.imm);
   const unsigned n = element_count(imm);
-  const unsigned la = kExplicit ? explicit_length(c.reg<u32>(EAX), imm) : implicit_length(a, imm);
-  const unsigned lb = kExplicit ? explicit_length(c.reg<u32>(EDX), imm) : implicit_length(b, imm);
+  const unsigned la = kExplicit ? explicit_length(length_reg(c, d, EAX), imm) : implicit_length(a, imm);
+  const unsigned lb = kExplicit ? explicit_length(length_reg(c, d, EDX), imm) : implicit_length(b, imm);
   const u32 r = compare(c, a, la, b, lb, imm);
   if constexpr (kIndex) {
     unsigned index = n;
