@@ -287,7 +287,17 @@ const OpcodeRow kTable[] = {
     {0x108, -1, "INVD", N0, F(invd), K486, 0},
     {0x109, -1, "WBINVD", N0, F(invd), K486, 0},
     {0x10B, -1, "UD2", N0, F(ud2), K286, 0},
-    {0x11F, 0, "NOP", {O::Ev}, F(nop), KP6, 0},  // multi-byte NOP (P6 and later)
+    // 0F 19-0F 1F: multi-byte NOP (0F 1F /0) and the reserved-NOP hint
+    // space, executed as NOP by every P6-family and later part (SDM Vol. 2B
+    // NOP; Vol. 2D Table A-3). Later extensions live here, so parts without
+    // them run ENDBR64 (F3 0F 1E FA), BNDCL etc. as NOPs, as real ones do.
+    {0x119, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
+    {0x11A, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
+    {0x11B, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
+    {0x11C, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
+    {0x11D, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
+    {0x11E, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
+    {0x11F, -1, "NOP", {O::Ev}, F(nop), KP6, 0},
     {0x120, -1, "MOV", {O::Rd, O::Cd}, F(mov_RC), K386, 0},
     {0x121, -1, "MOV", {O::Rd, O::Dd}, F(mov_RD), K386, 0},
     {0x122, -1, "MOV", {O::Cd, O::Rd}, F(mov_CR), K386, 0},
