@@ -25,15 +25,15 @@ void check_available(const Cpu& c) {
 void monitor(Cpu& c, const DecodedInsn& d) {
   check_available(c);
   CpuState& s = c.state();
-  // ECX holds extensions; none is defined (#GP(0) for any bit).
-  if (s.gpr[ECX] != 0) throw GuestFault::make(kGP, 0);
-  // The address is DS:EAX (DS:AX with 16-bit addressing; a segment override
-  // applies), checked as a one-byte read: #GP(0)/#SS(0) for the segment,
-  // #PF for paging.
+  // ECX holds extensions; none is defined (#GP(0) for any bit of ECX).
+  if (static_cast<u32>(s.gpr[ECX]) != 0) throw GuestFault::make(kGP, 0);
+  // The address is DS:RAX/EAX/AX by address size (a segment override
+  // applies), checked as a one-byte read: #GP(0)/#SS(0) for the segment or
+  // a non-canonical address, #PF for paging.
   const unsigned seg = d.seg_override != kNone ? unsigned{d.seg_override} : unsigned{DS};
-  const u32 off = d.a32 ? s.gpr[EAX] : s.gpr[EAX] & 0xFFFF;
+  const u64 off = s.gpr[EAX] & addr_mask(d);
   c.check_read(seg, off, 1);
-  c.probe_read_linear(s.seg[seg].base + off);
+  c.probe_read_linear(c.linear(seg, off, 1));
   s.monitor_armed = true;
 }
 
@@ -41,8 +41,8 @@ void mwait(Cpu& c, const DecodedInsn&) {
   check_available(c);
   CpuState& s = c.state();
   // ECX extensions need CPUID.05H:ECX.EMX, which the models do not report:
-  // any set bit is #GP(0).
-  if (s.gpr[ECX] != 0) throw GuestFault::make(kGP, 0);
+  // any set bit of ECX is #GP(0).
+  if (static_cast<u32>(s.gpr[ECX]) != 0) throw GuestFault::make(kGP, 0);
   if (!s.monitor_armed) return;
   s.monitor_armed = false;
   c.set_halted();
