@@ -22,8 +22,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -37,6 +35,7 @@
 #include "tests/simd_oracle/guest.hpp"
 #include "tests/simd_oracle/native.hpp"
 #include "tests/simd_oracle/vectors.hpp"
+#include "tests/simd_oracle/xfail.hpp"
 
 using namespace gb;
 using namespace gb::simd_oracle;
@@ -78,80 +77,6 @@ std::set<std::string> known_names() {
   for (const simd_oracle::Form& f : all_forms()) s.insert(f.name);
   return s;
 }
-
-bool load_list(const std::string& path, std::set<std::string>& list) {
-  std::ifstream f(path);
-  if (!f) {
-    fmt::print("cannot read {}\n", path);
-    return false;
-  }
-  const auto known = known_names();
-  std::string line;
-  bool ok = true;
-  while (std::getline(f, line)) {
-    if (const auto h = line.find('#'); h != std::string::npos) line.erase(h);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.pop_back();
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(line.begin());
-    if (line.empty()) continue;
-    if (!known.count(line)) {
-      fmt::print("{}: unknown mnemonic '{}'\n", path, line);
-      ok = false;
-    }
-    list.insert(line);
-  }
-  return ok;
-}
-
-/// The expected-failures bookkeeping and the failure report, shared by the
-/// live and replay modes.
-class Tally {
- public:
-  explicit Tally(const std::set<std::string>& listed) : listed_(listed) {}
-  /// One sequence's result (`why` empty = passed). Returns true when it
-  /// counts as a failure (no listed mnemonic in it).
-  bool add(const Sequence& seq, const std::string& why) {
-    bool has_listed = false;
-    for (const auto& m : seq.mnemonics()) {
-      if (!listed_.count(m)) continue;
-      has_listed = true;
-      auto& c = listed_seen_[m];
-      ++c.first;
-      if (!why.empty()) ++c.second;
-    }
-    if (why.empty()) { ++passed_; return false; }
-    if (has_listed) { ++expected_; return false; }
-    ++failed_;
-    return true;
-  }
-  void culprit(const std::string& name) { ++culprits_[name]; }
-  u64 failed() const { return failed_; }
-  /// Prints the summary; returns the number of failures (sequences, plus
-  /// listed mnemonics that now pass).
-  u64 report(bool show_unexercised) {
-    std::vector<std::string> now;
-    for (const auto& [m, c] : listed_seen_) {
-      if (c.first > 0 && c.second == 0) now.push_back(m);
-    }
-    for (const auto& [m, k] : culprits_) fmt::print("  FAILING {:16} {} sequence(s) (the first instruction after which the states differ)\n", m, k);
-    for (const auto& m : now) fmt::print("now passes: remove {} from the list\n", m);
-    if (!now.empty()) {
-      fmt::print("the listed mnemonics that now pass ({}), one per line:\n", now.size());
-      for (const auto& m : now) fmt::print("{}\n", m);
-    }
-    u64 unexercised = 0;
-    for (const auto& m : listed_) unexercised += listed_seen_.count(m) ? 0 : 1;
-    if (show_unexercised && unexercised) fmt::print("({} listed mnemonics did not occur in this run)\n", unexercised);
-    fmt::print("{} sequences with an expected failure among them\n", expected_);
-    fmt::print("{} passed, {} failed\n", passed_ + expected_, failed_ + now.size());
-    return failed_ + now.size();
-  }
-
- private:
-  const std::set<std::string>& listed_;
-  std::map<std::string, std::pair<u64, u64>> listed_seen_;  // sequences holding it, failing ones
-  std::map<std::string, u64> culprits_;
-  u64 passed_ = 0, failed_ = 0, expected_ = 0;
-};
 
 /// The forms named in --only (all when empty).
 std::vector<const simd_oracle::Form*> selected_forms(const std::string& only_list) {
@@ -332,7 +257,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::set<std::string> listed;
-  if (!opt.xfail.empty() && !load_list(opt.xfail, listed)) return 1;
+  if (!opt.xfail.empty() && !load_list(opt.xfail, known_names(), listed)) return 1;
   if (!opt.record.empty()) return record(opt, opt.count, opt.seed);
   if (!opt.replay.empty()) return replay(opt, listed);
   return live(opt, listed);
