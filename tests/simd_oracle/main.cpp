@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <random>
 #include <set>
 #include <string>
@@ -30,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "tests/simd_oracle/check.hpp"
+#include "tests/simd_oracle/cli.hpp"
 #include "tests/simd_oracle/forms.hpp"
 #include "tests/simd_oracle/gen.hpp"
 #include "tests/simd_oracle/guest.hpp"
@@ -50,26 +50,19 @@ struct Options {
 };
 
 bool parse(int argc, char** argv, Options& o) {
-  std::vector<std::string> pos;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](std::string& dst) {
-      if (i + 1 >= argc) return false;
-      dst = argv[++i];
-      return true;
-    };
-    if (a == "--xfail") { if (!value(o.xfail)) return false; }
-    else if (a == "--only") { if (!value(o.only)) return false; }
-    else if (a == "--record") { if (!value(o.record)) return false; }
-    else if (a == "--replay") { if (!value(o.replay)) return false; }
-    else if (a == "--unmasked") o.unmasked = true;
-    else if (a == "--names") o.names = true;
-    else if (!a.empty() && a[0] == '-') return false;
-    else pos.push_back(a);
-  }
-  if (pos.size() > 0) o.count = std::strtoull(pos[0].c_str(), nullptr, 10);
-  if (pos.size() > 1) o.seed = std::strtoull(pos[1].c_str(), nullptr, 10);
-  return pos.size() <= 2;
+  CommandLine cl;
+  cl.count = o.count;
+  cl.seed = o.seed;
+  if (!parse_command_line(argc, argv, {"--xfail", "--only", "--record", "--replay"}, {"--unmasked", "--names"}, cl)) return false;
+  o.xfail = cl.value("--xfail");
+  o.only = cl.value("--only");
+  o.record = cl.value("--record");
+  o.replay = cl.value("--replay");
+  o.unmasked = cl.has("--unmasked");
+  o.names = cl.has("--names");
+  o.count = cl.count;
+  o.seed = cl.seed;
+  return true;
 }
 
 std::set<std::string> known_names() {
@@ -80,12 +73,7 @@ std::set<std::string> known_names() {
 
 /// The forms named in --only (all when empty).
 std::vector<const simd_oracle::Form*> selected_forms(const std::string& only_list) {
-  std::set<std::string> only;
-  for (std::size_t p = 0; !only_list.empty() && p != std::string::npos;) {
-    const auto q = only_list.find(',', p);
-    only.insert(only_list.substr(p, q == std::string::npos ? q : q - p));
-    p = q == std::string::npos ? q : q + 1;
-  }
+  const std::set<std::string> only = split_commas(only_list);
   std::vector<const simd_oracle::Form*> v;
   for (const simd_oracle::Form& f : all_forms()) {
     if (only.empty() || only.count(f.name)) v.push_back(&f);
