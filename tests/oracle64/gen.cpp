@@ -16,13 +16,13 @@ constexpr u64 CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800, A
 enum Group : int {
   kAlu, kAluImm, kTest, kIncDec, kNotNeg, kShift, kMul1, kImul, kDiv, kBt, kBsf, kMovx, kMovsxd, kCmov, kSetcc,
   kBswap, kXadd, kCmpxchg, kShld, kMov, kMovImm, kMoffs, kLea, kCbw, kXchg, kPushPop, kPushfPopf, kString,
-  kCmpxchgNb, kLahf, kFlagOps, kNop, kGroups
+  kCmpxchgNb, kLahf, kFlagOps, kNop, kJmp, kCallRet, kLoop, kGroups
 };
 const char* const kGroupNames[kGroups] = {
   "ALU", "ALU-imm", "TEST", "INC/DEC", "NOT/NEG", "SHIFT/ROTATE", "MUL/IMUL-1op", "IMUL", "DIV/IDIV",
   "BT/BTS/BTR/BTC", "BSF/BSR", "MOVZX/MOVSX", "MOVSXD", "CMOVcc", "SETcc", "BSWAP", "XADD", "CMPXCHG",
   "SHLD/SHRD", "MOV", "MOV-imm", "MOV-moffs", "LEA", "CBW/CWD", "XCHG", "PUSH/POP", "PUSHF/POPF", "STRING",
-  "CMPXCHG8B/16B", "LAHF/SAHF", "CLC/STC/CMC/CLD/STD", "NOP"};
+  "CMPXCHG8B/16B", "LAHF/SAHF", "CLC/STC/CMC/CLD/STD", "NOP", "Jcc/JMP", "CALL/RET", "LOOP/JRCXZ"};
 
 /// The flags condition code `cc` reads (SDM Vol. 2 Appendix B.1.4.7).
 u64 cc_flags(u32 cc) {
@@ -729,10 +729,122 @@ void Generator::integer(const Entry& e) {
       }
       break;
     }
+    case kJmp: {  // Jcc rel8/rel32, JMP rel8/rel32, JMP r64 (FF /4) over an instruction
+      // No 66 prefix: Intel ignores it on near branches in 64-bit mode, AMD
+      // truncates RIP to 16 bits (SDM Vol. 2A JMP/Jcc; AMD APM Vol. 3).
+      const u32 kind = r(5);
+      if (kind == 4) {
+        const u8 t = gp();
+        mov_imm32(t, 0);
+        const std::size_t mov = prog_->seq.insns.size() - 1;
+        p.op = {0xFF};
+        p.modrm = true;
+        p.reg = 4;
+        p.rm = t;
+        emit(p, name);
+        filler();
+        patch(mov, at_, 4);
+        return;
+      }
+      if (kind < 2) {
+        const u32 cc = r(16);
+        need(cc_flags(cc));
+        p.op = kind == 0 ? std::vector<u8>{static_cast<u8>(0x70 | cc)} : std::vector<u8>{0x0F, static_cast<u8>(0x80 | cc)};
+        imm(p, 0, kind == 0 ? 1 : 4);
+      } else {
+        p.op = {static_cast<u8>(kind == 2 ? 0xEB : 0xE9)};
+        imm(p, 0, kind == 2 ? 1 : 4);
+      }
+      emit(p, name);
+      const std::size_t br = prog_->seq.insns.size() - 1;
+      const u64 from = at_;
+      filler();
+      patch(br, at_ - from, kind == 0 || kind == 2 ? 1 : 4);
+      return;
+    }
+    case kCallRet: {  // CALL rel32 / CALL r64 to the next instruction, then POP; PUSH label, RET [imm16]
+      if (depth_ + 16 > 0xA0) {
+        p.op = {0x90};
+        break;
+      }
+      const u32 kind = r(4);
+      if (kind < 2) {
+        u8 t = 0;
+        std::size_t mov = 0;
+        if (kind == 1) {
+          t = gp();
+          mov_imm32(t, 0);
+          mov = prog_->seq.insns.size() - 1;
+          p.op = {0xFF};
+          p.modrm = true;
+          p.reg = 2;
+          p.rm = t;
+        } else {
+          p.op = {0xE8};
+          imm(p, 0, 4);
+        }
+        emit(p, name);  // pushes the address of the next instruction, 64 bits
+        if (kind == 1) patch(mov, at_, 4);
+        Parts q;
+        q.op = {0x58};
+        q.opreg = gp();
+        prelude(q);
+        return;
+      }
+      const bool extra = kind == 3;  // RET imm16: pops 8 more bytes
+      Parts x;
+      x.op = {0x68};
+      if (extra) {
+        imm(x, bits(), 4);
+        prelude(x);
+        x.imm.clear();
+      }
+      imm(x, 0, 4);
+      prelude(x);
+      const std::size_t push = prog_->seq.insns.size() - 1;
+      p.op = {static_cast<u8>(extra ? 0xC2 : 0xC3)};
+      if (extra) imm(p, 8, 2);
+      emit(p, name);
+      patch(push, at_, 4);
+      return;
+    }
+    case kLoop: {  // LOOPNE LOOPE LOOP JRCXZ (E0-E3) over an instruction; 67: ECX
+      const u8 op = static_cast<u8>(0xE0 + r(4));
+      if (op < 0xE2) need(ZF);
+      p.op = {op};
+      p.a32 = one_in(3);
+      imm(p, 0, 1);
+      emit(p, name);
+      const std::size_t br = prog_->seq.insns.size() - 1;
+      const u64 from = at_;
+      filler();
+      patch(br, at_ - from, 1);
+      return;
+    }
     default:
       return;
   }
   emit(p, name);
+}
+
+void Generator::filler() {
+  // Whether a branch skipped it or not, the flags defined before stay
+  // defined and no other one becomes so: the mask stays as it is.
+  Parts f;
+  const u32 sz = size_wide();
+  opsize(f, sz);
+  switch (r(4)) {
+    case 0: f.op = {0xB8}; f.opreg = gp(); imm(f, bits(), sz / 8); break;                          // MOV r, imm
+    case 1: f.op = {0x01}; f.modrm = true; f.reg = gp(); f.rm = gp(); break;                        // ADD
+    case 2: f.op = {0xF7}; f.modrm = true; f.reg = 2; f.rm = gp(); break;                          // NOT
+    default: f.op = {0xFF}; f.modrm = true; f.reg = 0; f.rm = gp(); break;                        // INC
+  }
+  prelude(f);
+}
+
+void Generator::patch(std::size_t insn, u64 value, unsigned bytes) {
+  std::vector<u8>& b = prog_->seq.insns[insn].bytes;
+  for (unsigned i = 0; i < bytes; ++i) b[b.size() - bytes + i] = static_cast<u8>(value >> (8 * i));
 }
 
 // ---- SIMD forms

@@ -81,6 +81,10 @@ class Generator {
   void prelude(const Parts& p) { emit(p, ""); }
   void mov_imm32(u8 reg, u32 v);  ///< MOV r32, imm32 (zero-extends)
   void need(u64 f);
+  /// An instruction for a branch to skip (MOV, ADD, NOT or INC on a free register).
+  void filler();
+  /// Overwrites the last `bytes` bytes of instruction `insn` (an immediate or displacement) with `value`.
+  void patch(std::size_t insn, u64 value, unsigned bytes);
   void flags(u64 affected, u64 undef) { defined_ = (defined_ | affected) & ~undef; }
 
   void integer(const Entry& e);
