@@ -93,6 +93,7 @@ Program Program::prefix(std::size_t n) const {
   Program p;
   p.seq.insns.assign(seq.insns.begin(), seq.insns.begin() + static_cast<std::ptrdiff_t>(n));
   p.flag_mask.assign(flag_mask.begin(), flag_mask.begin() + static_cast<std::ptrdiff_t>(n));
+  p.may_fault = may_fault;
   return p;
 }
 
@@ -408,15 +409,20 @@ void Generator::integer(const Entry& e) {
       flags(ALL, SF | ZF | AF | PF);
       break;
     }
-    case kDiv: {  // F6/F7 /6 /7 by a register made nonzero (and not -1 for IDIV): no #DE
+    case kDiv: {  // F6/F7 /6 /7 by a register made nonzero (and not -1 for IDIV), or
+                  // now and then by zero: #DE at that instruction, in both worlds
       const u32 sz = size();
       const bool sgn = r(2);
       const u64 all = sz == 64 ? ~u64{0} : (u64{1} << sz) - 1;
       u64 d = 0;
-      do {
-        d = v_.intv(sz / 8);
-        if (one_in(2)) d &= 0x1F;
-      } while (d == 0 || (sgn && d == all));
+      if (one_in(32)) {
+        prog_->may_fault = true;
+      } else {
+        do {
+          d = v_.intv(sz / 8);
+          if (one_in(2)) d &= 0x1F;
+        } while (d == 0 || (sgn && d == all));
+      }
       u8 dr = 0;
       do { dr = static_cast<u8>(sz == 8 ? gp8(false) : gp()); } while (dr == 0 || dr == 2);
       Parts m;  // MOV r, divisor
@@ -935,6 +941,7 @@ void Generator::simd(const Entry& e) {
 void Generator::next(Program& prog, State& in) {
   prog.seq.insns.clear();
   prog.flag_mask.clear();
+  prog.may_fault = false;
   prog_ = &prog;
   at_ = kSeq;
   depth_ = 0;

@@ -42,6 +42,7 @@ std::span<const Entry> all_entries();
 struct Program {
   Sequence seq;
   std::vector<u64> flag_mask;  ///< per instruction: the defined arithmetic flags, and DF
+  bool may_fault = false;      ///< holds a DIV by zero (#DE)
   /// The first `n` instructions.
   Program prefix(std::size_t n) const;
   u64 final_mask() const { return flag_mask.empty() ? kArith | kDF : flag_mask.back(); }
