@@ -21,15 +21,17 @@ bool ends_block(const DecodedInsn& d) {
 }
 }  // namespace
 
-[[gnu::noinline]] bool Cpu::build_block(Block& b, u32 lin, const TlbEntry& t) {
+[[gnu::noinline]] bool Cpu::build_block(Block& b, u64 lin, const TlbEntry& t) {
   const Segment& cs = s_.seg[CS];
   DecodedInsn* out = blocks_.reserve();
   const u8* page = t.host_read;
   const u32 first = lin & 0xFFF;
   // The last offset an instruction may reach: the CS limit, and for 16-bit
   // code the IP wrap (the 8086 has no limit, only the wrap).
-  const u64 last_ok = model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
-  const u64 eip0 = s_.eip;
+  const CodeSize size = code_size();
+  // (64-bit mode has no limit: a block stays in its page.)
+  const u64 last_ok = mode64_ ? ~u64{0} : model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
+  const u64 eip0 = s_.rip;
   unsigned n = 0, bytes = 0;
   while (n < BlockCache::kMaxInsns && first + bytes < 0x1000) {
     const u32 at = first + bytes;
@@ -41,7 +43,7 @@ bool ends_block(const DecodedInsn& d) {
         return 0;
       }
       return page[at + i];
-    }, cs.big, d);
+    }, size, eip0 + bytes, d);
     // Left for execute_one(): an instruction on two pages, past the limit
     // or the IP wrap, or too long (its #GP comes from the decoder there).
     if (outside || d.too_long || d.exec == op_prefixes_only) break;
@@ -57,7 +59,7 @@ bool ends_block(const DecodedInsn& d) {
   if (code.add(t.frame | first, bytes)) protect_code_frame(t.frame);
   const CodePages::Frame& rec = code.frame(t.frame);
   b.lin = lin;
-  b.mode = cs.big ? 1 : 0;
+  b.mode = static_cast<u8>(size);
   b.count = static_cast<u8>(n);
   b.bytes = static_cast<u16>(bytes);
   b.gen = rec.gen;
@@ -68,20 +70,26 @@ bool ends_block(const DecodedInsn& d) {
 }
 
 bool Cpu::run_blocks(u64 events) {
-  return s_.seg[CS].big ? run_blocks_sized<true>(events) : run_blocks_sized<false>(events);
+  switch (code_size()) {
+    case CodeSize::k16: return run_blocks_sized<0>(events);
+    case CodeSize::k32: return run_blocks_sized<1>(events);
+    default: return run_blocks_sized<2>(events);
+  }
 }
 
-template <bool kBig>
+template <u8 kMode>
 bool Cpu::run_blocks_sized(u64 events) {
   // CS, CPL and paging stay fixed while blocks chain: whatever changes them
   // ends the block (end_block()) and so this loop.
+  constexpr bool kBig = kMode != 0;
   const Segment& cs = s_.seg[CS];
-  const u32 cs_base = cs.base;
-  constexpr u8 mode = kBig ? 1 : 0;
+  const u64 cs_base = cs.lbase;
+  constexpr u8 mode = kMode;
   const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
   const u64 last_ok = model_.is_8086() ? 0xFFFFu : kBig ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
-  // A flat 4 GiB code segment cannot be left by a block within one page.
-  const bool check_limit = !(kBig && cs.limit == 0xFFFF'FFFFu && cs_base == 0);
+  // A flat 4 GiB code segment cannot be left by a block within one page;
+  // 64-bit mode has no limit (a non-canonical RIP has no TLB entry).
+  const bool check_limit = kMode != 2 && !(kBig && cs.limit == 0xFFFF'FFFFu && cs_base == 0);
   // No event can become pending while blocks chain without end_block():
   // INTR and NMI change only through set_intr/raise_nmi, EFLAGS.IF only
   // through instructions that end the block, so the budget is the only
@@ -89,10 +97,10 @@ bool Cpu::run_blocks_sized(u64 events) {
   const u64 end = run_end_ - events;
   u64 count = insns_;
   stop_ = false;
-  eip_mask_ = kBig ? 0xFFFF'FFFFu : 0xFFFFu;
+  eip_mask_ = kMode == 2 ? ~u64{0} : kBig ? 0xFFFF'FFFFu : 0xFFFFu;
   Block* prev = nullptr;
   for (;;) {
-    const u32 lin = cs_base + s_.eip;
+    const u64 lin = kMode == 2 ? s_.rip : (cs_base + s_.rip) & 0xFFFF'FFFFu;
     Block* b;
     if (prev) {
       // From the previous block: its successor hint, if it still names this
@@ -119,7 +127,7 @@ bool Cpu::run_blocks_sized(u64 events) {
     }
   run:
     // The same linear block under another CS may pass its limit or wrap.
-    if (check_limit && u64{s_.eip} + b->bytes - 1 > last_ok) return prev != nullptr;
+    if (check_limit && s_.rip + b->bytes - 1 > last_ok) return prev != nullptr;
     prev = b;
     const u64 n = end - count < b->count ? end - count : b->count;
 #if GB_CHAINED_DISPATCH
@@ -128,7 +136,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       b->insns->chain(*this, *b->insns);
     } catch (const GuestFault& f) {
       s_.gpr[ESP] = start_esp_;
-      if (!f.trap) s_.eip = insn_eip_;
+      if (!f.trap) s_.rip = insn_eip_;
       deliver(f);
       shadow_next_ = false;
       ++insns_;
@@ -138,22 +146,22 @@ bool Cpu::run_blocks_sized(u64 events) {
 #else
     const DecodedInsn* d = b->insns;
     u64 left = n;
-    u32 eip = s_.eip;
+    u64 eip = s_.rip;
     try {
       for (;;) {
         insn_eip_ = eip;
         start_esp_ = s_.gpr[ESP];
-        const u32 next = kBig ? eip + d->len : (eip + d->len) & 0xFFFF;
-        s_.eip = next;
+        const u64 next = kMode == 2 ? eip + d->len : kBig ? static_cast<u32>(eip + d->len) : (eip + d->len) & 0xFFFF;
+        s_.rip = next;
         d->exec(*this, *d);
         insns_ = ++count;
-        if (--left == 0 || s_.eip != next || stop_) break;
+        if (--left == 0 || s_.rip != next || stop_) break;
         ++d;
         eip = next;
       }
     } catch (const GuestFault& f) {
       s_.gpr[ESP] = start_esp_;
-      if (!f.trap) s_.eip = insn_eip_;
+      if (!f.trap) s_.rip = insn_eip_;
       deliver(f);
       shadow_next_ = false;
       insns_ = count + 1;

@@ -12,14 +12,14 @@ namespace gb {
 
 template <Handler H>
 void Cpu::chained(Cpu& c, const DecodedInsn& d) {
-  const u32 eip = c.s_.eip;
+  const u64 eip = c.s_.rip;
   c.insn_eip_ = eip;
   c.start_esp_ = c.s_.gpr[ESP];
-  const u32 next = (eip + d.len) & c.eip_mask_;
-  c.s_.eip = next;
+  const u64 next = (eip + d.len) & c.eip_mask_;
+  c.s_.rip = next;
   H(c, d);
   ++c.insns_;
-  if (--c.chain_left_ == 0 || c.s_.eip != next || c.stop_) return;
+  if (--c.chain_left_ == 0 || c.s_.rip != next || c.stop_) return;
   const DecodedInsn& n = (&d)[1];
   return n.chain(c, n);
 }

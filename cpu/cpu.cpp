@@ -16,14 +16,14 @@ void Cpu::reset() {
     // 8086: CS = FFFF, IP = 0; FLAGS bits 12-15 always read as 1.
     s_.seg[CS].selector = 0xFFFF;
     s_.seg[CS].base = 0xFFFF0;
-    s_.eip = 0;
+    s_.rip = 0;
     s_.eflags_rest = 0xF002;
   } else {
     // SDM Vol. 3A 9.1.4: the first instruction is fetched at FFFFFFF0 (the
     // CS base is FFFF0000 until the first far jump); on the 286, FFFFF0.
     s_.seg[CS].selector = 0xF000;
     s_.seg[CS].base = model_.address_mask & 0xFFFF'0000u;
-    s_.eip = 0xFFF0;
+    s_.rip = 0xFFF0;
     s_.eflags_rest = 0x2;
     s_.seg[CS].access = 0x9B;
   }
@@ -36,7 +36,7 @@ void Cpu::reset() {
   } else if (model_.family == CpuFamily::i286) {
     s_.cr0 = 0xFFF0;  // MSW: reserved bits read as 1
   }
-  for (auto& sg : s_.seg) sg.refresh(false);
+  update_mode();
   s_.ldtr.access = 0x82;
   s_.tr.access = 0x8B;
   s_.dr[6] = 0xFFFF'0FF0u;
@@ -97,8 +97,8 @@ bool contributory(u8 v) { return v == kDE || (v >= kTS && v <= kGP); }
 
 void Cpu::deliver(const GuestFault& f) {
   if (observer_) observer_->on_fault(*this, f);
-  const u32 ret = f.trap ? s_.eip : insn_eip_;
-  if (!f.trap) s_.eip = insn_eip_;
+  const u32 ret = f.trap ? s_.rip : insn_eip_;
+  if (!f.trap) s_.rip = insn_eip_;
   // A fault while delivering an exception: both contributory (or a page
   // fault then a contributory or page fault) is #DF; otherwise the second is
   // delivered on its own. A fault while delivering #DF is a triple fault:
@@ -130,7 +130,7 @@ bool Cpu::take_events() {
     // Further NMIs wait for the next IRET (SDM Vol. 3A 6.7.1).
     nmi_blocked_ = true;
     try {
-      interrupt(kNMI, s_.eip, IntSource::External);
+      interrupt(kNMI, s_.rip, IntSource::External);
     } catch (const GuestFault& f) {
       deliver(f);
     }
@@ -138,9 +138,9 @@ bool Cpu::take_events() {
   }
   if (intr_ && (s_.eflags_rest & fl::IF)) {
     const u8 vector = bus_.acknowledge_interrupt();
-    insn_eip_ = s_.eip;
+    insn_eip_ = s_.rip;
     try {
-      interrupt(vector, s_.eip, IntSource::External);
+      interrupt(vector, s_.rip, IntSource::External);
     } catch (const GuestFault& f) {
       deliver(f);
     }
@@ -150,8 +150,8 @@ bool Cpu::take_events() {
 }
 
 inline void Cpu::execute_one() {
-  insn_eip_ = s_.eip;
-  const u32 start_esp = s_.gpr[ESP];
+  insn_eip_ = s_.rip;
+  const u64 start_esp = s_.gpr[ESP];
   const bool tf = (s_.eflags_rest & fl::TF) != 0;
   // RF suppresses code breakpoints for one instruction, then clears (an
   // IRET may set it again for the next one; SDM Vol. 3A 17.3.1.1).
@@ -160,7 +160,7 @@ inline void Cpu::execute_one() {
   s_.interrupt_shadow = false;
   handler_entered_ = false;
   if (code_bp_ && !rf) {
-    if (const u32 hits = code_bp_hits(s_.seg[CS].base + s_.eip)) {
+    if (const u32 hits = code_bp_hits((s_.seg[CS].lbase + s_.rip) & lin_mask_)) {
       // Instruction breakpoint: a fault, before the instruction executes.
       s_.dr[6] = (s_.dr[6] & ~0xFu) | hits;
       deliver(GuestFault::make(kDB));
@@ -170,8 +170,9 @@ inline void Cpu::execute_one() {
   }
   try {
     const Segment& cs = s_.seg[CS];
-    const u32 lin = cs.base + insn_eip_;
-    const u8 mode = cs.big ? 1 : 0;
+    const u64 lin = (cs.lbase + insn_eip_) & lin_mask_;
+    const CodeSize size = code_size();
+    const u8 mode = static_cast<u8>(size);
     // The code page's host pointer, when the whole decode window is in it
     // and the TLB grants execution at this CPL.
     const u8* code = nullptr;
@@ -184,26 +185,27 @@ inline void Cpu::execute_one() {
     const DecodedInsn* hit = code ? dcache_.find(lin, mode, code) : nullptr;
     // A hit skips the per-byte CS limit checks: the whole instruction must
     // be within the limit (the 8086 has none; it wraps at 64 KiB instead).
-    if (hit && insn_eip_ + hit->len - 1u > (model_.is_8086() ? 0xFFFFu : cs.limit)) hit = nullptr;
+    // (64-bit mode has no limit.)
+    if (hit && !mode64_ && insn_eip_ + hit->len - 1u > (model_.is_8086() ? 0xFFFFu : cs.limit)) hit = nullptr;
     if (hit) {
-      s_.eip = cs.big ? insn_eip_ + hit->len : (insn_eip_ + hit->len) & 0xFFFF;
+      s_.rip = (insn_eip_ + hit->len) & ip_mask_;
       hit->exec(*this, *hit);
     } else {
       DecodedInsn d;
-      const u32 base_eip = insn_eip_;
-      decode(tables_, [&](unsigned i) { return fetch_code(base_eip + i); }, cs.big, d);
+      const u64 base_eip = insn_eip_;
+      decode(tables_, [&](unsigned i) { return fetch_code(base_eip + i); }, size, base_eip, d);
       if (d.too_long) {
         // #GP(0) (SDM Vol. 2A 2.3.11); the 286 too, at 10 bytes
         // (SingleStepTests 80286 81.x vectors, despite its README's #UD).
         throw GuestFault::make(kGP, 0);
       }
       if (code) dcache_.store(lin, mode, code, d);
-      s_.eip = cs.big ? insn_eip_ + d.len : (insn_eip_ + d.len) & 0xFFFF;
+      s_.rip = (insn_eip_ + d.len) & ip_mask_;
       d.exec(*this, d);
     }
   } catch (const GuestFault& f) {
     s_.gpr[ESP] = start_esp;
-    if (!f.trap) s_.eip = insn_eip_;
+    if (!f.trap) s_.rip = insn_eip_;
     deliver(f);
     shadow_next_ = false;
     ++insns_;
@@ -226,7 +228,7 @@ inline void Cpu::execute_one() {
     pending_db_ = 0;
     task_trap_ = false;
     try {
-      interrupt(kDB, s_.eip, IntSource::Exception);
+      interrupt(kDB, s_.rip, IntSource::Exception);
     } catch (const GuestFault& f) {
       deliver(f);
     }
@@ -249,7 +251,7 @@ StopReason Cpu::run_loop(u64 max_insns) {
       task_trap_ = false;
       s_.dr[6] |= kDr6Bt;
       try {
-        interrupt(kDB, s_.eip, IntSource::Exception);
+        interrupt(kDB, s_.rip, IntSource::Exception);
       } catch (const GuestFault& f) {
         deliver(f);
       }
@@ -282,6 +284,9 @@ StopReason Cpu::run_loop(u64 max_insns) {
 }
 
 StopReason Cpu::run(u64 max_insns) {
+  // The debugger, the gdb stub and tests may have edited the state between
+  // runs: derive the mode, masks and segment checks from it afresh.
+  update_mode();
 #if GB_OBSERVER
   if (observer_) return run_loop<true>(max_insns);
 #endif

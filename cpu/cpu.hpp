@@ -59,6 +59,25 @@ class Cpu final : public MemoryListener {
   /// FFFF0000 on 386 and later (FF0000 on the 286), FFFF:0000 on the 8086.
   void reset();
 
+  /// Recomputes what the current mode derives from CS.L, EFER.LMA, CS.D
+  /// and SS.B (64-bit mode, address and stack widths, segment checks);
+  /// called after anything that changes them (cpu/segments.cpp).
+  void update_mode();
+  /// The CPU runs 64-bit code (IA-32e mode with CS.L = 1).
+  bool mode64() const { return mode64_; }
+  /// The decoder's default sizes for the current code segment.
+  CodeSize code_size() const {
+    return mode64_ ? CodeSize::k64 : s_.seg[CS].big ? CodeSize::k32 : CodeSize::k16;
+  }
+  /// The linear-address width in bits: 57 with CR4.LA57, else 48.
+  unsigned linear_bits() const { return (s_.cr4 & (u64{1} << 12)) ? 57 : 48; }
+  /// Whether `lin` is canonical for the current paging (SDM Vol. 1 3.3.7.1):
+  /// bits 63 down to the linear width are copies of the bit below them.
+  bool canonical(u64 lin) const {
+    const unsigned sh = 64 - linear_bits();
+    return static_cast<u64>(static_cast<i64>(lin << sh) >> sh) == lin;
+  }
+
   /// Executes up to `max_insns` instructions (a REP string instruction
   /// counts once). Returns early on HLT with no interrupt to take, on
   /// triple-fault shutdown, or when the observer asks to stop.
@@ -134,33 +153,41 @@ class Cpu final : public MemoryListener {
 
   // ---- Helpers for instruction handlers (cpu/ops). ----
 
+  /// General register `i` as a T. Byte registers are numbered 0-3 AL-BL,
+  /// 4-7 AH-BH, 8-15 R8B-R15B and 16-19 SPL, BPL, SIL, DIL (what encodings
+  /// 4-7 name with a REX prefix; the decoder renumbers them, SDM Vol. 2A 2.2.1.2).
   template <class T>
   T reg(unsigned i) const {
     if constexpr (sizeof(T) == 1) {
-      return static_cast<u8>(i < 4 ? s_.gpr[i] : s_.gpr[i - 4] >> 8);
+      if (i - 4 < 4) return static_cast<u8>(s_.gpr[i - 4] >> 8);
+      return static_cast<u8>(s_.gpr[i < 16 ? i : i - 12]);
     } else {
       return static_cast<T>(s_.gpr[i]);
     }
   }
+  /// Writes general register `i`: bytes and words merge, a doubleword
+  /// write clears bits 63-32 (SDM Vol. 1 3.4.1.1).
   template <class T>
   void set_reg(unsigned i, T v) {
     if constexpr (sizeof(T) == 1) {
-      if (i < 4) {
-        s_.gpr[i] = (s_.gpr[i] & ~0xFFu) | v;
+      if (i - 4 < 4) {
+        s_.gpr[i - 4] = (s_.gpr[i - 4] & ~u64{0xFF00}) | (u64{v} << 8);
       } else {
-        s_.gpr[i - 4] = (s_.gpr[i - 4] & ~0xFF00u) | (u32{v} << 8);
+        const unsigned j = i < 16 ? i : i - 12;
+        s_.gpr[j] = (s_.gpr[j] & ~u64{0xFF}) | v;
       }
     } else if constexpr (sizeof(T) == 2) {
-      s_.gpr[i] = (s_.gpr[i] & 0xFFFF'0000u) | v;
+      s_.gpr[i] = (s_.gpr[i] & ~u64{0xFFFF}) | v;
     } else {
       s_.gpr[i] = v;
     }
   }
 
-  /// Offset of the ModR/M memory operand (address-size wrapped).
-  [[gnu::always_inline]] u32 ea(const DecodedInsn& d) const {
-    const u32 off = d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale);
-    return d.a32 ? off : off & 0xFFFF;
+  /// Offset of the ModR/M memory operand (address-size wrapped). A
+  /// RIP-relative form has the next instruction's RIP folded into disp.
+  [[gnu::always_inline]] u64 ea(const DecodedInsn& d) const {
+    const u64 off = d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale);
+    return d.a64 ? off : d.a32 ? static_cast<u32>(off) : off & 0xFFFF;
   }
 
   /// Guest memory through segment `seg` at `off`. Type and limit
@@ -169,10 +196,10 @@ class Cpu final : public MemoryListener {
   /// data breakpoint, a TLB hit on RAM within one page) is inline; the rest
   /// is read_slow/write_slow.
   template <class T>
-  [[gnu::always_inline]] T read(unsigned seg, u32 off) {
+  [[gnu::always_inline]] T read(unsigned seg, u64 off) {
     const Segment& sg = s_.seg[seg];
-    if (u64{off - sg.lo} + (sizeof(T) - 1) < sg.rend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
-      const u32 lin = sg.base + off;
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
+      const u64 lin = (sg.lbase + off) & lin_mask_;
       const TlbEntry& t = tlb_.slot(lin >> 12);
       if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead)) && t.host_read &&
           (lin & 0xFFF) <= 0x1000 - sizeof(T)) [[likely]] {
@@ -182,10 +209,10 @@ class Cpu final : public MemoryListener {
     return read_slow<T>(seg, off);
   }
   template <class T>
-  [[gnu::always_inline]] void write(unsigned seg, u32 off, T v) {
+  [[gnu::always_inline]] void write(unsigned seg, u64 off, T v) {
     const Segment& sg = s_.seg[seg];
-    if (u64{off - sg.lo} + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
-      const u32 lin = sg.base + off;
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
+      const u64 lin = (sg.lbase + off) & lin_mask_;
       const TlbEntry& t = tlb_.slot(lin >> 12);
       if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)) && t.host_write &&
           (lin & 0xFFF) <= 0x1000 - sizeof(T)) [[likely]] {
@@ -205,12 +232,12 @@ class Cpu final : public MemoryListener {
   enum class Access : u8 { Read, Write, ReadWrite };
   template <class T, Access A>
   [[gnu::always_inline]] bool fast_mem(const DecodedInsn& d, const u8*& r, u8*& w) {
-    const u32 off = ea(d);
+    const u64 off = ea(d);
     const Segment& sg = s_.seg[d.seg];
     // A writable segment is a readable data segment with the same limits.
     const u64 end = A == Access::Read ? sg.rend : sg.wend;
-    if (u64{off - sg.lo} + (sizeof(T) - 1) >= end || ((s_.eflags_rest & fl::AC) | data_bp_)) return false;
-    const u32 lin = sg.base + off;
+    if ((off - sg.lo) + (sizeof(T) - 1) >= end || ((s_.eflags_rest & fl::AC) | data_bp_)) return false;
+    const u64 lin = (sg.lbase + off) & lin_mask_;
     const TlbEntry& t = tlb_.slot(lin >> 12);
     // Write rights in the TLB come with read rights at the same level.
     const u8 need = A == Access::Read ? (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead)
@@ -233,12 +260,12 @@ class Cpu final : public MemoryListener {
   /// access, and neither EFLAGS.AC nor a data breakpoint needs the checked
   /// path. Raises nothing; the caller falls back to single accesses.
   template <bool kWrite>
-  u8* fast_span(unsigned seg, u32 off, u32 bytes) {
+  u8* fast_span(unsigned seg, u64 off, u32 bytes) {
     const Segment& sg = s_.seg[seg];
-    if (u64{off - sg.lo} + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || ((s_.eflags_rest & fl::AC) | data_bp_)) {
+    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || ((s_.eflags_rest & fl::AC) | data_bp_)) {
       return nullptr;
     }
-    const u32 lin = sg.base + off;
+    const u64 lin = (sg.lbase + off) & lin_mask_;
     if ((lin & 0xFFF) + bytes > 0x1000) return nullptr;
     const TlbEntry& t = tlb_.slot(lin >> 12);
     const u8 need = kWrite ? (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)
@@ -249,27 +276,28 @@ class Cpu final : public MemoryListener {
   }
 
   template <class T>
-  [[gnu::noinline, gnu::cold]] T read_slow(unsigned seg, u32 off) {
-    static_assert(sizeof(T) <= 4, "8- and 16-byte operands: two accesses (cpu/simd/simd.hpp read_mem)");
+  [[gnu::noinline, gnu::cold]] T read_slow(unsigned seg, u64 off) {
+    static_assert(sizeof(T) <= 8, "16-byte operands: two accesses (cpu/simd/simd.hpp read_mem)");
     if (model_.is_8086() && off + sizeof(T) > 0x10000) {
       u32 v = 0;
       for (unsigned i = 0; i < sizeof(T); ++i) v |= u32{read_linear<u8>(s_.seg[seg].base + ((off + i) & 0xFFFF))} << (8 * i);
       return static_cast<T>(v);
     }
     check_read(seg, off, sizeof(T));
-    if (s_.eflags_rest & fl::AC) check_alignment(s_.seg[seg].base + off, sizeof(T));
-    return read_linear<T>(s_.seg[seg].base + off);
+    const u64 lin = linear(seg, off, sizeof(T));
+    if (s_.eflags_rest & fl::AC) check_alignment(lin, sizeof(T));
+    return read_linear<T>(lin);
   }
   template <class T>
-  [[gnu::noinline, gnu::cold]] void write_slow(unsigned seg, u32 off, T v) {
-    static_assert(sizeof(T) <= 4, "8- and 16-byte operands: two accesses (cpu/simd/simd.hpp write_mem)");
+  [[gnu::noinline, gnu::cold]] void write_slow(unsigned seg, u64 off, T v) {
+    static_assert(sizeof(T) <= 8, "16-byte operands: two accesses (cpu/simd/simd.hpp write_mem)");
     // Data beside decoded code (a stack under a boot sector): the entry's
     // withheld write rights allow a direct store, then the line check.
     {
       const Segment& sg = s_.seg[seg];
-      const u32 lin = sg.base + off;
+      const u64 lin = (sg.lbase + off) & lin_mask_;
       const TlbEntry& t = tlb_.slot(lin >> 12);
-      if (u64{off - sg.lo} + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_) &&
+      if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_) &&
           t.vpn == lin >> 12 && (t.code_rights & (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)) &&
           (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
         store_le<T>(t.host_write + (lin & 0xFFF), v);
@@ -283,8 +311,20 @@ class Cpu final : public MemoryListener {
       return;
     }
     check_write(seg, off, sizeof(T));
-    if (s_.eflags_rest & fl::AC) check_alignment(s_.seg[seg].base + off, sizeof(T));
-    write_linear<T>(s_.seg[seg].base + off, v);
+    const u64 lin = linear(seg, off, sizeof(T));
+    if (s_.eflags_rest & fl::AC) check_alignment(lin, sizeof(T));
+    write_linear<T>(lin, v);
+  }
+  /// The linear address of seg:`off` for an access of `size` bytes whose
+  /// segment checks passed: in 64-bit mode a non-canonical address (first
+  /// or last byte) raises #SS(0) through SS, else #GP(0) (SDM Vol. 3A
+  /// 6.15, interrupts 12 and 13); outside 64-bit mode it wraps at 4 GiB.
+  u64 linear(unsigned seg, u64 off, unsigned size) const {
+    const u64 lin = (s_.seg[seg].lbase + off) & lin_mask_;
+    if (mode64_ && (!canonical(lin) || !canonical(lin + size - 1))) {
+      throw GuestFault::make(seg == SS ? u8{kSS} : u8{kGP}, 0);
+    }
+    return lin;
   }
 
   /// #SS for SS, #GP otherwise; the 286 in real mode raises interrupt 13
@@ -295,12 +335,12 @@ class Cpu final : public MemoryListener {
   /// Segment checks of a data access (SDM Vol. 3A 5.3, 5.4): the segment
   /// must be readable (writable), and offset..offset+size-1 within its
   /// limits (expand-down segments allow limit+1 up to FFFF or FFFFFFFF).
-  void check_read(unsigned seg, u32 off, unsigned size) const {
+  void check_read(unsigned seg, u64 off, unsigned size) const {
     const Segment& sg = s_.seg[seg];
     if (model_.is_8086()) return;
     if (!sg.readable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
   }
-  void check_write(unsigned seg, u32 off, unsigned size) const {
+  void check_write(unsigned seg, u64 off, unsigned size) const {
     const Segment& sg = s_.seg[seg];
     if (model_.is_8086()) return;
     if (!sg.writable || off < sg.lo || off > sg.hi || sg.hi - off < size - 1) throw GuestFault::make(limit_vector(seg), 0);
@@ -309,22 +349,27 @@ class Cpu final : public MemoryListener {
   /// segment's type and limit, then paging at the CPL's rights, which may
   /// walk the page tables) and writes nothing: ENTER's check of its whole
   /// new frame (cpu/memory.cpp).
-  void probe_write(unsigned seg, u32 off, unsigned size);
+  void probe_write(unsigned seg, u64 off, unsigned size);
   /// Raises the #PF a data read of the byte at linear `lin` would raise (at
   /// the CPL's rights) and reads nothing, so no device register is touched:
   /// CLFLUSH and MONITOR check an address without loading from it.
-  void probe_read_linear(u32 lin);
+  void probe_read_linear(u64 lin);
   /// #AC(0): a misaligned data access at CPL 3 with CR0.AM and EFLAGS.AC set
   /// (486 and later; SDM Vol. 3A 6.15, interrupt 17). Only reached when
   /// EFLAGS.AC is set, so the common path pays one bit test.
-  void check_alignment(u32 lin, unsigned size) const {
+  void check_alignment(u64 lin, unsigned size) const {
     if ((lin & (size - 1)) && (s_.cr0 & 0x4'0000u) && s_.cpl == 3 && s_.pe()) throw GuestFault::make(kAC, 0);
   }
-  /// One code byte at CS:`off` (limit checked; the 8086 wraps at 64 KiB).
-  u8 fetch_code(u32 off) {
+  /// One code byte at CS:`off` (limit checked; the 8086 wraps at 64 KiB;
+  /// 64-bit mode has no limit, and a non-canonical RIP is #GP(0)).
+  u8 fetch_code(u64 off) {
     if (model_.is_8086()) return fetch_linear(s_.seg[CS].base + (off & 0xFFFF));
+    if (mode64_) {
+      if (!canonical(off)) throw GuestFault::make(kGP, 0);
+      return fetch_linear(off);
+    }
     if (off > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
-    return fetch_linear(s_.seg[CS].base + off);
+    return fetch_linear((s_.seg[CS].base + off) & 0xFFFF'FFFFu);
   }
 
   /// Linear memory, through the TLB and, on a miss, the page walk (SDM Vol.
@@ -334,23 +379,23 @@ class Cpu final : public MemoryListener {
   /// that crosses a 4 KiB page translates both pages before touching either,
   /// so a fault on the second leaves no partial write. Raises #PF with CR2.
   template <class T>
-  T read_linear(u32 lin) {
+  T read_linear(u64 lin) {
     return read_lin<T>(lin, s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead);
   }
   template <class T>
-  void write_linear(u32 lin, T v) {
+  void write_linear(u64 lin, T v) {
     write_lin<T>(lin, v, s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite);
   }
   template <class T>
-  T read_sys(u32 lin) {
+  T read_sys(u64 lin) {
     return read_lin<T>(lin, tlbr::kSupRead);
   }
   template <class T>
-  void write_sys(u32 lin, T v) {
+  void write_sys(u64 lin, T v) {
     write_lin<T>(lin, v, tlbr::kSupWrite);
   }
   /// An instruction byte at linear `lin`.
-  u8 fetch_linear(u32 lin) {
+  u8 fetch_linear(u64 lin) {
     const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
     const TlbEntry& t = tlb_.slot(lin >> 12);
     if (t.vpn == lin >> 12 && (t.rights & need) && t.host_read) return t.host_read[lin & 0xFFF];
@@ -363,54 +408,55 @@ class Cpu final : public MemoryListener {
   /// selects what the TLB loses (SDM Vol. 3A 4.10.4).
   enum class TlbFlush : u8 { None, NonGlobal, All };
   void update_paging(TlbFlush flush);
-  void invlpg(u32 lin) {
+  void invlpg(u64 lin) {
     tlb_.flush_page(lin);
     end_block();
   }
   /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
   /// reserved bits) and non-global TLB entries are flushed.
-  void write_cr3(u32 value);
+  void write_cr3(u64 value);
 
   /// The ModR/M r/m operand; `F` says which form the handler serves
   /// (Form::Any tests ModR/M.mod here).
   template <class T, Form F = Form::Any>
   [[gnu::always_inline]] T read_rm(const DecodedInsn& d) {
     if constexpr (F == Form::Reg) {
-      return reg<T>(d.rm());
+      return reg<T>(d.xrm());
     } else if constexpr (F == Form::Mem) {
       return read<T>(d.seg, ea(d));
     } else {
-      return d.mod() == 3 ? reg<T>(d.rm()) : read<T>(d.seg, ea(d));
+      return d.mod() == 3 ? reg<T>(d.xrm()) : read<T>(d.seg, ea(d));
     }
   }
   template <class T, Form F = Form::Any>
   [[gnu::always_inline]] void write_rm(const DecodedInsn& d, T v) {
     if (F == Form::Reg || (F == Form::Any && d.mod() == 3)) {
-      set_reg<T>(d.rm(), v);
+      set_reg<T>(d.xrm(), v);
     } else {
       write<T>(d.seg, ea(d), v);
     }
   }
 
-  /// Stack pointer per SS.B, and the stack operations (SDM Vol. 1 6.2).
-  u32 sp() const { return s_.seg[SS].big ? s_.gpr[ESP] : s_.gpr[ESP] & 0xFFFF; }
-  void set_sp(u32 v) {
-    if (s_.seg[SS].big) {
-      s_.gpr[ESP] = v;
+  /// Stack pointer per SS.B (64 bits in 64-bit mode), and the stack
+  /// operations (SDM Vol. 1 6.2, 6.14.3).
+  u64 sp() const { return s_.gpr[ESP] & sp_mask_; }
+  void set_sp(u64 v) {
+    if (sp_mask_ == 0xFFFF) {
+      s_.gpr[ESP] = (s_.gpr[ESP] & ~u64{0xFFFF}) | (v & 0xFFFF);
     } else {
-      s_.gpr[ESP] = (s_.gpr[ESP] & 0xFFFF'0000u) | (v & 0xFFFF);
+      s_.gpr[ESP] = v & sp_mask_;
     }
   }
-  u32 sp_mask() const { return s_.seg[SS].big ? 0xFFFF'FFFFu : 0xFFFFu; }
+  u64 sp_mask() const { return sp_mask_; }
   template <class T>
   void push(T v) {
-    const u32 nsp = (sp() - sizeof(T)) & sp_mask();
+    const u64 nsp = (sp() - sizeof(T)) & sp_mask_;
     write<T>(SS, nsp, v);
     set_sp(nsp);
   }
   template <class T>
   T pop() {
-    const u32 old = sp();
+    const u64 old = sp();
     const T v = read<T>(SS, old);
     set_sp(old + sizeof(T));
     return v;
@@ -424,11 +470,18 @@ class Cpu final : public MemoryListener {
   u32 popf_mask(bool op32) const;
 
 
-  /// Near jump to `target` (16-bit wrap unless o32); #GP(0) beyond CS limit.
-  void jump(u32 target, bool o32) {
-    if (!o32) target &= 0xFFFF;
+  /// Near jump to `target` (16-bit wrap unless o32); #GP(0) beyond CS
+  /// limit, or in 64-bit mode (always 64-bit operand size on Intel parts,
+  /// SDM Vol. 2A JMP) to a non-canonical address.
+  void jump(u64 target, bool o32) {
+    if (mode64_) {
+      if (!canonical(target)) throw GuestFault::make(kGP, 0);
+      s_.rip = target;
+      return;
+    }
+    target = o32 ? static_cast<u32>(target) : target & 0xFFFF;
     if (model_.checks_limits() && target > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
-    s_.eip = target;
+    s_.rip = target;
   }
   /// Raises #GP(0) unless CPL is 0 (privileged instructions; SDM Vol. 3A 5.9).
   void require_cpl0() const {
@@ -436,12 +489,12 @@ class Cpu final : public MemoryListener {
   }
   /// Far JMP/CALL/RET/IRET with the checks of the current mode
   /// (cpu/transfer.cpp; SDM Vol. 2A JMP, CALL, Vol. 2B RET, IRET).
-  void far_jump(u16 selector, u32 offset, bool o32);
-  void far_call(u16 selector, u32 offset, bool o32);
+  void far_jump(u16 selector, u64 offset, bool o32);
+  void far_call(u16 selector, u64 offset, bool o32);
   void far_return(bool o32, u32 pop_extra);
   void iret(bool o32);
   /// Loads CS in real or virtual-8086 mode (no checks).
-  void load_cs_real(u16 selector, u32 offset, bool o32);
+  void load_cs_real(u16 selector, u64 offset, bool o32);
 
   /// Loads segment register `seg` with `selector` (MOV, POP, LDS, ...):
   /// real/V86 mode set base = selector << 4; protected mode fetches and
@@ -454,11 +507,14 @@ class Cpu final : public MemoryListener {
   void set_accessed(u16 selector, const Descriptor& d);
   /// Loads `seg`'s cache from descriptor `d` (checks already done).
   void load_cache(unsigned seg, u16 selector, const Descriptor& d);
-  /// Recomputes every cache's derived checks after a mode change.
+  /// Recomputes every cache's derived checks after a mode change (update_mode).
   void refresh_segments();
+  /// Recomputes segment register `seg`'s derived checks after its cache
+  /// changed (and the mode, for CS).
+  void refresh_one(unsigned seg);
   /// Sets CR0 (MOV CR0, LMSW, CLTS), handling PE transitions; #GP(0) on
   /// invalid combinations (PG without PE, NW without CD).
-  void write_cr0(u32 value);
+  void write_cr0(u64 value);
   /// LLDT / LTR (cpu/segments.cpp).
   void load_ldt(u16 selector);
   void load_tr(u16 selector);
@@ -467,7 +523,7 @@ class Cpu final : public MemoryListener {
   /// the privilege checks and the EXT bit of error codes: INT n checks the
   /// gate DPL and, in V86 mode, IOPL; INT3 and INTO check only the gate DPL.
   enum class IntSource : u8 { Software, SoftwareNoIopl, Exception, External };
-  void interrupt(u8 vector, u32 return_eip, IntSource source = IntSource::Software, bool has_error = false,
+  void interrupt(u8 vector, u64 return_eip, IntSource source = IntSource::Software, bool has_error = false,
                  u32 error = 0);
 
   /// I/O permission (SDM Vol. 1 18.5): #GP(0) unless CPL <= IOPL (and not
@@ -475,7 +531,7 @@ class Cpu final : public MemoryListener {
   void check_io(u16 port, unsigned size);
   /// Task switch to the TSS named by `selector` (cpu/task.cpp, SDM Vol. 3A 7.3).
   enum class TaskSwitch : u8 { Jmp, Call, Iret, Interrupt };
-  void task_switch(u16 selector, const Descriptor& tss, TaskSwitch kind, u32 return_eip,
+  void task_switch(u16 selector, const Descriptor& tss, TaskSwitch kind, u64 return_eip,
                    bool has_error = false, u32 error = 0);
 
   template <class T>
@@ -497,7 +553,7 @@ class Cpu final : public MemoryListener {
   }
 
   /// EIP of the instruction executing now, and of the next one.
-  u32 insn_eip() const { return insn_eip_; }
+  u64 insn_eip() const { return insn_eip_; }
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
   bool event_pending() const { return nmi_deliverable() || (intr_ && (s_.eflags_rest & fl::IF)); }
@@ -550,27 +606,27 @@ class Cpu final : public MemoryListener {
   /// run (MMIO code, an instruction across a page or the CS limit, a code
   /// page not yet in the TLB): the caller runs execute_one() instead.
   bool run_blocks(u64 events);
-  template <bool kBig>
+  template <u8 kMode>
   bool run_blocks_sized(u64 events);
   /// Decodes the block at linear `lin` into `b` from the code page `t`;
   /// false when not even its first instruction fits the block rules.
-  bool build_block(Block& b, u32 lin, const TlbEntry& t);
+  bool build_block(Block& b, u64 lin, const TlbEntry& t);
   /// Takes the direct write pointers of frame `frame` out of the TLB: it
   /// now holds decoded code, so writes to it must reach CodePages.
   void protect_code_frame(PhysAddr frame);
   /// Moves a TLB entry's write rights to code_rights.
   void withhold_writes(TlbEntry& t);
   void deliver(const GuestFault& f);
-  void interrupt_real(u8 vector, u32 return_eip);
-  void interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error);
-  void far_transfer_protected(u16 selector, u32 offset, bool o32, bool call);
+  void interrupt_real(u8 vector, u64 return_eip);
+  void interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error);
+  void far_transfer_protected(u16 selector, u64 offset, bool o32, bool call);
   /// SS:ESP for privilege level `dpl` from the current TSS.
   std::pair<u16, u32> tss_stack(unsigned dpl);
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.
   void null_inaccessible_segments();
   bool take_events();
   template <class T>
-  T read_lin(u32 lin, u8 need) {
+  T read_lin(u64 lin, u8 need) {
     if (data_bp_) check_data_bp(lin, sizeof(T), false);
     const TlbEntry& t = tlb_.slot(lin >> 12);
     if (t.vpn == lin >> 12 && (t.rights & need) && t.host_read && (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
@@ -579,7 +635,7 @@ class Cpu final : public MemoryListener {
     return static_cast<T>(access_slow(lin, sizeof(T), need, 0));
   }
   template <class T>
-  void write_lin(u32 lin, T v, u8 need) {
+  void write_lin(u64 lin, T v, u8 need) {
     if (data_bp_) check_data_bp(lin, sizeof(T), true);
     const TlbEntry& t = tlb_.slot(lin >> 12);
     if (t.vpn == lin >> 12 && (t.rights & need) && t.host_write && (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
@@ -591,14 +647,15 @@ class Cpu final : public MemoryListener {
   /// The TLB-miss path (cpu/memory.cpp): translates (walking and filling
   /// the TLB), splits page-crossing accesses, and reaches MMIO through the
   /// bus. `need` is one tlbr right; writes carry their value.
-  u32 access_slow(u32 lin, unsigned size, u8 need, u32 value);
-  /// Translates the page of `lin` for `need`, filling the TLB; raises #PF.
-  const TlbEntry& translate(u32 lin, u8 need);
+  u64 access_slow(u64 lin, unsigned size, u8 need, u64 value);
+  /// Translates the page of `lin` for `need`, filling the TLB; raises #PF,
+  /// and in IA-32e mode #GP(0) for a non-canonical address.
+  const TlbEntry& translate(u64 lin, u8 need);
   /// DR0-DR3 code breakpoints matching linear address `lin` (DR6 B0-B3 bits).
-  u32 code_bp_hits(u32 lin) const;
+  u32 code_bp_hits(u64 lin) const;
   /// Records data breakpoints hit by an access, delivered as a trap after
   /// the instruction, and reports the access to a watching observer.
-  void check_data_bp(u32 lin, unsigned size, bool write);
+  void check_data_bp(u64 lin, unsigned size, bool write);
   /// Records I/O breakpoints (DR7 R/W = 10b with CR4.DE) hit by an access
   /// of `size` bytes at `port`: a trap after the instruction.
   void check_io_bp(u16 port, unsigned size);
@@ -610,8 +667,12 @@ class Cpu final : public MemoryListener {
   BlockCache blocks_;
   bool stop_ = false;   ///< end the current block (end_block())
   u64 chain_left_ = 0;  ///< chained dispatch: instructions left to run in the block
-  u32 eip_mask_ = 0;    ///< chained dispatch: FFFFh or FFFFFFFFh by CS.D
-  u32 start_esp_ = 0;   ///< ESP before the instruction executing now
+  u64 eip_mask_ = 0;    ///< chained dispatch: FFFFh, FFFFFFFFh or all ones by the code size
+  u64 start_esp_ = 0;   ///< RSP before the instruction executing now
+  bool mode64_ = false;       ///< see mode64()
+  u64 lin_mask_ = 0xFFFF'FFFFu;  ///< linear addresses wrap at 4 GiB outside 64-bit mode
+  u64 sp_mask_ = 0xFFFF;      ///< SP, ESP or RSP by SS.B and the mode
+  u64 ip_mask_ = 0xFFFF;      ///< IP, EIP or RIP by CS.D and the mode
   CpuState s_;
   CpuObserver* observer_ = nullptr;
   FerrListener* ferr_listener_ = nullptr;
@@ -624,7 +685,7 @@ class Cpu final : public MemoryListener {
   std::bitset<5 * opc::kMaps * 8> invalid_seen_;
   u64 insns_ = 0;
   u64 run_end_ = 0;  ///< run() returns when insns_ reaches this
-  u32 insn_eip_ = 0;
+  u64 insn_eip_ = 0;
   bool intr_ = false;
   bool nmi_ = false;
   bool nmi_blocked_ = false;  ///< NMI handler running: NMIs held until IRET (SDM Vol. 3A 6.7.1)

@@ -29,7 +29,7 @@ void Cpu::update_breakpoints() {
   data_bp_ = dr_data_bp_ || watching_;
 }
 
-u32 Cpu::code_bp_hits(u32 lin) const {
+u32 Cpu::code_bp_hits(u64 lin) const {
   const u32 dr7 = s_.dr[7];
   u32 hits = 0;
   for (unsigned i = 0; i < 4; ++i) {
@@ -38,7 +38,7 @@ u32 Cpu::code_bp_hits(u32 lin) const {
   return hits;
 }
 
-void Cpu::check_data_bp(u32 lin, unsigned size, bool write) {
+void Cpu::check_data_bp(u64 lin, unsigned size, bool write) {
 #if GB_OBSERVER
   if (watching_ && observer_ && observer_->on_access(*this, lin, size, write)) access_hit_ = true;
 #endif
@@ -49,7 +49,7 @@ void Cpu::check_data_bp(u32 lin, unsigned size, bool write) {
     if (!enabled(dr7, i) || (rw != 3 && !(rw == 1 && write))) continue;
     // The breakpoint covers LEN bytes at DR[i] aligned down to LEN.
     const unsigned len = len_bytes(dr7, i);
-    const u32 start = s_.dr[i] & ~(len - 1);
+    const u64 start = s_.dr[i] & ~u64{len - 1};
     if (lin + size - 1 >= start && lin <= start + len - 1) pending_db_ |= 1u << i;
   }
 }

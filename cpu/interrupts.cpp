@@ -10,7 +10,7 @@ GuestFault sel_fault(u8 vector, u16 selector, bool ext) {
 }
 }  // namespace
 
-void Cpu::interrupt(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error) {
+void Cpu::interrupt(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error) {
   end_block();
   // Entering a handler discards the traps the instruction had pending
   // (single step, data breakpoints): they belong to the interrupted context
@@ -30,7 +30,7 @@ void Cpu::interrupt(u8 vector, u32 return_eip, IntSource source, bool has_error,
   interrupt_protected(vector, return_eip, source, has_error, error);
 }
 
-void Cpu::interrupt_real(u8 vector, u32 return_eip) {
+void Cpu::interrupt_real(u8 vector, u64 return_eip) {
   // Real-address-mode interrupt (SDM Vol. 2A, INT n operation, REAL-ADDRESS-MODE).
   const u32 off = u32{vector} * 4;
   if (model_.checks_limits() && off + 3 > s_.idtr.limit) throw GuestFault::make(kGP);
@@ -42,11 +42,12 @@ void Cpu::interrupt_real(u8 vector, u32 return_eip) {
   push<u16>(static_cast<u16>(return_eip));
   s_.seg[CS].selector = new_cs;
   s_.seg[CS].base = u32{new_cs} << 4;
-  s_.eip = new_ip;
+  refresh_one(CS);
+  s_.rip = new_ip;
   s_.halted = false;
 }
 
-void Cpu::interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool has_error, u32 error) {
+void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error) {
   const bool soft = source == IntSource::Software || source == IntSource::SoftwareNoIopl;
   const bool ext = !soft;
   const u16 idt_sel = static_cast<u16>(u32{vector} * 8 + 2);  // IDT bit in the error code
@@ -151,7 +152,7 @@ void Cpu::interrupt_protected(u8 vector, u32 return_eip, IntSource source, bool 
   set_accessed(target, cd);
   load_cache(CS, static_cast<u16>((target & ~3u) | new_cpl), cd);
   s_.cpl = static_cast<u8>(new_cpl);
-  s_.eip = dest;
+  s_.rip = dest;
   // TF, NT, RF and VM clear; an interrupt gate also clears IF (6.12.1.2).
   s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == sys::kIntGate16 || type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;

@@ -11,7 +11,11 @@ constexpr u8 kUser = tlbr::kUserRead | tlbr::kUserWrite | tlbr::kUserExec;
 constexpr u8 kExec = tlbr::kSupExec | tlbr::kUserExec;
 }  // namespace
 
-const TlbEntry& Cpu::translate(u32 lin, u8 need) {
+const TlbEntry& Cpu::translate(u64 lin, u8 need) {
+  // IA-32e mode: a non-canonical linear address never reaches the page
+  // walk (SDM Vol. 3A 4.5; #SS for stack references is raised earlier, by
+  // Cpu::linear).
+  if (s_.lma() && !canonical(lin)) throw GuestFault::make(kGP, 0);
   const PageAccess acc{(need & kWrite) != 0, (need & kUser) != 0, (need & kExec) != 0};
   const WalkResult r = walk(paging_, lin, acc, bus_, true);
   if (!r.ok) {
@@ -48,24 +52,24 @@ const TlbEntry& Cpu::translate(u32 lin, u8 need) {
   return t;
 }
 
-void Cpu::probe_write(unsigned seg, u32 off, unsigned size) {
+void Cpu::probe_write(unsigned seg, u64 off, unsigned size) {
   if (model_.is_8086()) return;
   check_write(seg, off, size);
-  const u32 lin = s_.seg[seg].base + off;
+  const u64 lin = linear(seg, off, size);
   const u8 need = s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite;
-  for (const u32 at : {lin, lin + size - 1}) {
+  for (const u64 at : {lin, (lin + size - 1) & lin_mask_}) {
     const TlbEntry& t = tlb_.slot(at >> 12);
     if (t.vpn != at >> 12 || !((t.rights | t.code_rights) & need)) translate(at, need);
   }
 }
 
-void Cpu::probe_read_linear(u32 lin) {
+void Cpu::probe_read_linear(u64 lin) {
   const u8 need = s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead;
   const TlbEntry& t = tlb_.slot(lin >> 12);
   if (t.vpn != lin >> 12 || !(t.rights & need)) translate(lin, need);
 }
 
-u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
+u64 Cpu::access_slow(u64 lin, unsigned size, u8 need, u64 value) {
   const bool write = (need & kWrite) != 0;
   const u32 off = lin & 0xFFF;
   if (off + size <= 0x1000) {
@@ -77,8 +81,11 @@ u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
       if (t.host_write) {
         for (unsigned i = 0; i < size; ++i) t.host_write[off + i] = static_cast<u8>(value >> (8 * i));
         if (t.code_rights && bus_.code().written(pa, size)) code_written(pa);
+      } else if (size == 8) {
+        bus_.write<u32>(pa, static_cast<u32>(value));
+        bus_.write<u32>(pa + 4, static_cast<u32>(value >> 32));
       } else if (size == 4) {
-        bus_.write<u32>(pa, value);
+        bus_.write<u32>(pa, static_cast<u32>(value));
       } else if (size == 2) {
         bus_.write<u16>(pa, static_cast<u16>(value));
       } else {
@@ -87,25 +94,26 @@ u32 Cpu::access_slow(u32 lin, unsigned size, u8 need, u32 value) {
       return 0;
     }
     if (t.host_read) {
-      u32 v = 0;
-      for (unsigned i = 0; i < size; ++i) v |= u32{t.host_read[off + i]} << (8 * i);
+      u64 v = 0;
+      for (unsigned i = 0; i < size; ++i) v |= u64{t.host_read[off + i]} << (8 * i);
       return v;
     }
+    if (size == 8) return bus_.read<u32>(pa) | (u64{bus_.read<u32>(pa + 4)} << 32);
     return size == 4 ? bus_.read<u32>(pa) : size == 2 ? bus_.read<u16>(pa) : bus_.read<u8>(pa);
   }
   // Page-crossing: translate both pages first (a fault on either happens
   // before any byte is written), then go byte by byte.
   const TlbEntry first = translate(lin, need);
-  const TlbEntry second = translate((lin & ~0xFFFu) + 0x1000, need);
-  u32 v = 0;
+  const TlbEntry second = translate(((lin & ~u64{0xFFF}) + 0x1000) & lin_mask_, need);
+  u64 v = 0;
   for (unsigned i = 0; i < size; ++i) {
-    const u32 a = lin + i;
+    const u64 a = lin + i;
     const TlbEntry& t = (a >> 12) == (lin >> 12) ? first : second;
     const PhysAddr pa = t.frame | (a & 0xFFF);
     if (write) {
       bus_.write<u8>(pa, static_cast<u8>(value >> (8 * i)));
     } else {
-      v |= u32{bus_.read<u8>(pa)} << (8 * i);
+      v |= u64{bus_.read<u8>(pa)} << (8 * i);
     }
   }
   return v;
@@ -132,7 +140,7 @@ void Cpu::update_paging(TlbFlush flush) {
   if (flush == TlbFlush::NonGlobal) tlb_.flush_non_global();
 }
 
-void Cpu::write_cr3(u32 value) {
+void Cpu::write_cr3(u64 value) {
   if (paging_.mode == PagingMode::Pae) {
     // PAE: the four PDPTEs load now; a reserved bit is #GP(0) and CR3 keeps
     // its old value (SDM Vol. 3A 4.4.1).
@@ -159,14 +167,14 @@ void Cpu::code_written(PhysAddr addr) {
   // has no decoded code left: let its TLB entries refill with write pointers.
   const PhysAddr frame = addr & ~PhysAddr{0xFFF};
   tlb_.for_each([&](TlbEntry& t) {
-    if (t.frame == frame) t.vpn = ~0u;
+    if (t.frame == frame) t.vpn = ~u64{0};
   });
   end_block();
 }
 
 void Cpu::protect_code_frame(PhysAddr frame) {
   tlb_.for_each([&](TlbEntry& t) {
-    if (t.frame == frame && t.vpn != ~0u) withhold_writes(t);
+    if (t.frame == frame && t.vpn != ~u64{0}) withhold_writes(t);
   });
 }
 

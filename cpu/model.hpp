@@ -41,6 +41,10 @@ struct CpuModel {
   bool nx = false;
   /// The page attribute table (CPUID.1:EDX.16); Pentium III and later.
   bool pat = false;
+  /// Intel 64 architecture: IA-32e mode (CPUID 8000_0001h EDX.29 LM).
+  bool long_mode = false;
+  /// LAHF/SAHF in 64-bit mode (CPUID 8000_0001h ECX.0).
+  bool lahf64 = false;
   /// An on-chip x87 FPU (CPUID.1:EDX.0): the 486DX and later. Without it
   /// the ESC opcodes D8-DF keep the coprocessor-less behaviour.
   bool has_fpu = false;

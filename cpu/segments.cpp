@@ -9,7 +9,8 @@ GuestFault sel_fault(u8 vector, u16 selector) { return GuestFault::make(vector, 
 }  // namespace
 
 Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
-  u32 base, limit;
+  u64 base;
+  u32 limit;
   if (sel_ldt(selector)) {
     // An LDT reference with a null LDTR is out of bounds (SDM Vol. 3A 3.5.1).
     if (sel_null(s_.ldtr.selector) || !s_.ldtr.present()) throw sel_fault(vector, selector);
@@ -28,7 +29,7 @@ Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
 
 void Cpu::set_accessed(u16 selector, const Descriptor& d) {
   if (d.access() & 1) return;
-  const u32 base = sel_ldt(selector) ? s_.ldtr.base : s_.gdtr.base;
+  const u64 base = sel_ldt(selector) ? s_.ldtr.base : s_.gdtr.base;
   write_sys<u8>(base + (selector & ~7u) + 5, static_cast<u8>(d.access() | 1));
 }
 
@@ -41,13 +42,32 @@ void Cpu::load_cache(unsigned seg, u16 selector, const Descriptor& d) {
   sg.access = static_cast<u8>(d.access() | (d.is_segment() ? 1 : 0));
   sg.flags = d.flags();
   sg.big = d.big();
-  sg.refresh(true);
+  refresh_one(seg);
 }
 
-void Cpu::refresh_segments() {
+void Cpu::refresh_segments() { update_mode(); }
+
+void Cpu::refresh_one(unsigned seg) {
+  if (seg == CS) {
+    // Outside IA-32e mode CS.L means nothing: only CS and the IP width change.
+    if (s_.lma()) return update_mode();
+    end_block();
+    s_.seg[CS].refresh(s_.protected_mode());
+    ip_mask_ = s_.seg[CS].big ? 0xFFFF'FFFFu : 0xFFFFu;
+    return;
+  }
+  s_.seg[seg].refresh(s_.protected_mode(), mode64_, seg >= FS);
+  if (seg == SS) sp_mask_ = mode64_ ? ~u64{0} : s_.seg[SS].big ? 0xFFFF'FFFFu : 0xFFFFu;
+}
+
+void Cpu::update_mode() {
   end_block();
   const bool checks = s_.protected_mode();
-  for (auto& sg : s_.seg) sg.refresh(checks);
+  mode64_ = s_.mode64();
+  for (unsigned i = 0; i < 6; ++i) s_.seg[i].refresh(checks, mode64_, i >= FS);
+  lin_mask_ = mode64_ ? ~u64{0} : 0xFFFF'FFFFu;
+  sp_mask_ = mode64_ ? ~u64{0} : s_.seg[SS].big ? 0xFFFF'FFFFu : 0xFFFFu;
+  ip_mask_ = mode64_ ? ~u64{0} : s_.seg[CS].big ? 0xFFFF'FFFFu : 0xFFFFu;
 }
 
 void Cpu::load_segment(unsigned seg, u16 selector) {
@@ -64,7 +84,7 @@ void Cpu::load_segment(unsigned seg, u16 selector) {
       sg.flags = 0;
       sg.big = false;
     }
-    sg.refresh(false);
+    refresh_one(seg);
     return;
   }
   const unsigned rpl = sel_rpl(selector), cpl = s_.cpl;
@@ -81,7 +101,7 @@ void Cpu::load_segment(unsigned seg, u16 selector) {
     // A null selector loads; any later access through it raises #GP(0).
     sg.selector = selector;
     sg.access = 0;
-    sg.refresh(true);
+    refresh_one(seg);
     return;
   }
   const Descriptor d = fetch_descriptor(selector);
@@ -101,24 +121,38 @@ void Cpu::null_inaccessible_segments() {
     if (!conforming_code && sg.dpl() < s_.cpl) {
       sg.selector = 0;
       sg.access = 0;
-      sg.refresh(true);
+      refresh_one(seg);
     }
   }
 }
 
-void Cpu::write_cr0(u32 v) {
+void Cpu::write_cr0(u64 v) {
   end_block();
   // SDM Vol. 3A 2.5 and Vol. 2B MOV CR0: PG without PE, or NW without CD,
-  // is #GP(0). The 386 keeps ET as written; later models force it to 1.
+  // is #GP(0); so are bits 63-32 set. The 386 keeps ET as written; later
+  // models force it to 1.
+  if (v >> 32) throw GuestFault::make(kGP, 0);
   if ((v & 0x8000'0000u) && !(v & 1)) throw GuestFault::make(kGP, 0);
   if (model_.at_least(CpuFamily::i486)) {
     if ((v & 0x2000'0000u) && !(v & 0x4000'0000u)) throw GuestFault::make(kGP, 0);
     v |= 0x10;
   }
-  const u32 old = s_.cr0;
+  const u64 old = s_.cr0;
+  const bool pg_on = (v & ~old) & 0x8000'0000u, pg_off = (old & ~v) & 0x8000'0000u;
+  // IA-32e mode activation and deactivation (SDM Vol. 3A 10.8.5, Vol. 2B
+  // MOV CR): setting PG with EFER.LME needs CR4.PAE, and sets EFER.LMA;
+  // clearing PG leaves IA-32e mode, which 64-bit code cannot do (#GP(0)).
+  if (pg_on && (s_.efer & kEferLme)) {
+    if (!(s_.cr4 & 0x20)) throw GuestFault::make(kGP, 0);
+    s_.efer |= kEferLma;
+  }
+  if (pg_off && s_.lma()) {
+    if (mode64_) throw GuestFault::make(kGP, 0);
+    s_.efer &= ~kEferLma;
+  }
   s_.cr0 = v;
-  if ((old ^ v) & 1) {
-    s_.cpl = 0;  // entering or leaving PE happens at CPL 0
+  if (((old ^ v) & 1) || pg_on || pg_off) {
+    if ((old ^ v) & 1) s_.cpl = 0;  // entering or leaving PE happens at CPL 0
     refresh_segments();
   }
   // PG or WP changes flush the whole TLB, globals included (SDM Vol. 3A

@@ -8,8 +8,9 @@
 
 namespace gb {
 
-/// General-purpose register numbers in ModR/M order.
-enum Gpr : u8 { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
+/// General-purpose register numbers in ModR/M order; R8-R15 need REX
+/// (SDM Vol. 1 3.4.1.1).
+enum Gpr : u8 { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 /// Segment register numbers in the order of the Sreg field of ModR/M.
 enum SegReg : u8 { ES, CS, SS, DS, FS, GS, kNoSeg = 0xFF };
 
@@ -17,7 +18,9 @@ enum SegReg : u8 { ES, CS, SS, DS, FS, GS, kNoSeg = 0xFF };
 /// (SDM Vol. 3A 3.4.3), plus what the access check derives from the cache.
 struct Segment {
   u16 selector = 0;
-  u32 base = 0;
+  /// The cached base: 32 bits from a descriptor, 64 bits for FS and GS
+  /// through IA32_FS_BASE / IA32_GS_BASE (SDM Vol. 3A 3.4.4).
+  u64 base = 0;
   u32 limit = 0xFFFF;  ///< byte granular (already expanded when G=1)
   u8 access = 0x93;    ///< descriptor byte 5: P, DPL, S, type
   u8 flags = 0;        ///< descriptor byte 6 high nibble: G, D/B, L, AVL
@@ -27,17 +30,37 @@ struct Segment {
   // protected mode only (real and virtual-8086 mode check limits alone).
   bool readable = true;
   bool writable = true;
-  u32 lo = 0, hi = 0xFFFF;
+  u64 lo = 0, hi = 0xFFFF;
   /// The access check in one compare: an access of `size` bytes at `off`
-  /// passes iff u32(off - lo) + size - 1 < rend (wend for writes); 0 when
-  /// the segment cannot be read (written) at all.
+  /// passes iff (off - lo) + size - 1 < rend (wend for writes); 0 when
+  /// the segment cannot be read (written) at all. In 64-bit mode every
+  /// offset passes (no limits; the canonical check is paging's business,
+  /// since a non-canonical page is never in the TLB).
   u64 rend = 0x10000, wend = 0x10000;
+  /// The base linear addresses are formed with: `base`, except in 64-bit
+  /// mode, where ES, CS, SS and DS count as based at 0 (SDM Vol. 3A 3.4.4).
+  u64 lbase = 0;
 
   unsigned dpl() const { return (access >> 5) & 3; }
   bool present() const { return (access & 0x80) != 0; }
   bool is_code() const { return (access & 0x18) == 0x18; }
 
-  void refresh(bool type_checks) {
+  /// L: a 64-bit code segment (SDM Vol. 3A 5.2.1).
+  bool long_code() const { return (flags & 2) != 0; }
+
+  /// Recomputes the derived checks. `type_checks`: protected mode;
+  /// `mode64`: the CPU is in 64-bit mode, where only FS and GS (`fs_gs`)
+  /// keep a base and nothing has a limit or a type check.
+  void refresh(bool type_checks, bool mode64 = false, bool fs_gs = false) {
+    if (mode64) {
+      readable = writable = true;
+      lo = 0;
+      hi = ~u64{0};
+      rend = wend = ~u64{0};
+      lbase = fs_gs ? base : 0;
+      return;
+    }
+    lbase = base;
     const bool seg = (access & 0x10) != 0;
     const bool code = seg && (access & 8);
     const bool down = seg && !code && (access & 4);
@@ -55,7 +78,7 @@ struct Segment {
       readable = usable && (!code || (access & 2));
       writable = usable && !code && (access & 2);
     }
-    const u64 span = u64{hi - lo} + 1;
+    const u64 span = hi - lo + 1;
     rend = readable ? span : 0;
     wend = writable ? span : 0;
   }
@@ -67,33 +90,39 @@ constexpr u32 kDr6Bs = 1u << 14;  ///< DR6.BS: single step
 constexpr u32 kDr6Bt = 1u << 15;  ///< DR6.BT: task switch into a TSS with T set
 constexpr u32 kDr7Gd = 1u << 13;  ///< DR7.GD: general detect enable
 constexpr u32 kCr4De = 1u << 3;   ///< CR4.DE: debug extensions
+/// IA32_EFER bits (SDM Vol. 3A 2.2.1, Table 2-1 in Vol. 4).
+constexpr u64 kEferSce = 1u << 0, kEferLme = 1u << 8, kEferLma = 1u << 10, kEferNxe = 1u << 11;
 
 /// GDTR/IDTR: linear base and limit in bytes.
 struct TableRegister {
-  u32 base = 0;
+  u64 base = 0;
   u16 limit = 0xFFFF;
 };
 
-/// The always-zero register after the eight GPRs: an addressing form's
+/// The always-zero register after the sixteen GPRs: an addressing form's
 /// absent base or index reads it, so the effective address needs no test.
-constexpr u8 kZeroReg = 8;
+constexpr u8 kZeroReg = 16;
 
 struct CpuState {
-  /// EAX..EDI in ModR/M order, then gpr[kZeroReg], which stays 0.
-  std::array<u32, 9> gpr{};
-  u32 eip = 0;
+  /// RAX..R15 in ModR/M order, then gpr[kZeroReg], which stays 0. Outside
+  /// 64-bit mode only the low 32 bits are visible; a 32-bit write clears
+  /// the upper half in every mode (SDM Vol. 1 3.4.1.1 leaves it undefined
+  /// outside 64-bit mode; Intel parts clear it).
+  std::array<u64, 17> gpr{};
+  /// RIP; EIP/IP are its low 32/16 bits.
+  u64 rip = 0;
   /// EFLAGS without the six arithmetic bits, which live in `flags`.
   u32 eflags_rest = 0x2;
   LazyFlags flags;
   std::array<Segment, 6> seg{};
   TableRegister gdtr, idtr;
   Segment ldtr, tr;
-  u32 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
-  std::array<u32, 8> dr{};
+  u64 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
+  std::array<u64, 8> dr{};
   u64 tsc = 0;
   /// Current privilege level (SDM Vol. 3A 5.5): 0 in real mode, 3 in V86.
   u8 cpl = 0;
-  u64 efer = 0;  ///< IA32_EFER (C000_0080h): only NXE (bit 11) on these models
+  u64 efer = 0;  ///< IA32_EFER (C000_0080h): SCE, LME, LMA, NXE as the model has them
   u64 msr_sysenter_cs = 0, msr_sysenter_esp = 0, msr_sysenter_eip = 0, msr_apic_base = 0xFEE0'0900u;
   /// IA32_MISC_ENABLE's writable bits: 0 fast strings, 18 ENABLE MONITOR
   /// FSM (set at power-up; read as 0 on models without MONITOR).
@@ -117,6 +146,10 @@ struct CpuState {
   bool v86() const { return (eflags_rest & fl::VM) != 0; }
   /// Protected mode proper (PE set, not virtual-8086).
   bool protected_mode() const { return pe() && !v86(); }
+  /// IA-32e mode: EFER.LMA (SDM Vol. 3A 2.2.1).
+  bool lma() const { return (efer & kEferLma) != 0; }
+  /// 64-bit mode: IA-32e mode with CS.L = 1.
+  bool mode64() const { return lma() && seg[CS].long_code(); }
   unsigned iopl() const { return (eflags_rest >> 12) & 3; }
 };
 

@@ -35,7 +35,7 @@ void Cpu::check_io(u16 port, unsigned size) {
   if (bits & mask) throw GuestFault::make(kGP, 0);
 }
 
-void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 return_eip, bool has_error,
+void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u64 return_eip, bool has_error,
                       u32 error) {
   end_block();
   const bool new32 = nd.type() == sys::kTss32Avail || nd.type() == sys::kTss32Busy;
@@ -105,7 +105,7 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 r
   s_.tr.flags = nd.flags();
   s_.cr0 |= 8;  // TS
   if (new32 && cr3 != s_.cr3) write_cr3(cr3);
-  s_.eip = new32 ? eip : eip & 0xFFFF;
+  s_.rip = new32 ? eip : eip & 0xFFFF;
   for (unsigned i = 0; i < 8; ++i) s_.gpr[i] = gpr[i];
   s_.flags.set_all(flags);
   s_.eflags_rest = (flags & ~fl::ARITH & 0x003F'7FD7u) | 2;
@@ -154,7 +154,7 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u32 r
       push<u16>(static_cast<u16>(error));
     }
   }
-  if (s_.eip > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
+  if (s_.rip > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
   // The debug trap flag (T, bit 0 of the word at 64h of a 32-bit TSS):
   // #DB once control is in the new task (SDM Vol. 3A 7.2.1, 17.3.1.5).
   if (new32 && (read_sys<u16>(nb + 0x64) & 1)) task_trap_ = true;

@@ -9,7 +9,7 @@ namespace {
 GuestFault sel_fault(u8 vector, u16 selector) { return GuestFault::make(vector, selector & 0xFFFCu); }
 }  // namespace
 
-void Cpu::load_cs_real(u16 selector, u32 offset, bool o32) {
+void Cpu::load_cs_real(u16 selector, u64 offset, bool o32) {
   end_block();
   if (!o32) offset &= 0xFFFF;
   if (model_.checks_limits() && offset > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
@@ -21,10 +21,11 @@ void Cpu::load_cs_real(u16 selector, u32 offset, bool o32) {
     cs.access = 0xF3;
     cs.big = false;
   }
-  s_.eip = offset;
+  refresh_one(CS);
+  s_.rip = offset;
 }
 
-void Cpu::far_jump(u16 selector, u32 offset, bool o32) {
+void Cpu::far_jump(u16 selector, u64 offset, bool o32) {
   if (!s_.protected_mode()) {
     load_cs_real(selector, offset, o32);
     return;
@@ -32,10 +33,10 @@ void Cpu::far_jump(u16 selector, u32 offset, bool o32) {
   far_transfer_protected(selector, offset, o32, false);
 }
 
-void Cpu::far_call(u16 selector, u32 offset, bool o32) {
+void Cpu::far_call(u16 selector, u64 offset, bool o32) {
   if (!s_.protected_mode()) {
     const u16 cs = s_.seg[CS].selector;
-    const u32 eip = s_.eip;
+    const u32 eip = s_.rip;
     if (o32) {
       push<u32>(cs);
       push<u32>(eip);
@@ -49,7 +50,7 @@ void Cpu::far_call(u16 selector, u32 offset, bool o32) {
   far_transfer_protected(selector, offset, o32, true);
 }
 
-void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) {
+void Cpu::far_transfer_protected(u16 selector, u64 offset, bool o32, bool call) {
   if (sel_null(selector)) throw GuestFault::make(kGP, 0);
   const unsigned cpl = s_.cpl, rpl = sel_rpl(selector);
   const Descriptor d = fetch_descriptor(selector);
@@ -62,7 +63,7 @@ void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) 
     if (offset > d.limit()) throw GuestFault::make(kGP, 0);
     if (call) {
       const u16 cs = s_.seg[CS].selector;
-      const u32 eip = s_.eip;
+      const u32 eip = s_.rip;
       if (o32) {
         push<u32>(cs);
         push<u32>(eip);
@@ -73,7 +74,7 @@ void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) 
     }
     set_accessed(selector, d);
     load_cache(CS, static_cast<u16>((selector & ~3u) | cpl), d);
-    s_.eip = offset;
+    s_.rip = offset;
     return;
   }
   switch (d.type()) {
@@ -88,14 +89,14 @@ void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) 
       if (tss.is_segment() || (tss.type() != sys::kTss16Avail && tss.type() != sys::kTss32Avail)) {
         throw sel_fault(kGP, tss_sel);
       }
-      task_switch(tss_sel, tss, call ? TaskSwitch::Call : TaskSwitch::Jmp, s_.eip);
+      task_switch(tss_sel, tss, call ? TaskSwitch::Call : TaskSwitch::Jmp, s_.rip);
       return;
     }
     case sys::kTss16Avail:
     case sys::kTss32Avail:
       if (d.dpl() < cpl || d.dpl() < rpl) throw sel_fault(kGP, selector);
       if (!d.present()) throw sel_fault(kNP, selector);
-      task_switch(selector, d, call ? TaskSwitch::Call : TaskSwitch::Jmp, s_.eip);
+      task_switch(selector, d, call ? TaskSwitch::Call : TaskSwitch::Jmp, s_.rip);
       return;
     default: throw sel_fault(kGP, selector);
   }
@@ -113,7 +114,7 @@ void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) 
   if (!gate32) dest &= 0xFFFF;
   if (dest > cd.limit()) throw GuestFault::make(kGP, 0);
   const u16 old_cs = s_.seg[CS].selector;
-  const u32 old_eip = s_.eip;
+  const u32 old_eip = s_.rip;
   if (call && !cd.conforming() && cd.dpl() < cpl) {
     // More privileged: switch to the inner stack from the TSS, copy the
     // parameters, then push the return address (SDM Vol. 3A 5.8.5, 5.8.6).
@@ -161,7 +162,7 @@ void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) 
     s_.cpl = static_cast<u8>(new_cpl);
     set_accessed(target, cd);
     load_cache(CS, static_cast<u16>((target & ~3u) | new_cpl), cd);
-    s_.eip = dest;
+    s_.rip = dest;
     return;
   }
   if (call) {
@@ -175,7 +176,7 @@ void Cpu::far_transfer_protected(u16 selector, u32 offset, bool o32, bool call) 
   }
   set_accessed(target, cd);
   load_cache(CS, static_cast<u16>((target & ~3u) | cpl), cd);
-  s_.eip = dest;
+  s_.rip = dest;
 }
 
 void Cpu::far_return(bool o32, u32 pop_extra) {
@@ -200,7 +201,7 @@ void Cpu::far_return(bool o32, u32 pop_extra) {
     if (target > d.limit()) throw GuestFault::make(kGP, 0);
     set_accessed(cs, d);
     load_cache(CS, cs, d);
-    s_.eip = target;
+    s_.rip = target;
     set_sp(osp + 2 * sz + pop_extra);
     return;
   }
@@ -218,7 +219,7 @@ void Cpu::far_return(bool o32, u32 pop_extra) {
   s_.cpl = static_cast<u8>(rpl);
   set_accessed(new_ss, sd);
   load_cache(SS, new_ss, sd);
-  s_.eip = target;
+  s_.rip = target;
   const u32 nsp = new_esp + pop_extra;
   s_.gpr[ESP] = sd.big() ? nsp : (s_.gpr[ESP] & 0xFFFF'0000u) | (nsp & 0xFFFF);
   null_inaccessible_segments();
@@ -253,7 +254,7 @@ void Cpu::iret(bool o32) {
     const Descriptor tss = fetch_descriptor(link, kTS);
     if (tss.is_segment() || (tss.type() != sys::kTss16Busy && tss.type() != sys::kTss32Busy)) throw sel_fault(kTS, link);
     if (!tss.present()) throw sel_fault(kNP, link);
-    task_switch(link, tss, TaskSwitch::Iret, s_.eip);
+    task_switch(link, tss, TaskSwitch::Iret, s_.rip);
     return;
   }
   const u32 osp = sp();
@@ -302,7 +303,7 @@ void Cpu::iret(bool o32) {
   if (rpl == old_cpl) {
     set_accessed(cs, d);
     load_cache(CS, cs, d);
-    s_.eip = target;
+    s_.rip = target;
     set_sp(osp + 3 * sz);
     write_eflags(flags, mask);
     return;
@@ -318,7 +319,7 @@ void Cpu::iret(bool o32) {
   s_.cpl = static_cast<u8>(rpl);
   set_accessed(new_ss, sd);
   load_cache(SS, new_ss, sd);
-  s_.eip = target;
+  s_.rip = target;
   if (sd.big()) {
     s_.gpr[ESP] = new_esp;
   } else {

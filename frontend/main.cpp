@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
         return r.exit_status;
       case RunResult::Kind::InsnLimit:
         fmt::print(stderr, "glassbox: stopped after {} instructions at {:04x}:{:08x}\n", m.cpu().instructions(),
-                   s.seg[CS].selector, s.eip);
+                   s.seg[CS].selector, s.rip);
         return 0;
       case RunResult::Kind::Halted:
         if (m.scheduler().now() >= Machine::kEndOfTime) {  // an idle guest's timers ran out of picoseconds
@@ -281,7 +281,7 @@ int main(int argc, char** argv) {
           return 0;
         }
         fmt::print(stderr, "glassbox: CPU halted at {:04x}:{:08x} with no interrupt source, after {} instructions\n",
-                   s.seg[CS].selector, s.eip, m.cpu().instructions());
+                   s.seg[CS].selector, s.rip, m.cpu().instructions());
         return 0;
       case RunResult::Kind::PowerOff:
         fmt::print(stderr, "glassbox: the guest powered the machine off after {} instructions\n", m.cpu().instructions());

@@ -14,7 +14,7 @@ constexpr u8 kSupRead = 1, kSupWrite = 2, kUserRead = 4, kUserWrite = 8, kSupExe
 }
 
 struct TlbEntry {
-  u32 vpn = ~0u;             ///< linear page number (linear >> 12); ~0 = empty
+  u64 vpn = ~u64{0};         ///< linear page number (linear >> 12); all ones = empty
   u8 rights = 0;
   /// Write rights withheld from `rights` because the frame holds decoded
   /// code: such writes take the CPU's slow path, which stores through
@@ -30,27 +30,27 @@ class Tlb {
  public:
   static constexpr unsigned kEntries = 1024;
 
-  TlbEntry& slot(u32 vpn) { return e_[vpn & (kEntries - 1)]; }
+  TlbEntry& slot(u64 vpn) { return e_[vpn & (kEntries - 1)]; }
 
   void flush_all() {
-    for (auto& x : e_) x.vpn = ~0u;
+    for (auto& x : e_) x.vpn = ~u64{0};
     large_ = false;
   }
   /// MOV CR3: every entry not marked global.
   void flush_non_global() {
     for (auto& x : e_) {
-      if (!x.global) x.vpn = ~0u;
+      if (!x.global) x.vpn = ~u64{0};
     }
   }
   /// INVLPG: the page holding `lin`. Entries filled from a 4 MiB or 2 MiB
   /// page are 4 KiB pieces of it, so then everything goes.
-  void flush_page(u32 lin) {
+  void flush_page(u64 lin) {
     if (large_) {
       flush_all();
       return;
     }
     TlbEntry& x = slot(lin >> 12);
-    if (x.vpn == lin >> 12) x.vpn = ~0u;
+    if (x.vpn == lin >> 12) x.vpn = ~u64{0};
   }
   void note_large() { large_ = true; }
   /// Calls `f(TlbEntry&)` on every entry (rare events: a frame gains or

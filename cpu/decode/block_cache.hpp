@@ -20,8 +20,8 @@
 namespace gb {
 
 struct Block {
-  u32 lin = ~0u;     ///< linear address of the first instruction
-  u8 mode = 0xFF;    ///< CS.D at decode
+  u64 lin = ~u64{0};  ///< linear address of the first instruction
+  u8 mode = 0xFF;    ///< CodeSize at decode (CS.D, or 64-bit mode)
   u8 count = 0;      ///< instructions
   u16 bytes = 0;     ///< total length in bytes
   u32 gen = 0;       ///< the frame's CodePages generation at decode
@@ -43,7 +43,7 @@ class BlockCache {
   BlockCache() : slots_(new Block[kSlots]), arena_(new DecodedInsn[kArena]) {}
 
   /// The slot for linear `lin`: holds the block for `lin` if slot.lin == lin.
-  Block& slot(u32 lin) { return slots_[(lin ^ (lin >> 14)) & (kSlots - 1)]; }
+  Block& slot(u64 lin) { return slots_[(lin ^ (lin >> 14)) & (kSlots - 1)]; }
 
   /// Room for up to kMaxInsns instructions of a new block; flushes every
   /// block first when the arena is full (so it invalidates pointers into
@@ -57,7 +57,7 @@ class BlockCache {
 
   /// Forgets every block.
   void flush() {
-    for (unsigned i = 0; i < kSlots; ++i) slots_[i].lin = ~0u;
+    for (unsigned i = 0; i < kSlots; ++i) slots_[i].lin = ~u64{0};
     used_ = 0;
   }
 

@@ -30,7 +30,7 @@ class DecodeCache {
   /// The cached decode of the instruction at linear `lin` whose next
   /// kWindow bytes are at `code` (host memory), in decoder mode `mode`; or
   /// nullptr on a miss.
-  const DecodedInsn* find(u32 lin, u8 mode, const u8* code) const {
+  const DecodedInsn* find(u64 lin, u8 mode, const u8* code) const {
     const Entry& e = e_[index(lin)];
     if (e.lin != lin || e.mode != mode) return nullptr;
     const u64 b0 = load_le<u64>(code), b1 = load_le<u64>(code + 8);
@@ -39,7 +39,7 @@ class DecodeCache {
   }
   /// Stores `d`, decoded from the kWindow bytes at `code` (of which the
   /// first d.len are the instruction's).
-  void store(u32 lin, u8 mode, const u8* code, const DecodedInsn& d) {
+  void store(u64 lin, u8 mode, const u8* code, const DecodedInsn& d) {
     Entry& e = e_[index(lin)];
     e.lin = lin;
     e.mode = mode;
@@ -52,13 +52,13 @@ class DecodeCache {
 
  private:
   struct Entry {
-    u32 lin = ~0u;
+    u64 lin = ~u64{0};
     u8 mode = 0xFF;
     u64 b0 = 0, b1 = 0;  ///< the instruction's bytes, little-endian, masked
     u64 m0 = 0, m1 = 0;  ///< which bytes belong to it
     DecodedInsn insn;
   };
-  static unsigned index(u32 lin) { return (lin ^ (lin >> 13)) & (kEntries - 1); }
+  static unsigned index(u64 lin) { return (lin ^ (lin >> 13)) & (kEntries - 1); }
   std::vector<Entry> e_;
 };
 

@@ -31,6 +31,10 @@ namespace attr {
 constexpr u8 kLockable = 1;  ///< LOCK allowed when the destination is memory
 constexpr u8 kMemOnly = 2;   ///< ModR/M mod == 3 is #UD (LEA, LDS, BOUND, ...)
 constexpr u8 kRegOnly = 4;   ///< ModR/M mod != 3 is #UD
+/// o64 (SDM Vol. 2D Table A-1): the row exists in 64-bit mode only, replacing
+/// any legacy one (MOVSXD for ARPL, SYSCALL, SYSRET). The i64, d64 and f64
+/// opcodes are listed in DecodeTables::build_64.
+constexpr u8 kOnly64 = 8;
 }  // namespace attr
 
 /// Opcode numbers: the map in bits 9-8 (0 one-byte, 1 two-byte 0F xx,
@@ -58,11 +62,12 @@ struct OpcodeRow {
   std::array<Operand, 3> operands;
   HandlerRef h16;  ///< handler for 16-bit operand size (and byte forms)
   HandlerRef h32;  ///< handler for 32-bit operand size
+  HandlerRef h64;  ///< handler for 64-bit operand size (REX.W, d64/f64 rows)
   CpuFamily since;
   u8 attrs;
-  /// Optional form-specialised handlers (16-bit, 32-bit) for mod = 3 and
-  /// for memory operands; when r16 is null, h16/h32 serve both forms.
-  HandlerRef r16{}, r32{}, m16{}, m32{};
+  /// Optional form-specialised handlers (16-, 32-, 64-bit) for mod = 3 and
+  /// for memory operands; when r16 is null, h16/h32/h64 serve both forms.
+  HandlerRef r16{}, r32{}, r64{}, m16{}, m32{}, m64{};
 };
 
 /// No register or no segment in an addressing form.
@@ -74,9 +79,14 @@ struct DecodedInsn {
   /// chose a handler outside the table (invalid encodings).
   Handler chain = nullptr;
   const OpcodeRow* row = nullptr;  ///< nullptr for an invalid encoding
-  u32 disp = 0;  ///< displacement, or the moffs of Ob/Ov
+  /// Displacement (sign-extended to 64 bits in 64-bit mode, where a
+  /// RIP-relative form also has the next instruction's RIP added), or the
+  /// moffs of Ob/Ov.
+  u64 disp = 0;
   u32 imm = 0;   ///< first immediate (sign-extended for sIb/Jb)
-  u32 imm2 = 0;  ///< second immediate: Ap selector, ENTER nesting level
+  /// Second immediate: Ap selector, ENTER nesting level; bits 63-32 of
+  /// MOV r64, imm64.
+  u32 imm2 = 0;
   u16 opcode = 0;  ///< map and opcode byte (opc::), no prefix bits
   u8 len = 0;     ///< total length in bytes, prefixes included
   u8 modrm = 0;
@@ -85,18 +95,32 @@ struct DecodedInsn {
   u8 rep = 0;     ///< 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
   u8 base = kNone, index = kNone, scale = 0;
   /// base and index for the effective address: kNone becomes the zero
-  /// register (CpuState::gpr[8]).
-  u8 ea_base = 8, ea_index = 8;
+  /// register (CpuState::gpr[kZeroReg] = gpr[16]).
+  u8 ea_base = 16, ea_index = 16;
+  /// The REX prefix (40h-4Fh) in 64-bit mode, or 0.
+  u8 rex = 0;
+  /// Register numbers from ModR/M.reg and ModR/M.r/m (or the opcode's low
+  /// three bits for Zb/Zv), extended by REX.R and REX.B; byte registers
+  /// numbered as Cpu::reg<u8> expects (SPL-DIL = 16-19 with a REX prefix).
+  u8 regx = 0, rmx = 0;
   bool has_modrm = false;
   bool lock = false;
   bool p66 = false;  ///< a 66h prefix was present (operand size or mandatory)
-  bool o32 = false;  ///< 32-bit operand size
-  bool a32 = false;  ///< 32-bit address size
+  bool o32 = false;  ///< 32-bit operand size (also set with o64: "not 16-bit")
+  bool a32 = false;  ///< 32-bit address size (also set with a64)
+  bool o64 = false;  ///< 64-bit operand size
+  bool a64 = false;  ///< 64-bit address size
   bool too_long = false;  ///< longer than the model allows
 
   unsigned mod() const { return modrm >> 6; }
+  /// ModR/M.reg and r/m as encoded (group members, segment registers,
+  /// ST(i), MMX registers: what REX does not extend).
   unsigned reg() const { return (modrm >> 3) & 7; }
   unsigned rm() const { return modrm & 7; }
+  /// General or XMM register operands, REX-extended (see regx, rmx).
+  unsigned xreg() const { return regx; }
+  unsigned xrm() const { return rmx; }
+  bool rex_w() const { return (rex & 8) != 0; }
   bool mem() const { return has_modrm && mod() != 3; }
 };
 

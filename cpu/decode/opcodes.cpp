@@ -33,19 +33,24 @@ constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
 template <Handler H>
 constexpr HandlerRef R{H, &Cpu::chained<H>};
 
-// Handler pairs (16-bit operand size, 32-bit operand size).
-#define B(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>
-#define V(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32>>
-#define W(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>
-#define F(fn) R<&fn>, R<&fn>
-// Form-specialised handlers (OpcodeRow::r16..m32) for byte and word/dword rows.
+// Handler triples (16-, 32-, 64-bit operand size). V32: rows with no
+// 64-bit form (REX.W is ignored, or the row is #UD in 64-bit mode).
+#define B(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8>>
+#define V(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64>>
+#define V32(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32>>
+#define W(fn, ...) R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16>>
+#define F(fn) R<&fn>, R<&fn>, R<&fn>
+// Form-specialised handlers (OpcodeRow::r16..m64) for byte and word/dword/qword rows.
 #define BF(fn, ...)                                                                               \
   R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, \
       R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>
 #define VF(fn, ...)                                                                                 \
   R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Reg>>, \
-      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>>
-#define P(f16, f32) R<&f16>, R<&f32>
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Mem>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64, Form::Mem>>
+#define P(f16, f32) R<&f16>, R<&f32>, R<&f32>
+#define P3(f16, f32, f64) R<&f16>, R<&f32>, R<&f64>
 
 #define ALU_ROWS(base, name, op)                                         \
   {base + 0, -1, name, {O::Eb, O::Gb, O::None}, B(alu_EG, op), K86, LK, BF(alu_EG, op)}, \
@@ -89,7 +94,7 @@ constexpr HandlerRef R{H, &Cpu::chained<H>};
 
 // Sixteen condition-code rows (Jcc, SETcc, CMOVcc) with `fn<cc>` handlers
 // (CC16) or `fn<cc, u16>` / `fn<cc, u32>` (CC16V).
-#define CC_ROW(base, n, name, ops, since, h16, h32) {base + n, -1, name, ops, h16, h32, since, 0}
+#define CC_ROW(base, n, name, ops, since, h16, h32, h64, attrs) {base + n, -1, name, ops, h16, h32, h64, since, attrs}
 #define CC16_WITH(base, name, ops, since, H)                                                       \
   H(base, 0, name, ops, since), H(base, 1, name, ops, since), H(base, 2, name, ops, since),       \
   H(base, 3, name, ops, since), H(base, 4, name, ops, since), H(base, 5, name, ops, since),       \
@@ -97,9 +102,10 @@ constexpr HandlerRef R{H, &Cpu::chained<H>};
   H(base, 9, name, ops, since), H(base, 10, name, ops, since), H(base, 11, name, ops, since),     \
   H(base, 12, name, ops, since), H(base, 13, name, ops, since), H(base, 14, name, ops, since),    \
   H(base, 15, name, ops, since)
-#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&jcc<n>>, R<&jcc<n>>)
-#define SETCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&setcc<n>>, R<&setcc<n>>)
-#define CMOV_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, (R<&cmovcc<n, u16>>), (R<&cmovcc<n, u32>>))
+#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&jcc<n>>, R<&jcc<n>>, R<&jcc<n>>, 0)
+#define SETCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&setcc<n>>, R<&setcc<n>>, R<&setcc<n>>, 0)
+#define CMOV_H(base, n, name, ops, since) \
+  CC_ROW(base, n, name, ops, since, (R<&cmovcc<n, u16>>), (R<&cmovcc<n, u32>>), (R<&cmovcc<n, u64>>), 0)
 
 #define SIXTEEN(base, name, ops, since, ...) \
   EIGHT(base, name, ops, since, __VA_ARGS__), EIGHT(base + 8, name, ops, since, __VA_ARGS__)
@@ -371,9 +377,10 @@ std::span<const OpcodeRow> opcode_table() { return kTable; }
 void DecodeTables::add(std::span<const OpcodeRow> rows) {
   for (const OpcodeRow& r : rows) {
     if (!model_.at_least(r.since)) continue;
+    if ((r.attrs & attr::kOnly64) && !model_.long_mode) continue;
     const u16 op = opc::number(r.opcode);
     const unsigned cls = opc::prefix(r.opcode);
-    RegRows* dst = &rows_[op];
+    RegRows* dst = (r.attrs & attr::kOnly64) ? &only64_[op] : &rows_[op];
     if (cls != opc::kAny) {
       if (!prefixed_index_[op]) {
         prefixed_.emplace_back();
@@ -415,6 +422,51 @@ DecodeTables::DecodeTables(const CpuModel& model) : model_(model) {
     }
     rows_[0xFF][7] = rows_[0xFF][6];
   }
+  build_64();
+}
+
+void DecodeTables::build_64() {
+  if (!model_.long_mode) return;
+  // 64-bit mode (SDM Vol. 2D Table A-2 superscripts, Vol. 2A 2.2.1.7 and
+  // Table 2-4): i64 opcodes are #UD, o64 rows replace legacy ones; d64
+  // rows default to 64-bit operand size, f64 rows always have it.
+  rows64_ = rows_;
+  static constexpr u16 kInvalid[] = {
+      0x06, 0x07, 0x0E, 0x16, 0x17, 0x1E, 0x1F,  // PUSH/POP ES, CS, SS, DS
+      0x27, 0x2F, 0x37, 0x3F,                    // DAA, DAS, AAA, AAS
+      0x60, 0x61, 0x62,                          // PUSHA, POPA, BOUND (EVEX on AVX-512 parts)
+      0x82,                                      // Group 1 alias of 80
+      0x9A, 0xEA,                                // CALL/JMP far ptr16:32
+      0xC4, 0xC5,                                // LES, LDS (VEX prefixes; no AVX here)
+      0xCE, 0xD4, 0xD5, 0xD6,                    // INTO, AAM, AAD, SALC
+  };
+  for (u16 op : kInvalid) rows64_[op] = RegRows{};
+  if (!model_.lahf64) rows64_[0x9E] = rows64_[0x9F] = RegRows{};  // CPUID.80000001H:ECX.LAHF-SAHF
+  for (u16 op = 0; op < opc::kMaps; ++op) {
+    for (unsigned reg = 0; reg < 8; ++reg) {
+      if (only64_[op][reg]) rows64_[op][reg] = only64_[op][reg];
+    }
+  }
+  auto set = [&](u16 op, int reg, u8 v) {
+    for (unsigned r = 0; r < 8; ++r) {
+      if (reg < 0 || static_cast<unsigned>(reg) == r) size64_[op][r] = v;
+    }
+  };
+  for (u16 op = 0x50; op <= 0x5F; ++op) set(op, -1, kD64);  // PUSH/POP r64
+  for (u16 op : {u16{0x68}, u16{0x6A}, u16{0x9C}, u16{0x9D}, u16{0xC8}, u16{0xC9}, u16{0x1A0}, u16{0x1A1},
+                 u16{0x1A8}, u16{0x1A9}}) {
+    set(op, -1, kD64);  // PUSH imm, PUSHF/POPF, ENTER/LEAVE, PUSH/POP FS/GS
+  }
+  set(0x8F, 0, kD64);  // POP r/m64
+  set(0xFF, 6, kD64);  // PUSH r/m64
+  // Near branches: 64-bit whatever 66h says (Intel; AMD honours 66h).
+  for (u16 op = 0x70; op <= 0x7F; ++op) set(op, -1, kF64);
+  for (u16 op = 0x180; op <= 0x18F; ++op) set(op, -1, kF64);
+  for (u16 op : {u16{0xC2}, u16{0xC3}, u16{0xE0}, u16{0xE1}, u16{0xE2}, u16{0xE3}, u16{0xE8}, u16{0xE9}, u16{0xEB}}) {
+    set(op, -1, kF64);
+  }
+  set(0xFF, 2, kF64);  // CALL r/m64
+  set(0xFF, 4, kF64);  // JMP r/m64
 }
 
 }  // namespace gb

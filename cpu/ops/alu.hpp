@@ -40,13 +40,13 @@ void alu_EG(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     if constexpr (op == Alu::Cmp) {
       GB_MEM_OPERAND(T, Read, alu_EG<op, T, Form::Any>);
-      alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.reg()));
+      alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.xreg()));
     } else {
       GB_MEM_OPERAND(T, ReadWrite, alu_EG<op, T, Form::Any>);
-      store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.reg())));
+      store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.xreg())));
     }
   } else {
-    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
+    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.xreg()));
     if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
   }
 }
@@ -54,16 +54,16 @@ template <Alu op, class T, Form F = Form::Any>
 void alu_GE(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     GB_MEM_OPERAND(T, Read, alu_GE<op, T, Form::Any>);
-    const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), load_le<T>(mr));
-    if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
+    const T r = alu<op, T>(c.state().flags, c.reg<T>(d.xreg()), load_le<T>(mr));
+    if constexpr (op != Alu::Cmp) c.set_reg<T>(d.xreg(), r);
   } else {
-    const T r = alu<op, T>(c.state().flags, c.reg<T>(d.reg()), c.read_rm<T, F>(d));
-    if constexpr (op != Alu::Cmp) c.set_reg<T>(d.reg(), r);
+    const T r = alu<op, T>(c.state().flags, c.reg<T>(d.xreg()), c.read_rm<T, F>(d));
+    if constexpr (op != Alu::Cmp) c.set_reg<T>(d.xreg(), r);
   }
 }
 template <Alu op, class T>
 void alu_AI(Cpu& c, const DecodedInsn& d) {
-  const T r = alu<op, T>(c.state().flags, c.reg<T>(EAX), static_cast<T>(d.imm));
+  const T r = alu<op, T>(c.state().flags, c.reg<T>(EAX), imm<T>(d));
   if constexpr (op != Alu::Cmp) c.set_reg<T>(EAX, r);
 }
 template <Alu op, class T, Form F = Form::Any>
@@ -71,13 +71,13 @@ void alu_EI(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     if constexpr (op == Alu::Cmp) {
       GB_MEM_OPERAND(T, Read, alu_EI<op, T, Form::Any>);
-      alu<op, T>(c.state().flags, load_le<T>(mr), static_cast<T>(d.imm));
+      alu<op, T>(c.state().flags, load_le<T>(mr), imm<T>(d));
     } else {
       GB_MEM_OPERAND(T, ReadWrite, alu_EI<op, T, Form::Any>);
-      store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), static_cast<T>(d.imm)));
+      store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), imm<T>(d)));
     }
   } else {
-    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
+    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), imm<T>(d));
     if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
   }
 }
@@ -86,23 +86,23 @@ template <class T, Form F = Form::Any>
 void test_EG(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     GB_MEM_OPERAND(T, Read, test_EG<T, Form::Any>);
-    alu<Alu::And, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.reg()));
+    alu<Alu::And, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.xreg()));
   } else {
-    alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.reg()));
+    alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.xreg()));
   }
 }
 template <class T, Form F = Form::Any>
 void test_EI(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     GB_MEM_OPERAND(T, Read, test_EI<T, Form::Any>);
-    alu<Alu::And, T>(c.state().flags, load_le<T>(mr), static_cast<T>(d.imm));
+    alu<Alu::And, T>(c.state().flags, load_le<T>(mr), imm<T>(d));
   } else {
-    alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), static_cast<T>(d.imm));
+    alu<Alu::And, T>(c.state().flags, c.read_rm<T, F>(d), imm<T>(d));
   }
 }
 template <class T>
 void test_AI(Cpu& c, const DecodedInsn& d) {
-  alu<Alu::And, T>(c.state().flags, c.reg<T>(EAX), static_cast<T>(d.imm));
+  alu<Alu::And, T>(c.state().flags, c.reg<T>(EAX), imm<T>(d));
 }
 
 template <class T>
@@ -137,11 +137,11 @@ void dec_E(Cpu& c, const DecodedInsn& d) {
 }
 template <class T>
 void inc_Z(Cpu& c, const DecodedInsn& d) {
-  c.set_reg<T>(d.opcode & 7, inc<T>(c.state().flags, c.reg<T>(d.opcode & 7)));
+  c.set_reg<T>(d.xrm(), inc<T>(c.state().flags, c.reg<T>(d.xrm())));
 }
 template <class T>
 void dec_Z(Cpu& c, const DecodedInsn& d) {
-  c.set_reg<T>(d.opcode & 7, dec<T>(c.state().flags, c.reg<T>(d.opcode & 7)));
+  c.set_reg<T>(d.xrm(), dec<T>(c.state().flags, c.reg<T>(d.xrm())));
 }
 
 template <class T, Form F = Form::Any>
@@ -154,13 +154,13 @@ void neg_E(Cpu& c, const DecodedInsn& d) {
 template <class T, Form F = Form::Any>
 void xchg_EG(Cpu& c, const DecodedInsn& d) {
   const T a = c.read_rm<T, F>(d);
-  const T b = c.reg<T>(d.reg());
+  const T b = c.reg<T>(d.xreg());
   c.write_rm<T, F>(d, b);
-  c.set_reg<T>(d.reg(), a);
+  c.set_reg<T>(d.xreg(), a);
 }
 template <class T>
 void xchg_AZ(Cpu& c, const DecodedInsn& d) {
-  const unsigned r = d.opcode & 7;
+  const unsigned r = d.xrm();
   const T a = c.reg<T>(EAX);
   c.set_reg<T>(EAX, c.reg<T>(r));
   c.set_reg<T>(r, a);

@@ -13,27 +13,27 @@ template <BitOp op, bool kImm, class T>
 void bt(Cpu& c, const DecodedInsn& d) {
   constexpr unsigned bits = 8 * sizeof(T);
   u32 bit;
-  u32 off = 0;
+  u64 off = 0;
   bool mem = d.mod() != 3;
   if (kImm) {
     bit = d.imm & (bits - 1);
   } else {
-    const T raw = c.reg<T>(d.reg());
+    const T raw = c.reg<T>(d.xreg());
     bit = raw & (bits - 1);
     if (mem) {
       using S = std::make_signed_t<T>;
-      const i32 disp = static_cast<i32>(static_cast<S>(raw) >> (sizeof(T) == 2 ? 4 : 5)) * static_cast<i32>(sizeof(T));
-      off = static_cast<u32>(disp);
+      const i64 disp = static_cast<i64>(static_cast<S>(raw) >> (sizeof(T) == 2 ? 4 : sizeof(T) == 4 ? 5 : 6)) *
+                       static_cast<i64>(sizeof(T));
+      off = static_cast<u64>(disp);
     }
   }
   T v;
-  u32 addr = 0;
+  u64 addr = 0;
   if (mem) {
-    addr = c.ea(d) + off;
-    if (!d.a32) addr &= 0xFFFF;
+    addr = (c.ea(d) + off) & addr_mask(d);
     v = c.read<T>(d.seg, addr);
   } else {
-    v = c.reg<T>(d.rm());
+    v = c.reg<T>(d.xrm());
   }
   const bool was = (v >> bit) & 1;
   c.state().flags.set_some(fl::CF, was ? fl::CF : 0);
@@ -43,7 +43,7 @@ void bt(Cpu& c, const DecodedInsn& d) {
   if (mem) {
     c.write<T>(d.seg, addr, r);
   } else {
-    c.set_reg<T>(d.rm(), r);
+    c.set_reg<T>(d.xrm(), r);
   }
 }
 
@@ -62,16 +62,16 @@ void bsx(Cpu& c, const DecodedInsn& d) {
   } else {
     while (!((v >> i) & 1)) ++i;
   }
-  c.set_reg<T>(d.reg(), static_cast<T>(i));
+  c.set_reg<T>(d.xreg(), static_cast<T>(i));
   c.state().flags.set_some(fl::ZF, 0);
 }
 
 template <class T>
 void xadd(Cpu& c, const DecodedInsn& d) {
   const T a = c.read_rm<T>(d);
-  const T b = c.reg<T>(d.reg());
+  const T b = c.reg<T>(d.xreg());
   const T r = alu<Alu::Add, T>(c.state().flags, a, b);
-  c.set_reg<T>(d.reg(), a);
+  c.set_reg<T>(d.xreg(), a);
   c.write_rm<T>(d, r);
 }
 
@@ -83,7 +83,7 @@ void cmpxchg(Cpu& c, const DecodedInsn& d) {
   const T acc = c.reg<T>(EAX);
   alu<Alu::Cmp, T>(c.state().flags, acc, dst);
   if (acc == dst) {
-    c.write_rm<T>(d, c.reg<T>(d.reg()));
+    c.write_rm<T>(d, c.reg<T>(d.xreg()));
   } else {
     c.write_rm<T>(d, dst);
     c.set_reg<T>(EAX, dst);

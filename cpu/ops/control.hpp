@@ -1,7 +1,7 @@
 // Control transfer: Jcc, JMP, CALL, RET, LOOP, JCXZ, INT, INTO, IRET,
 // BOUND (SDM Vol. 2A/2B), real-address mode forms.
 #pragma once
-#include "cpu/cpu.hpp"
+#include "cpu/ops/mem_operand.hpp"
 
 namespace gb::ops {
 
@@ -9,32 +9,32 @@ namespace gb::ops {
 /// Jcc with condition `cc` (the low opcode nibble) fixed at decode.
 template <unsigned cc>
 void jcc(Cpu& c, const DecodedInsn& d) {
-  if (c.state().flags.cond<cc>()) c.jump(c.state().eip + d.imm, d.o32);
+  if (c.state().flags.cond<cc>()) c.jump(c.state().rip + rel(d), d.o32);
 }
 void jmp_rel(Cpu& c, const DecodedInsn& d);
 void jmp_far_imm(Cpu& c, const DecodedInsn& d);
 template <class T>
-void jmp_E(Cpu& c, const DecodedInsn& d) { c.jump(c.read_rm<T>(d), sizeof(T) == 4); }
+void jmp_E(Cpu& c, const DecodedInsn& d) { c.jump(c.read_rm<T>(d), sizeof(T) >= 4); }
 template <class T>
 void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
-  const u32 off = c.ea(d);
+  const u64 off = c.ea(d);
   const T target = c.read<T>(d.seg, off);
-  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
-  c.far_jump(sel, target, sizeof(T) == 4);
+  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & addr_mask(d));
+  c.far_jump(sel, target, sizeof(T) >= 4);
 }
 
 template <class T>
 void call_rel(Cpu& c, const DecodedInsn& d) {
-  const u32 next = c.state().eip;
-  const u32 target = next + d.imm;
+  const u64 next = c.state().rip;
+  const u64 target = next + rel(d);
   c.push<T>(static_cast<T>(next));
-  c.jump(target, sizeof(T) == 4);
+  c.jump(target, sizeof(T) >= 4);
 }
 template <class T>
 void call_E(Cpu& c, const DecodedInsn& d) {
   const T target = c.read_rm<T>(d);
-  c.push<T>(static_cast<T>(c.state().eip));
-  c.jump(target, sizeof(T) == 4);
+  c.push<T>(static_cast<T>(c.state().rip));
+  c.jump(target, sizeof(T) >= 4);
 }
 template <class T>
 void call_far_imm(Cpu& c, const DecodedInsn& d) {
@@ -42,17 +42,17 @@ void call_far_imm(Cpu& c, const DecodedInsn& d) {
 }
 template <class T>
 void call_far_mem(Cpu& c, const DecodedInsn& d) {
-  const u32 off = c.ea(d);
+  const u64 off = c.ea(d);
   const T target = c.read<T>(d.seg, off);
-  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
-  c.far_call(sel, target, sizeof(T) == 4);
+  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & addr_mask(d));
+  c.far_call(sel, target, sizeof(T) >= 4);
 }
 
 template <bool kImm, class T>
 void ret_near(Cpu& c, const DecodedInsn& d) {
-  const u32 old = c.sp();
+  const u64 old = c.sp();
   const T ip = c.read<T>(SS, old);
-  c.jump(ip, sizeof(T) == 4);
+  c.jump(ip, sizeof(T) >= 4);
   c.set_sp(old + sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
 }
 template <bool kImm, class T>
@@ -78,10 +78,10 @@ void into(Cpu& c, const DecodedInsn& d);
 template <class T>
 void bound(Cpu& c, const DecodedInsn& d) {
   using S = std::make_signed_t<T>;
-  const u32 off = c.ea(d);
+  const u64 off = c.ea(d);
   const S lo = static_cast<S>(c.read<T>(d.seg, off));
-  const S hi = static_cast<S>(c.read<T>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu)));
-  const S v = static_cast<S>(c.reg<T>(d.reg()));
+  const S hi = static_cast<S>(c.read<T>(d.seg, (off + sizeof(T)) & addr_mask(d)));
+  const S v = static_cast<S>(c.reg<T>(d.xreg()));
   if (v < lo || v > hi) throw GuestFault::make(kBR);
 }
 

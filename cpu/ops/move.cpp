@@ -11,7 +11,7 @@ void mov_SE(Cpu& c, const DecodedInsn& d) {
   }
   const u16 sel = c.read_rm<u16>(d);
   if (sr == CS) {
-    c.load_cs_real(sel, c.state().eip, false);
+    c.load_cs_real(sel, c.state().rip, false);
     return;
   }
   c.load_segment(sr, sel);
@@ -20,15 +20,16 @@ void mov_SE(Cpu& c, const DecodedInsn& d) {
 
 void xlat(Cpu& c, const DecodedInsn& d) {
   const unsigned seg = d.seg_override != kNone ? d.seg_override : unsigned{DS};
-  u32 off = c.state().gpr[EBX] + c.reg<u8>(EAX);
-  if (!d.a32) off &= 0xFFFF;
+  const u64 off = (c.state().gpr[EBX] + c.reg<u8>(EAX)) & addr_mask(d);
   c.set_reg<u8>(EAX, c.read<u8>(seg, off));
 }
 
 
 void bswap(Cpu& c, const DecodedInsn& d) {
-  const unsigned r = d.opcode & 7;
-  if (d.o32) {
+  const unsigned r = d.xrm();
+  if (d.o64) {
+    c.set_reg<u64>(r, byteswap(c.reg<u64>(r)));
+  } else if (d.o32) {
     c.set_reg<u32>(r, byteswap(c.reg<u32>(r)));
   } else {
     c.set_reg<u16>(r, 0);  // 16-bit BSWAP is undefined; the P6 clears the word

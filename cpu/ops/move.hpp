@@ -10,31 +10,37 @@ template <class T, Form F = Form::Any>
 void mov_EG(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     GB_MEM_OPERAND(T, Write, mov_EG<T, Form::Any>);
-    store_le<T>(mw, c.reg<T>(d.reg()));
+    store_le<T>(mw, c.reg<T>(d.xreg()));
   } else {
-    c.write_rm<T, F>(d, c.reg<T>(d.reg()));
+    c.write_rm<T, F>(d, c.reg<T>(d.xreg()));
   }
 }
 template <class T, Form F = Form::Any>
 void mov_GE(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     GB_MEM_OPERAND(T, Read, mov_GE<T, Form::Any>);
-    c.set_reg<T>(d.reg(), load_le<T>(mr));
+    c.set_reg<T>(d.xreg(), load_le<T>(mr));
   } else {
-    c.set_reg<T>(d.reg(), c.read_rm<T, F>(d));
+    c.set_reg<T>(d.xreg(), c.read_rm<T, F>(d));
   }
 }
 template <class T, Form F = Form::Any>
 void mov_EI(Cpu& c, const DecodedInsn& d) {
   if constexpr (F == Form::Mem) {
     GB_MEM_OPERAND(T, Write, mov_EI<T, Form::Any>);
-    store_le<T>(mw, static_cast<T>(d.imm));
+    store_le<T>(mw, imm<T>(d));
   } else {
-    c.write_rm<T, F>(d, static_cast<T>(d.imm));
+    c.write_rm<T, F>(d, imm<T>(d));
   }
 }
 template <class T>
-void mov_ZI(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.opcode & 7, static_cast<T>(d.imm)); }
+void mov_ZI(Cpu& c, const DecodedInsn& d) {
+  if constexpr (sizeof(T) == 8) {
+    c.set_reg<T>(d.xrm(), d.imm | (u64{d.imm2} << 32));  // MOV r64, imm64
+  } else {
+    c.set_reg<T>(d.xrm(), static_cast<T>(d.imm));
+  }
+}
 template <class T>
 void mov_AO(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(EAX, c.read<T>(d.seg, d.disp)); }
 template <class T>
@@ -48,7 +54,7 @@ void mov_ES(Cpu& c, const DecodedInsn& d) {
   if (sr > (c.model().at_least(CpuFamily::i386) ? 5u : 3u)) throw GuestFault::make(kUD);
   const u16 sel = c.state().seg[sr].selector;
   if (d.mod() == 3) {
-    c.set_reg<T>(d.rm(), static_cast<T>(sel));
+    c.set_reg<T>(d.xrm(), static_cast<T>(sel));  // zero-extended to 32 or 64 bits
   } else {
     c.write<u16>(d.seg, c.ea(d), sel);
   }
@@ -56,25 +62,25 @@ void mov_ES(Cpu& c, const DecodedInsn& d) {
 void mov_SE(Cpu& c, const DecodedInsn& d);
 
 template <class T>
-void lea(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.reg(), static_cast<T>(c.ea(d))); }
+void lea(Cpu& c, const DecodedInsn& d) { c.set_reg<T>(d.xreg(), static_cast<T>(c.ea(d))); }
 
 /// LES/LDS/LSS/LFS/LGS Gv, Mp: offset then selector. LSS loads SS:ESP in
 /// one instruction, so unlike MOV SS and POP SS it opens no interrupt
 /// shadow (SDM Vol. 3A 6.8.3 names only those two).
 template <unsigned kSeg, class T>
 void load_far(Cpu& c, const DecodedInsn& d) {
-  const u32 off = c.ea(d);
+  const u64 off = c.ea(d);
   const T v = c.read<T>(d.seg, off);
-  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & (d.a32 ? 0xFFFF'FFFFu : 0xFFFFu));
+  const u16 sel = c.read<u16>(d.seg, (off + sizeof(T)) & addr_mask(d));
   c.load_segment(kSeg, sel);
-  c.set_reg<T>(d.reg(), v);
+  c.set_reg<T>(d.xreg(), v);
 }
 
 void xlat(Cpu& c, const DecodedInsn& d);
 
 template <class T>
 void cbw(Cpu& c, const DecodedInsn&) {
-  using H = std::conditional_t<sizeof(T) == 2, i8, i16>;
+  using H = std::conditional_t<sizeof(T) == 2, i8, std::conditional_t<sizeof(T) == 4, i16, i32>>;
   c.set_reg<T>(EAX, static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<H>(c.reg<T>(EAX)))));
 }
 template <class T>
@@ -93,9 +99,9 @@ void movx(Cpu& c, const DecodedInsn& d) {
     v = c.read_rm<S, F>(d);
   }
   if constexpr (kSigned) {
-    c.set_reg<T>(d.reg(), static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<std::make_signed_t<S>>(v))));
+    c.set_reg<T>(d.xreg(), static_cast<T>(static_cast<std::make_signed_t<T>>(static_cast<std::make_signed_t<S>>(v))));
   } else {
-    c.set_reg<T>(d.reg(), static_cast<T>(v));
+    c.set_reg<T>(d.xreg(), static_cast<T>(v));
   }
 }
 
@@ -107,9 +113,9 @@ template <unsigned cc, class T>
 void cmovcc(Cpu& c, const DecodedInsn& d) {
   const T v = c.read_rm<T>(d);  // the source is read (and may fault) either way
   if (c.state().flags.cond<cc>()) {
-    c.set_reg<T>(d.reg(), v);
+    c.set_reg<T>(d.xreg(), v);
   } else if constexpr (sizeof(T) == 4) {
-    c.set_reg<T>(d.reg(), c.reg<T>(d.reg()));
+    c.set_reg<T>(d.xreg(), c.reg<T>(d.xreg()));
   }
 }
 void bswap(Cpu& c, const DecodedInsn& d);

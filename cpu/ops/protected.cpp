@@ -278,7 +278,7 @@ void sysenter(Cpu& c, const DecodedInsn&) {
   flat(s.seg[SS], static_cast<u16>(cs + 8), false, 0);
   s.cpl = 0;
   s.gpr[ESP] = static_cast<u32>(s.msr_sysenter_esp);
-  s.eip = static_cast<u32>(s.msr_sysenter_eip);
+  s.rip = static_cast<u32>(s.msr_sysenter_eip);
   c.refresh_segments();
   c.end_block();
 }
@@ -291,8 +291,8 @@ void sysexit(Cpu& c, const DecodedInsn&) {
   flat(s.seg[SS], static_cast<u16>((cs + 24) | 3), false, 3);
   s.cpl = 3;
   s.gpr[ESP] = s.gpr[ECX];
-  s.eip = s.gpr[EDX];
-  c.end_block();
+  s.rip = s.gpr[EDX];
+  c.refresh_segments();
 }
 
 void cmpxchg8b(Cpu& c, const DecodedInsn& d) {

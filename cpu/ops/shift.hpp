@@ -1,7 +1,7 @@
 // Group 2 rotates and shifts, SHLD/SHRD (SDM Vol. 2B RCL/RCR/ROL/ROR,
 // SAL/SAR/SHL/SHR, SHLD, SHRD). Flags are computed eagerly.
 #pragma once
-#include "cpu/cpu.hpp"
+#include "cpu/ops/mem_operand.hpp"
 
 namespace gb::ops {
 
@@ -9,9 +9,9 @@ namespace gb::ops {
 /// alias of SHL on later CPUs.
 enum class Shift : u8 { Rol, Ror, Rcl, Rcr, Shl, Shr, Sal, Sar };
 
-inline u32 szp_flags(u32 r, unsigned bits) {
+inline u32 szp_flags(u64 r, unsigned bits) {
   u32 f = 0;
-  const u32 m = bits == 32 ? 0xFFFF'FFFFu : (1u << bits) - 1;
+  const u64 m = bits == 64 ? ~u64{0} : (u64{1} << bits) - 1;
   if ((r & m) == 0) f |= fl::ZF;
   if ((r >> (bits - 1)) & 1) f |= fl::SF;
   if (parity_even(r)) f |= fl::PF;
@@ -23,11 +23,11 @@ inline u32 szp_flags(u32 r, unsigned bits) {
 template <class T>
 T shift(Cpu& c, Shift op, T v, unsigned count) {
   constexpr unsigned bits = 8 * sizeof(T);
-  constexpr u32 msb = 1u << (bits - 1);
+  constexpr u64 msb = u64{1} << (bits - 1);
   LazyFlags& f = c.state().flags;
   if (count == 0) return v;
-  const u32 x = v;
-  u32 r = x;
+  const u64 x = v;
+  u64 r = x;
   bool cf = f.cf();
   bool of = f.of();
   const u32 arith = f.all();
@@ -108,7 +108,7 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
       if (count < bits) {
         cf = ((x >> (count - 1)) & 1) != 0;
         r = x >> count;
-        if (neg) r |= static_cast<T>(~T{0}) & ~(static_cast<u32>(static_cast<T>(~T{0})) >> count);
+        if (neg) r |= static_cast<T>(~T{0}) & ~(static_cast<u64>(static_cast<T>(~T{0})) >> count);
       } else {
         cf = neg;
         r = neg ? static_cast<T>(~T{0}) : 0;
@@ -127,7 +127,8 @@ enum class Count : u8 { One, CL, Ib };
 template <Shift op, Count src, class T, Form F = Form::Any>
 void shift_E(Cpu& c, const DecodedInsn& d) {
   unsigned count = src == Count::One ? 1 : src == Count::CL ? c.reg<u8>(ECX) : d.imm & 0xFF;
-  count &= c.model().shift_count_mask();
+  // 64-bit operands mask the count to six bits (SDM Vol. 2B SAL/SAR/SHL/SHR).
+  count &= sizeof(T) == 8 ? 0x3F : c.model().shift_count_mask();
   const T v = c.read_rm<T, F>(d);
   if (count == 0) return;
   c.write_rm<T, F>(d, shift<T>(c, op, v, count));
@@ -139,10 +140,19 @@ void shift_E(Cpu& c, const DecodedInsn& d) {
 template <bool left, Count src, class T>
 void shxd(Cpu& c, const DecodedInsn& d) {
   constexpr unsigned bits = 8 * sizeof(T);
-  const unsigned count = (src == Count::CL ? c.reg<u8>(ECX) : d.imm) & 0x1F;
+  const unsigned count = (src == Count::CL ? c.reg<u8>(ECX) : d.imm) & (bits == 64 ? 0x3F : 0x1F);
   const T dst = c.read_rm<T>(d);
   if (count == 0) return;
-  const T s = c.reg<T>(d.reg());
+  const T s = c.reg<T>(d.xreg());
+  if constexpr (bits == 64) {
+    // 64-bit forms: count 1-63 of the 128-bit dst:src (src:dst).
+    const u64 res = left ? (dst << count) | (s >> (64 - count)) : (dst >> count) | (s << (64 - count));
+    const bool cf = left ? ((dst >> (64 - count)) & 1) != 0 : ((dst >> (count - 1)) & 1) != 0;
+    const bool of = ((res ^ dst) >> 63) != 0;
+    c.state().flags.set_all(szp_flags(res, bits) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+    c.write_rm<T>(d, res);
+    return;
+  } else {
   // 16-bit forms shift the 48-bit dst:src:dst (right: src:dst with dst
   // above) so counts 17-31 behave as on the P6.
   u64 r;
@@ -162,6 +172,7 @@ void shxd(Cpu& c, const DecodedInsn& d) {
   const bool of = ((res ^ dst) & msb) != 0;
   c.state().flags.set_all(szp_flags(res, bits) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
   c.write_rm<T>(d, res);
+  }
 }
 
 }  // namespace gb::ops

@@ -15,7 +15,7 @@ void enter(Cpu& c, const DecodedInsn& d) {
   c.push<T>(c.reg<T>(EBP));
   const T frame = static_cast<T>(s.gpr[ESP]);
   if (level > 0) {
-    u32 bp = s.seg[SS].big ? s.gpr[EBP] : s.gpr[EBP] & 0xFFFF;
+    u64 bp = s.gpr[EBP] & c.sp_mask();
     for (unsigned i = 1; i < level; ++i) {
       bp = (bp - sizeof(T)) & c.sp_mask();
       c.push<T>(c.read<T>(SS, bp));
@@ -26,7 +26,7 @@ void enter(Cpu& c, const DecodedInsn& d) {
   // the final stack pointer must be possible (#SS(0) beyond the limit, #PF
   // on a page the CPL may not write), though nothing is stored there (SDM
   // Vol. 2A ENTER, Protected Mode Exceptions).
-  const u32 final_sp = (c.sp() - size) & c.sp_mask();
+  const u64 final_sp = (c.sp() - size) & c.sp_mask();
   c.probe_write(SS, final_sp, sizeof(T));
   c.set_reg<T>(EBP, frame);
   c.set_sp(final_sp);
@@ -35,5 +35,6 @@ void enter(Cpu& c, const DecodedInsn& d) {
 
 void enter16(Cpu& c, const DecodedInsn& d) { enter<u16>(c, d); }
 void enter32(Cpu& c, const DecodedInsn& d) { enter<u32>(c, d); }
+void enter64(Cpu& c, const DecodedInsn& d) { enter<u64>(c, d); }
 
 }  // namespace gb::ops

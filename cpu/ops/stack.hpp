@@ -1,12 +1,12 @@
 // PUSH, POP, PUSHA, POPA, PUSHF, POPF, ENTER, LEAVE (SDM Vol. 2B).
 #pragma once
-#include "cpu/cpu.hpp"
+#include "cpu/ops/mem_operand.hpp"
 
 namespace gb::ops {
 
 template <class T>
 void push_Z(Cpu& c, const DecodedInsn& d) {
-  const unsigned r = d.opcode & 7;
+  const unsigned r = d.xrm();
   if (r == ESP && c.model().push_sp_pushes_new()) {
     c.push<T>(static_cast<T>(c.sp() - sizeof(T)));
     return;
@@ -16,10 +16,10 @@ void push_Z(Cpu& c, const DecodedInsn& d) {
 template <class T>
 void pop_Z(Cpu& c, const DecodedInsn& d) {
   const T v = c.pop<T>();
-  c.set_reg<T>(d.opcode & 7, v);
+  c.set_reg<T>(d.xrm(), v);
 }
 template <class T>
-void push_I(Cpu& c, const DecodedInsn& d) { c.push<T>(static_cast<T>(d.imm)); }
+void push_I(Cpu& c, const DecodedInsn& d) { c.push<T>(imm<T>(d)); }
 template <class T>
 void push_E(Cpu& c, const DecodedInsn& d) {
   if (d.mod() == 3 && d.rm() == ESP && c.model().push_sp_pushes_new()) {
@@ -32,7 +32,7 @@ void push_E(Cpu& c, const DecodedInsn& d) {
 /// (SDM Vol. 2B, POP).
 template <class T>
 void pop_E(Cpu& c, const DecodedInsn& d) {
-  const u32 old = c.sp();
+  const u64 old = c.sp();
   const T v = c.read<T>(SS, old);
   c.set_sp(old + sizeof(T));
   c.write_rm<T>(d, v);
@@ -42,10 +42,10 @@ void pop_E(Cpu& c, const DecodedInsn& d) {
 template <unsigned kSeg, class T>
 void push_S(Cpu& c, const DecodedInsn&) {
   const u16 sel = c.state().seg[kSeg].selector;
-  if constexpr (sizeof(T) == 4) {
-    // 32-bit push of a segment register writes only the low word on the P6
-    // (SDM Vol. 2B, PUSH): keep the stack slot's upper half.
-    const u32 nsp = (c.sp() - 4) & c.sp_mask();
+  if constexpr (sizeof(T) >= 4) {
+    // 32- and 64-bit pushes of a segment register write only the low word
+    // on the P6 and later (SDM Vol. 2B, PUSH): keep the slot's upper part.
+    const u64 nsp = (c.sp() - sizeof(T)) & c.sp_mask();
     c.write<u16>(SS, nsp, sel);
     c.set_sp(nsp);
   } else {
@@ -54,11 +54,11 @@ void push_S(Cpu& c, const DecodedInsn&) {
 }
 template <unsigned kSeg, class T>
 void pop_S(Cpu& c, const DecodedInsn&) {
-  const u32 old = c.sp();
+  const u64 old = c.sp();
   const u16 sel = c.read<u16>(SS, old);
   if (kSeg == CS) {
     c.set_sp(old + sizeof(T));
-    c.load_cs_real(sel, c.state().eip, false);  // 8086 POP CS
+    c.load_cs_real(sel, c.state().rip, false);  // 8086 POP CS
     return;
   }
   // The stack pointer steps by the stack's address size before the load:
@@ -99,15 +99,17 @@ template <class T>
 void popf(Cpu& c, const DecodedInsn&) {
   check_v86_iopl(c);
   const T v = c.pop<T>();
-  const u32 mask = c.popf_mask(sizeof(T) == 4) & (sizeof(T) == 4 ? 0xFFFF'FFFFu : 0xFFFFu);
-  c.write_eflags(v, mask);
+  // RFLAGS bits 63-32 are reserved: POPFQ loads the low 32 (SDM Vol. 2B POPF).
+  const u32 mask = c.popf_mask(sizeof(T) >= 4) & (sizeof(T) >= 4 ? 0xFFFF'FFFFu : 0xFFFFu);
+  c.write_eflags(static_cast<u32>(v), mask);
 }
 
 void enter16(Cpu& c, const DecodedInsn& d);
 void enter32(Cpu& c, const DecodedInsn& d);
+void enter64(Cpu& c, const DecodedInsn& d);
 template <class T>
 void leave(Cpu& c, const DecodedInsn&) {
-  const u32 bp = c.state().seg[SS].big ? c.state().gpr[EBP] : c.state().gpr[EBP] & 0xFFFF;
+  const u64 bp = c.state().gpr[EBP] & c.sp_mask();
   const T v = c.read<T>(SS, bp);
   c.set_sp(bp + sizeof(T));
   c.set_reg<T>(EBP, v);

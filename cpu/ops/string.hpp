@@ -7,15 +7,20 @@ namespace gb::ops {
 
 namespace str {
 
-inline u32 amask(const DecodedInsn& d) { return d.a32 ? 0xFFFF'FFFFu : 0xFFFFu; }
+inline u64 amask(const DecodedInsn& d) { return addr_mask(d); }
+
+/// Writes index or count register `r` with `v` under address-size mask `m`:
+/// SI/DI/CX merge, ESI/EDI/ECX are 32-bit writes (bits 63-32 cleared).
+inline void set_index(CpuState& s, unsigned r, u64 v, u64 m) {
+  s.gpr[r] = m == 0xFFFF ? (s.gpr[r] & ~m) | (v & m) : v & m;
+}
 
 /// Advances SI or DI by one element per EFLAGS.DF, within the address size.
 template <class T>
 inline void advance(Cpu& c, const DecodedInsn& d, unsigned r) {
   CpuState& s = c.state();
-  const u32 step = (s.eflags_rest & fl::DF) ? 0u - static_cast<u32>(sizeof(T)) : static_cast<u32>(sizeof(T));
-  const u32 m = amask(d);
-  s.gpr[r] = (s.gpr[r] & ~m) | ((s.gpr[r] + step) & m);
+  const u64 step = (s.eflags_rest & fl::DF) ? 0 - u64{sizeof(T)} : u64{sizeof(T)};
+  set_index(s, r, s.gpr[r] + step, amask(d));
 }
 
 /// Performs one string access through `fn`. The 286 advances the index
@@ -33,8 +38,7 @@ inline auto access(Cpu& c, const DecodedInsn& d, unsigned index, Fn&& fn) {
     advance<T>(c, d, index);
     if (d.rep) {
       CpuState& s = c.state();
-      const u32 m = amask(d);
-      s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - rep_dec) & m);
+      set_index(s, ECX, s.gpr[ECX] - rep_dec, amask(d));
     }
     throw;
   }
@@ -54,18 +58,18 @@ inline void repeat(Cpu& c, const DecodedInsn& d, Body&& body) {
     return;
   }
   CpuState& s = c.state();
-  const u32 m = amask(d);
+  const u64 m = amask(d);
   for (;;) {
     if ((s.gpr[ECX] & m) == 0) return;
     body();
-    s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - 1) & m);
+    set_index(s, ECX, s.gpr[ECX] - 1, m);
     if constexpr (kCompare) {
       const bool zf = s.flags.zf();
       if ((d.rep == 0xF3 && !zf) || (d.rep == 0xF2 && zf)) return;
     }
     if ((s.gpr[ECX] & m) == 0) return;
     if (c.rep_break()) {
-      s.eip = c.insn_eip();
+      s.rip = c.insn_eip();
       return;
     }
   }
@@ -81,20 +85,21 @@ template <class T>
 inline u32 chunk(Cpu& c, const DecodedInsn& d, bool src, u8*& dst_p, const u8*& src_p) {
   CpuState& s = c.state();
   if (c.model().family == CpuFamily::i286) return 0;  // its fault quirks need the element path
-  const u32 m = amask(d);
+  const u64 m = amask(d);
   const bool down = (s.eflags_rest & fl::DF) != 0;
-  u32 n = s.gpr[ECX] & m;
+  const u64 count = s.gpr[ECX] & m;
+  u32 n = count > 0x1000 ? 0x1000 : static_cast<u32>(count);
   // Elements before an index register leaves its page or wraps.
-  auto room = [&](unsigned seg, u32 off) -> u32 {
-    if (u64{off} + sizeof(T) - 1 > m) return 0;  // the first element wraps
-    const u32 lin_off = (s.seg[seg].base + off) & 0xFFF;
+  auto room = [&](unsigned seg, u64 off) -> u32 {
+    if (off + sizeof(T) - 1 > m || off + sizeof(T) - 1 < off) return 0;  // the first element wraps
+    const u32 lin_off = (s.seg[seg].lbase + off) & 0xFFF;
     const u32 r = down ? lin_off / sizeof(T) + 1 : (0x1000 - lin_off) / sizeof(T);
-    const u64 wrap = down ? off / sizeof(T) + 1 : (u64{m} - off + 1) / sizeof(T);
+    const u64 wrap = down ? off / sizeof(T) + 1 : (m - off) / sizeof(T) + ((m - off) % sizeof(T) + 1) / sizeof(T);
     return r < wrap ? r : static_cast<u32>(wrap);
   };
-  const u32 di = s.gpr[EDI] & m;
+  const u64 di = s.gpr[EDI] & m;
   if (const u32 r = room(ES, di); r < n) n = r;
-  const u32 si = s.gpr[ESI] & m;
+  const u64 si = s.gpr[ESI] & m;
   if (src) {
     if (const u32 r = room(src_seg(d), si); r < n) n = r;
   }
@@ -114,11 +119,11 @@ inline u32 chunk(Cpu& c, const DecodedInsn& d, bool src, u8*& dst_p, const u8*& 
 template <class T>
 inline void chunk_done(Cpu& c, const DecodedInsn& d, bool src, u32 n) {
   CpuState& s = c.state();
-  const u32 m = amask(d);
-  const u32 step = (s.eflags_rest & fl::DF) ? 0u - n * static_cast<u32>(sizeof(T)) : n * static_cast<u32>(sizeof(T));
-  s.gpr[EDI] = (s.gpr[EDI] & ~m) | ((s.gpr[EDI] + step) & m);
-  if (src) s.gpr[ESI] = (s.gpr[ESI] & ~m) | ((s.gpr[ESI] + step) & m);
-  s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - n) & m);
+  const u64 m = amask(d);
+  const u64 step = (s.eflags_rest & fl::DF) ? 0 - u64{n} * sizeof(T) : u64{n} * sizeof(T);
+  set_index(s, EDI, s.gpr[EDI] + step, m);
+  if (src) set_index(s, ESI, s.gpr[ESI] + step, m);
+  set_index(s, ECX, s.gpr[ECX] - n, m);
 }
 
 /// REP without a ZF condition, page chunks where chunk() finds one and
@@ -127,7 +132,7 @@ inline void chunk_done(Cpu& c, const DecodedInsn& d, bool src, u32 n) {
 template <class T, class Element, class Block>
 inline void repeat_chunked(Cpu& c, const DecodedInsn& d, bool src, Element&& element, Block&& block) {
   CpuState& s = c.state();
-  const u32 m = amask(d);
+  const u64 m = amask(d);
   for (;;) {
     if ((s.gpr[ECX] & m) == 0) return;
     u8* dp = nullptr;
@@ -137,11 +142,11 @@ inline void repeat_chunked(Cpu& c, const DecodedInsn& d, bool src, Element&& ele
       chunk_done<T>(c, d, src, n);
     } else {
       element();
-      s.gpr[ECX] = (s.gpr[ECX] & ~m) | ((s.gpr[ECX] - 1) & m);
+      set_index(s, ECX, s.gpr[ECX] - 1, m);
     }
     if ((s.gpr[ECX] & m) == 0) return;
     if (c.rep_break()) {
-      s.eip = c.insn_eip();
+      s.rip = c.insn_eip();
       return;
     }
   }
@@ -152,7 +157,7 @@ inline void repeat_chunked(Cpu& c, const DecodedInsn& d, bool src, Element&& ele
 template <class T>
 void movs(Cpu& c, const DecodedInsn& d) {
   auto element = [&] {
-    const u32 m = str::amask(d);
+    const u64 m = str::amask(d);
     if (c.model().family == CpuFamily::i286) {
       // The 286 has moved SI when the write faults (str::access).
       const T v = str::access<T>(c, d, ESI, [&] { return c.read<T>(str::src_seg(d), c.state().gpr[ESI] & m); });
@@ -181,7 +186,7 @@ void movs(Cpu& c, const DecodedInsn& d) {
 template <class T>
 void cmps(Cpu& c, const DecodedInsn& d) {
   str::repeat<true>(c, d, [&] {
-    const u32 m = str::amask(d);
+    const u64 m = str::amask(d);
     T a, b;
     if (c.model().family == CpuFamily::i286) {
       // The 286 reads ES:DI before DS:SI (SingleStepTests 80286 A6/A7).
@@ -228,7 +233,7 @@ void scas(Cpu& c, const DecodedInsn& d) {
 template <class T>
 void ins(Cpu& c, const DecodedInsn& d) {
   str::repeat<false>(c, d, [&] {
-    const u32 off = c.state().gpr[EDI] & str::amask(d);
+    const u64 off = c.state().gpr[EDI] & str::amask(d);
     str::access<T, 2>(c, d, EDI, [&] { c.check_write(ES, off, sizeof(T)); });  // before the port is read
     c.write<T>(ES, off, c.in<T>(c.reg<u16>(EDX)));
     str::advance<T>(c, d, EDI);

@@ -129,7 +129,7 @@ bool check_pending(Cpu& c) {
   // external interrupt (IRQ 13 in a PC) is serviced; the interrupt returns
   // here and the instruction is tried again.
   c.set_ferr(true);
-  s.eip = c.insn_eip();
+  s.rip = c.insn_eip();
   c.set_halted();
   return false;
 }

@@ -44,7 +44,7 @@ void movbe_store(Cpu& c, const DecodedInsn& d) {
 /// A row whose 16- and 32-bit operand sizes are two handlers.
 #define SIZED_ROW(op, name, o1, o2, fn, attrs)                                                        \
   OpcodeRow {                                                                                          \
-    op, -1, name, {Operand::o1, Operand::o2, Operand::None}, R<&fn<u16>>, R<&fn<u32>>, CpuFamily::pentium, \
+    op, -1, name, {Operand::o1, Operand::o2, Operand::None}, R<&fn<u16>>, R<&fn<u32>>, R<&fn<u64>>, CpuFamily::pentium, \
         attrs                                                                                          \
   }
 

@@ -17,13 +17,13 @@ inline constexpr HandlerRef R{H, &Cpu::chained<H>};
 #define SIMD_ROW(op, ext, name, o1, o2, o3, fn, attrs)                                                       \
   OpcodeRow {                                                                                                \
     op, ext, name, {Operand::o1, Operand::o2, Operand::o3}, ::gb::simd::R<&fn>, ::gb::simd::R<&fn>,          \
-        CpuFamily::pentium, attrs                                                                            \
+        ::gb::simd::R<&fn>, CpuFamily::pentium, attrs                                                        \
   }
 /// A row whose register (mod = 3) and memory forms are different handlers
 /// (MOVSS xmm, xmm merges; MOVSS xmm, m32 zero-extends; MOVHLPS/MOVLPS).
 #define SIMD_ROW_RM(op, ext, name, o1, o2, o3, regfn, memfn, attrs)                                          \
   OpcodeRow {                                                                                                \
     op, ext, name, {Operand::o1, Operand::o2, Operand::o3}, ::gb::simd::R<&regfn>, ::gb::simd::R<&regfn>,    \
-        CpuFamily::pentium, attrs, ::gb::simd::R<&regfn>, ::gb::simd::R<&regfn>, ::gb::simd::R<&memfn>,      \
-        ::gb::simd::R<&memfn>                                                                                \
+        ::gb::simd::R<&regfn>, CpuFamily::pentium, attrs, ::gb::simd::R<&regfn>, ::gb::simd::R<&regfn>,      \
+        ::gb::simd::R<&regfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>           \
   }

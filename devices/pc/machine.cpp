@@ -361,7 +361,7 @@ std::string Machine::state_dump() const {
   const CpuState& s = cpu_.state();
   std::string out = fmt::format("EAX={:08x} EBX={:08x} ECX={:08x} EDX={:08x}\n", s.gpr[EAX], s.gpr[EBX], s.gpr[ECX], s.gpr[EDX]);
   out += fmt::format("ESI={:08x} EDI={:08x} EBP={:08x} ESP={:08x}\n", s.gpr[ESI], s.gpr[EDI], s.gpr[EBP], s.gpr[ESP]);
-  out += fmt::format("EIP={:08x} EFLAGS={:08x} CR0={:08x} CR2={:08x} CR3={:08x} CR4={:08x}\n", s.eip, s.eflags(), s.cr0, s.cr2, s.cr3, s.cr4);
+  out += fmt::format("EIP={:08x} EFLAGS={:08x} CR0={:08x} CR2={:08x} CR3={:08x} CR4={:08x}\n", s.rip, s.eflags(), s.cr0, s.cr2, s.cr3, s.cr4);
   static constexpr const char* kNames[] = {"ES", "CS", "SS", "DS", "FS", "GS"};
   for (unsigned i = 0; i < 6; ++i) {
     out += fmt::format("{}={:04x} base={:08x} limit={:08x} access={:02x}\n", kNames[i], s.seg[i].selector, s.seg[i].base, s.seg[i].limit, s.seg[i].access);

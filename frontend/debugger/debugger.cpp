@@ -162,8 +162,8 @@ std::optional<u32> Debugger::register_value(const std::string& name_in) const {
   for (unsigned i = 0; i < 6; ++i) {
     if (name == kSegNames[i]) return s.seg[i].selector;
   }
-  if (name == "eip") return s.eip;
-  if (name == "ip") return s.eip & 0xFFFF;
+  if (name == "eip") return s.rip;
+  if (name == "ip") return s.rip & 0xFFFF;
   if (name == "eflags" || name == "flags") return s.eflags();
   if (name == "cr0") return s.cr0;
   if (name == "cr2") return s.cr2;
@@ -247,7 +247,7 @@ std::optional<u32> Debugger::linear_of(const DebugAddress& a) const {
 
 bool Debugger::before_insn(const Cpu& cpu) {
   const CpuState& s = cpu.state();
-  const u32 lin = s.seg[CS].base + s.eip;
+  const u32 lin = s.seg[CS].base + s.rip;
   std::string why;
   // Boot milestones: compare with the state before the previous instruction.
   if (have_prev_) {
@@ -270,7 +270,7 @@ bool Debugger::before_insn(const Cpu& cpu) {
   prev_cr4_ = s.cr4;
   prev_a20_ = m_.bus().a20();
   prev_cs_ = s.seg[CS].selector;
-  prev_eip_ = s.eip;
+  prev_eip_ = s.rip;
   insn_index_ = cpu.instructions();
 
   if (watch_hit_) {
@@ -303,7 +303,7 @@ bool Debugger::before_insn(const Cpu& cpu) {
     for (auto it = breaks_.begin(); it != breaks_.end(); ++it) {
       bool hit = false;
       switch (it->at.kind) {
-        case DebugAddress::Kind::SegOff: hit = s.seg[CS].selector == it->at.selector && s.eip == it->at.offset; break;
+        case DebugAddress::Kind::SegOff: hit = s.seg[CS].selector == it->at.selector && s.rip == it->at.offset; break;
         case DebugAddress::Kind::Linear: hit = lin == it->at.offset; break;
         case DebugAddress::Kind::Physical:
           if (!phys) {
@@ -348,7 +348,7 @@ void Debugger::on_fault(const Cpu& cpu, const GuestFault& f) {
   if (!exception_breaks_[f.vector]) return;
   const CpuState& s = cpu.state();
   pending_fault_ = fmt::format("exception {}{} at {:04x}:{:08x}", f.vector,
-                               f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.eip);
+                               f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.rip);
 }
 
 bool Debugger::on_access(const Cpu& cpu, u32 lin, unsigned size, bool write) {
@@ -433,14 +433,14 @@ void Debugger::resume() {
 
 bool Debugger::step_over() {
   const CpuState& s = m_.cpu().state();
-  const u32 lin = s.seg[CS].base + s.eip;
+  const u32 lin = s.seg[CS].base + s.rip;
   const auto b = target_.read_linear(lin, 16);
   std::vector<u8> code;
   for (const auto& x : b) {
     if (!x) break;
     code.push_back(*x);
   }
-  const auto lines = dis_.run(code, s.eip, code32(), 1);
+  const auto lines = dis_.run(code, s.rip, code32(), 1);
   if (lines.empty()) return false;
   const std::string& t = lines[0].text;
   const bool over = t.starts_with("call") || t.starts_with("int") || t.starts_with("rep") || t.starts_with("loop");
@@ -448,7 +448,7 @@ bool Debugger::step_over() {
   Breakpoint bp;
   bp.at.kind = DebugAddress::Kind::SegOff;
   bp.at.selector = s.seg[CS].selector;
-  bp.at.offset = s.eip + static_cast<u32>(lines[0].bytes.size());
+  bp.at.offset = s.rip + static_cast<u32>(lines[0].bytes.size());
   if (!code32()) bp.at.offset &= 0xFFFF;
   bp.temporary = true;
   breaks_.push_back(bp);
@@ -467,18 +467,18 @@ std::string Debugger::trace_line(const Cpu& cpu) {
     if (s.eflags() != prev_eflags_) changes += fmt::format(" eflags={:08x} [{}]", s.eflags(), flag_names(s.eflags()));
     line += (changes.empty() ? "" : "  ;") + changes + "\n";
   }
-  const u32 lin = s.seg[CS].base + s.eip;
+  const u32 lin = s.seg[CS].base + s.rip;
   std::vector<u8> code;
   for (const auto& x : target_.read_linear(lin, 15)) {
     if (!x) break;
     code.push_back(*x);
   }
-  const auto d = dis_.run(code, s.eip, code32(), 1);
+  const auto d = dis_.run(code, s.rip, code32(), 1);
   std::string bytes;
   if (!d.empty()) {
     for (u8 b : d[0].bytes) bytes += fmt::format("{:02x}", b);
   }
-  prev_text_ = fmt::format("{:04x}:{:08x}  {:<20} {}", s.seg[CS].selector, s.eip, bytes, d.empty() ? "(unreadable)" : d[0].text);
+  prev_text_ = fmt::format("{:04x}:{:08x}  {:<20} {}", s.seg[CS].selector, s.rip, bytes, d.empty() ? "(unreadable)" : d[0].text);
   for (unsigned i = 0; i < 8; ++i) prev_gpr_[i] = s.gpr[i];
   prev_eflags_ = s.eflags();
   return line;
@@ -541,7 +541,7 @@ bool Debugger::delete_break(unsigned id) {
 
 std::string Debugger::where() const {
   const CpuState& s = m_.cpu().state();
-  return disasm_at(s.seg[CS].base + s.eip, s.eip, code32(), 1);
+  return disasm_at(s.seg[CS].base + s.rip, s.rip, code32(), 1);
 }
 
 std::string Debugger::run_command(const std::vector<std::string>& args, Next& next) {
@@ -753,9 +753,9 @@ std::string Debugger::regs() const {
   const CpuState& s = m_.cpu().state();
   std::string out = fmt::format("eax={:08x} ebx={:08x} ecx={:08x} edx={:08x}\n", s.gpr[EAX], s.gpr[EBX], s.gpr[ECX], s.gpr[EDX]);
   out += fmt::format("esi={:08x} edi={:08x} ebp={:08x} esp={:08x}\n", s.gpr[ESI], s.gpr[EDI], s.gpr[EBP], s.gpr[ESP]);
-  out += fmt::format("eip={:08x} eflags={:08x} [{}]\n", s.eip, s.eflags(), flag_names(s.eflags()));
+  out += fmt::format("eip={:08x} eflags={:08x} [{}]\n", s.rip, s.eflags(), flag_names(s.eflags()));
   const char* mode = !s.pe() ? "real mode" : s.v86() ? "virtual-8086 mode" : code32() ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
-  out += fmt::format("cs:eip={:04x}:{:08x} (linear {:08x}), {}, CPL {}{}\n", s.seg[CS].selector, s.eip, s.seg[CS].base + s.eip,
+  out += fmt::format("cs:eip={:04x}:{:08x} (linear {:08x}), {}, CPL {}{}\n", s.seg[CS].selector, s.rip, s.seg[CS].base + s.rip,
                      mode, s.cpl, s.halted ? ", halted" : "");
   return out;
 }
@@ -852,7 +852,7 @@ std::string Debugger::disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) co
   }
   if (code.empty()) return fmt::format("{:08x}: (not readable)\n", lin);
   const CpuState& s = m_.cpu().state();
-  const u32 cur = s.seg[CS].base + s.eip;
+  const u32 cur = s.seg[CS].base + s.rip;
   std::string out;
   for (const DisasmLine& l : dis_.run(code, offset, bits32, n)) {
     std::string hex;
@@ -873,7 +873,7 @@ std::string Debugger::disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) co
 std::string Debugger::disasm(const std::vector<std::string>& args) const {
   const CpuState& s = m_.cpu().state();
   unsigned n = 8;
-  u32 lin = s.seg[CS].base + s.eip, off = s.eip;
+  u32 lin = s.seg[CS].base + s.rip, off = s.rip;
   if (args.size() >= 2) {
     const DebugAddress a = parse_address(args[1]);
     if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("disasm takes a linear or SEG:OFF address");
@@ -1151,7 +1151,7 @@ std::string Debugger::set(const std::vector<std::string>& args) {
     }
   }
   if (what == "eip" || what == "ip") {
-    s.eip = what == "ip" ? v & 0xFFFF : v;
+    s.rip = what == "ip" ? v & 0xFFFF : v;
     m_.cpu().write_eflags(s.eflags(), 0);  // ends the current block
     return "";
   }

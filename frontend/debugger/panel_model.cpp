@@ -17,7 +17,7 @@ std::vector<RegisterRow> register_rows(const CpuState& now, const CpuState* befo
   static constexpr const char* kGpr[] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
   // In the order people read them: eax ebx ecx edx, esi edi ebp esp.
   for (unsigned r : {EAX, EBX, ECX, EDX, ESI, EDI, EBP, ESP}) add(kGpr[r], now.gpr[r], before ? before->gpr[r] : 0, 8);
-  add("eip", now.eip, before ? before->eip : 0, 8);
+  add("eip", now.rip, before ? before->rip : 0, 8);
   add("eflags", now.eflags(), before ? before->eflags() : 0, 8);
   static constexpr const char* kSeg[] = {"es", "cs", "ss", "ds", "fs", "gs"};
   for (unsigned r : {CS, DS, ES, SS, FS, GS}) add(kSeg[r], now.seg[r].selector, before ? before->seg[r].selector : 0, 4);

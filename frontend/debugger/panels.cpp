@@ -94,7 +94,7 @@ void registers(DebugPanels& p) {
 void disassembly(DebugPanels& p, Disassembler& dis) {
   const CpuState& s = p.machine().cpu().state();
   Debugger& d = p.debugger();
-  const u32 eip_lin = s.seg[CS].base + s.eip;
+  const u32 eip_lin = s.seg[CS].base + s.rip;
   constexpr unsigned kLines = 14;
   const u32 start = listing_start(eip_lin, p.listing, kLines);
   const bool bits32 = s.pe() && s.seg[CS].big;

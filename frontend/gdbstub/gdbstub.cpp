@@ -310,7 +310,7 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
     if (p.size() > 1) {
       const auto addr = hex_number(p.substr(1));
       if (!addr) return "E01";
-      m_.cpu().state().eip = static_cast<u32>(*addr);
+      m_.cpu().state().rip = static_cast<u32>(*addr);
     }
     if (p[0] == 'c') {
       d_.resume_continue();
@@ -335,7 +335,7 @@ std::string GdbStub::read_register(unsigned n) const {
   const CpuState& s = m_.cpu().state();
   const FpuState& f = s.fpu;
   if (n < 8) return le_hex(s.gpr[n], 4);
-  if (n == kEip) return le_hex(s.eip, 4);
+  if (n == kEip) return le_hex(s.rip, 4);
   if (n == kEflags) return le_hex(s.eflags(), 4);
   if (n < kSt0) return le_hex(s.seg[kGdbSeg[n - kCs]].selector, 4);
   if (n < kFctrl) {
@@ -390,7 +390,7 @@ bool GdbStub::write_register(unsigned n, const std::vector<u8>& v) {
     return true;
   }
   if (n == kEip) {
-    s.eip = x;
+    s.rip = x;
     return true;
   }
   if (n == kEflags) {

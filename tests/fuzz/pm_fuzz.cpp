@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
     cpu.refresh_segments();
     for (unsigned r = 0; r < 8; ++r) s.gpr[r] = rng() % (4u << 20);
     s.gpr[ESP] = 0x200000 + rng() % 0x100000;
-    s.eip = kCode + rng() % kCodeSize;
+    s.rip = kCode + rng() % kCodeSize;
     const u64 before = cpu.instructions();
     const StopReason why = cpu.run(4000);
     if (why == StopReason::Shutdown) ++shutdowns;

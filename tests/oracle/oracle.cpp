@@ -419,7 +419,7 @@ int main(int argc, char** argv) {
     ram[kCode + seq.size()] = 0xF4;  // HLT
     std::memcpy(ram.data() + kBuf, init.data(), kBufSize);
     bus.host_wrote(kCode, seq.size() + 1);
-    s.eip = kCode;
+    s.rip = kCode;
     const StopReason why = cpu.run(1000);
 
     std::array<u32, 8> nat{}, emu{};

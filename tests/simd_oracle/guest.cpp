@@ -60,15 +60,15 @@ Outcome Guest::run(const std::vector<u8>& code, const State& in, State& out) {
   std::memcpy(ram_.data() + kCode, code.data(), code.size());
   ram_[kCode + code.size()] = 0xF4;  // HLT
   bus_.host_wrote(kCode, code.size() + 1);
-  s.eip = kCode;
+  s.rip = kCode;
   const StopReason why = cpu_.run(200);
 
   Outcome o;
   const u32 end = kCode + static_cast<u32>(code.size()) + 1;
-  if (why == StopReason::Halted && s.eip == end) {
+  if (why == StopReason::Halted && s.rip == end) {
     o.completed = true;
-  } else if (why == StopReason::Halted && s.eip > kHandlers && s.eip <= kHandlers + 256 * 16 && (s.eip - kHandlers) % 16 == 1) {
-    o.vector = static_cast<int>((s.eip - kHandlers) / 16);
+  } else if (why == StopReason::Halted && s.rip > kHandlers && s.rip <= kHandlers + 256 * 16 && (s.rip - kHandlers) % 16 == 1) {
+    o.vector = static_cast<int>((s.rip - kHandlers) / 16);
     const bool error_code = o.vector == 8 || (o.vector >= 10 && o.vector <= 14) || o.vector == 17;
     const u32 sp = s.gpr[ESP] + (error_code ? 4 : 0);
     if (sp + 4 <= ram_.size()) o.fault_offset = load_le<u32>(&ram_[sp]) - kCode;

@@ -167,7 +167,7 @@ std::string run_vector(Harness& h, const json& t, u32 flags_mask) {
     s.seg[i].base = u32{sel} << 4;
     s.seg[i].limit = 0xFFFF;
   }
-  s.eip = ir["ip"].get<u32>();
+  s.rip = ir["ip"].get<u32>();
   u32 flags = ir["flags"].get<u32>();
   if (h.is286) flags &= 0x0FFF;  // README step 2: real mode cannot hold bits 12-15
   cpu.write_eflags(flags, 0xFFFF);
@@ -189,7 +189,7 @@ std::string run_vector(Harness& h, const json& t, u32 flags_mask) {
     const u32 want = expect(kSegs[i]), got = s.seg[i].selector;
     if (want != got) diff += fmt::format(" {}={:04x} want {:04x}", kSegs[i], got, want);
   }
-  if (expect("ip") != (s.eip & 0xFFFF)) diff += fmt::format(" ip={:04x} want {:04x}", s.eip & 0xFFFF, expect("ip"));
+  if (expect("ip") != (s.rip & 0xFFFF)) diff += fmt::format(" ip={:04x} want {:04x}", s.rip & 0xFFFF, expect("ip"));
   u32 want_flags = expect("flags");
   if (h.is286 && !fr.contains("flags")) want_flags &= 0x0FFF;
   const u32 got_flags = cpu.eflags() & 0xFFFF;

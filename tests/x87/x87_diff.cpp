@@ -463,7 +463,7 @@ class Guest {
     c.insert(c.end(), {0xDD, 0x76, 0x20, 0xF4});
     std::memcpy(ram_.data() + kCode, c.data(), c.size());
     bus_.host_wrote(kCode, c.size());
-    s.eip = kCode;
+    s.rip = kCode;
     const StopReason why = cpu_.run(100);
     r.rax = s.gpr[EAX];
     r.rflags = cpu_.eflags();

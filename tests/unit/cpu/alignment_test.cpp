@@ -43,7 +43,7 @@ struct FlatRing3 {
     s.cpl = 3;
     cpu.refresh_segments();
     s.gpr[ESP] = 0x8000;
-    s.eip = 0x1000;
+    s.rip = 0x1000;
     ram[0x1000] = 0x8B;  // mov eax, [0x2001]
     ram[0x1001] = 0x05;
     ram[0x1002] = 0x01;
@@ -69,7 +69,7 @@ TEST_CASE("no #AC without CR0.AM, without EFLAGS.AC, or when aligned", "[cpu][pr
     m.cpu.state().eflags_rest |= fl::AC;
     m.cpu.step();
     CHECK(m.rec.vector == -1);
-    CHECK(m.cpu.state().eip == 0x1006);
+    CHECK(m.cpu.state().rip == 0x1006);
   }
   SECTION("AC clear") {
     FlatRing3 m;

@@ -51,7 +51,7 @@ struct Rig {
       s.seg[r].base = 0;
     }
     s.gpr[ESP] = 0x8000;
-    s.eip = 0x1000;
+    s.rip = 0x1000;
   }
   void put(u32 at, std::initializer_list<u8> b) { std::copy(b.begin(), b.end(), ram.begin() + at); }
   u8 al() const { return static_cast<u8>(s.gpr[EAX]); }
@@ -70,7 +70,7 @@ TEST_CASE("blocks: a store into the running block changes the next instruction",
   // Again from the top, storing 5 this time (a host write changes the
   // store's immediate).
   r.s.halted = false;
-  r.s.eip = 0x1000;
+  r.s.rip = 0x1000;
   r.ram[0x1004] = 0x05;
   r.bus.host_wrote(0x1004, 1);
   CHECK(r.cpu.run(100) == StopReason::Halted);
@@ -84,13 +84,13 @@ TEST_CASE("blocks: DMA and host writes to decoded code are seen", "[block]") {
   CHECK(r.al() == 7);
   r.bus.write<u8>(0x1001, 0x2A);      // a device, through the bus
   r.s.halted = false;
-  r.s.eip = 0x1000;
+  r.s.rip = 0x1000;
   r.cpu.run(10);
   CHECK(r.al() == 0x2A);
   r.ram[0x1001] = 0x33;               // a loader, through its host pointer
   r.bus.host_wrote(0x1001, 1);
   r.s.halted = false;
-  r.s.eip = 0x1000;
+  r.s.rip = 0x1000;
   r.cpu.run(10);
   CHECK(r.al() == 0x33);
 }
@@ -110,15 +110,15 @@ TEST_CASE("blocks: the budget is exact and faults stop at the faulting instructi
   r.put(0x1000, {0x40, 0x40, 0x40, 0x40, 0x40, 0xF4});  // inc ax x5; hlt
   CHECK(r.cpu.run(3) == StopReason::Budget);
   CHECK(r.s.gpr[EAX] == 3);
-  CHECK(r.s.eip == 0x1003);
+  CHECK(r.s.rip == 0x1003);
   CHECK(r.cpu.step() == StopReason::Budget);
-  CHECK(r.s.eip == 0x1004);
+  CHECK(r.s.rip == 0x1004);
   // #DE in the middle of a block: EIP of the DIV, registers before it intact.
   store_le<u16>(&r.ram[0], 0x2000);  // IVT 0 -> 0000:2000
   store_le<u16>(&r.ram[2], 0x0000);
   r.put(0x2000, {0xF4});
   r.put(0x1100, {0x43, 0x31, 0xC9, 0xF6, 0xF1, 0x43});  // inc bx; xor cx,cx; div cl; inc bx
-  r.s.eip = 0x1100;
+  r.s.rip = 0x1100;
   r.s.gpr[EBX] = 0;
   CHECK(r.cpu.run(100) == StopReason::Halted);
   CHECK(r.s.gpr[EBX] == 1);
@@ -172,13 +172,13 @@ TEST_CASE("blocks: a remapped code page runs its new frame", "[block]") {
   r.s.cr3 = pd;
   r.cpu.write_cr0(r.s.cr0 | 0x8000'0001u);
   r.s.seg[CS].base = 0x400000;
-  r.s.eip = 0;
+  r.s.rip = 0;
   r.cpu.run(10);
   CHECK(r.al() == 1);
   store_le<u32>(&r.ram[pt2], 0x11000 | 3);
   r.cpu.invlpg(0x400000);
   r.s.halted = false;
-  r.s.eip = 0;
+  r.s.rip = 0;
   r.cpu.run(10);
   CHECK(r.al() == 2);
 }

@@ -41,7 +41,7 @@ struct Machine {
     bus.set_interrupt_acknowledge(&pic);
     cpu.set_log(nullptr);
     seg(CS, 0x0100);
-    s.eip = 0;
+    s.rip = 0;
     seg(DS, 0x0200);
     seg(ES, 0x0300);
     seg(SS, 0x0400);
@@ -57,7 +57,7 @@ struct Machine {
     s.seg[r].base = u32{sel} << 4;
   }
   void code(std::initializer_list<u8> bytes) {
-    u32 a = s.seg[CS].base + s.eip;
+    u32 a = s.seg[CS].base + s.rip;
     for (u8 b : bytes) ram.at(a++) = b;
   }
   u16 word(u32 lin) const { return load_le<u16>(&ram.at(lin)); }
@@ -66,7 +66,7 @@ struct Machine {
   u16 ax() const { return static_cast<u16>(s.gpr[EAX]); }
   // True when CS:IP is at (or, after step() ran its NOP, just past) vector v's handler.
   bool in_handler(u8 v) const {
-    return s.seg[CS].selector == kHandlerSeg && s.seg[CS].base == kHandlerSeg * 16u && (s.eip & ~1u) == v * 16u;
+    return s.seg[CS].selector == kHandlerSeg && s.seg[CS].base == kHandlerSeg * 16u && (s.rip & ~1u) == v * 16u;
   }
 };
 
@@ -87,7 +87,7 @@ TEST_CASE("Reset state", "[cpu]") {
     Cpu c(bus, *find_cpu_model("386"));
     CHECK(c.state().seg[CS].selector == 0xF000);
     CHECK(c.state().seg[CS].base == 0xFFFF'0000u);
-    CHECK(c.state().eip == 0xFFF0);
+    CHECK(c.state().rip == 0xFFF0);
     CHECK(c.eflags() == 0x2);
     CHECK(((c.state().gpr[EDX] >> 8) & 0xF) == 3);  // DH = family 3
     CHECK(c.state().idtr.base == 0);
@@ -102,7 +102,7 @@ TEST_CASE("Reset state", "[cpu]") {
     Cpu c(bus, *find_cpu_model("286"));
     CHECK(c.state().seg[CS].selector == 0xF000);
     CHECK(c.state().seg[CS].base == 0xFF'0000u);
-    CHECK(c.state().eip == 0xFFF0);
+    CHECK(c.state().rip == 0xFFF0);
     CHECK(c.eflags() == 0x2);
     CHECK(c.state().cr0 == 0xFFF0);  // MSW
   }
@@ -110,17 +110,17 @@ TEST_CASE("Reset state", "[cpu]") {
     Cpu c(bus, *find_cpu_model("8086"));
     CHECK(c.state().seg[CS].selector == 0xFFFF);
     CHECK(c.state().seg[CS].base == 0xFFFF0u);
-    CHECK(c.state().eip == 0);
+    CHECK(c.state().rip == 0);
     CHECK(c.eflags() == 0xF002);
   }
   SECTION("reset() undoes state changes") {
     Cpu c(bus, *find_cpu_model("386"));
     c.state().gpr[EAX] = 1;
-    c.state().eip = 0x1234;
+    c.state().rip = 0x1234;
     c.state().eflags_rest |= fl::IF;
     c.reset();
     CHECK(c.state().gpr[EAX] == 0);
-    CHECK(c.state().eip == 0xFFF0);
+    CHECK(c.state().rip == 0xFFF0);
     CHECK(c.eflags() == 0x2);
   }
 }
@@ -138,7 +138,7 @@ TEST_CASE("The first instruction is fetched from the reset vector", "[cpu]") {
   INFO(model);
   CHECK(m.s.seg[CS].selector == 0xF000);
   CHECK(m.s.seg[CS].base == 0xF'0000u);
-  CHECK(m.s.eip == 0xE05B);
+  CHECK(m.s.rip == 0xE05B);
 }
 
 TEST_CASE("ADD / ADC / INC flags", "[cpu]") {
@@ -169,7 +169,7 @@ TEST_CASE("ADD / ADC / INC flags", "[cpu]") {
   m.cpu.step();
   CHECK(m.ax() == 0);
   CHECK(m.arith() == (fl::CF | fl::ZF | fl::PF));
-  CHECK(m.s.eip == 9);
+  CHECK(m.s.rip == 9);
 }
 
 TEST_CASE("386 operand-size prefix in real mode", "[cpu]") {
@@ -182,7 +182,7 @@ TEST_CASE("386 operand-size prefix in real mode", "[cpu]") {
   CHECK(m.arith() == (fl::OF | fl::SF | fl::AF | fl::PF));
   m.cpu.step();
   CHECK(m.s.gpr[ECX] == 0x1234'5678u);
-  CHECK(m.s.eip == 12);
+  CHECK(m.s.rip == 12);
 }
 
 TEST_CASE("PUSH SP: 8086 pushes the new SP, 286 and 386 the old one", "[cpu]") {
@@ -252,7 +252,7 @@ TEST_CASE("REP MOVSB copies CX bytes in one step", "[cpu]") {
     CHECK(m.s.gpr[ECX] == 0);
     CHECK(m.s.gpr[ESI] == 0x15);
     CHECK(m.s.gpr[EDI] == 0x25);
-    CHECK(m.s.eip == 2);
+    CHECK(m.s.rip == 2);
     CHECK(m.cpu.instructions() == 1);
   }
   SECTION("backward with DF=1") {
@@ -272,7 +272,7 @@ TEST_CASE("REP MOVSB copies CX bytes in one step", "[cpu]") {
     m.cpu.step();
     CHECK(m.ram[0x3000 + 0x20] == 0);
     CHECK(m.s.gpr[EDI] == 0x20);
-    CHECK(m.s.eip == 2);
+    CHECK(m.s.rip == 2);
   }
 }
 
@@ -284,10 +284,10 @@ TEST_CASE("REP MOVSB stops between iterations for an interrupt and resumes", "[c
   m.s.gpr[ECX] = 5;
   m.cpu.set_intr(true);
   m.cpu.step();  // STI: IF = 1, interrupts held off for one instruction
-  CHECK(m.s.eip == 1);
+  CHECK(m.s.rip == 1);
   m.cpu.step();  // one iteration, then the pending interrupt stops the loop
   CHECK(m.s.gpr[ECX] == 4);
-  CHECK(m.s.eip == 1);
+  CHECK(m.s.rip == 1);
   m.cpu.step();
   CHECK(m.in_handler(0x20));
   CHECK(m.stack(0) == 1);  // returns to the REP instruction
@@ -316,7 +316,7 @@ TEST_CASE("8086 has no invalid opcodes: FF /7 pushes, 0F pops CS", "[cpu]") {
   m.cpu.step();
   CHECK(m.s.seg[CS].selector == 0x4000);
   CHECK(m.s.seg[CS].base == 0x4'0000u);
-  CHECK(m.s.eip == 3);
+  CHECK(m.s.rip == 3);
   CHECK(m.s.gpr[ESP] == 0x1000);
 }
 
@@ -334,7 +334,7 @@ TEST_CASE("MOV SS holds off interrupts and the TF trap for one instruction", "[c
     m.cpu.set_intr(true);
     m.cpu.step();
     CHECK(m.s.seg[CS].selector == 0x0100);
-    CHECK(m.s.eip == 3);
+    CHECK(m.s.rip == 3);
     m.cpu.step();
     CHECK(m.in_handler(0x20));
     CHECK(m.stack(0) == 3);
@@ -343,17 +343,17 @@ TEST_CASE("MOV SS holds off interrupts and the TF trap for one instruction", "[c
     m.s.eflags_rest |= fl::TF;
     m.cpu.step();
     CHECK(m.s.seg[CS].selector == 0x0100);
-    CHECK(m.s.eip == 2);
+    CHECK(m.s.rip == 2);
     m.cpu.step();
     CHECK(m.in_handler(1));
-    CHECK(m.s.eip == 0x10);
+    CHECK(m.s.rip == 0x10);
     CHECK(m.stack(0) == 3);
     CHECK((m.stack(2) & fl::TF) != 0);
     CHECK((m.s.eflags_rest & fl::TF) == 0);
   }
   SECTION("no shadow without MOV SS") {
     m.s.eflags_rest |= fl::TF;
-    m.s.eip = 2;
+    m.s.rip = 2;
     m.cpu.step();
     CHECK(m.in_handler(1));
     CHECK(m.stack(0) == 3);
@@ -392,7 +392,7 @@ TEST_CASE("POPF setting TF traps after the next instruction", "[cpu]") {
   store_le<u16>(&m.ram[0x4000 + 0x1000], fl::TF);
   m.cpu.step();
   CHECK(m.s.seg[CS].selector == 0x0100);
-  CHECK(m.s.eip == 1);
+  CHECK(m.s.rip == 1);
   m.cpu.step();
   CHECK(m.in_handler(1));
   CHECK(m.stack(0) == 2);
@@ -410,7 +410,7 @@ TEST_CASE("TF set: INT n, INT3 and INTO reach their handler with no single-step 
   m.s.eflags_rest |= fl::TF;
   m.cpu.step();
   CHECK(m.in_handler(vector));
-  CHECK(m.s.eip == vector * 16u);
+  CHECK(m.s.rip == vector * 16u);
   CHECK((m.s.eflags_rest & fl::TF) == 0);
   CHECK((m.stack(2) & fl::TF) != 0);
 }
@@ -423,7 +423,7 @@ TEST_CASE("step() takes a pending interrupt as its whole step", "[cpu]") {
   m.cpu.set_intr(true);
   m.cpu.step();
   CHECK(m.s.seg[CS].selector == kHandlerSeg);
-  CHECK(m.s.eip == 0x200);
+  CHECK(m.s.rip == 0x200);
   CHECK(m.cpu.instructions() == 0);
 }
 
@@ -441,7 +441,7 @@ TEST_CASE("INT n and IRET", "[cpu]") {
   CHECK((m.s.eflags_rest & fl::IF) == 0);
   m.cpu.step();
   CHECK(m.s.seg[CS].selector == 0x0100);
-  CHECK(m.s.eip == 2);
+  CHECK(m.s.rip == 2);
   CHECK(m.s.gpr[ESP] == 0x1000);
   CHECK((m.s.eflags_rest & (fl::IF | fl::DF)) == (fl::IF | fl::DF));
   CHECK(m.arith() == (fl::CF | fl::ZF));
@@ -453,7 +453,7 @@ TEST_CASE("HLT stops run(); an interrupt resumes", "[cpu]") {
   m.s.eflags_rest |= fl::IF;
   CHECK(m.cpu.run(10) == StopReason::Halted);
   CHECK(m.s.halted);
-  CHECK(m.s.eip == 1);
+  CHECK(m.s.rip == 1);
   CHECK(m.cpu.run(10) == StopReason::Halted);
   m.pic.vector = 0x08;
   m.cpu.set_intr(true);
@@ -482,7 +482,7 @@ TEST_CASE("Segment limits: 8086 wraps at 64 KiB, later models fault", "[cpu]") {
   m.cpu.step();
   if (m.cpu.model().is_8086()) {
     CHECK(m.ax() == 0x1234);
-    CHECK(m.s.eip == 3);
+    CHECK(m.s.rip == 3);
   } else {
     CHECK(m.in_handler(13));
     CHECK(m.stack(0) == 0);
@@ -524,11 +524,11 @@ TEST_CASE("CALL, RET and LOOP", "[cpu]") {
           0xC3});            // ret
   m.s.gpr[ECX] = 3;
   m.cpu.step();
-  CHECK(m.s.eip == 6);
+  CHECK(m.s.rip == 6);
   CHECK(m.stack(0) == 3);
   m.cpu.run(7);  // 3 x (inc, loop) + ret
   CHECK(m.ax() == 3);
   CHECK(m.s.gpr[ECX] == 0);
-  CHECK(m.s.eip == 3);
+  CHECK(m.s.rip == 3);
   CHECK(m.s.gpr[ESP] == 0x1000);
 }

@@ -17,7 +17,8 @@ TEST_CASE("CPUID instruction returns the model's leaves, ECX selecting leaf 4's 
   m.run();
   REQUIRE(m.completed());
   const CpuidRegs want = cpuid_leaf(*find_cpu_model("nehalem"), 4, 3, true);
-  CHECK(CpuidRegs{m.s.gpr[EAX], m.s.gpr[EBX], m.s.gpr[ECX], m.s.gpr[EDX]} == want);
+  CHECK(CpuidRegs{static_cast<u32>(m.s.gpr[EAX]), static_cast<u32>(m.s.gpr[EBX]), static_cast<u32>(m.s.gpr[ECX]),
+                  static_cast<u32>(m.s.gpr[EDX])} == want);
   CHECK((m.s.gpr[EAX] & 0xFF) == 0x63);  // L3, unified
 }
 

@@ -77,7 +77,7 @@ TEST_CASE("DR7.GD: #DB before any MOV DRn, DR6.BD set, GD cleared for the handle
   r.cpu.step();
   REQUIRE(r.log.faults.size() == 1);
   CHECK(r.log.faults[0].vector == kDB);
-  CHECK(r.s.eip == kDbHandler);
+  CHECK(r.s.rip == kDbHandler);
   CHECK(r.dword(0x8000 - 12) == PmRig::kCode);  // a fault: EIP of the MOV
   CHECK(r.s.gpr[EAX] == 0x1234);                // the MOV did not run
   CHECK((r.s.dr[6] & kDr6Bd) != 0);
@@ -101,7 +101,7 @@ TEST_CASE("I/O breakpoints (R/W = 10b) with CR4.DE", "[cpu][debug]") {
   SECTION("OUT imm8 traps after the instruction with DR6.B1") {
     r.code({0xE6, 0x80, 0x90});  // out 80h, al; nop
     r.cpu.step();
-    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.s.rip == kDbHandler);
     CHECK(r.dword(0x8000 - 12) == PmRig::kCode + 2);  // a trap: the next instruction
     CHECK((r.s.dr[6] & 0xF) == 2);
   }
@@ -109,7 +109,7 @@ TEST_CASE("I/O breakpoints (R/W = 10b) with CR4.DE", "[cpu][debug]") {
     r.s.gpr[EDX] = 0x7F;
     r.code({0x66, 0xED});  // in ax, dx: ports 7Fh-80h
     r.cpu.step();
-    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.s.rip == kDbHandler);
     CHECK((r.s.dr[6] & 0xF) == 2);
   }
   SECTION("REP OUTSB stops after the iteration that hit") {
@@ -118,7 +118,7 @@ TEST_CASE("I/O breakpoints (R/W = 10b) with CR4.DE", "[cpu][debug]") {
     r.s.gpr[ECX] = 4;
     r.code({0xF3, 0x6E});  // rep outsb
     r.cpu.step();
-    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.s.rip == kDbHandler);
     CHECK(r.s.gpr[ECX] == 3);
     CHECK((r.s.dr[6] & 0xF) == 2);
   }
@@ -127,12 +127,12 @@ TEST_CASE("I/O breakpoints (R/W = 10b) with CR4.DE", "[cpu][debug]") {
     r.s.gpr[EDI] = 0x2000;
     r.code({0x6C});  // insb
     r.cpu.step();
-    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.s.rip == kDbHandler);
   }
   SECTION("another port: no trap") {
     r.code({0xE6, 0x81});  // out 81h, al
     r.cpu.step();
-    CHECK(r.s.eip == PmRig::kCode + 2);
+    CHECK(r.s.rip == PmRig::kCode + 2);
   }
   SECTION("CR4.DE clear: R/W = 10b breaks nothing") {
     r.s.gpr[EAX] = 0;
@@ -140,7 +140,7 @@ TEST_CASE("I/O breakpoints (R/W = 10b) with CR4.DE", "[cpu][debug]") {
             0xE6, 0x80});      // out 80h, al
     r.cpu.step();
     r.cpu.step();
-    CHECK(r.s.eip == PmRig::kCode + 5);
+    CHECK(r.s.rip == PmRig::kCode + 5);
     CHECK((r.s.dr[6] & 0xF) == 0);
   }
 }

@@ -49,7 +49,7 @@ TEST_CASE("decode cache: self-modifying code and host writes to code are seen", 
   s.seg[CS].base = 0;
   s.seg[DS].selector = 0;
   s.seg[DS].base = 0;
-  s.eip = 0x1000;
+  s.rip = 0x1000;
   const u8 prog[] = {0xB0, 0x07,                    // 1000: mov al, 7
                      0xC6, 0x06, 0x01, 0x10, 0x09,  // 1002: mov byte [1001h], 9
                      0xEB, 0xF7};                   // 1007: jmp 1000h
@@ -58,17 +58,17 @@ TEST_CASE("decode cache: self-modifying code and host writes to code are seen", 
   CHECK((s.gpr[EAX] & 0xFF) == 7);
   cpu.step();
   cpu.step();
-  REQUIRE(s.eip == 0x1000);
+  REQUIRE(s.rip == 0x1000);
   cpu.step();  // the same address, new bytes: decoded again
   CHECK((s.gpr[EAX] & 0xFF) == 9);
   // A device (DMA) writing the code behind the CPU's back.
-  s.eip = 0x1000;
+  s.rip = 0x1000;
   bus.write<u8>(0x1001, 0x2A);
   cpu.step();
   CHECK((s.gpr[EAX] & 0xFF) == 0x2A);
   // Loops keep working from the cache.
   for (int i = 0; i < 30; ++i) cpu.step();
-  CHECK(s.eip >= 0x1000);
-  CHECK(s.eip < 0x1009);
+  CHECK(s.rip >= 0x1000);
+  CHECK(s.rip < 0x1009);
   CHECK(ram[0x1001] == 9);
 }

@@ -45,21 +45,21 @@ TEST_CASE("TF set: INT n, INT3 and INTO enter their handler without a single-ste
   const u32 next = PmRig::kCode + static_cast<u32>(bytes.size());
   r.put(next, {0x90, 0x90});
   r.bus.host_wrote(PmRig::kCode, bytes.size());
-  r.s.eip = PmRig::kCode;
+  r.s.rip = PmRig::kCode;
   r.s.flags.set_all(fl::OF);
   r.s.eflags_rest |= fl::TF;
   r.cpu.step();  // the INT: into its handler, TF clear, no #DB
-  CHECK(r.s.eip == kSoftHandler);
+  CHECK(r.s.rip == kSoftHandler);
   CHECK((r.s.eflags_rest & fl::TF) == 0);
   CHECK((r.dword(0x8000 - 4) & fl::TF) != 0);  // the pushed EFLAGS keeps TF
   CHECK((r.s.dr[6] & kDr6Bs) == 0);
   r.cpu.step();  // the handler's NOP runs untraced
-  CHECK(r.s.eip == kSoftHandler + 1);
+  CHECK(r.s.rip == kSoftHandler + 1);
   r.cpu.step();  // IRET restores TF; it began with TF clear: no trap
-  CHECK(r.s.eip == next);
+  CHECK(r.s.rip == next);
   CHECK((r.s.eflags_rest & fl::TF) != 0);
   r.cpu.step();  // the next instruction traps
-  CHECK(r.s.eip == kDbHandler);
+  CHECK(r.s.rip == kDbHandler);
   CHECK(r.dword(0x8000 - 12) == next + 1);
   CHECK((r.s.dr[6] & kDr6Bs) != 0);
 }
@@ -72,7 +72,7 @@ TEST_CASE("TF set: an instruction that faults raises no single-step trap", "[cpu
   r.s.eflags_rest |= fl::TF;
   r.cpu.step();
   REQUIRE(r.log.faults.size() == 1);
-  CHECK(r.s.eip == kGpHandler);
+  CHECK(r.s.rip == kGpHandler);
 }
 
 TEST_CASE("NMIs are held from NMI delivery until the next IRET", "[cpu][nmi]") {
@@ -83,20 +83,20 @@ TEST_CASE("NMIs are held from NMI delivery until the next IRET", "[cpu][nmi]") {
     r.put(kNmiHandler, {0x90, 0x90, 0xCF});  // nop; nop; iret
     r.cpu.raise_nmi();
     r.cpu.step();
-    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.rip == kNmiHandler);
     CHECK(r.cpu.nmi_blocked());
     r.cpu.raise_nmi();  // e.g. a self-NMI from the handler
     CHECK_FALSE(r.cpu.event_pending());
     r.cpu.step();
-    CHECK(r.s.eip == kNmiHandler + 1);  // not re-entered
+    CHECK(r.s.rip == kNmiHandler + 1);  // not re-entered
     CHECK(r.s.gpr[ESP] == 0x8000 - 12);
     r.cpu.step();
     r.cpu.step();  // IRET
-    CHECK(r.s.eip == PmRig::kCode);
+    CHECK(r.s.rip == PmRig::kCode);
     CHECK(r.s.gpr[ESP] == 0x8000);
     CHECK(r.cpu.event_pending());
     r.cpu.step();  // the held NMI
-    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.rip == kNmiHandler);
     CHECK(r.s.gpr[ESP] == 0x8000 - 12);
   }
   SECTION("HLT in the handler with an NMI held stays halted") {
@@ -106,7 +106,7 @@ TEST_CASE("NMIs are held from NMI delivery until the next IRET", "[cpu][nmi]") {
     r.cpu.raise_nmi();
     CHECK(r.cpu.run(10) == StopReason::Halted);
     CHECK(r.cpu.run(10) == StopReason::Halted);
-    CHECK(r.s.eip == kNmiHandler + 1);
+    CHECK(r.s.rip == kNmiHandler + 1);
   }
   SECTION("an IRET that faults still ends the blocking") {
     r.put(kNmiHandler, {0xCF});
@@ -117,17 +117,17 @@ TEST_CASE("NMIs are held from NMI delivery until the next IRET", "[cpu][nmi]") {
     r.cpu.step();
     REQUIRE(r.log.faults.size() == 1);
     CHECK(r.log.faults[0].vector == kGP);
-    CHECK(r.s.eip == kGpHandler);
+    CHECK(r.s.rip == kGpHandler);
     CHECK_FALSE(r.cpu.nmi_blocked());
     r.cpu.step();  // the NMI, before the #GP handler's first instruction
-    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.rip == kNmiHandler);
   }
   SECTION("INT 2 is not an NMI: no blocking") {
     r.put(kNmiHandler, {0x90});
     r.gate(kNMI, PmRig::kCode0, kNmiHandler, 0x8E);
     r.code({0xCD, 0x02});
     r.cpu.step();
-    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.rip == kNmiHandler);
     CHECK_FALSE(r.cpu.nmi_blocked());
   }
 }
@@ -145,17 +145,17 @@ TEST_CASE("An NMI through a task gate is held until the handler task's IRET", "[
   r.cpu.raise_nmi();
   r.cpu.step();
   CHECK(r.s.tr.selector == kTss2Sel);
-  CHECK(r.s.eip == kNmiHandler);
+  CHECK(r.s.rip == kNmiHandler);
   CHECK((r.s.eflags_rest & fl::NT) != 0);
   r.cpu.raise_nmi();
   r.cpu.step();  // nop: the NMI waits
-  CHECK(r.s.eip == kNmiHandler + 1);
+  CHECK(r.s.rip == kNmiHandler + 1);
   r.cpu.step();  // iret: back to the interrupted task
   CHECK(r.s.tr.selector == PmRig::kTssSel);
-  CHECK(r.s.eip == PmRig::kCode);
+  CHECK(r.s.rip == PmRig::kCode);
   r.cpu.step();  // the held NMI: the task resumes after its IRET
   CHECK(r.s.tr.selector == kTss2Sel);
-  CHECK(r.s.eip == kNmiHandler + 2);
+  CHECK(r.s.rip == kNmiHandler + 2);
 }
 
 TEST_CASE("A task switch into a TSS with its T flag set: #DB with DR6.BT in the new task", "[cpu][debug]") {
@@ -171,7 +171,7 @@ TEST_CASE("A task switch into a TSS with its T flag set: #DB with DR6.BT in the 
     r.code({0xEA, 0x00, 0x00, 0x00, 0x00, kTss2Sel, 0x00});  // jmp 48h:0
     r.cpu.step();
     CHECK(r.s.tr.selector == kTss2Sel);
-    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.s.rip == kDbHandler);
     CHECK(r.dword(0x6000 - 12) == kNmiHandler);  // the new task's first instruction
     CHECK((r.s.dr[6] & kDr6Bt) != 0);
   }
@@ -181,9 +181,9 @@ TEST_CASE("A task switch into a TSS with its T flag set: #DB with DR6.BT in the 
     r.code({0x90});
     r.cpu.raise_nmi();
     r.cpu.step();
-    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.rip == kNmiHandler);
     r.cpu.step();  // the trap, before the handler task's first instruction
-    CHECK(r.s.eip == kDbHandler);
+    CHECK(r.s.rip == kDbHandler);
     CHECK(r.dword(0x6000 - 12) == kNmiHandler);
     CHECK((r.s.dr[6] & kDr6Bt) != 0);
   }
@@ -191,7 +191,7 @@ TEST_CASE("A task switch into a TSS with its T flag set: #DB with DR6.BT in the 
     store_le<u16>(&r.ram[kTss2 + 0x64], 0);
     r.code({0xEA, 0x00, 0x00, 0x00, 0x00, kTss2Sel, 0x00});
     r.cpu.step();
-    CHECK(r.s.eip == kNmiHandler);
+    CHECK(r.s.rip == kNmiHandler);
     CHECK((r.s.dr[6] & kDr6Bt) == 0);
   }
 }
@@ -218,12 +218,12 @@ TEST_CASE("INT n from virtual-8086 mode needs a nonconforming DPL 0 handler", "[
   r.cpu.step();
   if (error < 0) {
     CHECK(r.log.faults.empty());
-    CHECK(r.s.eip == kSoftHandler);
+    CHECK(r.s.rip == kSoftHandler);
     CHECK(r.s.cpl == 0);
   } else {
     REQUIRE(r.log.faults.size() == 1);
     CHECK(r.log.faults[0].vector == kGP);
     CHECK(r.log.faults[0].error == static_cast<u32>(error));
-    CHECK(r.s.eip == kGpHandler);
+    CHECK(r.s.rip == kGpHandler);
   }
 }

@@ -69,7 +69,7 @@ TEST_CASE("XD page: fetch is #PF(P|I/D) with EFER.NXE on pentium-m", "[cpu][nx]"
   PaeMachine m("pentium-m");
   m.cpu.state().efer = 0x800;
   m.cpu.update_paging(Cpu::TlbFlush::All);
-  m.cpu.state().eip = 0x5000;
+  m.cpu.state().rip = 0x5000;
   m.cpu.step();
   CHECK(m.rec.vector == kPF);
   CHECK(m.rec.error == (1u | 16u));
@@ -79,7 +79,7 @@ TEST_CASE("XD page: fetch is #PF(P|I/D) with EFER.NXE on pentium-m", "[cpu][nx]"
 TEST_CASE("XD page: bit 63 without NXE is a reserved bit", "[cpu][nx]") {
   PaeMachine m("pentium-m");
   m.cpu.update_paging(Cpu::TlbFlush::All);
-  m.cpu.state().eip = 0x5000;
+  m.cpu.state().rip = 0x5000;
   m.cpu.step();
   CHECK(m.rec.vector == kPF);
   CHECK(m.rec.error == (1u | 8u));  // P | RSVD, no I/D without NXE
@@ -92,7 +92,7 @@ TEST_CASE("EFER exists only on the NX model", "[cpu][nx]") {
     m.ram[0x4001] = 0x32;
     m.cpu.state().gpr[ECX] = 0xC000'0080u;
     m.cpu.update_paging(Cpu::TlbFlush::All);
-    m.cpu.state().eip = 0x4000;
+    m.cpu.state().rip = 0x4000;
     m.cpu.step();
     INFO(model);
     CHECK((m.rec.vector == kGP) == (std::string(model) == "pentium-pro"));

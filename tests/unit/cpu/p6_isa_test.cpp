@@ -20,7 +20,7 @@ struct Real {
     CpuState& s = cpu.state();
     s.seg[CS].selector = 0;
     s.seg[CS].base = 0;
-    s.eip = 0x1000;
+    s.rip = 0x1000;
     s.gpr[ESP] = 0x8000;
   }
 };
@@ -31,7 +31,7 @@ TEST_CASE("0F 1F /0 is a NOP with a ModR/M operand on the P6", "[cpu][p6]") {
   const u8 code[] = {0x0F, 0x1F, 0x80, 0x34, 0x12};  // nop word [bx+si+1234h]
   std::copy(std::begin(code), std::end(code), m.ram.begin() + 0x1000);
   m.cpu.step();
-  CHECK(m.cpu.state().eip == 0x1005);
+  CHECK(m.cpu.state().rip == 0x1005);
 }
 
 TEST_CASE("0F 1F is #UD before the P6", "[cpu][p6]") {
@@ -42,7 +42,7 @@ TEST_CASE("0F 1F is #UD before the P6", "[cpu][p6]") {
   m.ram[6 * 4] = 0x00;  // IVT[6] = 0000:2000
   m.ram[6 * 4 + 1] = 0x20;
   m.cpu.step();
-  CHECK(m.cpu.state().eip == 0x2000);
+  CHECK(m.cpu.state().rip == 0x2000);
 }
 
 TEST_CASE("RDPMC reads counters 0 and 1 as zero in real mode", "[cpu][p6]") {
@@ -52,6 +52,6 @@ TEST_CASE("RDPMC reads counters 0 and 1 as zero in real mode", "[cpu][p6]") {
   m.cpu.state().gpr[ECX] = 1;
   m.cpu.state().gpr[EAX] = 0x1234;
   m.cpu.step();
-  CHECK(m.cpu.state().eip == 0x1002);
+  CHECK(m.cpu.state().rip == 0x1002);
   CHECK(m.cpu.state().gpr[EAX] == 0);
 }

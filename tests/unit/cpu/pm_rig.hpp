@@ -49,9 +49,9 @@ struct PmRig {
     for (unsigned r : {ES, SS, DS, FS, GS}) cpu.load_segment(r, kData0);
     // A far jump from 16-bit code loads CS from the GDT.
     put(0xF00, {0xEA, 0x00, 0x10, static_cast<u8>(kCode0), 0x00});
-    s.eip = 0xF00;
+    s.rip = 0xF00;
     cpu.step();
-    REQUIRE(s.eip == kCode);
+    REQUIRE(s.rip == kCode);
     s.gpr[ESP] = 0x8000;
   }
   /// GDT entry `sel`: base, 20-bit limit, access byte, flags nibble (G=8, D/B=4).
@@ -82,7 +82,7 @@ struct PmRig {
   void code(std::initializer_list<u8> bytes) {
     put(kCode, bytes);
     put(kCode + static_cast<u32>(bytes.size()), {0xF4});
-    s.eip = kCode;
+    s.rip = kCode;
     s.halted = false;
   }
   u32 dword(u32 lin) const { return load_le<u32>(&ram.at(lin)); }

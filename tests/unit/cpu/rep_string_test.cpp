@@ -42,21 +42,21 @@ struct Rig {
     cpu.write_cr0(s.cr0 | 1);
     for (unsigned r : {ES, SS, DS}) cpu.load_segment(r, 0x10);
     r_code(0x08);
-    s.eip = 0x1000;
+    s.rip = 0x1000;
     s.gpr[ESP] = 0x8000;
   }
   void r_code(u16 sel) {
     // Far-jump once (16-bit code still) to load CS from the GDT.
     const u8 jmp[] = {0xEA, 0x00, 0x10, static_cast<u8>(sel), 0x00};
     std::copy(std::begin(jmp), std::end(jmp), ram.begin() + 0xF00);
-    s.eip = 0xF00;
+    s.rip = 0xF00;
     cpu.step();
   }
   void code(std::initializer_list<u8> b) {
     std::copy(b.begin(), b.end(), ram.begin() + 0x1000);
     ram[0x1000 + b.size()] = 0xF4;
     bus.host_wrote(0x1000, b.size() + 1);
-    s.eip = 0x1000;
+    s.rip = 0x1000;
     s.halted = false;
   }
 };
@@ -153,7 +153,7 @@ TEST_CASE("rep movsd faulting on the limit stops with the completed count", "[re
   CHECK(r.s.gpr[EDI] == 0x3000);
   CHECK(r.s.gpr[ECX] == 0x1000 - 0x800);
   CHECK(r.s.gpr[ESI] == 0x10000 + 0x2000);
-  CHECK(r.s.eip == 0x2001);  // in the #GP handler
+  CHECK(r.s.rip == 0x2001);  // in the #GP handler
   CHECK(load_le<u32>(&r.ram[0x100000 + 0x2FFC]) == load_le<u32>(&r.ram[0x10000 + 0x1FFC]));
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("a DR0 data breakpoint stops rep stosb after the iteration that writes
   r.s.dr[7] = 0x1 | (1u << 16);  // L0, R/W0 = 01 (writes), LEN0 = 1 byte
   r.cpu.update_breakpoints();
   r.cpu.step();
-  CHECK(r.s.eip == 0x3000);               // in the #DB handler
+  CHECK(r.s.rip == 0x3000);               // in the #DB handler
   CHECK((r.s.dr[6] & 0xF) == 1);          // B0
   CHECK(load_le<u32>(&r.ram[0x8000 - 12]) == 0x1000);  // the pushed EIP: the REP itself
   CHECK(r.s.gpr[ECX] == 10);              // 6 bytes written

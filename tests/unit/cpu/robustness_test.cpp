@@ -36,7 +36,7 @@ void randomize(Cpu& cpu, std::mt19937_64& rng) {
     sg.selector = static_cast<u16>(rng());
     sg.base = u32{sg.selector} << 4;
   }
-  s.eip = static_cast<u32>(rng()) & 0xFFFF;
+  s.rip = static_cast<u32>(rng()) & 0xFFFF;
   // Random arithmetic flags and DF/TF; IF so an INTR could be taken.
   cpu.write_eflags(static_cast<u32>(rng()), fl::ARITH | fl::DF | fl::TF | fl::IF);
   // Sometimes an interrupt request or NMI is pending too.

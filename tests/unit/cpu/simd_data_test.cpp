@@ -453,7 +453,7 @@ TEST_CASE("MONITOR/MWAIT: #UD on pentium-m; on nehalem MWAIT after MONITOR halts
   m.run();
   CHECK(m.s.halted);
   CHECK(m.s.seg[CS].selector == 0x1000);
-  CHECK(m.s.eip == after_mwait);  // halted after MWAIT, not at the final HLT
+  CHECK(m.s.rip == after_mwait);  // halted after MWAIT, not at the final HLT
   CHECK_FALSE(m.s.monitor_armed);
   // An NMI ends the wait; it returns to the instruction after MWAIT.
   m.cpu.raise_nmi();
@@ -538,7 +538,7 @@ struct PagedRig : gb::test::PmRig {
   bool completes(std::initializer_list<u8> bytes) {
     code(bytes);
     cpu.run(10);
-    return log.faults.empty() && s.eip == kCode + bytes.size() + 1;
+    return log.faults.empty() && s.rip == kCode + bytes.size() + 1;
   }
 };
 
@@ -565,7 +565,7 @@ TEST_CASE("CLFLUSH may name an execute-only code segment, which a load may not",
   m.code({0x2E, 0x0F, 0xAE, 0x3D, 0x00, 0x10, 0x00, 0x00});  // CLFLUSH cs:[1000h]
   m.cpu.run(10);
   CHECK(m.log.faults.empty());
-  CHECK(m.s.eip == gb::test::PmRig::kCode + 9);
+  CHECK(m.s.rip == gb::test::PmRig::kCode + 9);
   m.code({0x2E, 0x8B, 0x05, 0x00, 0x10, 0x00, 0x00});  // MOV eax, cs:[1000h]
   m.cpu.run(10);
   REQUIRE(m.log.faults.size() == 1);

@@ -112,11 +112,11 @@ struct Rig {
     s.gpr[ESP] = 0xFFF0;
     s.seg[SS].selector = 0x7000;
     s.seg[SS].base = 0x70000;
-    s.eip = 0;
+    s.rip = 0;
     for (std::size_t i = 0; i < code.size(); ++i) ram[kCodeBase + i] = code[i];
     bus.host_wrote(kCodeBase, code.size());
     cpu.run(1);
-    if (s.seg[CS].selector == kHandlerSeg && s.eip % 16 == 0) return static_cast<int>(s.eip / 16);
+    if (s.seg[CS].selector == kHandlerSeg && s.rip % 16 == 0) return static_cast<int>(s.rip / 16);
     return -1;
   }
 };

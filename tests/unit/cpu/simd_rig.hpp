@@ -33,7 +33,7 @@ struct SimdMachine {
     seg(ES, 0x2000);
     seg(SS, 0x3000);
     s.gpr[ESP] = 0xFFFE;
-    s.eip = 0;
+    s.rip = 0;
     s.cr4 = cr4;
     for (unsigned v = 0; v < 256; ++v) {
       store_le<u16>(&ram[v * 4], static_cast<u16>(v * 16));
@@ -56,9 +56,9 @@ struct SimdMachine {
     code({0xF4});
     return cpu.run(limit);
   }
-  bool in_handler(u8 v) const { return s.seg[CS].selector == kHandlerSeg && s.eip == v * 16u + 1; }
+  bool in_handler(u8 v) const { return s.seg[CS].selector == kHandlerSeg && s.rip == v * 16u + 1; }
   /// Ran to the end of the test code without an exception.
-  bool completed() const { return s.seg[CS].selector == 0x1000 && s.eip == at; }
+  bool completed() const { return s.seg[CS].selector == 0x1000 && s.rip == at; }
 
   Vec128& xmm(unsigned i) { return s.fpu.xmm[i]; }
   u64 mm(unsigned i) const { return s.fpu.r[i].sig; }

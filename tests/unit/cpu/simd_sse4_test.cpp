@@ -322,7 +322,7 @@ StrResult pcmpstr(u8 op, u8 imm, const Vec128& a, const Vec128& b, u32 eax = 0, 
   m.code({0x66, 0x0F, 0x3A, op, 0xCA, imm});
   m.run();
   REQUIRE(m.completed());
-  return {m.s.gpr[ECX], m.xmm(0), m.s.flags.all()};
+  return {static_cast<u32>(m.s.gpr[ECX]), m.xmm(0), m.s.flags.all()};
 }
 constexpr u8 kEstrm = 0x60, kEstri = 0x61, kIstrm = 0x62, kIstri = 0x63;
 constexpr u32 kCZSO = fl::CF | fl::ZF | fl::SF | fl::OF;
@@ -473,7 +473,7 @@ TEST_CASE("CRC32: CRC-32C steps, byte, word and dword sources", "[simd][sse42]")
   m.run(400);
   REQUIRE(m.completed());
   CHECK(m.s.gpr[EAX] == 0x1CF96D7C);
-  CHECK(~m.s.gpr[EAX] == 0xE3069283);
+  CHECK(static_cast<u32>(~m.s.gpr[EAX]) == 0xE3069283);
   CHECK(m.s.gpr[EBX] == 0x1CF96D7C);
   CHECK(m.s.gpr[EDX] == 0x1CF96D7C);
 
@@ -483,7 +483,7 @@ TEST_CASE("CRC32: CRC-32C steps, byte, word and dword sources", "[simd][sse42]")
   for (int i = 0; i < 8; ++i) z.code({0x66, 0xF2, 0x0F, 0x38, 0xF1, 0x36, 0x00, 0x02});  // CRC32 ESI, dword [0200h]
   z.run();
   REQUIRE(z.completed());
-  CHECK(~z.s.gpr[ESI] == 0x8A9136AA);
+  CHECK(static_cast<u32>(~z.s.gpr[ESI]) == 0x8A9136AA);
 
   SimdMachine c2("core2duo");
   c2.code({0xF2, 0x0F, 0x38, 0xF0, 0xC1});

@@ -55,7 +55,7 @@ struct Machine {
     seg(ES, 0x2000);
     seg(SS, 0x3000);
     s.gpr[ESP] = 0xFFFE;
-    s.eip = 0;
+    s.rip = 0;
     for (unsigned v = 0; v < 256; ++v) {
       store_le<u16>(&ram[v * 4], static_cast<u16>(v * 16));
       store_le<u16>(&ram[v * 4 + 2], kHandlerSeg);
@@ -76,7 +76,7 @@ struct Machine {
     code({0xF4});
     return cpu.run(limit);
   }
-  bool in_handler(u8 v) const { return s.seg[CS].selector == kHandlerSeg && s.eip == v * 16u + 1; }
+  bool in_handler(u8 v) const { return s.seg[CS].selector == kHandlerSeg && s.rip == v * 16u + 1; }
   u16 stack_word(unsigned i) const { return load_le<u16>(&ram[s.seg[SS].base + (s.gpr[ESP] & 0xFFFF) + 2 * i]); }
   u16 w16(u32 off) const { return load_le<u16>(&ram[kData + off]); }
   u32 w32(u32 off) const { return load_le<u32>(&ram[kData + off]); }
@@ -142,7 +142,7 @@ TEST_CASE("Models without an FPU keep their ESC behaviour", "[x87]") {
     m.code({0xD8, 0x06, 0x00, 0x01, 0x9B});  // ESC with a memory operand, WAIT: no-ops
     CHECK(m.run() == StopReason::Halted);
     CHECK(m.s.seg[CS].selector == 0x1000);
-    CHECK(m.s.eip == 6);
+    CHECK(m.s.rip == 6);
   }
 }
 
@@ -259,7 +259,7 @@ TEST_CASE("FERR# with CR0.NE = 0: the P6 asserts it at the faulting instruction"
   m.code({0x9B});
   CHECK(m.run() == StopReason::Halted);
   CHECK(m.s.seg[CS].selector == 0x1000);
-  CHECK(m.s.eip == fwait);
+  CHECK(m.s.rip == fwait);
   m.ram[kHandlerSeg * 16u + 0x75 * 16] = 0xDB;
   m.ram[kHandlerSeg * 16u + 0x75 * 16 + 1] = 0xE2;  // FNCLEX
   m.ram[kHandlerSeg * 16u + 0x75 * 16 + 2] = 0xCF;  // IRET
@@ -270,7 +270,7 @@ TEST_CASE("FERR# with CR0.NE = 0: the P6 asserts it at the faulting instruction"
   m.cpu.set_intr(false);
   CHECK(m.cpu.run(10) == StopReason::Halted);
   CHECK(m.s.seg[CS].selector == 0x1000);
-  CHECK(m.s.eip == fwait + 2);  // the FWAIT ran, then the final HLT
+  CHECK(m.s.rip == fwait + 2);  // the FWAIT ran, then the final HLT
   CHECK(m.ferr.events == std::vector<bool>{true, false});
 }
 
@@ -283,9 +283,9 @@ TEST_CASE("FERR# on the 486: asserted when it freezes; IGNNE# ignores the error"
   m.code({0x9B});
   CHECK(m.run() == StopReason::Halted);
   CHECK(m.cpu.ferr());
-  CHECK(m.s.eip == m.at - 2);  // at the FWAIT
+  CHECK(m.s.rip == m.at - 2);  // at the FWAIT
   CHECK(m.cpu.run(10) == StopReason::Halted);  // frozen until an interrupt
-  CHECK(m.s.eip == m.at - 2);
+  CHECK(m.s.rip == m.at - 2);
   m.cpu.reset();
   CHECK_FALSE(m.cpu.ferr());
   CHECK(m.ferr.events == std::vector<bool>{true, false});
@@ -295,7 +295,7 @@ TEST_CASE("FERR# on the 486: asserted when it freezes; IGNNE# ignores the error"
   fldcw(n, 0x037B);
   n.code({0xD9, 0xEE, 0xD9, 0xE8, 0xD8, 0xF1, 0x9B, 0xD9, 0xE8});  // ..., FWAIT, FLD1
   CHECK(n.run() == StopReason::Halted);
-  CHECK(n.s.eip == n.at);  // past the final HLT
+  CHECK(n.s.rip == n.at);  // past the final HLT
   CHECK(n.f.st(0) == fpu::kOne);
   CHECK((n.fsw() & (ZE | kEs)) == (ZE | kEs));
 }
@@ -445,7 +445,7 @@ TEST_CASE("FNSTENV and FLDENV in 32-bit and 16-bit protected mode (Figures 8-9, 
     x.big = true;
   }
   m.cpu.refresh_segments();
-  m.s.eip = 0x10000;
+  m.s.rip = 0x10000;
   m.at = 0x10000;
   m.s.gpr[ESI] = kData;
   m.code({0xDB, 0xE3});  // FNINIT

@@ -249,7 +249,7 @@ TEST_CASE("Machine: reset returns to the reset vector, RAM kept", "[machine]") {
   CHECK(m.run(0).kind == Kind::Halted);
   CHECK(m.bus().read<u8>(0x100) == 0x5A);
   m.reset();
-  CHECK(m.cpu().state().eip == 0xFFF0);
+  CHECK(m.cpu().state().rip == 0xFFF0);
   CHECK(m.cpu().state().seg[CS].selector == 0xF000);
   CHECK_FALSE(m.cpu().state().halted);
   CHECK(m.bus().read<u8>(0x100) == 0x5A);

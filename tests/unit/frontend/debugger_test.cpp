@@ -88,7 +88,7 @@ TEST_CASE("Debugger: step N runs exactly N instructions; breakpoints stop before
   r.run("break 0xf0003");  // linear: inc dx
   CHECK(r.d.execute("continue") == Debugger::Next::Resume);
   CHECK(r.go().kind == Kind::Break);
-  CHECK(r.m.cpu().state().eip == 3);
+  CHECK(r.m.cpu().state().rip == 3);
   CHECK(r.d.take_stop_message() == "breakpoint 1");
   // Continuing from a breakpoint does not stop on it again at once: one
   // loop later (4 instructions), the same breakpoint.
@@ -100,7 +100,7 @@ TEST_CASE("Debugger: step N runs exactly N instructions; breakpoints stop before
   CHECK_THAT(r.run("info break"), Catch::Contains("no breakpoints"));
   r.run("until f000:0001");
   CHECK(r.go().kind == Kind::Break);
-  CHECK(r.m.cpu().state().eip == 1);
+  CHECK(r.m.cpu().state().rip == 1);
 }
 
 TEST_CASE("Debugger: state views", "[frontend][debugger]") {
@@ -162,7 +162,7 @@ TEST_CASE("Debugger: break on mode pe stops after MOV CR0", "[frontend][debugger
     d.execute("break on mode pe");
     CHECK(m.run_for(0, std::chrono::seconds(5)).kind == Kind::Break);
     CHECK_THAT(d.take_stop_message(), Catch::Contains("CR0.PE 0 -> 1 by the instruction at f000:00000005"));
-    CHECK(m.cpu().state().eip == 8);
+    CHECK(m.cpu().state().rip == 8);
   }
   std::fclose(f);
 }
@@ -187,7 +187,7 @@ TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[fron
     CHECK(go() == Kind::Break);
     CHECK(d.take_stop_message() ==
           "watchpoint 1: write of 2 bytes at linear 00000500 by the instruction at f000:00000003: 0000 -> 1234");
-    CHECK(m.cpu().state().eip == 6);  // after the writing instruction
+    CHECK(m.cpu().state().rip == 6);  // after the writing instruction
     CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kWrite, u32{0x500}}});
     // A write-only watchpoint ignores the read; the read watchpoint on the
     // second byte takes it.
@@ -195,7 +195,7 @@ TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[fron
     CHECK(go() == Kind::Break);
     CHECK(d.take_stop_message() ==
           "watchpoint 2: read of 2 bytes at linear 00000500 by the instruction at f000:00000006: value 1234");
-    CHECK(m.cpu().state().eip == 0xA);
+    CHECK(m.cpu().state().rip == 0xA);
     CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kRead, u32{0x501}}});
     d.execute("continue");
     CHECK(go() == Kind::Break);
@@ -206,13 +206,13 @@ TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[fron
     CHECK(go() == Kind::Break);
     CHECK(d.take_stop_message() ==
           "watchpoint 4: write of 1 byte at linear 00000704 by the instruction at f000:00000017: 00 -> aa");
-    CHECK(m.cpu().state().eip == 0x17);
+    CHECK(m.cpu().state().rip == 0x17);
     CHECK((m.cpu().state().gpr[ECX] & 0xFFFF) == 3);
     d.execute("info break");
     d.execute("delete 4");
     d.execute("step");
     CHECK(go() == Kind::Break);
-    CHECK(m.cpu().state().eip == 0x19);
+    CHECK(m.cpu().state().rip == 0x19);
     CHECK((m.cpu().state().gpr[ECX] & 0xFFFF) == 0);
     // Bad watch commands.
     for (const char* bad : {"watch", "watch r", "watch 0x500 0", "watch 0xffffffff 2", "watch q 0x500", "delete 4"}) {

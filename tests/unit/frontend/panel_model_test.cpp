@@ -26,7 +26,7 @@ const RegisterRow& row(const std::vector<RegisterRow>& rows, const std::string& 
 TEST_CASE("Panels: register rows mark what changed since the previous stop", "[frontend][panels]") {
   CpuState a{}, b{};
   a.gpr[EAX] = 1;
-  a.eip = 0x7C00;
+  a.rip = 0x7C00;
   a.seg[CS].selector = 0x0008;
   b = a;
   b.gpr[EAX] = 2;
