@@ -93,12 +93,13 @@ Program Program::prefix(std::size_t n) const {
   Program p;
   p.seq.insns.assign(seq.insns.begin(), seq.insns.begin() + static_cast<std::ptrdiff_t>(n));
   p.flag_mask.assign(flag_mask.begin(), flag_mask.begin() + static_cast<std::ptrdiff_t>(n));
+  p.cut_ok.assign(cut_ok.begin(), cut_ok.begin() + static_cast<std::ptrdiff_t>(n));
   p.may_fault = may_fault;
   return p;
 }
 
-Generator::Generator(u64 seed, std::vector<const Entry*> unlisted, std::vector<const Entry*> listed)
-    : rng_(seed), unlisted_(std::move(unlisted)), listed_(std::move(listed)) {}
+Generator::Generator(u64 seed, std::vector<const Entry*> unlisted, std::vector<const Entry*> listed, bool unmasked)
+    : rng_(seed), unlisted_(std::move(unlisted)), listed_(std::move(listed)), unmasked_(unmasked) {}
 
 // ---- operands
 
@@ -253,6 +254,7 @@ void Generator::emit(const Parts& in, const std::string& name) {
   at_ += insn.bytes.size();
   prog_->seq.insns.push_back(std::move(insn));
   prog_->flag_mask.push_back(defined_ | kDF);
+  prog_->cut_ok.push_back(true);
 }
 
 void Generator::mov_imm32(u8 reg, u32 v) {
@@ -748,6 +750,7 @@ void Generator::integer(const Entry& e) {
         p.reg = 4;
         p.rm = t;
         emit(p, name);
+        prog_->cut_ok.back() = false;  // its target is past the filler
         filler();
         patch(mov, at_, 4);
         return;
@@ -762,6 +765,7 @@ void Generator::integer(const Entry& e) {
         imm(p, 0, kind == 2 ? 1 : 4);
       }
       emit(p, name);
+      prog_->cut_ok.back() = false;
       const std::size_t br = prog_->seq.insns.size() - 1;
       const u64 from = at_;
       filler();
@@ -821,6 +825,7 @@ void Generator::integer(const Entry& e) {
       p.a32 = one_in(3);
       imm(p, 0, 1);
       emit(p, name);
+      prog_->cut_ok.back() = false;
       const std::size_t br = prog_->seq.insns.size() - 1;
       const u64 from = at_;
       filler();
@@ -913,7 +918,7 @@ void Generator::simd(const Entry& e) {
       m.o16 = false;
       m.op = {0xC7};
       m.reg = 0;
-      imm(m, v_.mxcsr(false), 4);
+      imm(m, v_.mxcsr(unmasked_), 4);
       prelude(m);
       break;
     }
@@ -941,6 +946,7 @@ void Generator::simd(const Entry& e) {
 void Generator::next(Program& prog, State& in) {
   prog.seq.insns.clear();
   prog.flag_mask.clear();
+  prog.cut_ok.clear();
   prog.may_fault = false;
   prog_ = &prog;
   at_ = kSeq;
@@ -994,7 +1000,7 @@ void Generator::next(Program& prog, State& in) {
   in.gpr[base_] = kBase;
   in.gpr[index_] = index_val_;
   in.rflags = (bits() & ALL) | (one_in(8) ? kDF : 0);
-  in.mxcsr = v_.mxcsr(false);
+  in.mxcsr = v_.mxcsr(unmasked_);
   for (unsigned i = 0; i < kMemBytes; i += 16) v_.fill(in.mem.data() + i, 16, flavor());
   prog_ = nullptr;
 }

@@ -42,6 +42,7 @@ std::span<const Entry> all_entries();
 struct Program {
   Sequence seq;
   std::vector<u64> flag_mask;  ///< per instruction: the defined arithmetic flags, and DF
+  std::vector<bool> cut_ok;    ///< per instruction: a prefix may end after it (not after a branch over the next one)
   bool may_fault = false;      ///< holds a DIV by zero (#DE)
   /// The first `n` instructions.
   Program prefix(std::size_t n) const;
@@ -52,8 +53,9 @@ class Generator {
  public:
   /// `unlisted`: entries expected to pass (repeat one to weigh it);
   /// `listed`: those on the expected-failures list (a sequence holds at
-  /// most one of them, in half of the sequences).
-  Generator(u64 seed, std::vector<const Entry*> unlisted, std::vector<const Entry*> listed);
+  /// most one of them, in half of the sequences). `unmasked`: MXCSR may
+  /// unmask SIMD floating-point exceptions (#XM).
+  Generator(u64 seed, std::vector<const Entry*> unlisted, std::vector<const Entry*> listed, bool unmasked = false);
   /// A sequence of 5-20 instructions and its input state.
   void next(Program& prog, State& in);
 
@@ -101,7 +103,7 @@ class Generator {
   int depth_ = 0;      ///< bytes pushed (net) since the start
   u8 base_ = 3, index_ = 5;  ///< the base register (= kBase) and the index register (small)
   u64 index_val_ = 0;
-  bool parts_ok_ = true;
+  bool unmasked_ = false;
 };
 
 }  // namespace gb::oracle64
