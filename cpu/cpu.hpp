@@ -10,6 +10,7 @@
 #include "cpu/descriptor.hpp"
 #include "cpu/fault.hpp"
 #include "cpu/apic_base.hpp"
+#include "cpu/canonical.hpp"
 #include "cpu/fpu/ferr.hpp"
 #include "cpu/model.hpp"
 #include "cpu/state.hpp"
@@ -73,10 +74,7 @@ class Cpu final : public MemoryListener {
   unsigned linear_bits() const { return (s_.cr4 & (u64{1} << 12)) ? 57 : 48; }
   /// Whether `lin` is canonical for the current paging (SDM Vol. 1 3.3.7.1):
   /// bits 63 down to the linear width are copies of the bit below them.
-  bool canonical(u64 lin) const {
-    const unsigned sh = 64 - linear_bits();
-    return static_cast<u64>(static_cast<i64>(lin << sh) >> sh) == lin;
-  }
+  bool canonical(u64 lin) const { return ::gb::canonical(lin, linear_bits()); }
 
   /// Executes up to `max_insns` instructions (a REP string instruction
   /// counts once). Returns early on HLT with no interrupt to take, on

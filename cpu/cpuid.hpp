@@ -36,28 +36,28 @@ struct CpuidTable {
   /// Leaf 8000_0000h EAX: the highest extended leaf; 0 = none (the
   /// extended range then reads the highest basic leaf, as on the Pentium III).
   u32 max_ext = 0;
-  /// Leaf 8000_0001h ECX (bit 0: LAHF/SAHF in 64-bit mode).
-  u32 ext1_ecx = 0;
   /// Leaves 8000_0002h-8000_0004h: the brand string, at most 47 characters
   /// (NUL-padded to 48 bytes).
   std::string_view brand{};
   /// Leaf 8000_0006h ECX: L2 size in KiB (31:16), associativity (15:12),
   /// line size in bytes (7:0).
   u32 ext6_ecx = 0;
-  /// Leaf 8000_0008h EAX: linear (15:8) and physical (7:0) address bits.
-  u32 ext8_eax = 0;
+  // Leaf 8000_0001h and 8000_0008h EAX (address widths) come from the
+  // CpuModel fields.
 };
 
 /// CPUID leaf `leaf` (subleaf `subleaf` for leaf 4) of model `m`.
 /// `apic_enabled`: IA32_APIC_BASE[11], which CPUID.1:EDX.APIC follows
 /// (SDM Vol. 3A 10.4.3). A leaf above the highest basic or extended leaf
 /// reads the highest basic leaf (SDM Vol. 2A CPUID, "INPUT EAX = 0").
+/// `lma`: IA32_EFER.LMA; Intel parts report SYSCALL (8000_0001h EDX.11)
+/// only in IA-32e mode (as QEMU's TCG does for Intel models).
 /// Models without CPUID (cpuid_signature 0) are the caller's business.
-CpuidRegs cpuid_leaf(const CpuModel& m, u32 leaf, u32 subleaf, bool apic_enabled);
+CpuidRegs cpuid_leaf(const CpuModel& m, u32 leaf, u32 subleaf, bool apic_enabled, bool lma = false);
 
 /// MAXPHYADDR, the physical-address width in bits (SDM Vol. 3A 4.1.4):
 /// CPUID.8000_0008h:EAX[7:0] where the part has that leaf, else 36 with PAE
-/// (the P6 family), else 32.
+/// (the P6 family), else 32. The same as CpuModel::maxphyaddr().
 unsigned cpuid_maxphyaddr(const CpuModel& m);
 
 }  // namespace gb

@@ -26,7 +26,15 @@ enum class Isa : u8 {
   Movbe,    ///< CPUID.1:ECX.22
   Clflush,  ///< CPUID.1:EDX.19
   Monitor,  ///< MONITOR/MWAIT, CPUID.1:ECX.3
+  Cmpxchg16b,  ///< CMPXCHG16B (REX.W 0F C7 /1), CPUID.1:ECX.13
+  Rdtscp,      ///< RDTSCP, CPUID 8000_0001h EDX.27
+  LahfSahf64,  ///< LAHF/SAHF in 64-bit mode, CPUID 8000_0001h ECX.0
+  Invpcid,     ///< INVPCID, CPUID.(7,0):EBX.10
+  Smap,        ///< STAC/CLAC and CR4.SMAP, CPUID.(7,0):EBX.20
 };
+
+/// The most variable-range MTRR pairs a model may have (IA32_MTRRCAP.VCNT).
+inline constexpr unsigned kMaxVariableMtrrs = 10;
 
 struct CpuModel {
   std::string_view name;
@@ -41,10 +49,6 @@ struct CpuModel {
   bool nx = false;
   /// The page attribute table (CPUID.1:EDX.16); Pentium III and later.
   bool pat = false;
-  /// Intel 64 architecture: IA-32e mode (CPUID 8000_0001h EDX.29 LM).
-  bool long_mode = false;
-  /// LAHF/SAHF in 64-bit mode (CPUID 8000_0001h ECX.0).
-  bool lahf64 = false;
   /// An on-chip x87 FPU (CPUID.1:EDX.0): the 486DX and later. Without it
   /// the ESC opcodes D8-DF keep the coprocessor-less behaviour.
   bool has_fpu = false;
@@ -62,6 +66,47 @@ struct CpuModel {
   bool movbe = false;
   bool clflush = false;
   bool monitor = false;
+  // Intel 64 (SDM Vol. 2A CPUID, Tables 3-8 and 3-10; Vol. 3A ch. 2-6).
+  /// IA-32e mode: EFER.LME/LMA, CS.L, 64-bit mode (CPUID 8000_0001h EDX.29).
+  bool long_mode = false;
+  /// SYSCALL/SYSRET in 64-bit mode and EFER.SCE (8000_0001h EDX.11, which
+  /// Intel parts report only while EFER.LMA is set).
+  bool syscall = false;
+  /// LAHF/SAHF in 64-bit mode (8000_0001h ECX.0; the early Intel 64 parts
+  /// lacked them). Reported as the real part does, also without long_mode.
+  bool lahf64 = false;
+  /// 1 GiB pages in 4- and 5-level paging (8000_0001h EDX.26).
+  bool page1gb = false;
+  /// RDTSCP and IA32_TSC_AUX (8000_0001h EDX.27).
+  bool rdtscp = false;
+  /// CMPXCHG16B (CPUID.1:ECX.13); an Intel 64 instruction (REX.W).
+  bool cmpxchg16b = false;
+  /// Process-context identifiers, CR4.PCIDE (CPUID.1:ECX.17).
+  bool pcid = false;
+  /// INVPCID (CPUID.(EAX=7,ECX=0):EBX.10).
+  bool invpcid = false;
+  /// Supervisor-mode execution prevention, CR4.SMEP (CPUID.(7,0):EBX.7).
+  bool smep = false;
+  /// Supervisor-mode access prevention, CR4.SMAP, STAC/CLAC (CPUID.(7,0):EBX.20).
+  bool smap = false;
+  /// Enhanced REP MOVSB/STOSB (CPUID.(7,0):EBX.9): a performance hint that
+  /// only asks software to prefer REP MOVSB; the instructions are unchanged.
+  bool erms = false;
+  /// User-mode instruction prevention, CR4.UMIP (CPUID.(7,0):ECX.2).
+  bool umip = false;
+  /// 5-level paging, CR4.LA57 (CPUID.(7,0):ECX.16).
+  bool la57 = false;
+  /// The memory type range registers (CPUID.1:EDX.12): IA32_MTRRCAP.VCNT,
+  /// the number of variable-range pairs (at most kMaxVariableMtrrs); 0 =
+  /// no MTRRs. Every model with MTRRs has the fixed ranges and WC.
+  u8 mtrr_vcnt = 0;
+  /// MAXPHYADDR, CPUID 8000_0008h EAX[7:0]; 0 on the parts without that
+  /// leaf: 36 bits with PAE (the P6 family), else 32 (see maxphyaddr()).
+  u8 phys_addr_bits = 0;
+  /// Linear-address width, CPUID 8000_0008h EAX[15:8]: 32 without long
+  /// mode, 48 (4-level paging) or 57 (with LA57). Canonical checks of
+  /// addresses loaded into MSRs use it whatever CR4.LA57 says.
+  u8 linear_addr_bits = 32;
   /// MXCSR_MASK as FXSAVE stores it (SDM Vol. 1 11.6.6): FFBFh without
   /// MXCSR.DAZ (the first Pentium III steppings), FFFFh with it.
   u32 mxcsr_mask = 0xFFFF;
@@ -83,8 +128,18 @@ struct CpuModel {
       case Isa::Movbe: return movbe;
       case Isa::Clflush: return clflush;
       case Isa::Monitor: return monitor;
+      case Isa::Cmpxchg16b: return cmpxchg16b;
+      case Isa::Rdtscp: return rdtscp;
+      case Isa::LahfSahf64: return lahf64;
+      case Isa::Invpcid: return invpcid;
+      case Isa::Smap: return smap;
       default: return static_cast<unsigned>(simd) >= static_cast<unsigned>(i) + 1;
     }
+  }
+  /// MAXPHYADDR in bits (SDM Vol. 3A 4.1.4).
+  unsigned maxphyaddr() const {
+    if (phys_addr_bits != 0) return phys_addr_bits;
+    return at_least(CpuFamily::p6) ? 36 : 32;
   }
   bool is_8086() const { return family == CpuFamily::i8086; }
   /// FCMOVcc, FCOMI, FUCOMI(P): the P6 family with CMOV and an FPU.

@@ -142,13 +142,13 @@ void Cpu::write_cr0(u64 v) {
   // IA-32e mode activation and deactivation (SDM Vol. 3A 10.8.5, Vol. 2B
   // MOV CR): setting PG with EFER.LME needs CR4.PAE, and sets EFER.LMA;
   // clearing PG leaves IA-32e mode, which 64-bit code cannot do (#GP(0)).
-  if (pg_on && (s_.efer & kEferLme)) {
+  if (pg_on && (s_.efer & msr::kEferLme)) {
     if (!(s_.cr4 & 0x20)) throw GuestFault::make(kGP, 0);
-    s_.efer |= kEferLma;
+    s_.efer |= msr::kEferLma;
   }
   if (pg_off && s_.lma()) {
     if (mode64_) throw GuestFault::make(kGP, 0);
-    s_.efer &= ~kEferLma;
+    s_.efer &= ~msr::kEferLma;
   }
   s_.cr0 = v;
   if (((old ^ v) & 1) || pg_on || pg_off) {

@@ -4,6 +4,7 @@
 
 #include "cpu/flags.hpp"
 #include "cpu/fpu/fpu_state.hpp"
+#include "cpu/msr.hpp"
 #include "mmu/types.hpp"
 
 namespace gb {
@@ -90,8 +91,6 @@ constexpr u32 kDr6Bs = 1u << 14;  ///< DR6.BS: single step
 constexpr u32 kDr6Bt = 1u << 15;  ///< DR6.BT: task switch into a TSS with T set
 constexpr u32 kDr7Gd = 1u << 13;  ///< DR7.GD: general detect enable
 constexpr u32 kCr4De = 1u << 3;   ///< CR4.DE: debug extensions
-/// IA32_EFER bits (SDM Vol. 3A 2.2.1, Table 2-1 in Vol. 4).
-constexpr u64 kEferSce = 1u << 0, kEferLme = 1u << 8, kEferLma = 1u << 10, kEferNxe = 1u << 11;
 
 /// GDTR/IDTR: linear base and limit in bytes.
 struct TableRegister {
@@ -140,6 +139,8 @@ struct CpuState {
   /// Set by MOV SS / POP SS / STI: interrupts (and the TF trap after MOV SS)
   /// are held off until the next instruction completes (SDM Vol. 3A 6.8.3).
   bool interrupt_shadow = false;
+  /// The Intel 64 MSRs and the MTRRs (cpu/msr.hpp).
+  MsrState msr;
 
   u32 eflags() const { return eflags_rest | flags.all(); }
   bool pe() const { return (cr0 & 1) != 0; }
@@ -147,7 +148,7 @@ struct CpuState {
   /// Protected mode proper (PE set, not virtual-8086).
   bool protected_mode() const { return pe() && !v86(); }
   /// IA-32e mode: EFER.LMA (SDM Vol. 3A 2.2.1).
-  bool lma() const { return (efer & kEferLma) != 0; }
+  bool lma() const { return (efer & msr::kEferLma) != 0; }
   /// 64-bit mode: IA-32e mode with CS.L = 1.
   bool mode64() const { return lma() && seg[CS].long_code(); }
   unsigned iopl() const { return (eflags_rest >> 12) & 3; }

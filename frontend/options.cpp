@@ -269,7 +269,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     app.parse(args);
     if (o.cpu == "help") {
       std::string list = "Available CPU models:\n";
-      for (const auto& m : cpu_models()) list += fmt::format("  {:12} {}\n", m.name, m.description);
+      for (const auto& m : cpu_models()) list += fmt::format("  {:15} {}\n", m.name, m.description);
       return {std::nullopt, list, 0};
     }
     if (o.bios.empty()) throw std::invalid_argument("-bios needs a ROM image file");

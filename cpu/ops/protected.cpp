@@ -1,5 +1,7 @@
 #include "cpu/ops/protected.hpp"
 
+#include "cpu/msr.hpp"
+
 namespace gb::ops {
 
 namespace {
@@ -130,129 +132,19 @@ void rdpmc(Cpu& c, const DecodedInsn&) {
   s.gpr[EDX] = 0;
 }
 
-namespace msr {
-constexpr u32 kEfer = 0xC000'0080u;
-constexpr u32 kTsc = 0x10, kApicBase = 0x1B, kSysenterCs = 0x174, kSysenterEsp = 0x175, kSysenterEip = 0x176;
-constexpr u32 kMiscEnable = 0x1A0;
-constexpr u32 kBiosSignId = 0x8B;  // IA32_BIOS_SIGN_ID
-constexpr u32 kPlatformId = 0x17;  // IA32_PLATFORM_ID
-constexpr u32 kPat = 0x277;        // IA32_PAT
-
-// IA32_PAT (SDM Vol. 3A 11.12.2): eight memory types, one per byte; 2, 3
-// and 8-FFh are reserved (#GP(0) on WRMSR). Glassbox has no caches: the
-// types are kept, not acted on.
-bool pat_valid(u64 v) {
-  for (unsigned i = 0; i < 8; ++i) {
-    const unsigned t = (v >> (8 * i)) & 0xFF;
-    if (t == 2 || t == 3 || t > 7) return false;
-  }
-  return true;
-}
-
-// IA32_MISC_ENABLE (SDM Vol. 4 Table 2-2): bit 0 fast strings and, with
-// MONITOR, bit 18 ENABLE MONITOR FSM are writable; bits 11 (branch trace
-// storage unavailable) and 12 (PEBS unavailable) read 1; the rest read 0:
-// no thermal control, performance monitoring, Enhanced SpeedStep, CPUID
-// limit or XD disable (bits 3, 7, 16, 22, 34), which Glassbox lacks.
-u64 misc_enable_writable(const CpuModel& m) { return m.has(Isa::Monitor) ? 0x4'0001 : 0x1; }
-u64 misc_enable(const CpuState& s, const CpuModel& m) {
-  return (s.msr_misc_enable & misc_enable_writable(m)) | (1u << 11) | (1u << 12);
-}
-}
-
+// The MSRs themselves: cpu/msr.cpp.
 void rdmsr(Cpu& c, const DecodedInsn&) {
   c.require_cpl0();
   CpuState& s = c.state();
-  const bool p6 = c.model().at_least(CpuFamily::p6);
-  u64 v;
-  switch (s.gpr[ECX]) {
-    case msr::kTsc: v = s.tsc + c.instructions(); break;
-    case msr::kApicBase:
-      if (!p6) throw GuestFault::make(kGP, 0);
-      v = s.msr_apic_base;
-      break;
-    case msr::kSysenterCs: if (!p6) throw GuestFault::make(kGP, 0); v = s.msr_sysenter_cs; break;
-    case msr::kSysenterEsp: if (!p6) throw GuestFault::make(kGP, 0); v = s.msr_sysenter_esp; break;
-    case msr::kSysenterEip: if (!p6) throw GuestFault::make(kGP, 0); v = s.msr_sysenter_eip; break;
-    case msr::kEfer:
-      if (!c.model().nx) throw GuestFault::make(kGP, 0);
-      v = s.efer;
-      break;
-    case msr::kMiscEnable:
-      if (!c.model().has_misc_enable()) throw GuestFault::make(kGP, 0);
-      v = msr::misc_enable(s, c.model());
-      break;
-    case msr::kBiosSignId:
-      // The P6 family's microcode update signature (SDM Vol. 3A 9.11.7.1):
-      // EDX the revision after CPUID; no update is ever loaded: 0.
-      if (!p6) throw GuestFault::make(kGP, 0);
-      v = 0;
-      break;
-    case msr::kPlatformId:
-      // Bits 52-50 the platform (socket) ID, which microcode updates are
-      // matched against (SDM Vol. 3A 9.11.4): platform 0.
-      if (!p6) throw GuestFault::make(kGP, 0);
-      v = 0;
-      break;
-    case msr::kPat:
-      if (!c.model().pat) throw GuestFault::make(kGP, 0);
-      v = s.msr_pat;
-      break;
-    default: throw GuestFault::make(kGP, 0);  // not an MSR of this model
-  }
+  const u64 v = read_msr(c, s.gpr[ECX]);
   s.gpr[EAX] = static_cast<u32>(v);
   s.gpr[EDX] = static_cast<u32>(v >> 32);
 }
 
 void wrmsr(Cpu& c, const DecodedInsn&) {
   c.require_cpl0();
-  CpuState& s = c.state();
-  const bool p6 = c.model().at_least(CpuFamily::p6);
-  const u64 v = (u64{s.gpr[EDX]} << 32) | s.gpr[EAX];
-  switch (s.gpr[ECX]) {
-    case msr::kTsc: s.tsc = v - c.instructions(); break;
-    case msr::kApicBase: {
-      // Bits 35-12 the base, 11 the global enable, 8 BSP (read-only: this is
-      // the BSP); the others are reserved: #GP(0). With the 3-wire APIC bus
-      // (Pentium Pro, II, III) a globally disabled APIC stays so until
-      // reset; later models enable it again, the machine having put it in
-      // its power-up state (SDM Vol. 3A 10.4.3, 10.4.4). The physical
-      // address space here is 32 bits, so bits 35-32 are dropped.
-      if (!p6 || (v & ~u64{0xF'FFFF'F900})) throw GuestFault::make(kGP, 0);
-      const u64 enable = v & (c.model().apic_reenable ? 0x800 : s.msr_apic_base) & 0x800;
-      c.write_apic_base((v & 0xFFFF'F000u) | enable | 0x100);
-      break;
-    }
-    case msr::kSysenterCs: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_cs = v & 0xFFFF; break;
-    case msr::kSysenterEsp: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_esp = v & 0xFFFF'FFFFu; break;
-    case msr::kSysenterEip: if (!p6) throw GuestFault::make(kGP, 0); s.msr_sysenter_eip = v & 0xFFFF'FFFFu; break;
-    case msr::kEfer: {
-      // Only NXE is writable here (no long mode, no SYSCALL); any other bit
-      // is reserved: #GP(0) (SDM Vol. 4 IA32_EFER).
-      if (!c.model().nx || (v & ~u64{0x800})) throw GuestFault::make(kGP, 0);
-      const bool changed = ((s.efer ^ v) & 0x800) != 0;
-      s.efer = v;
-      if (changed) c.update_paging(Cpu::TlbFlush::All);
-      break;
-    }
-    case msr::kBiosSignId:
-      // Software writes 0 before CPUID to read the signature; nothing to keep.
-      if (!p6) throw GuestFault::make(kGP, 0);
-      break;
-    case msr::kPat:
-      if (!c.model().pat || !msr::pat_valid(v)) throw GuestFault::make(kGP, 0);
-      s.msr_pat = v;
-      break;
-    case msr::kMiscEnable: {
-      // The read-only and unimplemented bits must keep their values.
-      const CpuModel& m = c.model();
-      const u64 rw = msr::misc_enable_writable(m);
-      if (!m.has_misc_enable() || (v & ~rw) != (msr::misc_enable(s, m) & ~rw)) throw GuestFault::make(kGP, 0);
-      s.msr_misc_enable = v & rw;
-      break;
-    }
-    default: throw GuestFault::make(kGP, 0);
-  }
+  const CpuState& s = c.state();
+  write_msr(c, s.gpr[ECX], (u64{s.gpr[EDX]} << 32) | s.gpr[EAX]);
 }
 
 namespace {

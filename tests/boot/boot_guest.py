@@ -220,10 +220,11 @@ GUESTS = {
         'fpu de pse tsc msr pae cx8 apic sep pge cmov clflush mmx fxsr sse sse2 nx cpuid pti',
         ['xor: measuring software checksum speed', 'pIII_sse', 'xor: using function:',
          'raid6: sse2x2   gen()', 'raid6: using algorithm', 'raid6: using intx1 recovery algorithm']),
+    # nehalem is an Intel 64 part (issue 21): mtrr, lm and cx16 too.
     'linux-686-nehalem': linux_simd_users(
         'nehalem', 'vmlinuz-686', '686', 'Intel(R) Core(TM) i7 CPU         920  @ 2.67GHz',
-        'fpu de pse tsc msr pae cx8 apic sep pge cmov pat clflush mmx fxsr sse sse2 nx '
-        'constant_tsc cpuid pni monitor ssse3 sse4_1 sse4_2 popcnt lahf_lm',
+        'fpu de pse tsc msr pae cx8 apic sep mtrr pge cmov pat clflush mmx fxsr sse sse2 nx lm '
+        'constant_tsc cpuid pni monitor ssse3 cx16 sse4_1 sse4_2 popcnt lahf_lm',
         ['xor: measuring software checksum speed', 'pIII_sse', 'xor: using function:',
          'raid6: sse2x2   gen()', 'raid6: using algorithm', 'raid6: using ssse3x1 recovery algorithm',
          'GUEST-CRC32C-INTEL: selftest : passed']),
