@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "cpu/msr.hpp"
 #include "mmu/endian.hpp"
 
 namespace gb::oracle64 {
@@ -38,7 +39,7 @@ Outcome Guest::run(const std::vector<u8>& code, const State& in, State& out) {
   // and EFER.LMA is set by hand (no real CPU gets there: a bring-up rig).
   s.cr0 = paging_ ? 0x8001'0033 : 0x0001'0033;
   s.cr4 = 0x620;        // OSXMMEXCPT, OSFXSR, PAE
-  s.efer = kEferLme | kEferLma | kEferNxe | kEferSce;
+  s.efer = msr::kEferLme | msr::kEferLma | msr::kEferNxe | msr::kEferSce;
   s.cr3 = kPml4;
   for (unsigned sg = 0; sg < 6; ++sg) {
     Segment& x = s.seg[sg];
