@@ -12,8 +12,9 @@
 //   --print: each sequence on a line before it runs.
 //   --unmasked: MXCSR unmasks some exceptions: a native #XM (SIGFPE) must
 //   be #XM in Glassbox at the same instruction with the same state.
-//   --code "HEX BYTES|HEX BYTES": these instructions (all flags compared)
-//   from random inputs, instead of generated sequences.
+//   --code "HEX BYTES|HEX BYTES": these instructions from random inputs,
+//   instead of generated sequences; --flags HEX: the RFLAGS bits compared
+//   then (default CD5: the arithmetic flags and DF).
 //   --no-paging: Glassbox in 64-bit mode with CR0.PG clear (guest.hpp).
 //   --skip K: generate and drop the first K sequences (a failure prints the
 //   command that runs just its sequence again).
@@ -151,6 +152,8 @@ int live(const Options& opt, const std::set<std::string>& listed, const std::vec
   for (u64 n = 0; n < skip; ++n) gen.next(prog, in);
   // --code: these instructions instead of the generated ones (the inputs stay random).
   Program code;
+  const u64 flags = opt.value("--flags").empty() ? (oracle64::kArith | oracle64::kDF)
+                                                 : std::strtoull(opt.value("--flags").c_str(), nullptr, 16);
   for (const std::string& text : split_on(opt.value("--code"), '|')) {
     Insn insn;
     insn.name = "code";
@@ -158,7 +161,7 @@ int live(const Options& opt, const std::set<std::string>& listed, const std::vec
       if (!b.empty()) insn.bytes.push_back(static_cast<u8>(std::strtoul(b.c_str(), nullptr, 16)));
     }
     code.seq.insns.push_back(insn);
-    code.flag_mask.push_back(oracle64::kArith | oracle64::kDF);
+    code.flag_mask.push_back(flags);
     code.cut_ok.push_back(true);
   }
   u64 insns = 0, native_faults = 0, shown = 0;
@@ -247,7 +250,7 @@ int main(int argc, char** argv) {
   Options opt;
   opt.count = 200'000;
   opt.seed = 20261207;
-  if (!simd_oracle::parse_command_line(argc, argv, {"--xfail", "--only", "--skip", "--code"}, {"--native-only", "--names", "--print", "--unmasked", "--no-paging"}, opt)) {
+  if (!simd_oracle::parse_command_line(argc, argv, {"--xfail", "--only", "--skip", "--code", "--flags"}, {"--native-only", "--names", "--print", "--unmasked", "--no-paging"}, opt)) {
     std::puts("usage: glassbox-oracle64 [--xfail FILE] [--only M1,M2] [--skip K] [--unmasked] [--native-only] [--print] [SEQUENCES] [SEED]\n"
               "       glassbox-oracle64 --names");
     return 2;
