@@ -44,7 +44,7 @@ void install_catcher() {
   sa.sa_sigaction = on_signal;
   sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  for (int s : {SIGFPE, SIGSEGV, SIGILL, SIGBUS}) sigaction(s, &sa, nullptr);
+  for (int s : {SIGFPE, SIGSEGV, SIGILL, SIGBUS, SIGTRAP}) sigaction(s, &sa, nullptr);
 }
 
 }  // namespace gb::simd_oracle

@@ -1,7 +1,7 @@
 // The native side's signal catcher (x86-64 hosts only), shared by the
 // SIMD oracle and the 64-bit oracle: a fault in the hand-assembled helper
 // (SIGFPE for an unmasked SIMD floating-point exception, SIGSEGV, SIGILL,
-// SIGBUS) longjmps back to the caller with the faulting context. The
+// SIGBUS, SIGTRAP) longjmps back to the caller with the faulting context. The
 // handler runs on an alternate stack, so a sequence may move RSP anywhere.
 #pragma once
 #if defined(__x86_64__)
@@ -26,7 +26,7 @@ struct Caught {
 /// it returns the signal number when the helper faulted.
 Caught& caught();
 
-/// Installs the handler for SIGFPE, SIGSEGV, SIGILL and SIGBUS (once).
+/// Installs the handler for SIGFPE, SIGSEGV, SIGILL, SIGBUS and SIGTRAP (once).
 void install_catcher();
 
 }  // namespace gb::simd_oracle
