@@ -165,7 +165,7 @@ int live(const Options& opt, const std::set<std::string>& listed, const std::vec
     code.flag_mask.push_back(flags);
     code.cut_ok.push_back(true);
   }
-  u64 insns = 0, native_faults = 0, shown = 0;
+  u64 insns = 0, native_faults = 0, shown = 0, exceptions = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (u64 n = skip; n < skip + opt.count; ++n) {
     gen.next(prog, in);
@@ -181,6 +181,7 @@ int live(const Options& opt, const std::set<std::string>& listed, const std::vec
       if (++native_faults <= 5) fmt::print("NATIVE FAULT (oracle bug) in sequence {}: {}: {}\n", n, outcome_text(prog.seq, no), prog.seq.text());
       continue;
     }
+    if (!no.completed) ++exceptions;
     if (!tally.add(prog.seq, why)) continue;
     // The culprit: the last instruction of the shortest failing prefix;
     // the differences printed are that prefix's.
@@ -209,8 +210,8 @@ int live(const Options& opt, const std::set<std::string>& listed, const std::vec
     }
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  fmt::print("oracle64: {} sequences ({} instructions, seed {}, model {}) in {:.2f} s\n", opt.count, insns, opt.seed,
-             kModel, secs);
+  fmt::print("oracle64: {} sequences ({} instructions, seed {}, model {}; {} ended in an exception) in {:.2f} s\n",
+             opt.count, insns, opt.seed, kModel, exceptions, secs);
   if (native_faults) fmt::print("{} sequences faulted natively (oracle bug)\n", native_faults);
   const u64 failures = tally.report(true) + native_faults;
   return failures ? 1 : 0;
