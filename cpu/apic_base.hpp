@@ -12,6 +12,10 @@ class ApicBaseListener {
   /// The MSR's new value: bits 35-12 the base (physical), bit 11 the global
   /// enable, bit 8 BSP.
   virtual void apic_base_written(u64 value) = 0;
+  /// The local APIC's TPR (offset 80h), which CR8 reads and writes in
+  /// 64-bit mode (SDM Vol. 3A 10.8.6.1).
+  virtual u8 tpr() = 0;
+  virtual void set_tpr(u8 value) = 0;
 };
 
 }  // namespace gb

@@ -113,6 +113,17 @@ class Cpu final : public MemoryListener {
     s_.msr_apic_base = value;
     if (apic_base_listener_) apic_base_listener_->apic_base_written(value);
   }
+  /// CR8, the task-priority class: TPR[7:4] of the local APIC (SDM Vol.
+  /// 3A 10.8.6.1; TPR[3:0] read back 0 after a CR8 write).
+  u64 cr8() const { return apic_base_listener_ ? apic_base_listener_->tpr() >> 4 : s_.cr8; }
+  void write_cr8(u64 v) {
+    if (apic_base_listener_) {
+      apic_base_listener_->set_tpr(static_cast<u8>((v & 0xF) << 4));
+    } else {
+      s_.cr8 = v & 0xF;
+    }
+    end_block();  // a lower priority class may let a pending interrupt in
+  }
   bool ferr() const { return ferr_; }
   void set_ignne(bool level) { ignne_ = level; }
   bool ignne() const { return ignne_; }

@@ -117,6 +117,9 @@ struct CpuState {
   TableRegister gdtr, idtr;
   Segment ldtr, tr;
   u64 cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
+  /// CR8 where no local APIC is attached (Cpu::set_apic_base_listener);
+  /// with one, CR8 is its TPR[7:4].
+  u64 cr8 = 0;
   std::array<u64, 8> dr{};
   u64 tsc = 0;
   /// Current privilege level (SDM Vol. 3A 5.5): 0 in real mode, 3 in V86.

@@ -16,8 +16,11 @@ using i64 = std::int64_t;
 /// A physical address: what leaves the CPU after segmentation, paging and the
 /// A20 gate. 64 bits wide so PAE's 36-bit (and later 52-bit) addresses fit.
 using PhysAddr = u64;
-/// A linear address: segment base + offset, before paging.
-using LinAddr = u32;
+/// A linear address: segment base + offset, before paging. 64 bits wide for
+/// IA-32e mode (48-bit linear addresses with 4-level paging, 57-bit with
+/// 5-level paging, canonical: the upper bits copy the top one); outside
+/// IA-32e mode only the low 32 bits are meaningful.
+using LinAddr = u64;
 
 /// Width of one bus access, in bytes.
 enum class Width : u8 { Byte = 1, Word = 2, Dword = 4 };

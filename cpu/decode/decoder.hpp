@@ -200,6 +200,8 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
   // (SDM Vol. 2A 2.1.2; with both, 66 is an operand-size prefix).
   const unsigned cls = d.rep == 0xF3 ? opc::kF3 : d.rep == 0xF2 ? opc::kF2 : d.p66 ? opc::k66 : opc::kNP;
   const OpcodeRow* row = t.row(op, reg, cls, m64);
+  // 90 with REX.B is XCHG R8, rAX, not NOP (SDM Vol. 2B NOP, XCHG).
+  if (m64 && op == 0x90 && (rex & 1)) row = t.row(0x91, reg, opc::kNP, true);
   d.row = row;
   d.regx = static_cast<u8>(reg | rex_r);
   d.rmx = static_cast<u8>(d.has_modrm ? (d.rm() | rex_b) : ((op & 7) | rex_b));
@@ -213,7 +215,6 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
       const u8 s64 = t.size64(op, reg);
       if ((rex & 8) || s64 == DecodeTables::kF64 || (s64 == DecodeTables::kD64 && !d.p66)) {
         d.o64 = d.o32 = true;
-        if (s64 == DecodeTables::kF64) d.o32 = true;
       }
     }
     if (rex) {

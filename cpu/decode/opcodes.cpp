@@ -142,6 +142,7 @@ const OpcodeRow kTable[] = {
     {0x61, -1, "POPA", N0, V(popa), K286, 0},
     {0x62, -1, "BOUND", {O::Gv, O::Ma}, V(bound), K286, MO},
     {0x63, -1, "ARPL", {O::Ew, O::Gw}, F(arpl), K286, 0},
+    {0x63, -1, "MOVSXD", {O::Gv, O::Ed}, V(movsxd), K386, attr::kOnly64},
     {0x68, -1, "PUSH", {O::Iv}, V(push_I), K286, 0},
     {0x69, -1, "IMUL", {O::Gv, O::Ev, O::Iv}, V(imul_GE, true), K286, 0, VF(imul_GE, true)},
     {0x6A, -1, "PUSH", {O::sIb}, V(push_I), K286, 0},

@@ -118,6 +118,16 @@ void cmovcc(Cpu& c, const DecodedInsn& d) {
     c.set_reg<T>(d.xreg(), c.reg<T>(d.xreg()));
   }
 }
+/// 63 /r in 64-bit mode: MOVSXD r64, r/m32 with REX.W; without it a plain
+/// 32- or 16-bit move (SDM Vol. 2B MOVSX/MOVSXD).
+template <class T>
+void movsxd(Cpu& c, const DecodedInsn& d) {
+  if constexpr (sizeof(T) == 8) {
+    c.set_reg<u64>(d.xreg(), static_cast<u64>(static_cast<i64>(static_cast<i32>(c.read_rm<u32>(d)))));
+  } else {
+    c.set_reg<T>(d.xreg(), c.read_rm<T>(d));
+  }
+}
 void bswap(Cpu& c, const DecodedInsn& d);
 void lahf(Cpu& c, const DecodedInsn& d);
 void sahf(Cpu& c, const DecodedInsn& d);

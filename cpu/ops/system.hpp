@@ -3,7 +3,7 @@
 // WBINVD (SDM Vol. 2). Protected mode itself arrives with issue 4: setting
 // CR0.PE raises #UD and is logged until then.
 #pragma once
-#include "cpu/cpu.hpp"
+#include "cpu/ops/mem_operand.hpp"
 
 namespace gb::ops {
 

@@ -172,6 +172,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   /// new base, or, globally disabled, none, with the 8259 driving INTR as on
   /// a processor without an APIC (SDM Vol. 3A 10.4.3).
   void apic_base_written(u64 value) override;
+  u8 tpr() override { return static_cast<u8>(lapic_.mmio_read(0x80, Width::Dword)); }
+  void set_tpr(u8 value) override { lapic_.mmio_write(0x80, value, Width::Dword); }
   /// Lets device events of the next second of virtual time fire once the
   /// CPU halts for good, so output in flight reaches its sink.
   void settle_devices();

@@ -15,6 +15,8 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/simd_view.hpp"
+#include "frontend/debugger/page_map.hpp"
+#include "frontend/debugger/walk_text.hpp"
 
 namespace gb {
 
@@ -890,35 +892,22 @@ std::string Debugger::disasm(const std::vector<std::string>& args) const {
 }
 
 std::string Debugger::translate(const std::string& addr) const {
+  // In 4/5-level paging a plain number is a 64-bit linear address; other
+  // modes (and every other form) keep the 32-bit parse and its errors.
+  std::optional<u64> wide;
+  if (is_ia32e(m_.cpu().paging().mode) && addr.find(':') == std::string::npos && !register_value(addr)) wide = parse_number(addr);
+  if (wide) {
+    const Translation t = target_.translate(*wide);
+    return describe_walk(m_.cpu().paging(), *wide, t.walk, t.phys);
+  }
   const DebugAddress a = parse_address(addr);
   if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
   const u32 lin = *linear_of(a);
   const Translation t = target_.translate(lin);
+  if (t.paged) return describe_walk(m_.cpu().paging(), lin, t.walk, t.phys);
   std::string out = fmt::format("linear {:08x}\n", lin);
-  if (!t.paged) {
-    out += fmt::format("  paging off (CR0.PG = 0): physical = linear{}\n", m_.bus().a20() ? "" : " with A20 masked");
-    out += fmt::format("  physical {:08x}\n", t.phys);
-    return out;
-  }
-  const PagingConfig& pc = m_.cpu().paging();
-  const bool pae = pc.mode == PagingMode::Pae;
-  out += fmt::format("  {} paging, CR3 = {:08x}\n", pae ? "PAE" : "32-bit", pc.cr3);
-  static constexpr const char* kLevel[4] = {"", "PTE", "PDE", "PDPTE"};
-  for (unsigned i = 0; i < t.walk.steps; ++i) {
-    const WalkStep& st = t.walk.step[i];
-    const EntryFlags f = decode_entry(st.entry);
-    out += fmt::format("  {:<5} at {:08x} = {:0{}x}  [{}{}{}{}{}{}{}{}]\n", kLevel[st.level], st.entry_addr, st.entry, pae ? 16 : 8,
-                       f.present ? "P" : "not present", f.present && f.writable ? " RW" : f.present ? " RO" : "",
-                       f.present ? (f.user ? " U" : " S") : "", f.accessed ? " A" : "", f.dirty ? " D" : "",
-                       f.page_size && st.level == 2 ? " PS" : "", f.global ? " G" : "", f.no_exec && pae ? " XD" : "");
-  }
-  if (!t.ok) {
-    out += fmt::format("  -> #PF, error code {:#x} [{}]\n", t.walk.error,
-                       bit_names(t.walk.error, {{0, "P"}, {1, "W/R"}, {2, "U/S"}, {3, "RSVD"}, {4, "I/D"}}));
-    return out;
-  }
-  out += fmt::format("  physical {:08x} ({} page{}{})\n", t.phys, t.walk.large ? (pae ? "2 MiB" : "4 MiB") : "4 KiB",
-                     t.walk.writable ? ", writable" : ", read-only", t.walk.user ? ", user" : ", supervisor");
+  out += fmt::format("  paging off (CR0.PG = 0): physical = linear{}\n", m_.bus().a20() ? "" : " with A20 masked");
+  out += fmt::format("  physical {:08x}\n", t.phys);
   return out;
 }
 
@@ -1027,11 +1016,12 @@ std::string Debugger::info_tab() const {
   const PagingConfig& pc = m_.cpu().paging();
   if (pc.mode == PagingMode::Off) return "paging is off (CR0.PG = 0): linear = physical\n";
   const bool pae = pc.mode == PagingMode::Pae;
+  const bool ia32e = is_ia32e(pc.mode);
   // Merge runs of pages whose linear and physical addresses are contiguous
   // and whose rights agree.
   struct Run {
     u64 lin = 0, phys = 0, size = 0;
-    bool rw = false, user = false;
+    bool rw = false, user = false, nx = false;
   };
   std::string out;
   std::optional<Run> run;
@@ -1039,18 +1029,20 @@ std::string Debugger::info_tab() const {
   auto emit = [&]() {
     if (!run) return;
     if (++runs <= 512) {
-      out += fmt::format("  {:08x}-{:08x} -> {:09x}-{:09x}  {} {}\n", run->lin, run->lin + run->size - 1, run->phys,
-                         run->phys + run->size - 1, run->rw ? "rw" : "ro", run->user ? "user" : "supervisor");
+      out += fmt::format("  {:0{}x}-{:0{}x} -> {:09x}-{:09x}  {} {}{}\n", run->lin, ia32e ? 16 : 8, run->lin + run->size - 1,
+                         ia32e ? 16 : 8, run->phys, run->phys + run->size - 1, run->rw ? "rw" : "ro",
+                         run->user ? "user" : "supervisor", run->nx ? " nx" : "");
     }
     run.reset();
   };
-  auto add = [&](u64 lin, u64 phys, u64 size, bool rw, bool user) {
-    if (run && run->lin + run->size == lin && run->phys + run->size == phys && run->rw == rw && run->user == user) {
+  auto add = [&](u64 lin, u64 phys, u64 size, bool rw, bool user, bool nx = false) {
+    if (run && run->lin + run->size == lin && run->phys + run->size == phys && run->rw == rw && run->user == user &&
+        run->nx == nx) {
       run->size += size;
       return;
     }
     emit();
-    run = Run{lin, phys, size, rw, user};
+    run = Run{lin, phys, size, rw, user, nx};
   };
   const auto entry = [&](PhysAddr a, bool wide) -> std::optional<u64> {
     const auto b = target_.read_phys(a, wide ? 8 : 4);
@@ -1062,7 +1054,12 @@ std::string Debugger::info_tab() const {
     return v;
   };
   const u64 addr_mask = ((u64{1} << pc.maxphyaddr) - 1) & ~u64{0xFFF};
-  if (!pae) {
+  bool complete = true;
+  if (ia32e) {
+    complete = for_each_page_ia32e(pc, m_.bus(), [&](const MappedPage& p) {
+      add(p.lin, p.phys, p.size, p.writable, p.user, p.no_exec);
+    });
+  } else if (!pae) {
     for (u32 i = 0; i < 1024; ++i) {
       const auto pde = entry((pc.cr3 & 0xFFFFF000u) + i * 4, false);
       if (!pde || !(*pde & 1)) {
@@ -1113,8 +1110,10 @@ std::string Debugger::info_tab() const {
     }
   }
   emit();
-  std::string head = fmt::format("{} paging, CR3 = {:08x}: {} mapped range{}\n", pae ? "PAE" : "32-bit", pc.cr3, runs, runs == 1 ? "" : "s");
+  std::string head =
+      fmt::format("{} paging, CR3 = {:08x}: {} mapped range{}\n", paging_mode_name(pc.mode), pc.cr3, runs, runs == 1 ? "" : "s");
   if (runs > 512) out += fmt::format("  ... {} more ranges\n", runs - 512);
+  if (!complete) out += fmt::format("  ... stopped after {} entries (looping or oversized tables)\n", kMaxPageMapEntries);
   return head + out;
 }
 

@@ -4,13 +4,13 @@
 
 namespace gb {
 
-Translation Target::translate(u32 lin) const {
+Translation Target::translate(LinAddr lin) const {
   Translation t;
   const Cpu& cpu = m_.cpu();
   Bus& bus = m_.bus();
   if (!(cpu.state().cr0 & 0x8000'0000u)) {
     t.ok = true;
-    t.phys = lin & bus.address_mask();
+    t.phys = static_cast<u32>(lin) & bus.address_mask();
     return t;
   }
   t.paged = true;
@@ -29,7 +29,7 @@ std::optional<u8> Target::peek_phys(PhysAddr a) const {
   return std::nullopt;
 }
 
-std::vector<std::optional<u8>> Target::read_linear(u32 lin, unsigned n) const {
+std::vector<std::optional<u8>> Target::read_linear(LinAddr lin, unsigned n) const {
   std::vector<std::optional<u8>> out;
   out.reserve(n);
   for (unsigned i = 0; i < n; ++i) {
@@ -54,7 +54,7 @@ bool Target::write_phys(PhysAddr a, u8 v) {
   return true;
 }
 
-bool Target::write_linear(u32 lin, u8 v) {
+bool Target::write_linear(LinAddr lin, u8 v) {
   const Translation t = translate(lin);
   return t.ok && write_phys(t.phys, v);
 }

@@ -28,8 +28,9 @@ class Target {
   explicit Target(Machine& m) : m_(m) {}
 
   /// Linear -> physical for a supervisor read (no A/D bits set). Without
-  /// paging the A20 mask applies.
-  Translation translate(u32 lin) const;
+  /// paging the A20 mask applies. Outside 4/5-level paging only bits 31:0
+  /// of `lin` count.
+  Translation translate(LinAddr lin) const;
   /// One byte of physical memory when it is RAM or ROM, or a device that
   /// can be read without side effects (MmioHandler::mmio_peek: the VGA
   /// window); nullopt for other MMIO (a read could change the device) and
@@ -37,12 +38,12 @@ class Target {
   std::optional<u8> peek_phys(PhysAddr a) const;
   /// `n` bytes from linear `lin`, each translated; nullopt where a page is
   /// not present or not RAM/ROM.
-  std::vector<std::optional<u8>> read_linear(u32 lin, unsigned n) const;
+  std::vector<std::optional<u8>> read_linear(LinAddr lin, unsigned n) const;
   std::vector<std::optional<u8>> read_phys(PhysAddr a, unsigned n) const;
   /// Writes RAM (linear or physical); false where it is not RAM. Decoded
   /// code over the bytes is retired.
   bool write_phys(PhysAddr a, u8 v);
-  bool write_linear(u32 lin, u8 v);
+  bool write_linear(LinAddr lin, u8 v);
 
   Machine& machine() const { return m_; }
 

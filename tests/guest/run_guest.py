@@ -21,6 +21,10 @@ the output (e.g. what the guest sent on COM1 with -serial stdio).
 If EMULATOR's file name starts with "qemu" (e.g. qemu-system-i386, used as
 the reference implementation), --insn-limit is left out because QEMU has no
 such option.
+
+A ROM whose name (without .bin) is in expected_failures.txt (next to this
+script) must fail on Glassbox: its failure passes the test, and its passing
+fails it, so the list only shrinks. QEMU runs ignore the list.
 """
 
 import os
@@ -31,7 +35,37 @@ import tempfile
 TIMEOUT_S = 240  # generous: cross builds run under qemu-user
 
 
+def expected_failures():
+    """NAME -> REASON from expected_failures.txt ('#' starts a comment)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'expected_failures.txt')
+    names = {}
+    with open(path) as f:
+        for line in f:
+            line = line.split('#', 1)[0].strip()
+            if line:
+                name, _, why = line.partition(' ')
+                names[name] = why.strip()
+    return names
+
+
 def main(argv):
+    rc = run(argv)
+    if len(argv) < 3 or os.path.basename(argv[1]).startswith('qemu'):
+        return rc
+    name = os.path.basename(argv[2])
+    if name.endswith('.bin'):
+        name = name[:-len('.bin')]
+    expected = expected_failures()
+    if name not in expected:
+        return rc
+    if rc == 0:
+        print(f'FAIL: {name} passes but is listed in expected_failures.txt ({expected[name]}): remove it')
+        return 1
+    print(f'PASS (expected failure): {name}: {expected[name]}')
+    return 0
+
+
+def run(argv):
     if len(argv) < 3:
         print(f"usage: {argv[0]} EMULATOR ROM [--stdin=TEXT] [--expect=TEXT] [ARG...]", file=sys.stderr)
         return 1

@@ -115,6 +115,8 @@ TEST_CASE("Debugger: state views", "[frontend][debugger]") {
                                   Catch::Contains("(no Capstone in this build)"));
   CHECK_THAT(r.run("x/2b p:0xf0000"), Catch::Contains("000f0000: 40 43"));
   CHECK_THAT(r.run("translate 0x1234"), Catch::Contains("paging off"));
+  // 64-bit linear addresses only in 4/5-level paging.
+  CHECK_THAT(r.run("translate 0x100000000"), Catch::Contains("does not fit in 32 bits"));
   CHECK_THAT(r.run("info tab"), Catch::Contains("paging is off"));
   CHECK_THAT(r.run("info idt"), Catch::Contains("interrupt vector table"));
   CHECK_THAT(r.run("info pic"), Catch::Contains("master"));

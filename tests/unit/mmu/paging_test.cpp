@@ -804,3 +804,53 @@ TEST_CASE("paging: PAT bits are reserved without the PAT", "[paging]") {
     CHECK(r.error == (pf::P | pf::W | pf::RSVD));
   }
 }
+
+// ---------------------------------------------------------------------------
+// Outside IA-32e mode linear addresses are 32 bits: walk() ignores bits 63:32.
+TEST_CASE("paging: 32-bit modes ignore bits 63:32 of the linear address", "[paging]") {
+  Machine m;
+  build_legacy(m);
+  const u64 high = u64{0xFFFF'FFFF} << 32;
+  CHECK(walk(legacy_cfg(), high | kLin, kRead, m.bus, false).phys == 0x5123);
+  Machine p;
+  build_pae(p);
+  const WalkResult r = walk(pae_cfg(), high | kPaeLin, kRead, p.bus, false);
+  CHECK(r.phys == 0x5123);
+  CHECK(r.step[0].entry_addr == kPdpt + 1 * 8);
+  CHECK(walk(PagingConfig{}, high | 0x1234'5678, kRead, m.bus, false).phys == 0x1234'5678);
+}
+
+TEST_CASE("paging: page_size of 4 KiB, 4 MiB and 2 MiB pages", "[paging]") {
+  Machine m;
+  build_legacy(m);
+  CHECK(walk(legacy_cfg(), kLin, kRead, m.bus, false).page_size == 0x1000);
+  PagingConfig cfg = legacy_cfg();
+  cfg.pse = true;
+  m.put32(kPd + 3 * 4, static_cast<u32>(0x0100'0000u | P | RW | US | PS));
+  CHECK(walk(cfg, 0x00C1'2345, kRead, m.bus, false).page_size == 0x40'0000);
+  Machine p;
+  p.put64(kPaeLargePdeAddr, 0x0060'0000u | P | RW | US | PS);
+  CHECK(walk(pae_cfg(), kPaeLargeLin, kRead, p.bus, false).page_size == 0x20'0000);
+}
+
+// SMEP applies in every paging mode, and its faults report I/D even in
+// 32-bit paging (SDM Vol. 3A 4.6.1, 4.7).
+TEST_CASE("paging: SMEP and SMAP in 32-bit and PAE paging", "[paging]") {
+  Machine m;
+  build_legacy(m);
+  PagingConfig cfg = legacy_cfg();
+  cfg.smep = true;
+  CHECK(walk(cfg, kLin, kFetch, m.bus, false).error == (pf::P | pf::ID));
+  CHECK(walk(cfg, kLin, kUserFetch, m.bus, false).ok);
+  cfg.smep = false;
+  cfg.smap = true;
+  CHECK(walk(cfg, kLin, kRead, m.bus, false).error == pf::P);
+  CHECK(walk(cfg, kLin, PageAccess{false, false, false, false, true}, m.bus, false).ok);
+  Machine p;
+  build_pae(p);
+  PagingConfig pc = pae_cfg();
+  pc.smep = true;
+  CHECK(walk(pc, kPaeLin, kFetch, p.bus, false).error == (pf::P | pf::ID));
+  pc.smap = true;
+  CHECK(walk(pc, kPaeLin, kWrite, p.bus, false).error == (pf::P | pf::W));
+}

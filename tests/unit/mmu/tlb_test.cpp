@@ -1,5 +1,6 @@
 // gb::Tlb: slots, flush_all, flush_non_global (MOV CR3), flush_page (INVLPG)
-// and the large-page rule.
+// and the large-page rule, 64-bit linear addresses, INVPCID, and the rights
+// tlb_rights() grants (with SMEP and SMAP).
 #include <catch2/catch.hpp>
 
 #include "mmu/tlb.hpp"
@@ -8,15 +9,15 @@ using namespace gb;
 
 namespace {
 
-void fill(Tlb& t, u32 lin, bool global = false) {
+void fill(Tlb& t, u64 lin, bool global = false) {
   TlbEntry& e = t.slot(lin >> 12);
   e.vpn = lin >> 12;
   e.global = global;
   e.rights = tlbr::kSupRead;
-  e.frame = lin & ~0xFFFu;
+  e.frame = lin & 0xF'FFFF'F000u;
 }
 
-bool has(Tlb& t, u32 lin) { return t.slot(lin >> 12).vpn == lin >> 12; }
+bool has(Tlb& t, u64 lin) { return t.slot(lin >> 12).vpn == lin >> 12; }
 
 }  // namespace
 
@@ -107,4 +108,87 @@ TEST_CASE("tlb: flush_all forgets note_large", "[tlb]") {
   fill(t, 0x0000'2000, true);
   t.flush_page(0x0000'2000);
   CHECK_FALSE(has(t, 0x0000'1000));
+}
+
+TEST_CASE("tlb: 64-bit linear addresses", "[tlb]") {
+  Tlb t;
+  // vpn 0xFFFFFFFF (linear 0x00000FFF'FFFFF000) is a real page in 4-level
+  // paging: an empty slot must not match it, nor any other page number.
+  CHECK_FALSE(has(t, 0x0000'0FFF'FFFF'F000ull));
+  CHECK_FALSE(has(t, 0xFFFF'FFFF'FFFF'F000ull));
+  CHECK(t.slot(0xFFFF'FFFFu).vpn == TlbEntry::kEmpty);
+  const u64 high = 0xFFFF'8000'0012'3000ull;
+  const u64 low = high & 0xFFFF'FFFFull;  // same low 32 bits, same slot
+  fill(t, high, false);
+  CHECK(has(t, high));
+  CHECK(&t.slot(high >> 12) == &t.slot(low >> 12));
+  CHECK_FALSE(has(t, low));
+  t.flush_page(low);  // a different page: the entry stays
+  CHECK(has(t, high));
+  t.flush_page(high + 0xABC);
+  CHECK_FALSE(has(t, high));
+  fill(t, 0x0000'0FFF'FFFF'F000ull);
+  CHECK(has(t, 0x0000'0FFF'FFFF'F000ull));
+  t.flush_all();
+  CHECK_FALSE(has(t, 0x0000'0FFF'FFFF'F000ull));
+}
+
+TEST_CASE("tlb: INVPCID types", "[tlb]") {
+  const auto filled = [] {
+    Tlb t;
+    fill(t, 0x0000'7FFF'0000'1000ull);
+    fill(t, 0xFFFF'FFFF'8000'2000ull, true);
+    fill(t, 0x0000'0000'0040'3000ull);
+    return t;
+  };
+  Tlb t = filled();
+  t.invpcid(InvpcidType::IndividualAddress, 0x0000'7FFF'0000'1234ull);
+  CHECK_FALSE(has(t, 0x0000'7FFF'0000'1000ull));
+  CHECK(has(t, 0xFFFF'FFFF'8000'2000ull));
+  CHECK(has(t, 0x0000'0000'0040'3000ull));
+  for (const InvpcidType type : {InvpcidType::SingleContext, InvpcidType::AllContexts}) {
+    t = filled();
+    t.invpcid(type, 0);
+    CHECK_FALSE(has(t, 0x0000'7FFF'0000'1000ull));
+    CHECK(has(t, 0xFFFF'FFFF'8000'2000ull));  // global
+    CHECK_FALSE(has(t, 0x0000'0000'0040'3000ull));
+  }
+  t = filled();
+  t.invpcid(InvpcidType::AllContextsAndGlobals, 0);
+  CHECK_FALSE(has(t, 0x0000'7FFF'0000'1000ull));
+  CHECK_FALSE(has(t, 0xFFFF'FFFF'8000'2000ull));
+  CHECK_FALSE(has(t, 0x0000'0000'0040'3000ull));
+}
+
+TEST_CASE("tlb: tlb_rights", "[tlb]") {
+  using namespace tlbr;
+  WalkResult r;
+  r.ok = true;
+  r.user = r.writable = r.dirty = true;
+  PagingConfig c;
+  c.wp = true;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupWrite | kSupExec | kUserRead | kUserWrite | kUserExec));
+  // Clean pages: no write rights until a write walks and sets D.
+  r.dirty = false;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupExec | kUserRead | kUserExec));
+  r.dirty = true;
+  // Read-only: supervisor writes only with CR0.WP = 0.
+  r.writable = false;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupExec | kUserRead | kUserExec));
+  c.wp = false;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupWrite | kSupExec | kUserRead | kUserExec));
+  c.wp = true;
+  r.writable = true;
+  r.no_exec = true;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupWrite | kUserRead | kUserWrite));
+  r.no_exec = false;
+  // SMEP: no supervisor fetch from a user page; SMAP: no supervisor data
+  // access to it (AC and implicit accesses are decided by a walk).
+  c.smep = true;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupWrite | kUserRead | kUserWrite | kUserExec));
+  c.smap = true;
+  CHECK(tlb_rights(r, c) == (kUserRead | kUserWrite | kUserExec));
+  // Supervisor pages keep every supervisor right under SMEP and SMAP.
+  r.user = false;
+  CHECK(tlb_rights(r, c) == (kSupRead | kSupWrite | kSupExec));
 }
