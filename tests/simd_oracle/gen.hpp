@@ -1,7 +1,5 @@
 // The SIMD oracle's random sequences and inputs: instruction bytes from the
-// form table, register and memory contents drawn heavily from special
-// values (signed zeros, denormals, infinities, QNaN/SNaN with payloads, the
-// normal limits, integer limits, byte patterns), a random MXCSR.
+// form table, register and memory contents from values.hpp, a random MXCSR.
 #pragma once
 #include <random>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include "tests/simd_oracle/forms.hpp"
 #include "tests/simd_oracle/state.hpp"
+#include "tests/simd_oracle/values.hpp"
 
 namespace gb::simd_oracle {
 
@@ -43,18 +42,18 @@ class Generator {
   void next(Sequence& seq, State& in);
   /// A random MXCSR: any rounding, DAZ, FTZ and flags; masks all set
   /// unless in unmasked mode.
-  u32 mxcsr();
+  u32 mxcsr() { return v_.mxcsr(unmasked_); }
 
  private:
   u64 bits() { return rng_(); }
   u32 r(u32 n) { return static_cast<u32>(rng_() % n); }
   void emit(Sequence& seq, const Form& f);
-  void fill(u8* p, unsigned n, Val flavor);
-  u32 f32v();
-  u64 f64v();
-  u64 intv(unsigned bytes);
+  void fill(u8* p, unsigned n, Val flavor) { v_.fill(p, n, flavor); }
+  u32 f32v() { return v_.f32v(); }
+  u64 intv(unsigned bytes) { return v_.intv(bytes); }
 
   std::mt19937_64 rng_;
+  Values v_{rng_};
   std::vector<const Form*> unlisted_, listed_;
   bool unmasked_;
   std::vector<Val> hints_;

@@ -21,9 +21,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -32,11 +29,13 @@
 #include <fmt/format.h>
 
 #include "tests/simd_oracle/check.hpp"
+#include "tests/simd_oracle/cli.hpp"
 #include "tests/simd_oracle/forms.hpp"
 #include "tests/simd_oracle/gen.hpp"
 #include "tests/simd_oracle/guest.hpp"
 #include "tests/simd_oracle/native.hpp"
 #include "tests/simd_oracle/vectors.hpp"
+#include "tests/simd_oracle/xfail.hpp"
 
 using namespace gb;
 using namespace gb::simd_oracle;
@@ -51,26 +50,19 @@ struct Options {
 };
 
 bool parse(int argc, char** argv, Options& o) {
-  std::vector<std::string> pos;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](std::string& dst) {
-      if (i + 1 >= argc) return false;
-      dst = argv[++i];
-      return true;
-    };
-    if (a == "--xfail") { if (!value(o.xfail)) return false; }
-    else if (a == "--only") { if (!value(o.only)) return false; }
-    else if (a == "--record") { if (!value(o.record)) return false; }
-    else if (a == "--replay") { if (!value(o.replay)) return false; }
-    else if (a == "--unmasked") o.unmasked = true;
-    else if (a == "--names") o.names = true;
-    else if (!a.empty() && a[0] == '-') return false;
-    else pos.push_back(a);
-  }
-  if (pos.size() > 0) o.count = std::strtoull(pos[0].c_str(), nullptr, 10);
-  if (pos.size() > 1) o.seed = std::strtoull(pos[1].c_str(), nullptr, 10);
-  return pos.size() <= 2;
+  CommandLine cl;
+  cl.count = o.count;
+  cl.seed = o.seed;
+  if (!parse_command_line(argc, argv, {"--xfail", "--only", "--record", "--replay"}, {"--unmasked", "--names"}, cl)) return false;
+  o.xfail = cl.value("--xfail");
+  o.only = cl.value("--only");
+  o.record = cl.value("--record");
+  o.replay = cl.value("--replay");
+  o.unmasked = cl.has("--unmasked");
+  o.names = cl.has("--names");
+  o.count = cl.count;
+  o.seed = cl.seed;
+  return true;
 }
 
 std::set<std::string> known_names() {
@@ -79,88 +71,9 @@ std::set<std::string> known_names() {
   return s;
 }
 
-bool load_list(const std::string& path, std::set<std::string>& list) {
-  std::ifstream f(path);
-  if (!f) {
-    fmt::print("cannot read {}\n", path);
-    return false;
-  }
-  const auto known = known_names();
-  std::string line;
-  bool ok = true;
-  while (std::getline(f, line)) {
-    if (const auto h = line.find('#'); h != std::string::npos) line.erase(h);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.pop_back();
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(line.begin());
-    if (line.empty()) continue;
-    if (!known.count(line)) {
-      fmt::print("{}: unknown mnemonic '{}'\n", path, line);
-      ok = false;
-    }
-    list.insert(line);
-  }
-  return ok;
-}
-
-/// The expected-failures bookkeeping and the failure report, shared by the
-/// live and replay modes.
-class Tally {
- public:
-  explicit Tally(const std::set<std::string>& listed) : listed_(listed) {}
-  /// One sequence's result (`why` empty = passed). Returns true when it
-  /// counts as a failure (no listed mnemonic in it).
-  bool add(const Sequence& seq, const std::string& why) {
-    bool has_listed = false;
-    for (const auto& m : seq.mnemonics()) {
-      if (!listed_.count(m)) continue;
-      has_listed = true;
-      auto& c = listed_seen_[m];
-      ++c.first;
-      if (!why.empty()) ++c.second;
-    }
-    if (why.empty()) { ++passed_; return false; }
-    if (has_listed) { ++expected_; return false; }
-    ++failed_;
-    return true;
-  }
-  void culprit(const std::string& name) { ++culprits_[name]; }
-  u64 failed() const { return failed_; }
-  /// Prints the summary; returns the number of failures (sequences, plus
-  /// listed mnemonics that now pass).
-  u64 report(bool show_unexercised) {
-    std::vector<std::string> now;
-    for (const auto& [m, c] : listed_seen_) {
-      if (c.first > 0 && c.second == 0) now.push_back(m);
-    }
-    for (const auto& [m, k] : culprits_) fmt::print("  FAILING {:16} {} sequence(s) (the first instruction after which the states differ)\n", m, k);
-    for (const auto& m : now) fmt::print("now passes: remove {} from the list\n", m);
-    if (!now.empty()) {
-      fmt::print("the listed mnemonics that now pass ({}), one per line:\n", now.size());
-      for (const auto& m : now) fmt::print("{}\n", m);
-    }
-    u64 unexercised = 0;
-    for (const auto& m : listed_) unexercised += listed_seen_.count(m) ? 0 : 1;
-    if (show_unexercised && unexercised) fmt::print("({} listed mnemonics did not occur in this run)\n", unexercised);
-    fmt::print("{} sequences with an expected failure among them\n", expected_);
-    fmt::print("{} passed, {} failed\n", passed_ + expected_, failed_ + now.size());
-    return failed_ + now.size();
-  }
-
- private:
-  const std::set<std::string>& listed_;
-  std::map<std::string, std::pair<u64, u64>> listed_seen_;  // sequences holding it, failing ones
-  std::map<std::string, u64> culprits_;
-  u64 passed_ = 0, failed_ = 0, expected_ = 0;
-};
-
 /// The forms named in --only (all when empty).
 std::vector<const simd_oracle::Form*> selected_forms(const std::string& only_list) {
-  std::set<std::string> only;
-  for (std::size_t p = 0; !only_list.empty() && p != std::string::npos;) {
-    const auto q = only_list.find(',', p);
-    only.insert(only_list.substr(p, q == std::string::npos ? q : q - p));
-    p = q == std::string::npos ? q : q + 1;
-  }
+  const std::set<std::string> only = split_commas(only_list);
   std::vector<const simd_oracle::Form*> v;
   for (const simd_oracle::Form& f : all_forms()) {
     if (only.empty() || only.count(f.name)) v.push_back(&f);
@@ -332,7 +245,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::set<std::string> listed;
-  if (!opt.xfail.empty() && !load_list(opt.xfail, listed)) return 1;
+  if (!opt.xfail.empty() && !load_list(opt.xfail, known_names(), listed)) return 1;
   if (!opt.record.empty()) return record(opt, opt.count, opt.seed);
   if (!opt.replay.empty()) return replay(opt, listed);
   return live(opt, listed);

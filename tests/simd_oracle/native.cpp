@@ -12,13 +12,12 @@ bool native_available() { return false; }
 
 #else
 
-#include <setjmp.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 
 #include <cstddef>
 #include <cstring>
+
+#include "tests/simd_oracle/catcher.hpp"
 
 namespace gb::simd_oracle {
 
@@ -35,30 +34,6 @@ namespace {
 // Offsets in Native::Block (the host's own state is at 0).
 constexpr u32 kIn = 512, kOut = 1024, kGpr = 1536, kFlags = 1600;
 constexpr std::size_t kPage = 4096;
-
-// What the signal handler saw. A signal handler can reach only static
-// storage; the oracle is single-threaded.
-struct Caught {
-  sigjmp_buf jb;
-  u8 fx[512];
-  u64 gpr[8];
-  u64 flags;
-  u64 rip;
-  int trapno;
-};
-Caught g_caught;
-
-void on_signal(int sig, siginfo_t*, void* ctx) {
-  const auto* uc = static_cast<const ucontext_t*>(ctx);
-  const mcontext_t& m = uc->uc_mcontext;
-  std::memcpy(g_caught.fx, m.fpregs, 512);
-  static constexpr int kRegs[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI};
-  for (int i = 0; i < 8; ++i) g_caught.gpr[i] = static_cast<u64>(m.gregs[kRegs[i]]);
-  g_caught.flags = static_cast<u64>(m.gregs[REG_EFL]);
-  g_caught.rip = static_cast<u64>(m.gregs[REG_RIP]);
-  g_caught.trapno = static_cast<int>(m.gregs[REG_TRAPNO]);
-  siglongjmp(g_caught.jb, sig);
-}
 
 void disp32(std::vector<u8>& c, u32 d) {
   for (int i = 0; i < 4; ++i) c.push_back(static_cast<u8>(d >> (8 * i)));
@@ -81,11 +56,7 @@ Native::Native() {
   if (p == MAP_FAILED) return;
   page_ = static_cast<u8*>(p);
   block_ = new Block{};
-  struct sigaction sa {};
-  sa.sa_sigaction = on_signal;
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-  sigemptyset(&sa.sa_mask);
-  for (int s : {SIGFPE, SIGSEGV, SIGILL, SIGBUS}) sigaction(s, &sa, nullptr);
+  install_catcher();
   ok_ = true;
 }
 
@@ -132,7 +103,8 @@ Outcome Native::run(const std::vector<u8>& code, const State& in, State& out) {
 
   Outcome o;
   out = in;
-  const int sig = sigsetjmp(g_caught.jb, 1);
+  Caught& cg = caught();
+  const int sig = sigsetjmp(cg.jb, 1);
   if (sig == 0) {
     fn(&b);
     o.completed = true;
@@ -142,11 +114,11 @@ Outcome Native::run(const std::vector<u8>& code, const State& in, State& out) {
   } else {
     // Back from the handler: put the host's FPU/SSE state back.
     asm volatile("fxrstor %0" : : "m"(b.host));
-    o.vector = g_caught.trapno;  // the exception vector the kernel saw (19 for #XM)
-    o.fault_offset = static_cast<u32>(g_caught.rip - reinterpret_cast<uintptr_t>(page_) - start);
-    from_fxsave(g_caught.fx, out);
-    for (int r = 0; r < 8; ++r) out.gpr[r] = static_cast<u32>(g_caught.gpr[r]);
-    out.eflags = static_cast<u32>(g_caught.flags) & kArith;
+    o.vector = cg.trapno;  // the exception vector the kernel saw (19 for #XM)
+    o.fault_offset = static_cast<u32>(cg.rip - reinterpret_cast<uintptr_t>(page_) - start);
+    from_fxsave(cg.fx, out);
+    for (int r = 0; r < 8; ++r) out.gpr[r] = static_cast<u32>(cg.gpr[r]);
+    out.eflags = static_cast<u32>(cg.flags) & kArith;
   }
   out.gpr[4] = 0;
   std::memcpy(out.mem.data(), buf_, kMemBytes);

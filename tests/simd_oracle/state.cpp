@@ -12,6 +12,12 @@ std::string hex_xmm(const std::array<u8, 16>& x) {
   return fmt::format("{:016X}_{:016X}", load_le<u64>(x.data() + 8), load_le<u64>(x.data()));
 }
 
+std::string hex_row(const u8* p) {
+  std::string t;
+  for (unsigned k = 0; k < 16; ++k) t += fmt::format("{}{:02X}", k && k % 4 == 0 ? " " : "", p[k]);
+  return t;
+}
+
 std::string describe(const State& s) {
   std::string o;
   for (unsigned i = 0; i < 8; ++i) o += fmt::format("    xmm{} {}{}", i, hex_xmm(s.xmm[i]), i % 2 ? "\n" : "");
@@ -52,12 +58,7 @@ std::string describe_diff(const State& in, const State& a, const State& b, const
     bool same = true;
     for (unsigned k = 0; k < 16; ++k) same = same && a.mem[i + k] == b.mem[i + k];
     if (same) continue;
-    auto row = [&](const State& s) {
-      std::string t;
-      for (unsigned k = 0; k < 16; ++k) t += fmt::format("{}{:02X}", k && k % 4 == 0 ? " " : "", s.mem[i + k]);
-      return t;
-    };
-    line(fmt::format("mem+{:02X}", i), row(in), row(a), row(b));
+    line(fmt::format("mem+{:02X}", i), hex_row(in.mem.data() + i), hex_row(a.mem.data() + i), hex_row(b.mem.data() + i));
   }
   return o;
 }

@@ -91,6 +91,8 @@ inline void from_fxsave(const u8* img, State& s) {
 
 /// "xmm3 00112233...FF" style text: a 16-byte register as two 64-bit halves, high first.
 std::string hex_xmm(const std::array<u8, 16>& x);
+/// 16 bytes at `p` as hex, in groups of 4 (a memory row of a diff).
+std::string hex_row(const u8* p);
 /// The fields where `a` and `b` differ, one per line, with `in` for reference.
 std::string describe_diff(const State& in, const State& a, const State& b, const char* an, const char* bn);
 /// The whole state, a few lines (the inputs of a mismatch).
