@@ -124,13 +124,28 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
 
 enum class Count : u8 { One, CL, Ib };
 
+/// A masked count of 0 changes no flag and no bit, but a 32-bit register
+/// destination is still written, so its upper half is cleared in 64-bit
+/// mode (SDM Vol. 1 3.4.1.1: 32-bit operands give a result zero-extended to
+/// 64 bits; hardware and Bochs do so for count 0 too, though the SDM's SHLD
+/// and SAL pseudo-code reads "no operation"). Memory is left unwritten.
+template <class T, Form F = Form::Any>
+void zero_count_write(Cpu& c, const DecodedInsn& d, T v) {
+  if constexpr (sizeof(T) == 4 && F != Form::Mem) {
+    if (F == Form::Reg || d.mod() == 3) c.write_rm<T, Form::Reg>(d, v);
+  }
+}
+
 template <Shift op, Count src, class T, Form F = Form::Any>
 void shift_E(Cpu& c, const DecodedInsn& d) {
   unsigned count = src == Count::One ? 1 : src == Count::CL ? c.reg<u8>(ECX) : d.imm & 0xFF;
   // 64-bit operands mask the count to six bits (SDM Vol. 2B SAL/SAR/SHL/SHR).
   count &= sizeof(T) == 8 ? 0x3F : c.model().shift_count_mask();
   const T v = c.read_rm<T, F>(d);
-  if (count == 0) return;
+  if (count == 0) {
+    zero_count_write<T, F>(c, d, v);
+    return;
+  }
   c.write_rm<T, F>(d, shift<T>(c, op, v, count));
 }
 
@@ -142,7 +157,10 @@ void shxd(Cpu& c, const DecodedInsn& d) {
   constexpr unsigned bits = 8 * sizeof(T);
   const unsigned count = (src == Count::CL ? c.reg<u8>(ECX) : d.imm) & (bits == 64 ? 0x3F : 0x1F);
   const T dst = c.read_rm<T>(d);
-  if (count == 0) return;
+  if (count == 0) {
+    zero_count_write<T>(c, d, dst);
+    return;
+  }
   const T s = c.reg<T>(d.xreg());
   if constexpr (bits == 64) {
     // 64-bit forms: count 1-63 of the 128-bit dst:src (src:dst).

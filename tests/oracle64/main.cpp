@@ -117,6 +117,22 @@ std::string owner(const Program& prog, std::size_t i) {
   return "setup";
 }
 
+/// The flags to compare for outcome `o`: those defined after the last
+/// instruction, or for an exception those defined before the faulting
+/// instruction (a fault leaves RFLAGS as the previous instruction left it,
+/// with its undefined bits: a DIV's before a #DE in a later DIV).
+u64 compared_mask(const Program& prog, const Outcome& o) {
+  if (o.completed || o.vector < 0) return prog.final_mask();
+  u32 at = 0;
+  for (std::size_t i = 0; i < prog.seq.insns.size(); ++i) {
+    if (o.fault_offset >= at && o.fault_offset < at + prog.seq.insns[i].bytes.size()) {
+      return i == 0 ? oracle64::kArith | oracle64::kDF : prog.flag_mask[i - 1];
+    }
+    at += static_cast<u32>(prog.seq.insns[i].bytes.size());
+  }
+  return prog.final_mask();
+}
+
 /// Runs `prog` natively and in Glassbox; empty when they agree.
 struct Both {
   Native& native;
@@ -126,7 +142,7 @@ struct Both {
     State n, g;
     no = native.run(code, in, n);
     const Outcome go = guest.run(code, in, g);
-    return compare(prog.seq, in, no, n, go, g, prog.final_mask());
+    return compare(prog.seq, in, no, n, go, g, compared_mask(prog, no));
   }
 };
 
@@ -237,7 +253,7 @@ int native_only(const Options& opt, const std::vector<const Entry*>& pool) {
     const Outcome ob = native.run(code, in, b);
     std::string why;
     if (!oa.completed && !(prog.may_fault && oa.vector == 0)) why = fmt::format("    native: {}\n", outcome_text(prog.seq, oa));
-    else why = compare(prog.seq, in, oa, a, ob, b, prog.final_mask());
+    else why = compare(prog.seq, in, oa, a, ob, b, compared_mask(prog, oa));
     if (why.empty()) continue;
     if (++bad <= 8) fmt::print("NATIVE #{} (sequence {}): {}\n  input:\n{}{}", bad, n, prog.seq.text(), describe(in), why);
   }

@@ -322,6 +322,26 @@ TEST_CASE("64-bit mode: CMPXCHG16B (REX.W 0F C7 /1)", "[simd64][cmpxchg16b]") {
   }
 }
 
+TEST_CASE("64-bit mode: a shift by a masked count of 0 still zero-extends a 32-bit register", "[simd64][shift]") {
+  // SDM Vol. 1 3.4.1.1; found by the 64-bit oracle (the host clears bits
+  // 63-32 for SHL r32,CL and SHLD r32 with CL = 0 or 32).
+  Rig64 m;
+  m.mov(RAX, 0xFFFF'FFFF'1234'5678u);
+  m.mov(RSI, 0xFFFF'FFFF'8765'4321u);
+  m.mov(12, ~u64{0});  // R12
+  m.mov(RCX, 32);  // masked to 0 for 32-bit operands
+  m.put<u64>(Rig64::kData, 0xAAAA'AAAA'5555'5555u);
+  m.mov(RBX, Rig64::kData);
+  m.code({0xD3, 0xE0});                          // SHL eax, cl
+  m.code({0x44, 0x0F, 0xA5, 0xE6});              // SHLD esi, r12d, cl
+  m.code({0xD3, 0x23});                          // SHL dword [rbx], cl: memory unchanged
+  m.run();
+  REQUIRE(m.completed());
+  CHECK(m.gpr(RAX) == 0x1234'5678u);
+  CHECK(m.gpr(RSI) == 0x8765'4321u);
+  CHECK(m.get<u64>(Rig64::kData) == 0xAAAA'AAAA'5555'5555u);
+}
+
 TEST_CASE("64-bit mode: 16-byte operands above 4 GiB and the alignment rule", "[simd][simd64]") {
   SECTION("MOVDQU, MOVAPS and MASKMOVDQU at kHigh") {
     Rig64 m;
