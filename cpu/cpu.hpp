@@ -643,6 +643,10 @@ class Cpu final : public MemoryListener {
   void iret_long(bool o32, bool o64);
   /// SS and RSP after RETF/IRET to an outer level in IA-32e mode (a NULL
   /// `selector` when `null_ss`); `to64`: the new CS is 64-bit code.
+  /// The SS a far return or IRET to an outer level loads (SDM Vol. 2B RET,
+  /// IRET): #GP/#SS on a bad descriptor; true for a NULL SS, allowed only
+  /// to 64-bit mode at CPL < 3 (else #GP(0)); `sd` holds the descriptor.
+  bool check_return_ss(u16 selector, unsigned rpl, bool to64, Descriptor& sd);
   void load_return_ss(u16 selector, bool null_ss, const Descriptor& sd, u64 rsp, bool to64);
   /// The second quadword of the 16-byte system descriptor `selector` names
   /// (IA-32e mode, SDM Vol. 3A 3.5.2); #GP(selector) beyond the table limit.

@@ -106,20 +106,25 @@ void Cpu::far_return_long(bool o32, u32 pop_extra, bool o64) {
   const u64 new_rsp = read_slot(*this, sz, at);
   const u16 new_ss = static_cast<u16>(read_slot(*this, sz, at + sz));
   Descriptor sd;
-  const bool null_ss = sel_null(new_ss);
-  if (null_ss) {
-    if (!to64 || rpl == 3) throw GuestFault::make(kGP, 0);
-  } else {
-    sd = fetch_descriptor(new_ss);
-    if (sel_rpl(new_ss) != rpl || !sd.is_data() || !sd.writable() || sd.dpl() != rpl) throw sel_fault(kGP, new_ss);
-    if (!sd.present()) throw sel_fault(kSS, new_ss);
-  }
+  const bool null_ss = check_return_ss(new_ss, rpl, to64, sd);
   set_accessed(cs, d);
   s_.cpl = static_cast<u8>(rpl);
   load_cache(CS, cs, d);
   load_return_ss(new_ss, null_ss, sd, new_rsp + pop_extra, to64);
   s_.rip = ip;
   null_inaccessible_segments();
+}
+
+bool Cpu::check_return_ss(u16 selector, unsigned rpl, bool to64, Descriptor& sd) {
+  // A NULL SS only returning to 64-bit mode at CPL < 3 (SDM Vol. 2B RET, IRET).
+  if (sel_null(selector)) {
+    if (!to64 || rpl == 3) throw GuestFault::make(kGP, 0);
+    return true;
+  }
+  sd = fetch_descriptor(selector);
+  if (sel_rpl(selector) != rpl || !sd.is_data() || !sd.writable() || sd.dpl() != rpl) throw sel_fault(kGP, selector);
+  if (!sd.present()) throw sel_fault(kSS, selector);
+  return false;
 }
 
 void Cpu::load_return_ss(u16 selector, bool null_ss, const Descriptor& sd, u64 rsp, bool to64) {
@@ -174,15 +179,7 @@ void Cpu::iret_long(bool o32, bool o64) {
   const u64 new_rsp = read_slot(*this, sz, osp + 3 * sz);
   const u16 new_ss = static_cast<u16>(read_slot(*this, sz, osp + 4 * sz));
   Descriptor sd;
-  const bool null_ss = sel_null(new_ss);
-  if (null_ss) {
-    // A NULL SS only returning to 64-bit mode at CPL < 3 (SDM Vol. 2B IRET).
-    if (!to64 || rpl == 3) throw GuestFault::make(kGP, 0);
-  } else {
-    sd = fetch_descriptor(new_ss);
-    if (sel_rpl(new_ss) != rpl || !sd.is_data() || !sd.writable() || sd.dpl() != rpl) throw sel_fault(kGP, new_ss);
-    if (!sd.present()) throw sel_fault(kSS, new_ss);
-  }
+  const bool null_ss = check_return_ss(new_ss, rpl, to64, sd);
   set_accessed(cs, d);
   s_.cpl = static_cast<u8>(rpl);
   load_cache(CS, cs, d);
