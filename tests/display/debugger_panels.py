@@ -121,14 +121,27 @@ def run(env, gb, log):
     g = wait_geometry(env, wid, lambda g: g[2] >= COLUMN + 640 and g[3] >= 900,
                       'the panels did not open beside the screen', gb, log)
     print(f'ok window {g[2]}x{g[3]}: the guest screen and the {COLUMN}-pixel panel column')
-    # The first frame with the panels drawn: the Registers title bar.
-    rx0, ry0, rx1, _ = registers_region(g)
+    # The first frame with the panels drawn: the Registers title bar. The
+    # geometry is read again on every poll: opening the panels resizes the
+    # window and then centres it (two X requests), so the size can be final
+    # while the position is not yet.
+    found = {}
 
     def title_bar():
+        gg = window_geometry(env, wid)
+        if gg[0] < 0 or gg[1] < 0:
+            return None
+        rx0, ry0, rx1, _ = registers_region(gg)
         screen = capture_screen(env)
+        if rx1 > screen[0] or gg[1] + gg[3] > screen[1]:
+            return None  # not yet moved fully onto the screen
         bar = [c for _, _, c in pixels(screen, rx0 + 2, ry0 + TITLE_H // 2, rx1 - 2, ry0 + TITLE_H // 2 + 1)]
-        return screen if sum(c in TITLE_COLOURS for c in bar) > 0.9 * len(bar) else None
+        if sum(c in TITLE_COLOURS for c in bar) > 0.9 * len(bar):
+            found['g'] = gg
+            return screen
+        return None
     screen = wait_until(title_bar, 'no Registers panel title bar below the Control panel', gb, log, interval=0.2)
+    g = found['g']
     white = sum(c == WHITE for _, _, c in pixels(screen, *registers_region(g)))
     if white < 300:
         fail(f'the Registers panel has only {white} text pixels')
