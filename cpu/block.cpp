@@ -45,9 +45,11 @@ bool ends_block(const DecodedInsn& d) {
       return page[at + i];
     }, size, eip0 + bytes, d);
     // Left for execute_one(): an instruction on two pages, past the limit
-    // or the IP wrap, or too long (its #GP comes from the decoder there).
+    // or the IP wrap, or too long (its #GP comes from the decoder there);
+    // also one ending at the limit or the wrap, so that no next IP in a
+    // block needs the wrap (run_blocks_sized adds without masking).
     if (outside || d.too_long || d.exec == op_prefixes_only) break;
-    if (eip0 + bytes + d.len - 1 > last_ok) break;
+    if (eip0 + bytes + d.len > last_ok) break;
     if (!d.chain) d.chain = &Cpu::chained<op_invalid>;  // the only handler outside the table
     bytes += d.len;
     ++n;
@@ -87,9 +89,7 @@ bool Cpu::run_blocks_sized(u64 events) {
   constexpr u8 mode = kMode;
   const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
   const u64 last_ok = model_.is_8086() ? 0xFFFFu : kBig ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
-  // A flat 4 GiB code segment cannot be left by a block within one page;
   // 64-bit mode has no limit (a non-canonical RIP has no TLB entry).
-  const bool check_limit = kMode != 2 && !(kBig && cs.limit == 0xFFFF'FFFFu && cs_base == 0);
   // No event can become pending while blocks chain without end_block():
   // INTR and NMI change only through set_intr/raise_nmi, EFLAGS.IF only
   // through instructions that end the block, so the budget is the only
@@ -126,8 +126,9 @@ bool Cpu::run_blocks_sized(u64 events) {
       if (prev) prev->succ[lin != prev->lin + prev->bytes] = b;
     }
   run:
-    // The same linear block under another CS may pass its limit or wrap.
-    if (check_limit && s_.rip + b->bytes - 1 > last_ok) return prev != nullptr;
+    // The same linear block under another CS may pass its limit or wrap:
+    // as in build_block(), the next IP after the block stays within both.
+    if (kMode != 2 && s_.rip + b->bytes > last_ok) return prev != nullptr;
     prev = b;
     const u64 n = end - count < b->count ? end - count : b->count;
 #if GB_CHAINED_DISPATCH
@@ -151,7 +152,8 @@ bool Cpu::run_blocks_sized(u64 events) {
       for (;;) {
         insn_eip_ = eip;
         start_esp_ = s_.gpr[ESP];
-        const u64 next = kMode == 2 ? eip + d->len : kBig ? static_cast<u32>(eip + d->len) : (eip + d->len) & 0xFFFF;
+        // No wrap: the block ends before the limit and the IP wrap.
+        const u64 next = eip + d->len;
         s_.rip = next;
         d->exec(*this, *d);
         insns_ = ++count;

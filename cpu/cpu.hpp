@@ -489,15 +489,21 @@ class Cpu final : public MemoryListener {
   /// limit, or in 64-bit mode (always 64-bit operand size on Intel parts,
   /// SDM Vol. 2A JMP) to a non-canonical address.
   void jump(u64 target, bool o32) {
-    if (mode64_) {
-      if (!canonical(target)) throw GuestFault::make(kGP, 0);
-      s_.rip = target;
-      return;
-    }
-    target = o32 ? static_cast<u32>(target) : target & 0xFFFF;
-    if (model_.checks_limits() && target > s_.seg[CS].limit) throw GuestFault::make(kGP, 0);
+    // Every Jcc, JMP, CALL and RET comes here: the 16/32-bit path first,
+    // with the limit compare before the (rare) 8086 test, and the raise
+    // out of line so the common path needs no stack frame.
+    if (mode64_) [[unlikely]] return jump64(target);
+    const u32 t = o32 ? static_cast<u32>(target) : static_cast<u16>(target);
+    if (t > s_.seg[CS].limit && model_.checks_limits()) [[unlikely]] raise_gp0();
+    s_.rip = t;
+  }
+  /// jump() in 64-bit mode: #GP(0) for a non-canonical target.
+  [[gnu::noinline]] void jump64(u64 target) {
+    if (!canonical(target)) raise_gp0();
     s_.rip = target;
   }
+  /// Throws #GP(0): out of line, for fast paths that must not set up a frame.
+  [[noreturn, gnu::noinline, gnu::cold]] static void raise_gp0() { throw GuestFault::make(kGP, 0); }
   /// Raises #GP(0) unless CPL is 0 (privileged instructions; SDM Vol. 3A 5.9).
   void require_cpl0() const {
     if (s_.pe() && s_.cpl != 0) throw GuestFault::make(kGP, 0);

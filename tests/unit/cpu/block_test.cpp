@@ -140,6 +140,40 @@ TEST_CASE("blocks: a block does not run past the CS limit", "[block]") {
   CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1004);
 }
 
+TEST_CASE("blocks: the IP wraps after an instruction that ends at FFFFh or FFFFFFFFh", "[block]") {
+  // Blocks add instruction lengths without masking: the last instruction
+  // before the wrap runs outside a block and its next IP wraps to 0.
+  Rig r;
+  r.s.seg[CS].base = 0x10000;  // CS = 1000h: IP FFFDh is linear 1FFFDh
+  r.s.seg[CS].selector = 0x1000;
+  r.put(0x1FFFD, {0x40, 0x40, 0x40});  // inc ax x3 up to FFFFh
+  r.put(0x10000, {0x43, 0xF4});        // at IP 0: inc bx; hlt
+  r.s.rip = 0xFFFD;
+  r.s.gpr[EAX] = r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 3);
+  CHECK(r.s.gpr[EBX] == 1);
+  CHECK(r.s.rip == 2);
+  // 32-bit code, CS base 10000h and limit 4 GiB: EIP FFFFFFFEh is linear
+  // FFFEh (the linear address wraps too); inc eax x2, then EIP 0.
+  const u8 gdt[] = {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 1, 0x9A, 0xCF, 0};
+  std::copy(std::begin(gdt), std::end(gdt), r.ram.begin() + 0x500);
+  r.s.gdtr = TableRegister{0x500, 15};
+  r.cpu.write_cr0(r.s.cr0 | 1);
+  r.put(0x0FFFE, {0x40, 0x40});
+  r.put(0x10000, {0x43, 0xF4});
+  r.put(0x1000, {0x66, 0xEA, 0xFE, 0xFF, 0xFF, 0xFF, 0x08, 0x00});  // jmp dword 0008:FFFFFFFE
+  r.s.seg[CS].base = 0;
+  r.s.seg[CS].selector = 0;
+  r.s.rip = 0x1000;
+  r.s.halted = false;
+  r.s.gpr[EAX] = r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 2);
+  CHECK(r.s.gpr[EBX] == 1);
+  CHECK(r.s.rip == 2);
+}
+
 TEST_CASE("blocks: a far jump to the next instruction ends the block (new CS.D)", "[block]") {
   Rig r;
   // GDT at 0x500: null, 32-bit code base 0 (sel 8), 16-bit code base 0 (sel 10h).
