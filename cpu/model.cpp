@@ -37,14 +37,13 @@ constexpr std::array<CpuModel, 12> kModels{{
      .has_fpu = true, .fxsr = true, .apic_reenable = true, .simd = SimdLevel::Ssse3, .clflush = true,
      .monitor = true, .long_mode = true, .syscall = true, .lahf64 = true, .cmpxchg16b = true, .mtrr_vcnt = 8,
      .phys_addr_bits = 36, .linear_addr_bits = 48, .cpuid = &kCore2},
-    // 10 variable MTRRs. The real part has RDTSCP (8000_0001h EDX.27), which
-    // Linux uses in rdtsc_ordered() once CPUID reports it; rdtscp stays
-    // false until Glassbox executes RDTSCP (0F 01 F9), then true.
+    // 10 variable MTRRs; RDTSCP (8000_0001h EDX.27) and IA32_TSC_AUX, which
+    // Linux uses in rdtsc_ordered() and vgetcpu.
     {.name = "nehalem",
      .description = "Intel Core i7 920 (Nehalem, family 6 model 26; SSE4.2, POPCNT, Intel 64)",
      .family = CpuFamily::p6, .address_mask = k4G, .cpuid_signature = 0x106A5, .nx = true, .pat = true,
      .has_fpu = true, .fxsr = true, .apic_reenable = true, .simd = SimdLevel::Sse42, .popcnt = true,
-     .clflush = true, .monitor = true, .long_mode = true, .syscall = true, .lahf64 = true, .rdtscp = false,
+     .clflush = true, .monitor = true, .long_mode = true, .syscall = true, .lahf64 = true, .rdtscp = true,
      .cmpxchg16b = true, .mtrr_vcnt = 10, .phys_addr_bits = 36, .linear_addr_bits = 48, .cpuid = &kNehalem},
     {.name = "atom-n270", .description = "Intel Atom N270 (Diamondville, family 6 model 28; SSSE3, MOVBE; 32-bit)",
      .family = CpuFamily::p6, .address_mask = k4G, .cpuid_signature = 0x106C2, .nx = true, .pat = true,
@@ -80,6 +79,9 @@ const CpuModel* find_cpu_model(std::string_view name) {
   return nullptr;
 }
 
-const CpuModel& default_cpu_model() { return kModels[0]; }
+// The most capable model, as QEMU's default CPU runs 64-bit guests (issue
+// 21): Intel 64 with LA57, PCID, SMEP/SMAP and UMIP. It still runs every
+// 16- and 32-bit guest; -cpu pentium-pro gives the 1995 part.
+const CpuModel& default_cpu_model() { return *find_cpu_model(kDefaultCpuModel); }
 
 }  // namespace gb

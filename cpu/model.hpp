@@ -161,11 +161,13 @@ struct CpuModel {
   bool checks_limits() const { return !is_8086(); }
 };
 
-/// Every model Glassbox knows, the default first.
+/// The name of the default model.
+inline constexpr std::string_view kDefaultCpuModel = "icelake-server";
+/// Every model Glassbox knows, oldest family first.
 std::span<const CpuModel> cpu_models();
 /// The model named `name`, or nullptr.
 const CpuModel* find_cpu_model(std::string_view name);
-/// The default model (pentium-pro).
+/// The default model (kDefaultCpuModel, icelake-server).
 const CpuModel& default_cpu_model();
 
 }  // namespace gb

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "cpu/model.hpp"
 #include "devices/device_timing.hpp"
 #include "mmu/types.hpp"
 
@@ -33,7 +34,7 @@ struct Options {
   std::string dump_text;
   /// --screenshot FILE.png: the rendered display, written when the run ends.
   std::string screenshot;
-  std::string cpu = "pentium-pro";   ///< -cpu MODEL
+  std::string cpu{kDefaultCpuModel};  ///< -cpu MODEL
   /// -display auto|sdl|curses|none. auto: sdl when a display is available
   /// (DISPLAY or WAYLAND_DISPLAY set and SDL opens a window), else none.
   std::string display = "auto";

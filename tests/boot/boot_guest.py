@@ -264,7 +264,7 @@ GUESTS = {
     # nehalem is an Intel 64 part (issue 21): mtrr, lm and cx16 too.
     'linux-686-nehalem': linux_simd_users(
         'nehalem', 'vmlinuz-686', '686', 'Intel(R) Core(TM) i7 CPU         920  @ 2.67GHz',
-        'fpu de pse tsc msr pae cx8 apic sep mtrr pge cmov pat clflush mmx fxsr sse sse2 nx lm '
+        'fpu de pse tsc msr pae cx8 apic sep mtrr pge cmov pat clflush mmx fxsr sse sse2 nx rdtscp lm '
         'constant_tsc cpuid pni monitor ssse3 cx16 sse4_1 sse4_2 popcnt lahf_lm',
         ['xor: measuring software checksum speed', 'pIII_sse', 'xor: using function:',
          'raid6: sse2x2   gen()', 'raid6: using algorithm', 'raid6: using ssse3x1 recovery algorithm',
@@ -276,8 +276,10 @@ GUESTS = {
     # memtest86+ by the Linux boot protocol: tests #0 to #3 done (#4 begun),
     # no errors, with PAE (the default Pentium Pro model) and without (a
     # Pentium; memtest then leaves out [PAE]).
+    # On the Pentium Pro: memtest86+ shows [PAE] there, [LM] on a part with
+    # long mode.
     'memtest-kernel-pae': {
-        'args': ['-m', '128', '-kernel', '{guests}/memtest/memtest86+ia32.bin', '-append', 'console=ttyS0,115200'],
+        'args': ['-m', '128', '-cpu', 'pentium-pro', '-kernel', '{guests}/memtest/memtest86+ia32.bin', '-append', 'console=ttyS0,115200'],
         'serial': ['Memtest86+ v6.10', '[PAE]', '#0  [Address test', '#3  [Moving inversions, 1s & 0s',
                    '#4  [Moving inversions, 8 bit', 'Errors: 0'],
         'timeout': 900,

@@ -362,7 +362,7 @@ int main(int argc, char** argv) {
   memory.map_ram(0, ram);
   IoMap io;
   Bus bus(memory, io);
-  Cpu cpu(bus, default_cpu_model());
+  Cpu cpu(bus, *find_cpu_model("pentium-pro"));  // the ISA its sequences were drawn for
   cpu.set_log(nullptr);
 
   std::array<u8, kBufSize> init{};

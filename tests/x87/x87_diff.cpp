@@ -431,7 +431,7 @@ class Native {
 
 class Guest {
  public:
-  Guest() : cpu_(bus_, default_cpu_model()) {
+  Guest() : cpu_(bus_, *find_cpu_model("pentium-pro")) {
     memory_.map_ram(0, ram_);
     cpu_.set_log(nullptr);
   }

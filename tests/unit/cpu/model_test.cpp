@@ -10,12 +10,14 @@
 
 using namespace gb;
 
-TEST_CASE("cpu_models lists every model once, the default first", "[cpu][model]") {
+TEST_CASE("cpu_models lists every model once; the default is the most capable", "[cpu][model]") {
   const auto models = cpu_models();
   REQUIRE(models.size() >= 6);
   CHECK(models.front().name == "pentium-pro");
-  CHECK(&default_cpu_model() == &models.front());
-  CHECK(default_cpu_model().name == "pentium-pro");
+  CHECK(&default_cpu_model() == find_cpu_model("icelake-server"));
+  CHECK(default_cpu_model().name == kDefaultCpuModel);
+  // The most capable: Intel 64 with 5-level paging (the widest linear address).
+  for (const auto& m : models) CHECK(m.linear_addr_bits <= default_cpu_model().linear_addr_bits);
   std::set<std::string_view> names;
   for (const auto& m : models) {
     CHECK(names.insert(m.name).second);
@@ -205,7 +207,7 @@ TEST_CASE("CPUID brand strings and extended leaves", "[cpu][model][cpuid]") {
   };
   CHECK(ext1("pentium-m", true) == CpuidRegs{0, 0, 0, 0x0010'0000});
   CHECK(ext1("core2duo", true) == CpuidRegs{0, 0, 1, 0x2010'0800});
-  CHECK(ext1("nehalem", true) == CpuidRegs{0, 0, 1, 0x2010'0800});
+  CHECK(ext1("nehalem", true) == CpuidRegs{0, 0, 1, 0x2810'0800});  // + RDTSCP
   CHECK(ext1("icelake-server", true) == CpuidRegs{0, 0, 1, 0x2C10'0800});
   CHECK(ext1("icelake-server", false) == CpuidRegs{0, 0, 1, 0x2C10'0000});
   CHECK(ext1("atom-n270", false) == CpuidRegs{0, 0, 1, 0x0010'0000});  // LAHF, no LM

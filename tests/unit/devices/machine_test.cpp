@@ -57,7 +57,7 @@ MachineConfig config(const std::string& model, std::vector<u8> rom, std::string*
 TEST_CASE("MachineConfig defaults", "[machine]") {
   MachineConfig c;
   CHECK(c.cpu == &default_cpu_model());
-  CHECK(c.cpu->name == "pentium-pro");
+  CHECK(c.cpu->name == "icelake-server");
   CHECK(c.ram_mib == 128);
   CHECK_FALSE(c.debug_exit.has_value());
   CHECK_FALSE(c.no_reboot);
@@ -91,7 +91,7 @@ TEST_CASE("Machine: the SeaBIOS log port 0x402 goes to the debug console", "[mac
   CHECK(out == "s");
 }
 
-TEST_CASE("Machine: the default model is pentium-pro", "[machine]") {
+TEST_CASE("Machine: the default model is icelake-server", "[machine]") {
   MachineConfig c;
   c.ram_mib = 1;
   c.bios = bios(kHiExit);

@@ -55,7 +55,7 @@ TEST_CASE("parse_options: QEMU single-dash options", "[options]") {
   CHECK(o.debug_exit->first == 0xF4);
   CHECK(o.debug_exit->second == 4);
   CHECK(o.insn_limit == 5);
-  CHECK(o.cpu == "pentium-pro");
+  CHECK(o.cpu == "icelake-server");
   CHECK(o.display == "auto");
 }
 
@@ -64,7 +64,7 @@ TEST_CASE("parse_options: defaults", "[options]") {
   REQUIRE(r.options.has_value());
   const Options& o = *r.options;
   CHECK(o.bios == "rom");
-  CHECK(o.cpu == "pentium-pro");
+  CHECK(o.cpu == "icelake-server");
   CHECK(o.display == "auto");
   CHECK(o.scale == "integer");
   CHECK(o.debugcon == "none");
