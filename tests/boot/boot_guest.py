@@ -37,6 +37,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+import expected_failures  # noqa: E402
+
 # Bench checksums from ../shared/bench/README.md (ITERS 200).
 BENCH_SUM = {0: '00007BAB', 1: '0D382023', 2: '0D382023'}
 
@@ -342,30 +345,12 @@ def find_in_order(text, markers):
     return len(markers)
 
 
-def expected_failures():
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'expected_failures.txt')
-    names = {}
-    with open(path) as f:
-        for line in f:
-            line = line.split('#', 1)[0].strip()
-            if line:
-                name, _, why = line.partition(' ')
-                names[name] = why.strip()
-    return names
-
-
 def main(argv):
     qemu = '--qemu' in argv
-    expected = {} if qemu else expected_failures()
+    expected = {} if qemu else expected_failures.read(os.path.dirname(os.path.abspath(__file__)))
     name = argv[-1] if len(argv) > 1 else ''
     rc = run(argv)
-    if name in expected and rc in (0, 1):
-        if rc == 0:
-            print(f'FAIL: {name} passes but is listed in expected_failures.txt ({expected[name]}): remove it')
-            return 1
-        print(f'PASS (expected failure): {name}: {expected[name]}')
-        return 0
-    return rc
+    return expected_failures.judge(name, rc, expected) if rc in (0, 1) else rc
 
 
 def run(argv):
