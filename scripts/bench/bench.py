@@ -16,7 +16,8 @@ debugger compiled in and told to continue) and QEMU TCG (SeaBIOS).
 Modes: 0 real mode, 1 protected mode flat, 2 protected mode with paging.
 
 --boot instead times each real guest of scripts/guests to its marker (the
-boot-loader menus; memtest86+) on glassbox and QEMU.
+boot-loader menus; memtest86+; Linux 686 and amd64 to the shell) on
+glassbox, QEMU and, where it boots the same disk, Bochs.
 """
 import argparse
 import os
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 PER_ITER = {0: 274_848, 1: 1_141_903, 2: 1_141_903}
 # Reference checksums (../shared/bench/README.md).
@@ -116,6 +118,7 @@ def main():
     ap.add_argument('--rounds', type=int, default=5, help='rounds (median of; default 5)')
     ap.add_argument('--engines', default='glassbox,bochs,qemu', help='engines to run (default glassbox,bochs,qemu)')
     ap.add_argument('--boot', action='store_true', help='time real guests to their markers instead')
+    ap.add_argument('--only', default='', help='with --boot: only the guests whose name contains this text')
     ap.add_argument('--build-dir', default='build', help='the glassbox release build directory')
     ap.add_argument('--hook-check', action='store_true',
                     help='also run a build without the observer hook (-Dobserver=false, set up in build-nohook '
@@ -136,7 +139,8 @@ def main():
             print(f'bench: {exe} not found; leaving {e} out')
             engines.remove(e)
     if args.boot:
-        return boot_times(root, glassbox['glassbox'], [e for e in engines if e in ('glassbox', 'qemu', 'bochs')], args.rounds)
+        return boot_times(root, glassbox['glassbox'], [e for e in engines if e in ('glassbox', 'qemu', 'bochs')], args.rounds,
+                          args.only)
     work = tempfile.mkdtemp(prefix='glassbox-bench-')
     src = build_guest(root, work)
     print(f'{"mode":12} {"engine":15} {"MIPS (median)":>14} {"min":>8} {"max":>8}  checksum')
@@ -174,21 +178,40 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
 
+class BootGuest(NamedTuple):
+    args: list          # arguments shared by glassbox and QEMU (paths relative to the guests directory)
+    marker: str         # the serial line that ends the timing
+    bochs_disk: str = None  # the hard disk image Bochs boots instead, or None where it has no equivalent
+    x86_64: bool = False    # QEMU as qemu-system-x86_64, Bochs with an Intel 64 CPU model
+    syslinux_default: str = None  # boot this syslinux.cfg label instead of the image's DEFAULT
+
+
+HDD_686 = 'syslinux/syslinux-hdd.img'
 BOOT_GUESTS = {
-    # name: (arguments shared by glassbox and QEMU, serial marker, the hard
-    # disk image Bochs boots instead, or None where Bochs has no equivalent)
-    'syslinux-floppy menu': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'GUEST-SYSLINUX-MENU', None),
-    'syslinux-hdd menu': (['-hda', 'syslinux/syslinux-hdd.img', '-m', '256'], 'GUEST-SYSLINUX-MENU', None),
-    'isolinux-cd menu': (['-cdrom', 'isolinux/isolinux.iso', '-boot', 'd', '-m', '256'], 'GUEST-SYSLINUX-MENU', None),
-    'grub-cd menu': (['-cdrom', 'grub/grub.iso', '-boot', 'd', '-m', '256'], 'GUEST-GRUB-MENU', None),
-    'syslinux-floppy memtest86+': (['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'Memtest86+ v6.10', None),
-    # Linux 686 and the busybox initramfs to the shell: by -kernel (not in
-    # Bochs), and through syslinux from the hard disk (all three engines).
-    'linux-686 -kernel shell': (['-kernel', 'linux/vmlinuz-686', '-initrd', 'linux/initrd-i386.cpio.gz',
-                                 '-append', 'console=tty0 console=ttyS0,115200', '-m', '256'], 'GUEST-SHELL-READY', None),
-    'linux-686 syslinux-hdd shell': (['-hda', 'syslinux/syslinux-hdd.img', '-m', '256'], 'GUEST-SHELL-READY',
-                                     'syslinux/syslinux-hdd.img'),
+    'syslinux-floppy menu': BootGuest(['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'], 'GUEST-SYSLINUX-MENU'),
+    'syslinux-hdd menu': BootGuest(['-hda', HDD_686, '-m', '256'], 'GUEST-SYSLINUX-MENU'),
+    'isolinux-cd menu': BootGuest(['-cdrom', 'isolinux/isolinux.iso', '-boot', 'd', '-m', '256'], 'GUEST-SYSLINUX-MENU'),
+    'grub-cd menu': BootGuest(['-cdrom', 'grub/grub.iso', '-boot', 'd', '-m', '256'], 'GUEST-GRUB-MENU'),
+    'syslinux-floppy memtest86+': BootGuest(['-fda', 'syslinux/syslinux-floppy.img', '-boot', 'a'],
+                                            'Memtest86+ v6.10'),
+    # Linux 686 and amd64 with the busybox initramfs to the shell: by
+    # -kernel (not in Bochs), and through syslinux from the hard disk (all
+    # three engines; amd64 is the same image with its linux64 label made
+    # the default).
+    'linux-686 -kernel shell': BootGuest(['-kernel', 'linux/vmlinuz-686', '-initrd', 'linux/initrd-i386.cpio.gz',
+                                          '-append', 'console=tty0 console=ttyS0,115200', '-m', '256'],
+                                         'GUEST-SHELL-READY'),
+    'linux-686 syslinux-hdd shell': BootGuest(['-hda', HDD_686, '-m', '256'], 'GUEST-SHELL-READY', HDD_686),
+    'linux-amd64 -kernel shell': BootGuest(['-kernel', 'linux/vmlinuz-amd64', '-initrd', 'linux/initrd-amd64.cpio.gz',
+                                            '-append', 'console=tty0 console=ttyS0,115200', '-m', '256'],
+                                           'GUEST-SHELL-READY', x86_64=True),
+    'linux-amd64 syslinux-hdd shell': BootGuest(['-hda', HDD_686, '-m', '256'], 'GUEST-SHELL-READY', HDD_686,
+                                                x86_64=True, syslinux_default='linux64'),
 }
+
+# Bochs's CPU for the amd64 guests: an Intel 64 part with SSE4.2 (Debian's
+# bochs is built with x86-64; its default bx_generic has no long mode).
+BOCHS_CPU_X86_64 = 'cpu: model=corei7_sandy_bridge_2600k\n'
 
 BOCHSRC_HDD = """megs: 256
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
@@ -197,15 +220,44 @@ ata0-master: type=disk, path={img}, mode=flat
 boot: disk
 """ + BOCHSRC_COMMON
 
+# The FAT partition of scripts/guests' syslinux hard disk starts at 1 MiB.
+SYSLINUX_HDD_FAT = 2048 * 512
 
-def boot_times(root, glassbox, engines, rounds):
+
+def with_syslinux_default(image, label, work):
+    """A copy of the syslinux hard disk `image` in `work` whose
+    syslinux.cfg boots `label` by default (mtools, as scripts/guests
+    builds it)."""
+    copy = os.path.join(work, f'{label}.img')
+    shutil.copyfile(image, copy)
+    fat = f'{copy}@@{SYSLINUX_HDD_FAT}'
+    cfg = sh(['mtype', '-i', fat, '::/syslinux.cfg'], stdout=subprocess.PIPE).stdout.decode()
+    lines = [f'DEFAULT {label}' if ln.startswith('DEFAULT ') else ln for ln in cfg.splitlines()]
+    if f'LABEL {label}' not in lines:
+        sys.exit(f'bench: {image} has no syslinux label {label}')
+    new = os.path.join(work, 'syslinux.cfg')
+    with open(new, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    sh(['mcopy', '-o', '-i', fat, new, '::/syslinux.cfg'])
+    return copy
+
+
+def boot_times(root, glassbox, engines, rounds, only=''):
     guests = os.environ.get('GB_GUESTS_DIR', os.path.join(root, 'build-guests'))
     if not os.path.isdir(guests):
         sys.exit(f'bench: {guests} not found; run scripts/guests')
     print(f'{"guest":30} {"engine":9} {"seconds to marker (median)":>28}')
     work = tempfile.mkdtemp(prefix='glassbox-boot-')
-    for name, (gargs, marker, bochs_disk) in BOOT_GUESTS.items():
-        args = [os.path.join(guests, a) if '/' in a else a for a in gargs]
+    for name, g in BOOT_GUESTS.items():
+        if only not in name:
+            continue
+        args = [os.path.join(guests, a) if '/' in a else a for a in g.args]
+        bochs_disk = os.path.join(guests, g.bochs_disk) if g.bochs_disk else None
+        if g.syslinux_default:
+            image = with_syslinux_default(os.path.join(guests, g.bochs_disk), g.syslinux_default, work)
+            args = [image if a == bochs_disk else a for a in args]
+            bochs_disk = image
+        qemu = 'qemu-system-x86_64' if g.x86_64 else 'qemu-system-i386'
         for e in engines:
             if e == 'bochs' and not bochs_disk:
                 continue
@@ -217,15 +269,15 @@ def boot_times(root, glassbox, engines, rounds):
                 if e == 'bochs':
                     # Bochs writes to its disk image: a copy.
                     disk = os.path.join(work, 'disk.img')
-                    shutil.copyfile(os.path.join(guests, bochs_disk), disk)
+                    shutil.copyfile(bochs_disk, disk)
                     rc, cont = os.path.join(work, 'bochsrc'), os.path.join(work, 'bochs-continue')
                     with open(rc, 'w') as f:
-                        f.write(BOCHSRC_HDD.format(img=disk, log=log))
+                        f.write(BOCHSRC_HDD.format(img=disk, log=log) + (BOCHS_CPU_X86_64 if g.x86_64 else ''))
                     with open(cont, 'w') as f:
                         f.write('c\n')
                     cmd = ['bochs', '-q', '-f', rc, '-rc', cont]
                 else:
-                    exe = [glassbox, '-snapshot'] if e == 'glassbox' else ['qemu-system-i386', '-accel', 'tcg', '-snapshot']
+                    exe = [glassbox, '-snapshot'] if e == 'glassbox' else [qemu, '-accel', 'tcg', '-snapshot']
                     cmd = exe + args + ['-display', 'none', '-no-reboot', '-serial', f'file:{log}']
                 t0 = time.perf_counter()
                 p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
