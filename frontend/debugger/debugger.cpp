@@ -1086,7 +1086,11 @@ std::string Debugger::info_descriptors(u64 base, u32 limit, bool gates, const ch
       const std::string text = hi ? describe_descriptor64(*d, *hi) : "(the second quadword is beyond the limit or not readable)";
       const std::string raw = fmt::format("{:016x}{}", *d, hi ? fmt::format(" {:016x}", *hi) : "");
       out += gates ? fmt::format("  vector {:3}  {}  {}\n", off / 16, raw, text) : fmt::format("  {:04x}  {}  {}\n", off, raw, text);
-      if (!gates) off += 8;  // the descriptor's upper half is the next slot
+      // The upper half is the next GDT slot. Its bits 44:40 (S and type
+      // there) are 0 in a real upper half (SDM Vol. 3A Figures 5-9, 8-4):
+      // otherwise the slot is listed as a descriptor of its own too (a
+      // legacy table read in IA-32e mode).
+      if (!gates && hi && ((*hi >> 40) & 0x1F) == 0) off += 8;
       continue;
     }
     if (ia32e && system) {
