@@ -352,6 +352,7 @@ bool Debugger::before_insn(const Cpu& cpu) {
     if (break_pg_) changed((prev_cr0_ >> 31) & 1, (s.cr0 >> 31) & 1, "CR0.PG");
     if (break_pae_) changed((prev_cr4_ >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE");
     if (break_a20_) changed(prev_a20_, m_.bus().a20(), "A20");
+    if (break_lma_) changed(prev_lma_, s.lma(), "EFER.LMA");
   }
   if (trace_) {
     const std::string line = trace_line(cpu);
@@ -361,6 +362,7 @@ bool Debugger::before_insn(const Cpu& cpu) {
   prev_cr0_ = s.cr0;
   prev_cr4_ = s.cr4;
   prev_a20_ = m_.bus().a20();
+  prev_lma_ = s.lma();
   prev_cs_ = s.seg[CS].selector;
   prev_eip_ = s.rip;
   insn_index_ = cpu.instructions();
@@ -690,7 +692,7 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
       breaks_.erase(std::remove_if(breaks_.begin(), breaks_.end(), [](const Breakpoint& b) { return !b.temporary; }), breaks_.end());
       exception_breaks_.reset();
       io_breaks_.clear();
-      break_pe_ = break_pg_ = break_pae_ = break_a20_ = false;
+      break_pe_ = break_pg_ = break_pae_ = break_a20_ = break_lma_ = false;
       watches_.clear();
       update_watching();
       return "deleted every breakpoint and watchpoint\n";
@@ -741,9 +743,9 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
 }
 
 std::string Debugger::add_break(const std::vector<std::string>& args) {
-  if (args.size() == 1) throw std::invalid_argument("break ADDR | break on exception V | break on io PORT | break on mode pe|pg|pae|a20");
+  if (args.size() == 1) throw std::invalid_argument("break ADDR | break on exception V | break on io PORT | break on mode pe|pg|pae|a20|lma");
   if (lower(args[1]) == "on") {
-    if (args.size() != 4) throw std::invalid_argument("break on exception V | io PORT | mode pe|pg|pae|a20");
+    if (args.size() != 4) throw std::invalid_argument("break on exception V | io PORT | mode pe|pg|pae|a20|lma");
     const std::string what = lower(args[2]);
     if (what == "exception") {
       const u64 v = value_of(args[3]);
@@ -763,8 +765,10 @@ std::string Debugger::add_break(const std::vector<std::string>& args) {
       else if (m == "pg") break_pg_ = true;
       else if (m == "pae") break_pae_ = true;
       else if (m == "a20") break_a20_ = true;
-      else throw std::invalid_argument("break on mode pe|pg|pae|a20");
-      static const std::pair<const char*, const char*> kNames[] = {{"pe", "CR0.PE"}, {"pg", "CR0.PG"}, {"pae", "CR4.PAE"}, {"a20", "A20"}};
+      else if (m == "lma") break_lma_ = true;
+      else throw std::invalid_argument("break on mode pe|pg|pae|a20|lma");
+      static const std::pair<const char*, const char*> kNames[] = {
+          {"pe", "CR0.PE"}, {"pg", "CR0.PG"}, {"pae", "CR4.PAE"}, {"a20", "A20"}, {"lma", "EFER.LMA"}};
       const char* name = "";
       for (const auto& [k, v] : kNames) {
         if (m == k) name = v;
@@ -821,7 +825,7 @@ Breakpoints
   break|b ADDR          stop before the instruction at ADDR
   break on exception V  stop at the first instruction of exception V's handler
   break on io PORT      stop before IN/OUT/INS/OUTS on PORT
-  break on mode pe|pg|pae|a20   stop after the instruction that changes it
+  break on mode pe|pg|pae|a20|lma   stop after the instruction that changes it (lma: IA-32e mode on or off)
   watch|w [r|w|rw] ADDR [LEN]   stop after an instruction reads/writes (default w) LEN bytes (default 1) at ADDR
   delete|d [N]          delete breakpoint or watchpoint N, or every one
   info break            list breakpoints and watchpoints
@@ -831,7 +835,7 @@ State
   cregs                 CR0-CR4, EFER and DR0-DR7, decoded
   xmm                   XMM0-7 in hex and as floats/doubles, MXCSR decoded
   mmx                   MM0-7 with their x87 tags, TOP and the tag word
-  x[/Nf] ADDR           N units of memory; f = b (bytes), w (words), d (dwords)
+  x[/Nf] ADDR           N units of memory; f = b (bytes), w (words), d (dwords), g (qwords)
   disasm|u [ADDR] [N]   N instructions (default 8) at ADDR (default CS:EIP), 16/32/64-bit as the CPU
   translate ADDR        the page walk of linear ADDR, step by step, with the fault it would raise
   info gdt|idt|ldt|tss  descriptor tables, decoded (the IVT in real mode; 16-byte entries in IA-32e mode)
@@ -875,7 +879,7 @@ std::string Debugger::sregs() const {
   auto seg = [&](const char* name, const Segment& g) {
     out += fmt::format("{:<4} {:04x}  base={:08x} limit={:08x} access={:02x} flags={:x}  {}\n", name, g.selector, g.base, g.limit,
                        g.access, g.flags,
-                       describe_descriptor(static_cast<u64>(g.access) << 40 | static_cast<u64>(g.flags & 0xC) << 52 |
+                       describe_descriptor(static_cast<u64>(g.access) << 40 | static_cast<u64>(g.flags & 0xE) << 52 |
                                            (static_cast<u64>(g.base & 0xFFFFFF) << 16) | (static_cast<u64>(g.base >> 24) << 56) |
                                            ((g.flags & 8) ? ((g.limit >> 12) & 0xFFFF) | (static_cast<u64>((g.limit >> 28) & 0xF) << 48)
                                                           : (g.limit & 0xFFFF) | (static_cast<u64>((g.limit >> 16) & 0xF) << 48))));
@@ -895,11 +899,23 @@ std::string Debugger::cregs() const {
                      bit_names(s.cr0, {{0, "PE"}, {1, "MP"}, {2, "EM"}, {3, "TS"}, {4, "ET"}, {5, "NE"}, {16, "WP"},
                                        {18, "AM"}, {29, "NW"}, {30, "CD"}, {31, "PG"}}));
   out += fmt::format("cr2={:08x} (the last page-fault linear address)\n", s.cr2);
-  out += fmt::format("cr3={:08x} [page directory base {:08x}{}{}]\n", s.cr3, s.cr3 & ((s.cr4 & 0x20) ? 0xFFFFFFE0u : 0xFFFFF000u),
-                     (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : "");
+  if (s.lma()) {
+    // 4/5-level paging: the PML4 (PML5 with CR4.LA57) base, and the PCID
+    // in bits 11:0 with CR4.PCIDE (SDM Vol. 3A 4.5).
+    const bool pcide = s.cr4 & (1u << 17);
+    out += fmt::format("cr3={:016x} [{} base {:016x}{}]\n", s.cr3, (s.cr4 & (1u << 12)) ? "PML5" : "PML4", s.cr3 & ~u64{0xFFF},
+                       pcide ? fmt::format(" PCID {:03x}", s.cr3 & 0xFFF)
+                             : fmt::format("{}{}", (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : ""));
+  } else {
+    out += fmt::format("cr3={:08x} [page directory base {:08x}{}{}]\n", s.cr3, s.cr3 & ((s.cr4 & 0x20) ? 0xFFFFFFE0u : 0xFFFFF000u),
+                       (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : "");
+  }
   out += fmt::format("cr4={:08x} [{}]\n", s.cr4,
                      bit_names(s.cr4, {{0, "VME"}, {1, "PVI"}, {2, "TSD"}, {3, "DE"}, {4, "PSE"}, {5, "PAE"}, {6, "MCE"},
-                                       {7, "PGE"}, {8, "PCE"}, {9, "OSFXSR"}, {10, "OSXMMEXCPT"}}));
+                                       {7, "PGE"}, {8, "PCE"}, {9, "OSFXSR"}, {10, "OSXMMEXCPT"}, {11, "UMIP"},
+                                       {12, "LA57"}, {16, "FSGSBASE"}, {17, "PCIDE"}, {18, "OSXSAVE"}, {20, "SMEP"},
+                                       {21, "SMAP"}}));
+  if (wide()) out += fmt::format("cr8={:x} (the task-priority class, TPR[7:4])\n", m_.cpu().cr8());
   out += fmt::format("efer={:016x} [{}]\n", s.efer, bit_names(s.efer, {{0, "SCE"}, {8, "LME"}, {10, "LMA"}, {11, "NXE"}}));
   out += fmt::format("dr0={:08x} dr1={:08x} dr2={:08x} dr3={:08x}\n", s.dr[0], s.dr[1], s.dr[2], s.dr[3]);
   out += fmt::format("dr6={:08x} [{}]\n", s.dr[6], bit_names(s.dr[6], {{0, "B0"}, {1, "B1"}, {2, "B2"}, {3, "B3"}, {13, "BD"}, {14, "BS"}, {15, "BT"}}));
@@ -925,7 +941,8 @@ std::string Debugger::examine(const std::string& f, const std::vector<std::strin
     if (c == 'b') unit = 1;
     else if (c == 'w' || c == 'h') unit = 2;
     else if (c == 'd') unit = 4;
-    else if (c != 'x') throw std::invalid_argument(fmt::format("x/{}: the unit is b, w or d", f));
+    else if (c == 'g') unit = 8;  // gdb's giant word
+    else if (c != 'x') throw std::invalid_argument(fmt::format("x/{}: the unit is b, w, d or g", f));
   }
   if (n == 0) n = 1;
   const DebugAddress a = parse_address(args[1]);
@@ -936,12 +953,12 @@ std::string Debugger::examine(const std::string& f, const std::vector<std::strin
   const unsigned per_line = 16 / unit;
   for (unsigned i = 0; i < n; ++i) {
     if (i % per_line == 0) out += fmt::format("{}{}{:08x}:", i ? "\n" : "", phys ? "p:" : "", start + i * unit);
-    u32 v = 0;
+    u64 v = 0;
     bool ok = true;
     for (unsigned k = 0; k < unit; ++k) {
       const auto& b = bytes[i * unit + k];
       ok = ok && b.has_value();
-      if (b) v |= u32{*b} << (8 * k);
+      if (b) v |= u64{*b} << (8 * k);
     }
     out += ok ? fmt::format(" {:0{}x}", v, 2 * unit) : fmt::format(" {:?<{}}", "", 2 * unit);
   }
@@ -1048,6 +1065,7 @@ std::string Debugger::info(const std::vector<std::string>& args) const {
     if (break_pg_) out += "     on mode pg\n";
     if (break_pae_) out += "     on mode pae\n";
     if (break_a20_) out += "     on mode a20\n";
+    if (break_lma_) out += "     on mode lma\n";
     for (const Watchpoint& w : watches_.all()) out += fmt::format("{:>3}  watch {}\n", w.id, WatchList::describe(w));
     return out.empty() ? "no breakpoints\n" : out;
   }

@@ -166,7 +166,7 @@ class Debugger final : public CpuObserver {
   unsigned next_id_ = 1;
   std::bitset<256> exception_breaks_;
   std::vector<u16> io_breaks_;
-  bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false;
+  bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false, break_lma_ = false;
   WatchList watches_;
   bool attached_ = true;
   std::optional<WatchHit> watch_hit_;  // the first hit since the last instruction boundary
@@ -187,7 +187,7 @@ class Debugger final : public CpuObserver {
   // The previous instruction, for mode-change breaks and the trace.
   bool have_prev_ = false;
   u64 prev_cr0_ = 0, prev_cr4_ = 0;
-  bool prev_a20_ = true;
+  bool prev_a20_ = true, prev_lma_ = false;
   u16 prev_cs_ = 0;
   u64 prev_eip_ = 0;
   std::array<u64, 16> prev_gpr_{};

@@ -5,8 +5,10 @@ core2duo machine.
 
 Usage: long_mode.py GLASSBOX LONG_DEBUG_ROM
 
-1. --debugger-commands: a breakpoint at the 64-bit address set at reset is
-   hit once the guest runs there; `regs` shows RAX..R15 and RIP in 64-bit
+1. --debugger-commands: `break on mode lma` stops after the MOV CR0 that
+   activates IA-32e mode (compatibility mode: `regs` shows the 64-bit
+   view); a breakpoint at the 64-bit address set before 64-bit mode is hit
+   once the guest runs there; `regs` shows RAX..R15 and RIP in 64-bit
    mode; `disasm` decodes 64-bit code (RIP-relative MOV, R15) with 64-bit
    addresses; a watchpoint on a 64-bit address stops after the store with
    the old and new quadwords; `info tss` shows the 64-bit TSS and `info
@@ -28,6 +30,9 @@ import tempfile
 DEVICES = ['-cpu', 'core2duo', '-display', 'none', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
 
 COMMANDS = """\
+break on mode lma
+continue
+regs
 break 0xffffffff80000000
 continue
 regs
@@ -42,7 +47,11 @@ continue
 """
 
 EXPECT = [
-    (r'breakpoint 1 at linear ffffffff80000000', 'a breakpoint at a 64-bit address, set in real mode'),
+    (r'will stop after the instruction that changes EFER.LMA', 'break on mode lma'),
+    (r'stopped: EFER.LMA 0 -> 1 by the instruction at 0008:', 'the stop after MOV CR0 activated IA-32e mode'),
+    (r'rip=00000000[0-9a-f]{8} .*\ncs:rip=0008:00000000[0-9a-f]{8} \(linear 00000000000f[0-9a-f]{4}\), compatibility mode, 32-bit code',
+     'regs: compatibility mode, the 64-bit view'),
+    (r'breakpoint 1 at linear ffffffff80000000', 'a breakpoint at a 64-bit address, set before 64-bit mode'),
     (r'stopped: breakpoint 1\n>\* ffffffff80000000 0038:ffffffff80000000  488b0519000000 +mov rax, qword ptr \[rip \+ 0x19\]',
      'the stop there, disassembled as 64-bit code'),
     (r'r12=0000000000000000 r13=0000000000000000 r14=0000000000000000 r15=0000000000000000\n'

@@ -207,6 +207,12 @@ TEST_CASE("Debugger, IA-32e: info gdt, idt and tss decode the 16-byte entries an
   const std::string idt = r.run("info idt");
   CHECK_THAT(idt, Catch::Contains("(256 entries, IA-32e mode)"));
   CHECK_THAT(idt, Catch::Contains("vector  14  80008e0200081234 00000000ffffffff  64-bit interrupt gate -> 0008:ffffffff80001234, IST2, DPL 0"));
+  CHECK_THAT(r.run("sregs"), Catch::Contains("code 64-bit, execute/read"));
+  const std::string cregs = r.run("cregs");
+  CHECK_THAT(cregs, Catch::Contains("cr3=0000000000010000 [PML4 base 0000000000010000]"));
+  CHECK_THAT(cregs, Catch::Contains("efer=0000000000000500 [LME LMA]"));
+  CHECK_THAT(cregs, Catch::Contains("cr8=0"));
+  CHECK_THAT(r.run("x/2g 0x100000017"), Catch::Contains("100000017: 1122334455667788 0000000000000000"));
   const std::string tss = r.run("info tss");
   CHECK_THAT(tss, Catch::Contains("TR 0018: 64-bit TSS at linear 0000000000003000, limit 00000067"));
   CHECK_THAT(tss, Catch::Contains("rsp0=ffff800000009000"));
