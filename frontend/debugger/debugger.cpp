@@ -1032,7 +1032,7 @@ std::string Debugger::translate(const std::string& addr) const {
   const DebugAddress a = parse_address(addr);
   if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
   const u64 lin = *linear_of(a);
-  if (lin > 0xFFFF'FFFFu) {
+  if (lin > 0xFFFF'FFFFu && !is_ia32e(m_.cpu().paging().mode)) {
     throw std::invalid_argument(fmt::format("{} does not fit in 32 bits (linear addresses have 64 only in 4/5-level paging)", addr));
   }
   const Translation t = target_.translate(lin);

@@ -69,13 +69,13 @@ std::vector<std::string> memory_rows(const Target& t, u64 addr, bool physical, u
 std::vector<std::string> stack_rows(const Target& t, const CpuState& s, unsigned n) {
   std::vector<std::string> out;
   if (s.mode64()) {
-    // 64-bit mode: quadwords at RSP, SS's base ignored (SDM Vol. 3A 3.4.4).
+    // 64-bit mode: quadwords at RSP, SS's base ignored (SDM Vol. 3A 3.4.4);
+    // the offset alone (the Registers panel has RSP), to fit the panel.
     for (unsigned i = 0; i < n; ++i) {
-      const u64 at = s.gpr[ESP] + i * 8;
-      const auto b = t.read_linear(at, 8);
+      const auto b = t.read_linear(s.gpr[ESP] + i * 8, 8);
       std::string v;
       for (unsigned k = 8; k-- > 0;) v += b[k] ? fmt::format("{:02x}", *b[k]) : std::string("??");
-      out.push_back(fmt::format("rsp+{:<3x} {:016x}  {}", i * 8, at, v));
+      out.push_back(fmt::format("rsp+{:<3x} {}", i * 8, v));
     }
     return out;
   }

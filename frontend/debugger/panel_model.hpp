@@ -37,7 +37,7 @@ std::vector<std::string> memory_rows(const Target& t, u64 addr, bool physical, u
 
 /// `n` stack slots from SS:ESP (dwords with a 32-bit stack, else words at
 /// SS:SP): "esp+4   0010:00007c10  1234abcd"; in 64-bit mode quadwords at
-/// RSP: "rsp+8   0000000000007c10  000000001234abcd".
+/// RSP: "rsp+8   000000001234abcd".
 std::vector<std::string> stack_rows(const Target& t, const CpuState& s, unsigned n);
 
 /// Where the disassembly listing starts: it keeps its start while EIP stays

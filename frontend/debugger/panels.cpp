@@ -162,7 +162,9 @@ void stack(DebugPanels& p) {
 void page_walk(DebugPanels& p) {
   ImGui::SetNextItemWidth(200);
   ImGui::InputText("address", &p.walk_address);
-  const std::string out = p.debugger().output_of("translate " + p.walk_address);
+  // The default, CS:EIP, means CS:RIP in 64-bit mode (EIP is its low half).
+  const bool rip = p.walk_address == "cs:eip" && p.machine().cpu().state().mode64();
+  const std::string out = p.debugger().output_of("translate " + (rip ? std::string("cs:rip") : p.walk_address));
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(out.c_str());
   ImGui::PopTextWrapPos();
@@ -181,14 +183,18 @@ void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
   panel("Control", x, width, 92, [&] { control(p); });
   y += 92;
   // Room for the XMM rows (five lines) on the models with SSE.
-  // IA-32e mode: 30 rows three to a line, five lines more than 24 four to a line.
-  const float regs_h = (p.machine().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f) + (s.lma() ? 85.0f : 0.0f);
+  // IA-32e mode: 30 register rows three to a line, four lines more than
+  // 24 four to a line; the disassembly and memory panels give up the room
+  // (they scroll), so the column still fits kPanelMinHeight.
+  const float extra = s.lma() ? 100.0f : 0.0f;
+  const float regs_h = (p.machine().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f) + extra;
   panel("Registers", x, width, regs_h, [&] { registers(p); });
   y += regs_h;
-  panel("Disassembly", x, width, 260, [&] { disassembly(p, p.disassembler()); });
-  y += 260;
-  panel("Memory", x, width, 190, [&] { memory(p); });
-  y += 190;
+  const float dis_h = 260 - extra * 0.6f, mem_h = 190 - extra * 0.4f;
+  panel("Disassembly", x, width, dis_h, [&] { disassembly(p, p.disassembler()); });
+  y += dis_h;
+  panel("Memory", x, width, mem_h, [&] { memory(p); });
+  y += mem_h;
   const float rest = std::max(height - y, 160.0f);
   panel("Stack", x, width * 0.45f, rest, [&] { stack(p); });
   panel("Page walk", x + width * 0.45f, width * 0.55f, rest, [&] { page_walk(p); });

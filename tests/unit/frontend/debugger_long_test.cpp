@@ -213,6 +213,11 @@ TEST_CASE("Debugger, IA-32e: info gdt, idt and tss decode the 16-byte entries an
   CHECK_THAT(cregs, Catch::Contains("efer=0000000000000500 [LME LMA]"));
   CHECK_THAT(cregs, Catch::Contains("cr8=0"));
   CHECK_THAT(r.run("x/2g 0x100000017"), Catch::Contains("100000017: 1122334455667788 0000000000000000"));
+  // translate: a 64-bit SEG:OFF address walks the 4 levels.
+  CHECK_THAT(r.run("translate cs:rip"), Catch::Contains("  PDE   at 00013000 = 0000000000200083  [P RW S PS]\n  physical 00200000 (2 MiB page"));
+  // XMM8-15 exist in IA-32e mode.
+  r.m.cpu().state().fpu.xmm[15] = Vec128::from(0x1234, 0);
+  CHECK_THAT(r.run("xmm"), Catch::Contains("xmm15 00000000000000000000000000001234"));
   const std::string tss = r.run("info tss");
   CHECK_THAT(tss, Catch::Contains("TR 0018: 64-bit TSS at linear 0000000000003000, limit 00000067"));
   CHECK_THAT(tss, Catch::Contains("rsp0=ffff800000009000"));
@@ -238,8 +243,9 @@ TEST_CASE("Panels, IA-32e: 64-bit register rows, changes marked", "[frontend][pa
   CHECK(row("rip").value == "0000000100000000");
   CHECK(row("gsbase").value == "ffff888000000000");
   CHECK(std::count_if(rows.begin(), rows.end(), [](const RegisterRow& x) { return x.changed; }) == 1);
-  const auto stack = stack_rows(r.d.target(), r.m.cpu().state(), 1);
-  CHECK(stack[0].starts_with("rsp+0   0000000000007000  "));
+  store_le<u64>(r.ram(0x7008), 0xFEED'FACE'CAFE'BEEFull);
+  const auto stack = stack_rows(r.d.target(), r.m.cpu().state(), 2);
+  CHECK(stack[1] == "rsp+8   feedfacecafebeef");
 }
 
 TEST_CASE("gdbstub: the i386:x86-64 description on a model with Intel 64", "[frontend][gdbstub][long]") {
