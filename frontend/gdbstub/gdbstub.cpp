@@ -41,8 +41,8 @@ u64 le_bytes(const std::vector<u8>& v) {
 // Glassbox system feature (CR0, CR2, CR3, CR4, EFER). i386:x86-64 (a model
 // with Intel 64): GDB's 64-bit core (RAX RBX RCX RDX RSI RDI RBP RSP R8-R15,
 // RIP, EFLAGS, the selectors, x87), sse (XMM0-15, MXCSR), segments
-// (fs_base, gs_base) and the system feature with 64-bit control registers
-// and CR8. The 64-bit layout is offered whenever the model has long mode,
+// (fs_base, gs_base) and the system feature with 64-bit control registers,
+// CR8 and k_gs_base. The 64-bit layout is offered whenever the model has long mode,
 // also before the guest enables it, because gdb reads the target
 // description once per connection (as QEMU's qemu-system-x86_64 does):
 // outside IA-32e mode the registers read zero-extended.
@@ -82,6 +82,8 @@ std::vector<GdbStub::Reg> GdbStub::layout(bool x86_64) {
   }
   if (x86_64) v.push_back({"cr8", K::Cr, 8, 8, "int64", "system", "system"});
   v.push_back({"efer", K::Efer, 0, 8, "int64", "system", "system"});
+  // IA32_KERNEL_GS_BASE, which SWAPGS exchanges with GS.base (QEMU's name).
+  if (x86_64) v.push_back({"k_gs_base", K::KernelGsBase, 0, 8, "int64", "system", "system"});
   return v;
 }
 
@@ -410,6 +412,7 @@ std::string GdbStub::read_register(unsigned n) const {
       return le_hex(cr, r.bytes);
     }
     case Reg::Kind::Efer: return le_hex(s.efer, 8);
+    case Reg::Kind::KernelGsBase: return le_hex(s.msr.kernel_gs_base, 8);
   }
   return "";
 }

@@ -2,7 +2,7 @@
 // i386 target description with the segment registers, EFLAGS, the x87 and
 // SSE registers and CR0/CR2/CR3/CR4/EFER as extra system registers, or on a
 // model with Intel 64 an i386:x86-64 one (RAX..R15, RIP, XMM0-15, fs_base,
-// gs_base, CR8) from the first packet on, the legacy-mode registers
+// gs_base, CR8, k_gs_base) from the first packet on, the legacy-mode registers
 // zero-extended (see GdbStub::layout); memory by linear address; software and hardware breakpoints (both are the
 // debugger's breakpoints, shared with its prompt); single step, continue,
 // interrupt (03h), detach, kill. One client at a time. Malformed packets
@@ -29,7 +29,7 @@ class GdbStub {
 
   /// One register of the target description, in g-packet order.
   struct Reg {
-    enum class Kind : u8 { Gpr, Pc, Flags, Seg, St, Fpu, Xmm, Mxcsr, SegBase, Cr, Efer };
+    enum class Kind : u8 { Gpr, Pc, Flags, Seg, St, Fpu, Xmm, Mxcsr, SegBase, Cr, Efer, KernelGsBase };
     const char* name;
     Kind kind;
     unsigned index;     ///< Gpr: CpuState::gpr index; Seg/SegBase: SegReg; St/Fpu/Xmm: number; Cr: n of CRn

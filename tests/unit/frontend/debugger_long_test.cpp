@@ -261,8 +261,8 @@ TEST_CASE("gdbstub: the i386:x86-64 description on a model with Intel 64", "[fro
   CHECK_THAT(xml, Catch::Contains(R"(<feature name="org.gnu.gdb.i386.segments"><reg name="fs_base")"));
   // g: 16 GPRs and RIP (8 bytes), EFLAGS and 6 selectors (4), ST0-7 (10),
   // 8 x87 control registers (4), XMM0-15 (16), MXCSR (4), fs_base and
-  // gs_base (8), CR0 CR2 CR3 CR4 CR8 (8), EFER (8).
-  const size_t bytes = 17 * 8 + 7 * 4 + 8 * 10 + 8 * 4 + 16 * 16 + 4 + 2 * 8 + 5 * 8 + 8;
+  // gs_base (8), CR0 CR2 CR3 CR4 CR8 (8), EFER and k_gs_base (8).
+  const size_t bytes = 17 * 8 + 7 * 4 + 8 * 10 + 8 * 4 + 16 * 16 + 4 + 2 * 8 + 5 * 8 + 2 * 8;
   r.m.cpu().state().gpr[15] = 0x0102'0304'0506'0708ull;
   const std::string g = ask("g");
   CHECK(g.size() == 2 * bytes);
@@ -270,6 +270,8 @@ TEST_CASE("gdbstub: the i386:x86-64 description on a model with Intel 64", "[fro
   CHECK(g.substr(16 * 16, 16) == "0000000001000000");  // RIP 1_0000_0000h
   CHECK(ask("p10") == "0000000001000000");
   CHECK(ask("p3a") == "000000008088ffff");  // gs_base
+  r.m.cpu().state().msr.kernel_gs_base = 0xFFFF'8880'1234'5678ull;
+  CHECK(ask("p41") == "785634128088ffff");  // k_gs_base, the last
   CHECK(ask("P10=0700000001000000") == "OK");
   CHECK(r.m.cpu().state().rip == kCodeLin + 7);
   // Memory and breakpoints at 64-bit addresses.
