@@ -32,12 +32,12 @@ class CpuObserver {
   /// When a fault or exception is about to be delivered.
   virtual void on_fault(const Cpu&, const GuestFault&) {}
   /// While Cpu::set_watching(true): a data access of `size` bytes at linear
-  /// `lin` by the instruction at CS:EIP, just before it is made (it may
-  /// still fault). Accesses through the segment path only: page walks and
+  /// `lin` (all 64 bits in IA-32e mode) by the instruction at CS:RIP, just
+  /// before it is made (it may still fault). Accesses through the segment path only: page walks and
   /// bus masters (DMA) are not reported.
   /// Returns true when the access hit a watchpoint: a REP string
   /// instruction then stops after this iteration.
-  virtual bool on_access(const Cpu&, u32 /*lin*/, unsigned /*size*/, bool /*write*/) { return false; }
+  virtual bool on_access(const Cpu&, u64 /*lin*/, unsigned /*size*/, bool /*write*/) { return false; }
 };
 
 /// Why run() returned.

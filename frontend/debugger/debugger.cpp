@@ -23,6 +23,8 @@ namespace gb {
 namespace {
 
 constexpr const char* kGprNames[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+constexpr const char* kGpr64Names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                         "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 constexpr const char* kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
 
 std::vector<std::string> split_words(const std::string& line) {
@@ -90,13 +92,68 @@ std::string describe_descriptor(u64 d) {
   if (g) limit = (limit << 12) | 0xFFF;
   std::string kind;
   if (type & 8) {
-    kind = fmt::format("code {}-bit, {}{}{}", db ? 32 : 16, (type & 2) ? "execute/read" : "execute-only",
+    // L (bit 53) without D: 64-bit code in IA-32e mode (SDM Vol. 3A 5.2.1).
+    const bool l = hi & 0x00200000u;
+    kind = fmt::format("code {}-bit, {}{}{}", l && !db ? 64 : db ? 32 : 16, (type & 2) ? "execute/read" : "execute-only",
                        (type & 4) ? ", conforming" : "", (type & 1) ? ", accessed" : "");
   } else {
     kind = fmt::format("data, {}{}{}{}", (type & 2) ? "read/write" : "read-only", (type & 4) ? ", expand-down" : "",
                        db ? ", big" : "", (type & 1) ? ", accessed" : "");
   }
   return fmt::format("{}, base {:08x}, limit {:08x}, DPL {}{}", kind, base, limit, dpl, present ? "" : ", not present");
+}
+
+/// The system descriptor types of IA-32e mode (SDM Vol. 3A 3.5, Table 3-2):
+/// the LDT, the 64-bit TSS and the 64-bit gates; every other type is
+/// reserved there (no 16-bit gates, no task gates).
+bool ia32e_system16(unsigned type) { return type == 2 || type == 9 || type == 11 || type == 12; }
+
+/// A 16-byte IA-32e system descriptor or gate, `lo` the first quadword and
+/// `hi` the second: the LDT and 64-bit TSS descriptors with base 63:0 (SDM
+/// Vol. 3A 8.2.3, Figure 8-4), 64-bit call gates (5.8.3.1, Figure 5-9;
+/// the second quadword's type field must be 0) and 64-bit interrupt and
+/// trap gates with offset 63:0 and the IST index (6.14.1, Figure 6-8).
+std::string describe_descriptor64(u64 lo, u64 hi) {
+  const u8 access = static_cast<u8>(lo >> 40);
+  const bool present = access & 0x80;
+  const unsigned dpl = (access >> 5) & 3;
+  const unsigned type = access & 0x0F;
+  const std::string np = present ? "" : ", not present";
+  const u16 sel = static_cast<u16>(lo >> 16);
+  const u64 off = (lo & 0xFFFF) | ((lo >> 32) & 0xFFFF0000u) | (hi << 32);
+  switch (type) {
+    case 2:
+    case 9:
+    case 11: {
+      const u64 base = ((lo >> 16) & 0xFFFFFF) | ((lo >> 32) & 0xFF000000u) | (hi << 32);
+      u32 limit = static_cast<u32>((lo & 0xFFFF) | ((lo >> 32) & 0x000F0000u));
+      if (lo & (u64{1} << 55)) limit = (limit << 12) | 0xFFF;
+      const char* what = type == 2 ? "LDT" : type == 9 ? "64-bit TSS (available)" : "64-bit TSS (busy)";
+      return fmt::format("{}, base {:016x}, limit {:08x}, DPL {}{}", what, base, limit, dpl, np);
+    }
+    case 12: {
+      const unsigned upper_type = (hi >> 40) & 0x1F;
+      return fmt::format("64-bit call gate -> {:04x}:{:016x}, DPL {}{}{}", sel, off, dpl, np,
+                         upper_type ? fmt::format(", upper type {:x} (not 0: #GP)", upper_type) : "");
+    }
+    case 14:
+    case 15: {
+      const unsigned ist = (lo >> 32) & 7;
+      return fmt::format("64-bit {} gate -> {:04x}:{:016x}, {}, DPL {}{}", type == 14 ? "interrupt" : "trap", sel, off,
+                         ist ? fmt::format("IST{}", ist) : "IST 0 (no stack switch by IST)", dpl, np);
+    }
+    default: return fmt::format("reserved type {:x} in IA-32e mode, DPL {}{}", type, dpl, np);
+  }
+}
+
+/// Up to 8 little-endian bytes, or nullopt if one is missing.
+std::optional<u64> le_value(const std::vector<std::optional<u8>>& b, size_t from, size_t n) {
+  u64 v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!b[from + i]) return std::nullopt;
+    v |= u64{*b[from + i]} << (8 * i);
+  }
+  return v;
 }
 
 }  // namespace
@@ -137,7 +194,19 @@ Debugger::~Debugger() {
   if (trace_) std::fclose(trace_);
 }
 
-bool Debugger::code32() const { return m_.cpu().state().protected_mode() && m_.cpu().state().seg[CS].big; }
+bool Debugger::wide() const { return m_.cpu().model().long_mode; }
+
+unsigned Debugger::code_bits() const {
+  const CpuState& s = m_.cpu().state();
+  if (s.mode64()) return 64;
+  return s.protected_mode() && s.seg[CS].big ? 32 : 16;
+}
+
+u64 Debugger::pc_linear() const {
+  const CpuState& s = m_.cpu().state();
+  // 64-bit mode ignores CS's base (SDM Vol. 3A 3.4.4).
+  return s.mode64() ? s.rip : static_cast<u32>(s.seg[CS].base + s.rip);
+}
 
 std::string Debugger::take_stop_message() {
   std::string s;
@@ -149,14 +218,24 @@ void Debugger::note_shutdown() {
   stop_message_ = "triple fault: the CPU shut down (SDM Vol. 3A 6.15, #DF); registers show the state at the fault";
 }
 
-std::optional<u32> Debugger::register_value(const std::string& name_in) const {
+std::optional<u64> Debugger::register_value(const std::string& name_in) const {
   std::string name = lower(name_in);
   if (!name.empty() && name[0] == '$') name = name.substr(1);
   const CpuState& s = m_.cpu().state();
   for (unsigned i = 0; i < 8; ++i) {
-    if (name == kGprNames[i]) return s.gpr[i];
+    if (name == kGprNames[i]) return s.gpr[i] & 0xFFFF'FFFFu;
     if (name == std::string(kGprNames[i]).substr(1)) return s.gpr[i] & 0xFFFF;  // ax, cx, ... sp, bp, si, di
   }
+  // RAX..R15 and R8D..R15D, R8W..R15W, R8B..R15B on a model with Intel 64.
+  for (unsigned i = 0; wide() && i < 16; ++i) {
+    const std::string r = kGpr64Names[i];
+    if (name == r) return s.gpr[i];
+    if (i >= 8 && name == r + "d") return s.gpr[i] & 0xFFFF'FFFFu;
+    if (i >= 8 && name == r + "w") return s.gpr[i] & 0xFFFF;
+    if (i >= 8 && name == r + "b") return s.gpr[i] & 0xFF;
+  }
+  if (wide() && name == "rip") return s.rip;
+  if (wide() && name == "rflags") return s.eflags();
   static constexpr const char* k8[8] = {"al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"};
   for (unsigned i = 0; i < 8; ++i) {
     if (name == k8[i]) return i < 4 ? s.gpr[i] & 0xFF : (s.gpr[i - 4] >> 8) & 0xFF;
@@ -164,7 +243,7 @@ std::optional<u32> Debugger::register_value(const std::string& name_in) const {
   for (unsigned i = 0; i < 6; ++i) {
     if (name == kSegNames[i]) return s.seg[i].selector;
   }
-  if (name == "eip") return s.rip;
+  if (name == "eip") return s.rip & 0xFFFF'FFFFu;
   if (name == "ip") return s.rip & 0xFFFF;
   if (name == "eflags" || name == "flags") return s.eflags();
   if (name == "cr0") return s.cr0;
@@ -174,11 +253,11 @@ std::optional<u32> Debugger::register_value(const std::string& name_in) const {
   return std::nullopt;
 }
 
-u32 Debugger::value_of(const std::string& s) const {
+u64 Debugger::value_of(const std::string& s) const {
   if (auto r = register_value(s)) return *r;
   if (auto n = parse_number(s)) {
-    if (*n > 0xFFFF'FFFFu) throw std::invalid_argument(fmt::format("{} does not fit in 32 bits", s));
-    return static_cast<u32>(*n);
+    if (!wide() && *n > 0xFFFF'FFFFu) throw std::invalid_argument(fmt::format("{} does not fit in 32 bits", s));
+    return *n;
   }
   throw std::invalid_argument(fmt::format("'{}' is not a number or register", s));
 }
@@ -201,7 +280,11 @@ DebugAddress Debugger::parse_address(const std::string& s) const {
   const std::string seg = s.substr(0, colon), off = s.substr(colon + 1);
   if (auto r = register_value(seg)) {
     a.selector = static_cast<u16>(*r);
-    a.seg_is_cs = lower(seg) == "cs" || lower(seg) == "$cs";
+    std::string name = lower(seg);
+    if (name.starts_with('$')) name = name.substr(1);
+    for (unsigned i = 0; i < 6; ++i) {
+      if (name == kSegNames[i]) a.seg_reg = static_cast<int>(i);
+    }
   } else if (auto n = parse_number(seg, true); n && *n <= 0xFFFF) {
     a.selector = static_cast<u16>(*n);
   } else {
@@ -209,29 +292,36 @@ DebugAddress Debugger::parse_address(const std::string& s) const {
   }
   if (auto r = register_value(off)) {
     a.offset = *r;
-  } else if (auto n = parse_number(off, true); n && *n <= 0xFFFF'FFFFu) {
-    a.offset = static_cast<u32>(*n);
+  } else if (auto n = parse_number(off, true); n && (wide() || *n <= 0xFFFF'FFFFu)) {
+    a.offset = *n;
   } else {
     throw std::invalid_argument(fmt::format("'{}' is not an offset (a register or hex)", off));
   }
   return a;
 }
 
-std::optional<u32> Debugger::linear_of(const DebugAddress& a) const {
+std::optional<u64> Debugger::linear_of(const DebugAddress& a) const {
   const CpuState& s = m_.cpu().state();
   switch (a.kind) {
     case DebugAddress::Kind::Linear: return a.offset;
     case DebugAddress::Kind::Physical: return std::nullopt;
     case DebugAddress::Kind::SegOff: break;
   }
+  // 64-bit mode: only FS and GS have a base (SDM Vol. 3A 3.4.4); the
+  // offset is the whole linear address otherwise.
+  const bool m64 = s.mode64();
   for (unsigned i = 0; i < 6; ++i) {
     // The register's own cache when it holds this selector.
-    if (s.seg[i].selector == a.selector && (a.seg_is_cs ? i == CS : true)) return s.seg[i].base + a.offset;
+    if (s.seg[i].selector == a.selector && (a.seg_reg < 0 || static_cast<int>(i) == a.seg_reg)) {
+      if (m64) return (i == FS || i == GS ? s.seg[i].base : 0) + a.offset;
+      return static_cast<u32>(s.seg[i].base + a.offset);
+    }
   }
-  if (!s.protected_mode()) return static_cast<u32>(a.selector) * 16 + a.offset;
+  if (m64) return a.offset;
+  if (!s.protected_mode()) return static_cast<u32>(a.selector * 16u + a.offset);
   // A selector not in any register: its descriptor in the GDT or LDT.
   const bool ldt = a.selector & 4;
-  const u32 table = ldt ? s.ldtr.base : s.gdtr.base;
+  const u64 table = ldt ? s.ldtr.base : s.gdtr.base;
   const u32 limit = ldt ? s.ldtr.limit : s.gdtr.limit;
   const u32 index = a.selector & ~7u;
   if (index + 7 > limit) throw std::invalid_argument(fmt::format("selector {:04x} is beyond the {} limit", a.selector, ldt ? "LDT" : "GDT"));
@@ -242,14 +332,14 @@ std::optional<u32> Debugger::linear_of(const DebugAddress& a) const {
     d |= u64{*b[i]} << (8 * i);
   }
   const u32 base = static_cast<u32>((d >> 16) & 0xFFFFFF) | static_cast<u32>((d >> 56) << 24);
-  return base + a.offset;
+  return static_cast<u32>(base + a.offset);
 }
 
 // --- run control -----------------------------------------------------------
 
 bool Debugger::before_insn(const Cpu& cpu) {
   const CpuState& s = cpu.state();
-  const u32 lin = s.seg[CS].base + s.rip;
+  const u64 lin = pc_linear();
   std::string why;
   // Boot milestones: compare with the state before the previous instruction.
   if (have_prev_) {
@@ -259,9 +349,10 @@ bool Debugger::before_insn(const Cpu& cpu) {
       }
     };
     if (break_pe_) changed(prev_cr0_ & 1, s.cr0 & 1, "CR0.PE");
-    if (break_pg_) changed(prev_cr0_ >> 31, s.cr0 >> 31, "CR0.PG");
+    if (break_pg_) changed((prev_cr0_ >> 31) & 1, (s.cr0 >> 31) & 1, "CR0.PG");
     if (break_pae_) changed((prev_cr4_ >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE");
     if (break_a20_) changed(prev_a20_, m_.bus().a20(), "A20");
+    if (break_lma_) changed(prev_lma_, s.lma(), "EFER.LMA");
   }
   if (trace_) {
     const std::string line = trace_line(cpu);
@@ -271,6 +362,7 @@ bool Debugger::before_insn(const Cpu& cpu) {
   prev_cr0_ = s.cr0;
   prev_cr4_ = s.cr4;
   prev_a20_ = m_.bus().a20();
+  prev_lma_ = s.lma();
   prev_cs_ = s.seg[CS].selector;
   prev_eip_ = s.rip;
   insn_index_ = cpu.instructions();
@@ -283,7 +375,7 @@ bool Debugger::before_insn(const Cpu& cpu) {
         if (x.id == watch_hit_->id) w = &x;
       }
       // gdb wants an address inside the watched range.
-      const u32 at = w && !w->physical ? std::max(watch_hit_->lin, w->addr) : watch_hit_->lin;
+      const u64 at = w && !w->physical ? std::max(watch_hit_->lin, w->addr) : watch_hit_->lin;
       stop_watch_.emplace(watch_hit_->access, at);
     }
     watch_hit_.reset();
@@ -353,7 +445,7 @@ void Debugger::on_fault(const Cpu& cpu, const GuestFault& f) {
                                f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.rip);
 }
 
-bool Debugger::on_access(const Cpu& cpu, u32 lin, unsigned size, bool write) {
+bool Debugger::on_access(const Cpu& cpu, u64 lin, unsigned size, bool write) {
   if (watch_hit_) return true;  // the first hit of an instruction is the one reported
   const Watchpoint* w = watches_.match(target_, lin, size, write);
   if (!w) return false;
@@ -396,20 +488,20 @@ std::string Debugger::watch_message(const WatchHit& h) const {
                      h.size == 1 ? "" : "s", h.lin, by, what);
 }
 
-unsigned Debugger::add_linear_watch(Watchpoint::Access access, u32 lin, u32 len) {
-  const unsigned id = watches_.add(access, false, lin, len, next_id_).id;
+unsigned Debugger::add_linear_watch(Watchpoint::Access access, u64 lin, u32 len) {
+  const unsigned id = watches_.add(access, false, lin, len, next_id_, wide() ? 64 : 32).id;
   ++next_id_;
   update_watching();
   return id;
 }
 
-bool Debugger::remove_linear_watch(Watchpoint::Access access, u32 lin, u32 len) {
+bool Debugger::remove_linear_watch(Watchpoint::Access access, u64 lin, u32 len) {
   const bool ok = watches_.remove_linear(access, lin, len);
   update_watching();
   return ok;
 }
 
-unsigned Debugger::add_linear_break(u32 lin) {
+unsigned Debugger::add_linear_break(u64 lin) {
   Breakpoint bp;
   bp.at.kind = DebugAddress::Kind::Linear;
   bp.at.offset = lin;
@@ -418,7 +510,7 @@ unsigned Debugger::add_linear_break(u32 lin) {
   return bp.id;
 }
 
-bool Debugger::remove_linear_break(u32 lin) {
+bool Debugger::remove_linear_break(u64 lin) {
   const auto it = std::find_if(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) {
     return !b.temporary && b.at.kind == DebugAddress::Kind::Linear && b.at.offset == lin;
   });
@@ -435,14 +527,14 @@ void Debugger::resume() {
 
 bool Debugger::step_over() {
   const CpuState& s = m_.cpu().state();
-  const u32 lin = s.seg[CS].base + s.rip;
-  const auto b = target_.read_linear(lin, 16);
+  const auto b = target_.read_linear(pc_linear(), 16);
   std::vector<u8> code;
   for (const auto& x : b) {
     if (!x) break;
     code.push_back(*x);
   }
-  const auto lines = dis_.run(code, s.rip, code32(), 1);
+  const unsigned bits = code_bits();
+  const auto lines = dis_.run(code, s.rip, bits, 1);
   if (lines.empty()) return false;
   const std::string& t = lines[0].text;
   const bool over = t.starts_with("call") || t.starts_with("int") || t.starts_with("rep") || t.starts_with("loop");
@@ -450,8 +542,9 @@ bool Debugger::step_over() {
   Breakpoint bp;
   bp.at.kind = DebugAddress::Kind::SegOff;
   bp.at.selector = s.seg[CS].selector;
-  bp.at.offset = s.rip + static_cast<u32>(lines[0].bytes.size());
-  if (!code32()) bp.at.offset &= 0xFFFF;
+  bp.at.offset = s.rip + lines[0].bytes.size();
+  if (bits == 32) bp.at.offset &= 0xFFFF'FFFFu;
+  if (bits == 16) bp.at.offset &= 0xFFFF;
   bp.temporary = true;
   breaks_.push_back(bp);
   return true;
@@ -463,25 +556,28 @@ std::string Debugger::trace_line(const Cpu& cpu) {
   if (!prev_text_.empty()) {
     line = prev_text_;
     std::string changes;
-    for (unsigned i = 0; i < 8; ++i) {
-      if (s.gpr[i] != prev_gpr_[i]) changes += fmt::format(" {}={:08x}", kGprNames[i], s.gpr[i]);
+    const bool ia32e = s.lma();
+    for (unsigned i = 0; i < (ia32e ? 16u : 8u); ++i) {
+      if (s.gpr[i] == prev_gpr_[i]) continue;
+      changes += ia32e ? fmt::format(" {}={:016x}", kGpr64Names[i], s.gpr[i])
+                       : fmt::format(" {}={:08x}", kGprNames[i], static_cast<u32>(s.gpr[i]));
     }
     if (s.eflags() != prev_eflags_) changes += fmt::format(" eflags={:08x} [{}]", s.eflags(), flag_names(s.eflags()));
     line += (changes.empty() ? "" : "  ;") + changes + "\n";
   }
-  const u32 lin = s.seg[CS].base + s.rip;
   std::vector<u8> code;
-  for (const auto& x : target_.read_linear(lin, 15)) {
+  for (const auto& x : target_.read_linear(pc_linear(), 15)) {
     if (!x) break;
     code.push_back(*x);
   }
-  const auto d = dis_.run(code, s.rip, code32(), 1);
+  const auto d = dis_.run(code, s.rip, code_bits(), 1);
   std::string bytes;
   if (!d.empty()) {
     for (u8 b : d[0].bytes) bytes += fmt::format("{:02x}", b);
   }
-  prev_text_ = fmt::format("{:04x}:{:08x}  {:<20} {}", s.seg[CS].selector, s.rip, bytes, d.empty() ? "(unreadable)" : d[0].text);
-  for (unsigned i = 0; i < 8; ++i) prev_gpr_[i] = s.gpr[i];
+  prev_text_ = fmt::format("{:04x}:{:0{}x}  {:<20} {}", s.seg[CS].selector, s.rip, s.mode64() ? 16 : 8, bytes,
+                           d.empty() ? "(unreadable)" : d[0].text);
+  for (unsigned i = 0; i < 16; ++i) prev_gpr_[i] = s.gpr[i];
   prev_eflags_ = s.eflags();
   return line;
 }
@@ -512,7 +608,7 @@ std::string Debugger::run_line(const std::string& line, Next& next) {
   }
 }
 
-std::optional<unsigned> Debugger::break_at(u32 lin) const {
+std::optional<unsigned> Debugger::break_at(u64 lin) const {
   const CpuState& s = m_.cpu().state();
   for (const Breakpoint& b : breaks_) {
     if (b.temporary) continue;
@@ -522,7 +618,7 @@ std::optional<unsigned> Debugger::break_at(u32 lin) const {
         break;
       case DebugAddress::Kind::SegOff:
         // As before_insn matches it: CS's selector and the offset.
-        if (b.at.selector == s.seg[CS].selector && s.seg[CS].base + b.at.offset == lin) return b.id;
+        if (b.at.selector == s.seg[CS].selector && linear_of(b.at) == lin) return b.id;
         break;
       case DebugAddress::Kind::Physical: {
         const Translation t = target_.translate(lin);
@@ -542,8 +638,7 @@ bool Debugger::delete_break(unsigned id) {
 }
 
 std::string Debugger::where() const {
-  const CpuState& s = m_.cpu().state();
-  return disasm_at(s.seg[CS].base + s.rip, s.rip, code32(), 1);
+  return disasm_at(pc_linear(), m_.cpu().state().rip, 1);
 }
 
 std::string Debugger::run_command(const std::vector<std::string>& args, Next& next) {
@@ -597,7 +692,7 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
       breaks_.erase(std::remove_if(breaks_.begin(), breaks_.end(), [](const Breakpoint& b) { return !b.temporary; }), breaks_.end());
       exception_breaks_.reset();
       io_breaks_.clear();
-      break_pe_ = break_pg_ = break_pae_ = break_a20_ = false;
+      break_pe_ = break_pg_ = break_pae_ = break_a20_ = break_lma_ = false;
       watches_.clear();
       update_watching();
       return "deleted every breakpoint and watchpoint\n";
@@ -648,18 +743,18 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
 }
 
 std::string Debugger::add_break(const std::vector<std::string>& args) {
-  if (args.size() == 1) throw std::invalid_argument("break ADDR | break on exception V | break on io PORT | break on mode pe|pg|pae|a20");
+  if (args.size() == 1) throw std::invalid_argument("break ADDR | break on exception V | break on io PORT | break on mode pe|pg|pae|a20|lma");
   if (lower(args[1]) == "on") {
-    if (args.size() != 4) throw std::invalid_argument("break on exception V | io PORT | mode pe|pg|pae|a20");
+    if (args.size() != 4) throw std::invalid_argument("break on exception V | io PORT | mode pe|pg|pae|a20|lma");
     const std::string what = lower(args[2]);
     if (what == "exception") {
-      const u32 v = value_of(args[3]);
+      const u64 v = value_of(args[3]);
       if (v > 255) throw std::invalid_argument("an exception vector is 0-255");
       exception_breaks_[v] = true;
       return fmt::format("will stop at the handler of exception {}\n", v);
     }
     if (what == "io") {
-      const u32 p = value_of(args[3]);
+      const u64 p = value_of(args[3]);
       if (p > 0xFFFF) throw std::invalid_argument("an I/O port is 0-FFFFh");
       io_breaks_.push_back(static_cast<u16>(p));
       return fmt::format("will stop before IN/OUT/INS/OUTS on port {:#x}\n", p);
@@ -670,8 +765,10 @@ std::string Debugger::add_break(const std::vector<std::string>& args) {
       else if (m == "pg") break_pg_ = true;
       else if (m == "pae") break_pae_ = true;
       else if (m == "a20") break_a20_ = true;
-      else throw std::invalid_argument("break on mode pe|pg|pae|a20");
-      static const std::pair<const char*, const char*> kNames[] = {{"pe", "CR0.PE"}, {"pg", "CR0.PG"}, {"pae", "CR4.PAE"}, {"a20", "A20"}};
+      else if (m == "lma") break_lma_ = true;
+      else throw std::invalid_argument("break on mode pe|pg|pae|a20|lma");
+      static const std::pair<const char*, const char*> kNames[] = {
+          {"pe", "CR0.PE"}, {"pg", "CR0.PG"}, {"pae", "CR4.PAE"}, {"a20", "A20"}, {"lma", "EFER.LMA"}};
       const char* name = "";
       for (const auto& [k, v] : kNames) {
         if (m == k) name = v;
@@ -708,9 +805,10 @@ std::string Debugger::add_watch(const std::vector<std::string>& args) {
   if (args.size() != i + 1 && args.size() != i + 2) throw std::invalid_argument(kUsage);
   const DebugAddress a = parse_address(args[i]);
   const bool physical = a.kind == DebugAddress::Kind::Physical;
-  const u32 addr = physical ? a.offset : *linear_of(a);
-  const u32 len = args.size() == i + 2 ? value_of(args[i + 1]) : 1;
-  const Watchpoint& w = watches_.add(access, physical, addr, len, next_id_);
+  const u64 addr = physical ? a.offset : *linear_of(a);
+  const u64 len = args.size() == i + 2 ? value_of(args[i + 1]) : 1;
+  if (len > 0xFFFF'FFFFu) throw std::invalid_argument("a watchpoint covers at most 4 GiB");
+  const Watchpoint& w = watches_.add(access, physical, addr, static_cast<u32>(len), next_id_, wide() ? 64 : 32);
   ++next_id_;
   update_watching();
   return fmt::format("watchpoint {}: {}\n", w.id, WatchList::describe(w));
@@ -727,37 +825,50 @@ Breakpoints
   break|b ADDR          stop before the instruction at ADDR
   break on exception V  stop at the first instruction of exception V's handler
   break on io PORT      stop before IN/OUT/INS/OUTS on PORT
-  break on mode pe|pg|pae|a20   stop after the instruction that changes it
+  break on mode pe|pg|pae|a20|lma   stop after the instruction that changes it (lma: IA-32e mode on or off)
   watch|w [r|w|rw] ADDR [LEN]   stop after an instruction reads/writes (default w) LEN bytes (default 1) at ADDR
   delete|d [N]          delete breakpoint or watchpoint N, or every one
   info break            list breakpoints and watchpoints
 State
-  regs|r                general registers, EIP, EFLAGS by flag name
+  regs|r                general registers, EIP, EFLAGS by flag name (RAX-R15, RIP, RFLAGS in IA-32e mode)
   sregs                 segment registers with their descriptor caches, GDTR, IDTR, LDTR, TR
   cregs                 CR0-CR4, EFER and DR0-DR7, decoded
   xmm                   XMM0-7 in hex and as floats/doubles, MXCSR decoded
   mmx                   MM0-7 with their x87 tags, TOP and the tag word
-  x[/Nf] ADDR           N units of memory; f = b (bytes), w (words), d (dwords)
-  disasm|u [ADDR] [N]   N instructions (default 8) at ADDR (default CS:EIP), 16/32-bit as the CPU
+  x[/Nf] ADDR           N units of memory; f = b (bytes), w (words), d (dwords), g (qwords)
+  disasm|u [ADDR] [N]   N instructions (default 8) at ADDR (default CS:EIP), 16/32/64-bit as the CPU
   translate ADDR        the page walk of linear ADDR, step by step, with the fault it would raise
-  info gdt|idt|ldt|tss  descriptor tables, decoded (the IVT in real mode)
+  info gdt|idt|ldt|tss  descriptor tables, decoded (the IVT in real mode; 16-byte entries in IA-32e mode)
   info tab              the page tables as linear -> physical ranges
   info pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|apic|ioapic   device state (read without side effects)
-  set REG = VALUE       a general register, EIP or EFLAGS
+  set REG = VALUE       a general register (r8-r15, r8d.. on Intel 64 models), EIP/RIP or EFLAGS
   set mem[/b|w|d] ADDR = VALUE   write guest memory
   trace on FILE | off   one line per executed instruction: CS:EIP, bytes, disassembly, changed registers
-Addresses: SEG:OFF (hex, or registers: cs:eip), p:ADDR (physical), ADDR (linear).
+Addresses: SEG:OFF (hex, or registers: cs:eip), p:ADDR (physical), ADDR (linear); 64-bit on Intel 64 models.
 Numbers: 0x1f or 1fh are hex, 31 is decimal; register names (eax, sp) stand for their values.
 )";
 }
 
 std::string Debugger::regs() const {
   const CpuState& s = m_.cpu().state();
+  if (s.lma()) {
+    // IA-32e mode (64-bit or compatibility): RAX..R15, RIP and RFLAGS.
+    std::string out;
+    static constexpr unsigned kOrder[16] = {EAX, EBX, ECX, EDX, ESI, EDI, EBP, ESP, 8, 9, 10, 11, 12, 13, 14, 15};
+    for (unsigned i = 0; i < 16; ++i) {
+      out += fmt::format("{:<3}={:016x}{}", kGpr64Names[kOrder[i]], s.gpr[kOrder[i]], i % 4 == 3 ? "\n" : " ");
+    }
+    out += fmt::format("rip={:016x} rflags={:016x} [{}]\n", s.rip, u64{s.eflags()}, flag_names(s.eflags()));
+    const char* mode = s.mode64() ? "64-bit mode" : s.seg[CS].big ? "compatibility mode, 32-bit code" : "compatibility mode, 16-bit code";
+    out += fmt::format("cs:rip={:04x}:{:016x} (linear {:016x}), {}, CPL {}{}\n", s.seg[CS].selector, s.rip, pc_linear(), mode,
+                       s.cpl, s.halted ? ", halted" : "");
+    return out;
+  }
   std::string out = fmt::format("eax={:08x} ebx={:08x} ecx={:08x} edx={:08x}\n", s.gpr[EAX], s.gpr[EBX], s.gpr[ECX], s.gpr[EDX]);
   out += fmt::format("esi={:08x} edi={:08x} ebp={:08x} esp={:08x}\n", s.gpr[ESI], s.gpr[EDI], s.gpr[EBP], s.gpr[ESP]);
   out += fmt::format("eip={:08x} eflags={:08x} [{}]\n", s.rip, s.eflags(), flag_names(s.eflags()));
-  const char* mode = !s.pe() ? "real mode" : s.v86() ? "virtual-8086 mode" : code32() ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
-  out += fmt::format("cs:eip={:04x}:{:08x} (linear {:08x}), {}, CPL {}{}\n", s.seg[CS].selector, s.rip, s.seg[CS].base + s.rip,
+  const char* mode = !s.pe() ? "real mode" : s.v86() ? "virtual-8086 mode" : code_bits() == 32 ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
+  out += fmt::format("cs:eip={:04x}:{:08x} (linear {:08x}), {}, CPL {}{}\n", s.seg[CS].selector, s.rip, pc_linear(),
                      mode, s.cpl, s.halted ? ", halted" : "");
   return out;
 }
@@ -768,7 +879,7 @@ std::string Debugger::sregs() const {
   auto seg = [&](const char* name, const Segment& g) {
     out += fmt::format("{:<4} {:04x}  base={:08x} limit={:08x} access={:02x} flags={:x}  {}\n", name, g.selector, g.base, g.limit,
                        g.access, g.flags,
-                       describe_descriptor(static_cast<u64>(g.access) << 40 | static_cast<u64>(g.flags & 0xC) << 52 |
+                       describe_descriptor(static_cast<u64>(g.access) << 40 | static_cast<u64>(g.flags & 0xE) << 52 |
                                            (static_cast<u64>(g.base & 0xFFFFFF) << 16) | (static_cast<u64>(g.base >> 24) << 56) |
                                            ((g.flags & 8) ? ((g.limit >> 12) & 0xFFFF) | (static_cast<u64>((g.limit >> 28) & 0xF) << 48)
                                                           : (g.limit & 0xFFFF) | (static_cast<u64>((g.limit >> 16) & 0xF) << 48))));
@@ -788,11 +899,23 @@ std::string Debugger::cregs() const {
                      bit_names(s.cr0, {{0, "PE"}, {1, "MP"}, {2, "EM"}, {3, "TS"}, {4, "ET"}, {5, "NE"}, {16, "WP"},
                                        {18, "AM"}, {29, "NW"}, {30, "CD"}, {31, "PG"}}));
   out += fmt::format("cr2={:08x} (the last page-fault linear address)\n", s.cr2);
-  out += fmt::format("cr3={:08x} [page directory base {:08x}{}{}]\n", s.cr3, s.cr3 & ((s.cr4 & 0x20) ? 0xFFFFFFE0u : 0xFFFFF000u),
-                     (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : "");
+  if (s.lma()) {
+    // 4/5-level paging: the PML4 (PML5 with CR4.LA57) base, and the PCID
+    // in bits 11:0 with CR4.PCIDE (SDM Vol. 3A 4.5).
+    const bool pcide = s.cr4 & (1u << 17);
+    out += fmt::format("cr3={:016x} [{} base {:016x}{}]\n", s.cr3, (s.cr4 & (1u << 12)) ? "PML5" : "PML4", s.cr3 & ~u64{0xFFF},
+                       pcide ? fmt::format(" PCID {:03x}", s.cr3 & 0xFFF)
+                             : fmt::format("{}{}", (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : ""));
+  } else {
+    out += fmt::format("cr3={:08x} [page directory base {:08x}{}{}]\n", s.cr3, s.cr3 & ((s.cr4 & 0x20) ? 0xFFFFFFE0u : 0xFFFFF000u),
+                       (s.cr3 & 8) ? " PWT" : "", (s.cr3 & 16) ? " PCD" : "");
+  }
   out += fmt::format("cr4={:08x} [{}]\n", s.cr4,
                      bit_names(s.cr4, {{0, "VME"}, {1, "PVI"}, {2, "TSD"}, {3, "DE"}, {4, "PSE"}, {5, "PAE"}, {6, "MCE"},
-                                       {7, "PGE"}, {8, "PCE"}, {9, "OSFXSR"}, {10, "OSXMMEXCPT"}}));
+                                       {7, "PGE"}, {8, "PCE"}, {9, "OSFXSR"}, {10, "OSXMMEXCPT"}, {11, "UMIP"},
+                                       {12, "LA57"}, {16, "FSGSBASE"}, {17, "PCIDE"}, {18, "OSXSAVE"}, {20, "SMEP"},
+                                       {21, "SMAP"}}));
+  if (wide()) out += fmt::format("cr8={:x} (the task-priority class, TPR[7:4])\n", m_.cpu().cr8());
   out += fmt::format("efer={:016x} [{}]\n", s.efer, bit_names(s.efer, {{0, "SCE"}, {8, "LME"}, {10, "LMA"}, {11, "NXE"}}));
   out += fmt::format("dr0={:08x} dr1={:08x} dr2={:08x} dr3={:08x}\n", s.dr[0], s.dr[1], s.dr[2], s.dr[3]);
   out += fmt::format("dr6={:08x} [{}]\n", s.dr[6], bit_names(s.dr[6], {{0, "B0"}, {1, "B1"}, {2, "B2"}, {3, "B3"}, {13, "BD"}, {14, "BS"}, {15, "BT"}}));
@@ -818,23 +941,24 @@ std::string Debugger::examine(const std::string& f, const std::vector<std::strin
     if (c == 'b') unit = 1;
     else if (c == 'w' || c == 'h') unit = 2;
     else if (c == 'd') unit = 4;
-    else if (c != 'x') throw std::invalid_argument(fmt::format("x/{}: the unit is b, w or d", f));
+    else if (c == 'g') unit = 8;  // gdb's giant word
+    else if (c != 'x') throw std::invalid_argument(fmt::format("x/{}: the unit is b, w, d or g", f));
   }
   if (n == 0) n = 1;
   const DebugAddress a = parse_address(args[1]);
   const bool phys = a.kind == DebugAddress::Kind::Physical;
-  const u32 start = phys ? a.offset : *linear_of(a);
+  const u64 start = phys ? a.offset : *linear_of(a);
   const auto bytes = phys ? target_.read_phys(start, n * unit) : target_.read_linear(start, n * unit);
   std::string out;
   const unsigned per_line = 16 / unit;
   for (unsigned i = 0; i < n; ++i) {
     if (i % per_line == 0) out += fmt::format("{}{}{:08x}:", i ? "\n" : "", phys ? "p:" : "", start + i * unit);
-    u32 v = 0;
+    u64 v = 0;
     bool ok = true;
     for (unsigned k = 0; k < unit; ++k) {
       const auto& b = bytes[i * unit + k];
       ok = ok && b.has_value();
-      if (b) v |= u32{*b} << (8 * k);
+      if (b) v |= u64{*b} << (8 * k);
     }
     out += ok ? fmt::format(" {:0{}x}", v, 2 * unit) : fmt::format(" {:?<{}}", "", 2 * unit);
   }
@@ -845,29 +969,34 @@ std::string Debugger::examine(const std::string& f, const std::vector<std::strin
   return out;
 }
 
-std::string Debugger::disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) const {
+std::string Debugger::disasm_at(u64 lin, u64 offset, unsigned n) const {
+  const unsigned bits = code_bits();
+  // 64-bit mode: linear addresses and RIP in 16 digits; else 8 (and IP in 4).
+  const int lin_digits = bits == 64 ? 16 : 8;
   const auto bytes = target_.read_linear(lin, n * 15);
   std::vector<u8> code;
   for (const auto& b : bytes) {
     if (!b) break;
     code.push_back(*b);
   }
-  if (code.empty()) return fmt::format("{:08x}: (not readable)\n", lin);
+  if (code.empty()) return fmt::format("{:0{}x}: (not readable)\n", lin, lin_digits);
   const CpuState& s = m_.cpu().state();
-  const u32 cur = s.seg[CS].base + s.rip;
+  const u64 cur = pc_linear();
   std::string out;
-  for (const DisasmLine& l : dis_.run(code, offset, bits32, n)) {
+  for (const DisasmLine& l : dis_.run(code, offset, bits, n)) {
     std::string hex;
     for (u8 b : l.bytes) hex += fmt::format("{:02x}", b);
-    const u32 at = lin + (l.address - offset);
+    u64 at = lin + (l.address - offset);
+    if (bits != 64) at &= 0xFFFF'FFFFu;
+    const u64 off = bits == 64 ? l.address : bits == 32 ? l.address & 0xFFFF'FFFFu : l.address & 0xFFFF;
     const bool bp = std::any_of(breaks_.begin(), breaks_.end(), [&](const Breakpoint& b) {
       return !b.temporary && ((b.at.kind == DebugAddress::Kind::Linear && b.at.offset == at) ||
-                              (b.at.kind == DebugAddress::Kind::SegOff && b.at.selector == s.seg[CS].selector && b.at.offset == l.address));
+                              (b.at.kind == DebugAddress::Kind::SegOff && b.at.selector == s.seg[CS].selector && b.at.offset == off));
     });
     // 16-bit code: IP wraps at 64 KiB (the linear column shows where the
     // bytes were read).
-    out += fmt::format("{}{} {:08x} {:04x}:{:0{}x}  {:<16} {}\n", at == cur ? '>' : ' ', bp ? '*' : ' ', at, s.seg[CS].selector,
-                       bits32 ? l.address : l.address & 0xFFFF, bits32 ? 8 : 4, hex, l.text);
+    out += fmt::format("{}{} {:0{}x} {:04x}:{:0{}x}  {:<16} {}\n", at == cur ? '>' : ' ', bp ? '*' : ' ', at, lin_digits,
+                       s.seg[CS].selector, off, bits == 16 ? 4 : lin_digits, hex, l.text);
   }
   return out;
 }
@@ -875,12 +1004,12 @@ std::string Debugger::disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) co
 std::string Debugger::disasm(const std::vector<std::string>& args) const {
   const CpuState& s = m_.cpu().state();
   unsigned n = 8;
-  u32 lin = s.seg[CS].base + s.rip, off = s.rip;
+  u64 lin = pc_linear(), off = s.rip;
   if (args.size() >= 2) {
     const DebugAddress a = parse_address(args[1]);
     if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("disasm takes a linear or SEG:OFF address");
     lin = *linear_of(a);
-    off = a.kind == DebugAddress::Kind::SegOff ? a.offset : lin - s.seg[CS].base;
+    off = a.kind == DebugAddress::Kind::SegOff ? a.offset : s.mode64() ? lin : static_cast<u32>(lin - s.seg[CS].base);
   }
   if (args.size() >= 3) {
     const auto c = parse_number(args[2]);
@@ -888,7 +1017,7 @@ std::string Debugger::disasm(const std::vector<std::string>& args) const {
     n = static_cast<unsigned>(*c);
   }
   if (args.size() > 3) throw std::invalid_argument("disasm [ADDR] [N]");
-  return disasm_at(lin, off, code32(), n);
+  return disasm_at(lin, off, n);
 }
 
 std::string Debugger::translate(const std::string& addr) const {
@@ -902,7 +1031,10 @@ std::string Debugger::translate(const std::string& addr) const {
   }
   const DebugAddress a = parse_address(addr);
   if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
-  const u32 lin = *linear_of(a);
+  const u64 lin = *linear_of(a);
+  if (lin > 0xFFFF'FFFFu && !is_ia32e(m_.cpu().paging().mode)) {
+    throw std::invalid_argument(fmt::format("{} does not fit in 32 bits (linear addresses have 64 only in 4/5-level paging)", addr));
+  }
   const Translation t = target_.translate(lin);
   if (t.paged) return describe_walk(m_.cpu().paging(), lin, t.walk, t.phys);
   std::string out = fmt::format("linear {:08x}\n", lin);
@@ -933,6 +1065,7 @@ std::string Debugger::info(const std::vector<std::string>& args) const {
     if (break_pg_) out += "     on mode pg\n";
     if (break_pae_) out += "     on mode pae\n";
     if (break_a20_) out += "     on mode a20\n";
+    if (break_lma_) out += "     on mode lma\n";
     for (const Watchpoint& w : watches_.all()) out += fmt::format("{:>3}  watch {}\n", w.id, WatchList::describe(w));
     return out.empty() ? "no breakpoints\n" : out;
   }
@@ -948,23 +1081,42 @@ std::string Debugger::info(const std::vector<std::string>& args) const {
   throw std::invalid_argument(fmt::format("info {}: unknown (help lists them)", args[1]));
 }
 
-std::string Debugger::info_descriptors(u32 base, u32 limit, bool gates, const char* what) const {
-  std::string out = fmt::format("{} at linear {:08x}, limit {:04x} ({} entries)\n", what, base, limit, (limit + 1) / 8);
-  for (u32 off = 0; off + 7 <= limit && off < 0x10000; off += 8) {
-    const auto b = target_.read_linear(base + off, 8);
-    u64 d = 0;
-    bool ok = true;
-    for (unsigned i = 0; i < 8; ++i) {
-      ok = ok && b[i].has_value();
-      if (b[i]) d |= u64{*b[i]} << (8 * i);
-    }
-    if (!ok) {
-      out += fmt::format("  {:4}  (not readable)\n", off / 8);
+std::string Debugger::info_descriptors(u64 base, u32 limit, bool gates, const char* what) const {
+  // IA-32e mode: IDT gates are 16 bytes (SDM Vol. 3A 6.14.1), and so are
+  // the GDT's and LDT's system descriptors (LDT, TSS, call gate: 8.2.3,
+  // 5.8.3.1); code and data descriptors stay 8 bytes.
+  const bool ia32e = m_.cpu().state().lma();
+  const unsigned step = gates && ia32e ? 16 : 8;
+  std::string out = fmt::format("{} at linear {:0{}x}, limit {:04x} ({} entries{})\n", what, base, ia32e ? 16 : 8, limit,
+                                (limit + 1) / step, ia32e ? ", IA-32e mode" : "");
+  for (u32 off = 0; off + 7 <= limit && off < 0x10000; off += step) {
+    const auto b = target_.read_linear(base + off, 16);
+    const auto d = le_value(b, 0, 8);
+    if (!d) {
+      out += fmt::format("  {:4}  (not readable)\n", off / step);
       continue;
     }
-    if (d == 0) continue;  // null / empty entries are not listed
-    out += gates ? fmt::format("  vector {:3}  {:016x}  {}\n", off / 8, d, describe_descriptor(d))
-                 : fmt::format("  {:04x}  {:016x}  {}\n", off, d, describe_descriptor(d));
+    if (*d == 0) continue;  // null / empty entries are not listed
+    const unsigned type = (*d >> 40) & 0x0F;
+    const bool system = !((*d >> 44) & 1);
+    if (ia32e && (gates || (system && ia32e_system16(type)))) {
+      const auto hi = off + 15 <= limit ? le_value(b, 8, 8) : std::nullopt;
+      const std::string text = hi ? describe_descriptor64(*d, *hi) : "(the second quadword is beyond the limit or not readable)";
+      const std::string raw = fmt::format("{:016x}{}", *d, hi ? fmt::format(" {:016x}", *hi) : "");
+      out += gates ? fmt::format("  vector {:3}  {}  {}\n", off / 16, raw, text) : fmt::format("  {:04x}  {}  {}\n", off, raw, text);
+      // The upper half is the next GDT slot. Its bits 44:40 (S and type
+      // there) are 0 in a real upper half (SDM Vol. 3A Figures 5-9, 8-4):
+      // otherwise the slot is listed as a descriptor of its own too (a
+      // legacy table read in IA-32e mode).
+      if (!gates && hi && ((*hi >> 40) & 0x1F) == 0) off += 8;
+      continue;
+    }
+    if (ia32e && system) {
+      out += fmt::format("  {:04x}  {:016x}  reserved system type {:x} in IA-32e mode\n", off, *d, type);
+      continue;
+    }
+    out += gates ? fmt::format("  vector {:3}  {:016x}  {}\n", off / 8, *d, describe_descriptor(*d))
+                 : fmt::format("  {:04x}  {:016x}  {}\n", off, *d, describe_descriptor(*d));
   }
   return out;
 }
@@ -982,9 +1134,27 @@ std::string Debugger::info_ivt() const {
   return out;
 }
 
+std::string Debugger::info_tss64() const {
+  // The 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11): RSP0-2 at 4, 12, 20;
+  // IST1-7 at 24h..54h; the I/O map base at 66h.
+  const CpuState& s = m_.cpu().state();
+  const auto rd = [&](u32 off, unsigned n) -> std::string {
+    if (off + n - 1 > s.tr.limit) return "(beyond limit)";
+    const auto v = le_value(target_.read_linear(s.tr.base + off, n), 0, n);
+    return v ? fmt::format("{:0{}x}", *v, 2 * n) : std::string(2 * n, '?');
+  };
+  std::string out = fmt::format("TR {:04x}: 64-bit TSS at linear {:016x}, limit {:08x}\n", s.tr.selector, s.tr.base, s.tr.limit);
+  out += fmt::format("  rsp0={} rsp1={} rsp2={}\n", rd(4, 8), rd(12, 8), rd(20, 8));
+  for (unsigned i = 1; i <= 7; ++i) out += fmt::format("  ist{}={}{}", i, rd(0x24 + 8 * (i - 1), 8), i % 3 == 0 || i == 7 ? "\n" : "");
+  out += fmt::format("  iomap base={}\n", rd(0x66, 2));
+  return out;
+}
+
 std::string Debugger::info_tss() const {
   const CpuState& s = m_.cpu().state();
   if ((s.tr.selector & ~3u) == 0) return "TR is null: no task loaded\n";
+  // IA-32e mode has only the 64-bit TSS (types 9 and B, SDM Vol. 3A 8.7).
+  if (s.lma()) return info_tss64();
   const bool tss32 = (s.tr.access & 0x0F) == 0x9 || (s.tr.access & 0x0F) == 0xB;
   const auto rd = [&](u32 off, unsigned n) -> std::string {
     const auto b = target_.read_linear(s.tr.base + off, n);
@@ -1128,7 +1298,7 @@ std::string Debugger::set(const std::vector<std::string>& args) {
     else if (what == "mem/d") unit = 4;
     else if (what != "mem" && what != "mem/b") throw std::invalid_argument("set mem[/b|w|d]");
     const DebugAddress a = parse_address(args[2]);
-    const u32 v = value_of(args[4]);
+    const u64 v = value_of(args[4]);
     for (unsigned i = 0; i < unit; ++i) {
       const u8 b = static_cast<u8>(v >> (8 * i));
       const bool ok = a.kind == DebugAddress::Kind::Physical ? target_.write_phys(a.offset + i, b) : target_.write_linear(*linear_of(a) + i, b);
@@ -1137,28 +1307,41 @@ std::string Debugger::set(const std::vector<std::string>& args) {
     return "";
   }
   if (args.size() != 4 || args[2] != "=") throw std::invalid_argument("set REG = VALUE");
-  const u32 v = value_of(args[3]);
+  const u64 v = value_of(args[3]);
   CpuState& s = m_.cpu().state();
+  const auto fits = [&](unsigned bits) {
+    if (bits < 64 && v >> bits) throw std::invalid_argument(fmt::format("{} does not fit in {} bits", args[3], bits));
+  };
+  // A 32-bit register write keeps bits 63:32 here (the debugger edits one
+  // register; only instructions zero-extend, SDM Vol. 1 3.4.1.1).
+  const auto merge = [&](u64& r, unsigned bits) {
+    fits(bits);
+    const u64 mask = bits == 64 ? ~u64{0} : (u64{1} << bits) - 1;
+    r = (r & ~mask) | v;
+    return std::string();
+  };
   for (unsigned i = 0; i < 8; ++i) {
-    if (what == kGprNames[i]) {
-      s.gpr[i] = v;
-      return "";
-    }
-    if (what == std::string(kGprNames[i]).substr(1)) {
-      s.gpr[i] = (s.gpr[i] & 0xFFFF0000u) | (v & 0xFFFF);
-      return "";
-    }
+    if (what == kGprNames[i]) return merge(s.gpr[i], 32);
+    if (what == std::string(kGprNames[i]).substr(1)) return merge(s.gpr[i], 16);
   }
-  if (what == "eip" || what == "ip") {
-    s.rip = what == "ip" ? v & 0xFFFF : v;
+  for (unsigned i = 0; wide() && i < 16; ++i) {
+    const std::string r = kGpr64Names[i];
+    if (what == r) return merge(s.gpr[i], 64);
+    if (i >= 8 && what == r + "d") return merge(s.gpr[i], 32);
+    if (i >= 8 && what == r + "w") return merge(s.gpr[i], 16);
+  }
+  if (what == "eip" || what == "ip" || (wide() && what == "rip")) {
+    merge(s.rip, what == "ip" ? 16 : what == "eip" ? 32 : 64);
     m_.cpu().write_eflags(s.eflags(), 0);  // ends the current block
     return "";
   }
-  if (what == "eflags" || what == "flags") {
-    m_.cpu().write_eflags(v, 0xFFFF'FFFFu);
+  if (what == "eflags" || what == "flags" || (wide() && what == "rflags")) {
+    fits(32);  // RFLAGS 63:22 are reserved (SDM Vol. 1 3.4.3.4)
+    m_.cpu().write_eflags(static_cast<u32>(v), 0xFFFF'FFFFu);
     return "";
   }
-  throw std::invalid_argument(fmt::format("set: '{}' is not a general register, EIP or EFLAGS", args[1]));
+  throw std::invalid_argument(fmt::format("set: '{}' is not a general register, {} or {}", args[1], wide() ? "RIP" : "EIP",
+                                          wide() ? "RFLAGS" : "EFLAGS"));
 }
 
 }  // namespace gb

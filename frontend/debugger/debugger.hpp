@@ -21,12 +21,15 @@ namespace gb {
 class Machine;
 
 /// An address as the user wrote it: SEG:OFF (a selector or real-mode
-/// segment and an offset), p:ADDR (physical) or ADDR (linear).
+/// segment and an offset), p:ADDR (physical) or ADDR (linear). Offsets and
+/// addresses have 64 bits on a model with Intel 64 (CPUID LM), else 32.
 struct DebugAddress {
   enum class Kind { SegOff, Linear, Physical } kind = Kind::Linear;
   u16 selector = 0;
-  u32 offset = 0;      ///< SegOff: the offset; Linear/Physical: the address
-  bool seg_is_cs = false;
+  u64 offset = 0;      ///< SegOff: the offset; Linear/Physical: the address
+  /// SegOff written with a register name (cs:eip, gs:10): that register
+  /// (ES..GS), whose cache gives the base; -1 for a number.
+  int seg_reg = -1;
 };
 
 /// EFLAGS by flag name, set flags only, then IOPL: "ZF PF IOPL=0".
@@ -56,7 +59,7 @@ class Debugger final : public CpuObserver {
 
   bool before_insn(const Cpu& cpu) override;
   void on_fault(const Cpu& cpu, const GuestFault& f) override;
-  bool on_access(const Cpu& cpu, u32 lin, unsigned size, bool write) override;
+  bool on_access(const Cpu& cpu, u64 lin, unsigned size, bool write) override;
 
   /// Runs one command line, printing its output; unknown commands and bad
   /// arguments print one "error: ..." line and change nothing.
@@ -82,20 +85,20 @@ class Debugger final : public CpuObserver {
 
   /// For the gdbstub, sharing the one set of breakpoints: add or remove a
   /// breakpoint at linear `lin` (remove: false if there is none), and resume.
-  unsigned add_linear_break(u32 lin);
-  bool remove_linear_break(u32 lin);
+  unsigned add_linear_break(u64 lin);
+  bool remove_linear_break(u64 lin);
   /// The id of a breakpoint (of any address kind) on the instruction at
   /// linear `lin`, if there is one.
-  std::optional<unsigned> break_at(u32 lin) const;
+  std::optional<unsigned> break_at(u64 lin) const;
   /// Deletes breakpoint `id`; false if there is none.
   bool delete_break(unsigned id);
   /// The same for watchpoints on `len` bytes at linear `lin` (gdb's Z2-Z4);
   /// add throws std::invalid_argument on a bad range.
-  unsigned add_linear_watch(Watchpoint::Access access, u32 lin, u32 len);
-  bool remove_linear_watch(Watchpoint::Access access, u32 lin, u32 len);
+  unsigned add_linear_watch(Watchpoint::Access access, u64 lin, u32 len);
+  bool remove_linear_watch(Watchpoint::Access access, u64 lin, u32 len);
   /// When the last stop was a watchpoint: its kind and the watched address
   /// the access touched (for gdb's "watch:ADDR" stop reply).
-  std::optional<std::pair<Watchpoint::Access, u32>> stop_watch() const { return stop_watch_; }
+  std::optional<std::pair<Watchpoint::Access, u64>> stop_watch() const { return stop_watch_; }
   void resume_continue() { resume(); }
   void resume_step() {
     steps_left_ = 1;
@@ -109,8 +112,13 @@ class Debugger final : public CpuObserver {
   DebugAddress parse_address(const std::string& s) const;
   /// The linear address of `a` (SegOff through the segment's base: the
   /// register's cache for CS..GS names, seg * 16 in real and V86 mode, the
-  /// descriptor otherwise); nullopt for physical addresses.
-  std::optional<u32> linear_of(const DebugAddress& a) const;
+  /// descriptor otherwise; in 64-bit mode only FS and GS have a base);
+  /// nullopt for physical addresses. Outside 64-bit mode the sum wraps at
+  /// 4 GiB.
+  std::optional<u64> linear_of(const DebugAddress& a) const;
+  /// The linear address of CS:RIP (RIP itself in 64-bit mode, else CS's
+  /// base plus EIP, 32 bits).
+  u64 pc_linear() const;
 
  private:
   std::string run_line(const std::string& line, Next& next);
@@ -121,12 +129,13 @@ class Debugger final : public CpuObserver {
   std::string cregs() const;
   std::string examine(const std::string& fmt, const std::vector<std::string>& args) const;
   std::string disasm(const std::vector<std::string>& args) const;
-  std::string disasm_at(u32 lin, u32 offset, bool bits32, unsigned n) const;
+  std::string disasm_at(u64 lin, u64 offset, unsigned n) const;
   std::string translate(const std::string& addr) const;
   std::string info(const std::vector<std::string>& args) const;
-  std::string info_descriptors(u32 base, u32 limit, bool gates, const char* what) const;
+  std::string info_descriptors(u64 base, u32 limit, bool gates, const char* what) const;
   std::string info_ivt() const;
   std::string info_tss() const;
+  std::string info_tss64() const;
   std::string info_tab() const;
   std::string set(const std::vector<std::string>& args);
   std::string add_break(const std::vector<std::string>& args);
@@ -138,9 +147,13 @@ class Debugger final : public CpuObserver {
   /// `next`: a temporary breakpoint after CALL/INT/REP/LOOP at EIP, or false.
   bool step_over();
   void resume();
-  u32 value_of(const std::string& s) const;
-  std::optional<u32> register_value(const std::string& name) const;
-  bool code32() const;
+  /// A number or register; above 32 bits only on a model with Intel 64.
+  u64 value_of(const std::string& s) const;
+  std::optional<u64> register_value(const std::string& name) const;
+  /// Addresses have 64 bits (the model has Intel 64), else 32.
+  bool wide() const;
+  /// The CPU's code size: Capstone's 16, 32 or 64 (CS.L with EFER.LMA).
+  unsigned code_bits() const;
   std::string trace_line(const Cpu& cpu);
 
   Machine& m_;
@@ -153,15 +166,15 @@ class Debugger final : public CpuObserver {
   unsigned next_id_ = 1;
   std::bitset<256> exception_breaks_;
   std::vector<u16> io_breaks_;
-  bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false;
+  bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false, break_lma_ = false;
   WatchList watches_;
   bool attached_ = true;
   std::optional<WatchHit> watch_hit_;  // the first hit since the last instruction boundary
   u64 insn_index_ = 0;                 // Cpu::instructions() at before_insn
   bool hit_in_insn_ = true;            // the hit came from the instruction, not an interrupt entry
   u16 hit_cs_ = 0;
-  u32 hit_eip_ = 0;
-  std::optional<std::pair<Watchpoint::Access, u32>> stop_watch_;
+  u64 hit_eip_ = 0;
+  std::optional<std::pair<Watchpoint::Access, u64>> stop_watch_;
 
   std::atomic<bool> break_requested_{false};
   bool at_start_ = false;
@@ -173,11 +186,11 @@ class Debugger final : public CpuObserver {
 
   // The previous instruction, for mode-change breaks and the trace.
   bool have_prev_ = false;
-  u32 prev_cr0_ = 0, prev_cr4_ = 0;
-  bool prev_a20_ = true;
+  u64 prev_cr0_ = 0, prev_cr4_ = 0;
+  bool prev_a20_ = true, prev_lma_ = false;
   u16 prev_cs_ = 0;
-  u32 prev_eip_ = 0;
-  std::array<u32, 8> prev_gpr_{};
+  u64 prev_eip_ = 0;
+  std::array<u64, 16> prev_gpr_{};
   u32 prev_eflags_ = 0;
   std::string prev_text_;
   std::FILE* trace_ = nullptr;

@@ -1,4 +1,5 @@
-// Disassembly through Capstone, in the CPU's current code size (16 or 32).
+// Disassembly through Capstone, in the CPU's current code size (16, 32 or
+// 64 bits).
 #pragma once
 #include <memory>
 #include <optional>
@@ -10,7 +11,7 @@
 namespace gb {
 
 struct DisasmLine {
-  u32 address = 0;  ///< the offset (EIP/IP) Capstone was given for the first byte
+  u64 address = 0;  ///< the offset (RIP/EIP/IP) Capstone was given for the first byte
   std::vector<u8> bytes;
   std::string text;  ///< "mov ax, 0x10"; "(bad)" when the bytes do not decode
 };
@@ -23,12 +24,14 @@ class Disassembler {
   Disassembler& operator=(const Disassembler&) = delete;
 
   /// Up to `count` instructions from `code` (which starts at offset
-  /// `address`), as a 16-bit or 32-bit CPU decodes them. An undecodable
-  /// byte gives a one-byte "(bad)" line and decoding resumes after it.
-  std::vector<DisasmLine> run(const std::vector<u8>& code, u32 address, bool bits32, unsigned count);
+  /// `address`), as a CPU with `bits`-bit code (16, 32 or 64: 64-bit mode)
+  /// decodes them; RIP-relative operands are shown relative to `address`.
+  /// An undecodable byte gives a one-byte "(bad)" line and decoding resumes
+  /// after it.
+  std::vector<DisasmLine> run(const std::vector<u8>& code, u64 address, unsigned bits, unsigned count);
 
  private:
-  size_t h16_ = 0, h32_ = 0;  // csh handles
+  size_t h16_ = 0, h32_ = 0, h64_ = 0;  // csh handles
 };
 
 }  // namespace gb

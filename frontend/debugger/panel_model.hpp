@@ -25,23 +25,26 @@ struct RegisterRow {
 
 /// The registers of `now`, marked where they differ from `before` (none
 /// marked without a `before`): GPRs, EIP, EFLAGS, the six selectors, CR0,
-/// CR2, CR3, CR4.
+/// CR2, CR3, CR4. In IA-32e mode (EFER.LMA, 64-bit or compatibility code)
+/// RAX..R15, RIP, RFLAGS, the selectors, FS.base, GS.base and the control
+/// registers, 16 hex digits wide (the selectors 4, CR0 and CR4 8).
 std::vector<RegisterRow> register_rows(const CpuState& now, const CpuState* before);
 
 /// `rows` lines of 16 bytes from `addr` (linear, or physical when
 /// `physical`): "00007c00  fa 31 c0 ...  .1.." with ?? where a byte is not
 /// RAM/ROM or not mapped.
-std::vector<std::string> memory_rows(const Target& t, u32 addr, bool physical, unsigned rows);
+std::vector<std::string> memory_rows(const Target& t, u64 addr, bool physical, unsigned rows);
 
 /// `n` stack slots from SS:ESP (dwords with a 32-bit stack, else words at
-/// SS:SP): "ss:esp+4  0000:7c10  1234abcd".
+/// SS:SP): "esp+4   0010:00007c10  1234abcd"; in 64-bit mode quadwords at
+/// RSP: "rsp+8   000000001234abcd".
 std::vector<std::string> stack_rows(const Target& t, const CpuState& s, unsigned n);
 
 /// Where the disassembly listing starts: it keeps its start while EIP stays
 /// within its first `lines - 4` instructions (so stepping shows the code
 /// around EIP, not only after it), else restarts at EIP. `shown` holds
 /// the linear addresses the listing showed last time.
-u32 listing_start(u32 eip_lin, const std::vector<u32>& shown, unsigned lines);
+u64 listing_start(u64 eip_lin, const std::vector<u64>& shown, unsigned lines);
 
 /// The panels' state between frames.
 class DebugPanels {
@@ -72,7 +75,7 @@ class DebugPanels {
   // Inputs and the listing's memory, kept across frames.
   std::string memory_address = "0";
   std::string walk_address = "cs:eip";
-  std::vector<u32> listing;  ///< linear addresses of the last listing
+  std::vector<u64> listing;  ///< linear addresses of the last listing
 
  private:
   Machine& m_;

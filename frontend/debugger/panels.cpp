@@ -48,14 +48,20 @@ void control(DebugPanels& p) {
   } else {
     ImGui::Text("running: %llu instructions", static_cast<unsigned long long>(p.machine().cpu().instructions()));
   }
-  const char* mode = !s.pe() ? "real mode" : s.v86() ? "virtual-8086 mode" : s.seg[CS].big ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
+  const char* mode = s.mode64()               ? "64-bit mode"
+                     : s.lma()                ? (s.seg[CS].big ? "compatibility mode, 32-bit code" : "compatibility mode, 16-bit code")
+                     : !s.pe()                ? "real mode"
+                     : s.v86()                ? "virtual-8086 mode"
+                     : s.seg[CS].big          ? "protected mode, 32-bit code"
+                                              : "protected mode, 16-bit code";
   ImGui::TextColored(kDim, "%s, CPL %u%s%s", mode, s.cpl, s.cr0 >> 31 ? ", paging" : "", s.halted ? ", halted" : "");
 }
 
 void registers(DebugPanels& p) {
   const CpuState& s = p.machine().cpu().state();
   const auto rows = register_rows(s, p.stopped() ? p.before() : nullptr);
-  if (ImGui::BeginTable("regs", 4, ImGuiTableFlags_SizingFixedFit)) {
+  // 64-bit values (IA-32e mode) three to a line, 32-bit ones four.
+  if (ImGui::BeginTable("regs", s.lma() ? 3 : 4, ImGuiTableFlags_SizingFixedFit)) {
     for (const RegisterRow& r : rows) {
       ImGui::TableNextColumn();
       ImGui::TextColored(r.changed ? kChanged : kDim, "%-6s", r.name.c_str());
@@ -94,27 +100,30 @@ void registers(DebugPanels& p) {
 void disassembly(DebugPanels& p, Disassembler& dis) {
   const CpuState& s = p.machine().cpu().state();
   Debugger& d = p.debugger();
-  const u32 eip_lin = s.seg[CS].base + s.rip;
+  const bool m64 = s.mode64();
+  const u64 eip_lin = d.pc_linear();
   constexpr unsigned kLines = 14;
-  const u32 start = listing_start(eip_lin, p.listing, kLines);
-  const bool bits32 = s.pe() && s.seg[CS].big;
-  const u32 start_off = start - s.seg[CS].base;
+  const u64 start = listing_start(eip_lin, p.listing, kLines);
+  const unsigned bits = m64 ? 64 : s.pe() && s.seg[CS].big ? 32 : 16;
+  // 64-bit mode: CS's base does not count, offsets are linear addresses.
+  const u64 cs_base = m64 ? 0 : s.seg[CS].base;
+  const u64 start_off = m64 ? start : static_cast<u32>(start - cs_base);
   const auto bytes = d.target().read_linear(start, kLines * 15);
   std::vector<u8> code;
   // 16-bit code ends where IP would wrap.
-  const size_t room = bits32 ? bytes.size() : std::min<size_t>(bytes.size(), 0x10000 - (start_off & 0xFFFF));
+  const size_t room = bits != 16 ? bytes.size() : std::min<size_t>(bytes.size(), 0x10000 - (start_off & 0xFFFF));
   for (size_t i = 0; i < room && bytes[i]; ++i) code.push_back(*bytes[i]);
-  const auto lines = dis.run(code, start_off, bits32, kLines);
+  const auto lines = dis.run(code, start_off, bits, kLines);
   p.listing.clear();
   for (const DisasmLine& l : lines) {
-    const u32 lin = s.seg[CS].base + l.address;
+    const u64 lin = m64 ? l.address : static_cast<u32>(cs_base + l.address);
     p.listing.push_back(lin);
     const auto bp = d.break_at(lin);
     std::string bytes_text;
     for (u8 b : l.bytes) bytes_text += fmt::format("{:02x}", b);
     const std::string text = fmt::format("{} {:04x}:{:0{}x}  {:<14} {}", lin == eip_lin ? "=>" : bp ? "B " : "  ",
-                                         s.seg[CS].selector, l.address, bits32 ? 8 : 4, bytes_text, l.text);
-    ImGui::PushID(static_cast<int>(lin));
+                                         s.seg[CS].selector, l.address, bits == 64 ? 16 : bits == 32 ? 8 : 4, bytes_text, l.text);
+    ImGui::PushID(static_cast<int>(lin ^ (lin >> 32)));
     if (bp) ImGui::PushStyleColor(ImGuiCol_Text, kBreak);
     if (ImGui::Selectable(text.c_str(), lin == eip_lin)) {
       // A click sets or clears a breakpoint on the line.
@@ -127,7 +136,7 @@ void disassembly(DebugPanels& p, Disassembler& dis) {
     if (bp) ImGui::PopStyleColor();
     ImGui::PopID();
   }
-  if (lines.empty()) ImGui::TextColored(kDim, "no readable code at %08x", eip_lin);
+  if (lines.empty()) ImGui::TextColored(kDim, "no readable code at %s", fmt::format("{:08x}", eip_lin).c_str());
 }
 
 void memory(DebugPanels& p) {
@@ -137,7 +146,7 @@ void memory(DebugPanels& p) {
   try {
     const DebugAddress a = d.parse_address(p.memory_address);
     const bool physical = a.kind == DebugAddress::Kind::Physical;
-    const u32 at = physical ? a.offset : *d.linear_of(a);
+    const u64 at = physical ? a.offset : *d.linear_of(a);
     for (const std::string& row : memory_rows(d.target(), at, physical, 8)) ImGui::TextUnformatted(row.c_str());
   } catch (const std::exception& e) {
     ImGui::TextColored(kBreak, "%s", e.what());
@@ -153,7 +162,9 @@ void stack(DebugPanels& p) {
 void page_walk(DebugPanels& p) {
   ImGui::SetNextItemWidth(200);
   ImGui::InputText("address", &p.walk_address);
-  const std::string out = p.debugger().output_of("translate " + p.walk_address);
+  // The default, CS:EIP, means CS:RIP in 64-bit mode (EIP is its low half).
+  const bool rip = p.walk_address == "cs:eip" && p.machine().cpu().state().mode64();
+  const std::string out = p.debugger().output_of("translate " + (rip ? std::string("cs:rip") : p.walk_address));
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(out.c_str());
   ImGui::PopTextWrapPos();
@@ -162,6 +173,7 @@ void page_walk(DebugPanels& p) {
 }  // namespace
 
 void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
+  const CpuState& s = p.machine().cpu().state();
   float y = 0;
   const auto panel = [&](const char* title, float px, float w, float h, auto&& body) {
     place(px, y, w, h);
@@ -171,13 +183,18 @@ void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
   panel("Control", x, width, 92, [&] { control(p); });
   y += 92;
   // Room for the XMM rows (five lines) on the models with SSE.
-  const float regs_h = p.machine().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f;
+  // IA-32e mode: 30 register rows three to a line, four lines more than
+  // 24 four to a line; the disassembly and memory panels give up the room
+  // (they scroll), so the column still fits kPanelMinHeight.
+  const float extra = s.lma() ? 100.0f : 0.0f;
+  const float regs_h = (p.machine().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f) + extra;
   panel("Registers", x, width, regs_h, [&] { registers(p); });
   y += regs_h;
-  panel("Disassembly", x, width, 260, [&] { disassembly(p, p.disassembler()); });
-  y += 260;
-  panel("Memory", x, width, 190, [&] { memory(p); });
-  y += 190;
+  const float dis_h = 260 - extra * 0.6f, mem_h = 190 - extra * 0.4f;
+  panel("Disassembly", x, width, dis_h, [&] { disassembly(p, p.disassembler()); });
+  y += dis_h;
+  panel("Memory", x, width, mem_h, [&] { memory(p); });
+  y += mem_h;
   const float rest = std::max(height - y, 160.0f);
   panel("Stack", x, width * 0.45f, rest, [&] { stack(p); });
   panel("Page walk", x + width * 0.45f, width * 0.55f, rest, [&] { page_walk(p); });

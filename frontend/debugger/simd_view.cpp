@@ -40,7 +40,8 @@ std::string describe_mxcsr(u32 v) {
 std::string xmm_listing(const CpuState& s, const CpuModel& m) {
   if (!m.has(Isa::Sse)) return fmt::format("the {} model has no XMM registers (no SSE)\n", m.name);
   std::string out;
-  for (unsigned i = 0; i < 8; ++i) {
+  // XMM8-15 exist in IA-32e mode only (SDM Vol. 1 3.2.1 and 10.2.2).
+  for (unsigned i = 0; i < (s.lma() ? 16u : 8u); ++i) {
     const Vec128& v = s.fpu.xmm[i];
     out += fmt::format("xmm{} {}  f32 {{{}, {}, {}, {}}}  f64 {{{}, {}}}\n", i, hex128(v),
                        show(std::bit_cast<float>(v.get<u32>(0))), show(std::bit_cast<float>(v.get<u32>(1))),

@@ -17,7 +17,7 @@ struct CpuModel;
 /// FTZ when set, "-" for no flags.
 std::string describe_mxcsr(u32 mxcsr);
 
-/// XMM0-7: each as 128-bit hex (most significant first), then as four
+/// XMM0-7 (XMM0-15 in IA-32e mode): each as 128-bit hex (most significant first), then as four
 /// binary32 and two binary64 lanes (lane 0 first); then MXCSR decoded.
 /// A model without SSE gets one line saying so.
 std::string xmm_listing(const CpuState& s, const CpuModel& m);

@@ -9,12 +9,15 @@
 namespace gb {
 
 namespace {
-bool overlaps(u64 a, u64 alen, u64 b, u64 blen) { return a < b + blen && b < a + alen; }
+// Inclusive ends: a range may end at the top of the 64-bit space.
+bool overlaps(u64 a, u64 alen, u64 b, u64 blen) { return a <= b + (blen - 1) && b <= a + (alen - 1); }
 }  // namespace
 
-const Watchpoint& WatchList::add(Watchpoint::Access access, bool physical, u32 addr, u32 len, unsigned id) {
+const Watchpoint& WatchList::add(Watchpoint::Access access, bool physical, u64 addr, u32 len, unsigned id, unsigned bits) {
   if (len == 0) throw std::invalid_argument("a watchpoint covers at least 1 byte");
-  if (u64{addr} + len > (u64{1} << 32)) throw std::invalid_argument("the watched range passes 4 GiB");
+  const u64 last = addr + (len - 1);
+  if (last < addr) throw std::invalid_argument("the watched range passes the top of the address space");
+  if (bits < 64 && last >> bits) throw std::invalid_argument(fmt::format("the watched range passes {}", bits == 32 ? "4 GiB" : "the top of the address space"));
   list_.push_back(Watchpoint{id, access, physical, addr, len});
   return list_.back();
 }
@@ -26,7 +29,7 @@ bool WatchList::remove(unsigned id) {
   return true;
 }
 
-bool WatchList::remove_linear(Watchpoint::Access access, u32 addr, u32 len) {
+bool WatchList::remove_linear(Watchpoint::Access access, u64 addr, u32 len) {
   const auto it = std::find_if(list_.begin(), list_.end(), [&](const Watchpoint& w) {
     return !w.physical && w.access == access && w.addr == addr && w.len == len;
   });
@@ -35,7 +38,7 @@ bool WatchList::remove_linear(Watchpoint::Access access, u32 addr, u32 len) {
   return true;
 }
 
-const Watchpoint* WatchList::match(const Target& t, u32 lin, unsigned size, bool write) const {
+const Watchpoint* WatchList::match(const Target& t, u64 lin, unsigned size, bool write) const {
   const u8 need = write ? Watchpoint::kWrite : Watchpoint::kRead;
   // Physical addresses of the access's first and last byte, computed once
   // and only when a physical watchpoint asks (an access crosses at most one
@@ -48,7 +51,7 @@ const Watchpoint* WatchList::match(const Target& t, u32 lin, unsigned size, bool
       continue;
     }
     if (!phys) {
-      const auto at = [&](u32 a) -> std::optional<PhysAddr> {
+      const auto at = [&](u64 a) -> std::optional<PhysAddr> {
         const Translation tr = t.translate(a);
         return tr.ok ? std::optional<PhysAddr>{tr.phys} : std::nullopt;
       };

@@ -18,7 +18,7 @@ struct Watchpoint {
   unsigned id = 0;
   Access access = kWrite;
   bool physical = false;  ///< `addr` is physical (p:ADDR), else linear
-  u32 addr = 0;
+  u64 addr = 0;
   u32 len = 1;            ///< bytes, 1 or more
 };
 
@@ -27,7 +27,7 @@ struct WatchHit {
   unsigned id = 0;
   Watchpoint::Access access = Watchpoint::kWrite;  ///< the watchpoint's kind
   bool write = false;        ///< the access
-  u32 lin = 0;               ///< linear address of the access
+  u64 lin = 0;               ///< linear address of the access
   unsigned size = 0;         ///< bytes
   std::vector<std::optional<u8>> before;  ///< the bytes before a write
 };
@@ -35,13 +35,14 @@ struct WatchHit {
 class WatchList {
  public:
   /// Adds a watchpoint; throws std::invalid_argument when `len` is 0 or the
-  /// range passes 4 GiB.
-  const Watchpoint& add(Watchpoint::Access access, bool physical, u32 addr, u32 len, unsigned id);
+  /// range passes the top of a `bits`-bit address space (32: 4 GiB; 64 on
+  /// a model with Intel 64).
+  const Watchpoint& add(Watchpoint::Access access, bool physical, u64 addr, u32 len, unsigned id, unsigned bits = 32);
   /// Removes watchpoint `id`; false if there is none.
   bool remove(unsigned id);
   /// Removes the linear watchpoint of exactly this access, address and
   /// length (gdb's z2-z4); false if there is none.
-  bool remove_linear(Watchpoint::Access access, u32 addr, u32 len);
+  bool remove_linear(Watchpoint::Access access, u64 addr, u32 len);
   void clear() { list_.clear(); }
   bool empty() const { return list_.empty(); }
   const std::vector<Watchpoint>& all() const { return list_; }
@@ -49,7 +50,7 @@ class WatchList {
   /// The first watchpoint that an access of `size` bytes at linear `lin`
   /// touches (physical ones through `t`'s side-effect-free translation);
   /// nullptr if none.
-  const Watchpoint* match(const Target& t, u32 lin, unsigned size, bool write) const;
+  const Watchpoint* match(const Target& t, u64 lin, unsigned size, bool write) const;
 
   /// "write of linear 00001000 length 4" and the like.
   static std::string describe(const Watchpoint& w);

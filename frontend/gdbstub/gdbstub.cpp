@@ -23,23 +23,69 @@ namespace gb {
 
 namespace {
 
-// Register numbers of the target description below (the g packet order).
-constexpr unsigned kEip = 8, kEflags = 9, kCs = 10, kSt0 = 16, kFctrl = 24, kXmm0 = 32, kMxcsr = 40, kCr0 = 41,
-                   kEfer = 45, kRegCount = 46;
-// GDB's numbering of CS..GS against ours (ES, CS, SS, DS, FS, GS).
-constexpr SegReg kGdbSeg[6] = {CS, SS, DS, ES, FS, GS};
-
-/// Bytes of register `n` in the g packet.
-unsigned reg_size(unsigned n) {
-  if (n >= kSt0 && n < kFctrl) return 10;
-  if (n >= kXmm0 && n < kMxcsr) return 16;
-  return n == kEfer ? 8 : 4;
-}
-
 /// An RSP number: hex digits only.
 std::optional<u64> hex_number(const std::string& s) { return parse_u64(s, 16); }
 
+/// Little-endian bytes as a number (at most 8 of them).
+u64 le_bytes(const std::vector<u8>& v) {
+  u64 x = 0;
+  for (size_t i = 0; i < v.size() && i < 8; ++i) x |= u64{v[i]} << (8 * i);
+  return x;
+}
+
 }  // namespace
+
+// The register layouts, in g-packet order. i386 (the 32-bit models): GDB's
+// 32-bit core (EAX..EDI in encoding order, EIP, EFLAGS, CS SS DS ES FS GS,
+// ST0-7 and the x87 control registers), sse (XMM0-7, MXCSR), and the
+// Glassbox system feature (CR0, CR2, CR3, CR4, EFER). i386:x86-64 (a model
+// with Intel 64): GDB's 64-bit core (RAX RBX RCX RDX RSI RDI RBP RSP R8-R15,
+// RIP, EFLAGS, the selectors, x87), sse (XMM0-15, MXCSR), segments
+// (fs_base, gs_base) and the system feature with 64-bit control registers,
+// CR8 and k_gs_base. The 64-bit layout is offered whenever the model has long mode,
+// also before the guest enables it, because gdb reads the target
+// description once per connection (as QEMU's qemu-system-x86_64 does):
+// outside IA-32e mode the registers read zero-extended.
+std::vector<GdbStub::Reg> GdbStub::layout(bool x86_64) {
+  std::vector<Reg> v;
+  using K = Reg::Kind;
+  const unsigned w = x86_64 ? 8 : 4;
+  static constexpr const char* kGpr32[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+  static constexpr const char* kGpr64[16] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+                                             "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+  static constexpr u8 kGpr64Index[16] = {EAX, EBX, ECX, EDX, ESI, EDI, EBP, ESP, 8, 9, 10, 11, 12, 13, 14, 15};
+  for (unsigned i = 0; i < (x86_64 ? 16u : 8u); ++i) {
+    const unsigned r = x86_64 ? kGpr64Index[i] : i;
+    v.push_back({x86_64 ? kGpr64[i] : kGpr32[i], K::Gpr, r, w, r == ESP || r == EBP ? "data_ptr" : x86_64 ? "int64" : "int32", "", "core"});
+  }
+  v.push_back({x86_64 ? "rip" : "eip", K::Pc, 0, w, "code_ptr", "", "core"});
+  v.push_back({"eflags", K::Flags, 0, 4, "int32", "", "core"});
+  // GDB's numbering of CS..GS against ours (ES, CS, SS, DS, FS, GS).
+  static constexpr const char* kSeg[6] = {"cs", "ss", "ds", "es", "fs", "gs"};
+  static constexpr u8 kSegIndex[6] = {CS, SS, DS, ES, FS, GS};
+  for (unsigned i = 0; i < 6; ++i) v.push_back({kSeg[i], K::Seg, kSegIndex[i], 4, "int32", "", "core"});
+  static constexpr const char* kSt[8] = {"st0", "st1", "st2", "st3", "st4", "st5", "st6", "st7"};
+  for (unsigned i = 0; i < 8; ++i) v.push_back({kSt[i], K::St, i, 10, "i387_ext", "", "core"});
+  static constexpr const char* kFpu[8] = {"fctrl", "fstat", "ftag", "fiseg", "fioff", "foseg", "fooff", "fop"};
+  for (unsigned i = 0; i < 8; ++i) v.push_back({kFpu[i], K::Fpu, i, 4, "int", "float", "core"});
+  static constexpr const char* kXmm[16] = {"xmm0", "xmm1", "xmm2",  "xmm3",  "xmm4",  "xmm5",  "xmm6",  "xmm7",
+                                           "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"};
+  for (unsigned i = 0; i < (x86_64 ? 16u : 8u); ++i) v.push_back({kXmm[i], K::Xmm, i, 16, "vec128", "", "sse"});
+  v.push_back({"mxcsr", K::Mxcsr, 0, 4, "i386_mxcsr", "vector", "sse"});
+  if (x86_64) {
+    v.push_back({"fs_base", K::SegBase, FS, 8, "int64", "", "segments"});
+    v.push_back({"gs_base", K::SegBase, GS, 8, "int64", "", "segments"});
+  }
+  for (unsigned n : {0u, 2u, 3u, 4u}) {
+    static constexpr const char* kCr[5] = {"cr0", "", "cr2", "cr3", "cr4"};
+    v.push_back({kCr[n], K::Cr, n, w, x86_64 ? "int64" : "int32", "system", "system"});
+  }
+  if (x86_64) v.push_back({"cr8", K::Cr, 8, 8, "int64", "system", "system"});
+  v.push_back({"efer", K::Efer, 0, 8, "int64", "system", "system"});
+  // IA32_KERNEL_GS_BASE, which SWAPGS exchanges with GS.base (QEMU's name).
+  if (x86_64) v.push_back({"k_gs_base", K::KernelGsBase, 0, 8, "int64", "system", "system"});
+  return v;
+}
 
 std::pair<std::string, u16> GdbStub::parse_spec(const std::string& spec) {
   if (!spec.starts_with("tcp:")) throw std::invalid_argument(fmt::format("-gdb {}: expected tcp::PORT or tcp:HOST:PORT", spec));
@@ -57,7 +103,7 @@ std::pair<std::string, u16> GdbStub::parse_spec(const std::string& spec) {
 }
 
 GdbStub::GdbStub(Machine& m, Debugger& d, const std::string& host, u16 port, bool attach_on_connect)
-    : m_(m), d_(d), attach_on_connect_(attach_on_connect) {
+    : m_(m), d_(d), regs_(layout(m.cpu().model().long_mode)), attach_on_connect_(attach_on_connect) {
   if (attach_on_connect_) d_.set_attached(false);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -226,26 +272,33 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
   if (p == "g") return read_registers();
   if (p[0] == 'p') {
     const auto n = hex_number(p.substr(1));
-    if (!n || *n >= kRegCount) return "E01";
+    if (!n || *n >= regs_.size()) return "E01";
     return read_register(static_cast<unsigned>(*n));
   }
   if (p[0] == 'P') {
     const size_t eq = p.find('=');
     const auto n = eq == std::string::npos ? std::nullopt : hex_number(p.substr(1, eq - 1));
     const auto v = eq == std::string::npos ? std::nullopt : from_hex(p.substr(eq + 1));
-    if (!n || !v || !write_register(static_cast<unsigned>(*n), *v)) return "E01";
+    if (!n || !v || *n >= regs_.size() || !write_register(static_cast<unsigned>(*n), *v)) return "E01";
     return "OK";
   }
   if (p[0] == 'G') {
     const auto v = from_hex(p.substr(1));
-    if (!v || v->size() < 16 * 4) return "E01";
-    // The GPRs, EIP, EFLAGS, and (when the packet reaches them) XMM0-7 and
-    // MXCSR; the other registers are not written.
+    // At least the GPRs, the PC, EFLAGS and the selectors.
+    size_t core = 0;
+    for (const Reg& r : regs_) {
+      if (r.kind == Reg::Kind::St) break;
+      core += r.bytes;
+    }
+    if (!v || v->size() < core) return "E01";
+    // The GPRs, EIP/RIP, EFLAGS, and (when the packet reaches them) the XMM
+    // registers and MXCSR; the other registers are not written.
     size_t at = 0;
-    for (unsigned i = 0; i < kRegCount && at + reg_size(i) <= v->size(); at += reg_size(i), ++i) {
-      if (i < 10 || (i >= kXmm0 && i <= kMxcsr)) {
+    for (unsigned i = 0; i < regs_.size() && at + regs_[i].bytes <= v->size(); at += regs_[i].bytes, ++i) {
+      const Reg::Kind k = regs_[i].kind;
+      if (k == Reg::Kind::Gpr || k == Reg::Kind::Pc || k == Reg::Kind::Flags || k == Reg::Kind::Xmm || k == Reg::Kind::Mxcsr) {
         write_register(i, std::vector<u8>(v->begin() + static_cast<std::ptrdiff_t>(at),
-                                          v->begin() + static_cast<std::ptrdiff_t>(at + reg_size(i))));
+                                          v->begin() + static_cast<std::ptrdiff_t>(at + regs_[i].bytes)));
       }
     }
     return "OK";
@@ -255,9 +308,9 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
     const auto addr = comma == std::string::npos ? std::nullopt : hex_number(p.substr(1, comma - 1));
     const auto len = comma == std::string::npos ? std::nullopt
                                                 : hex_number(p.substr(comma + 1, colon == std::string::npos ? std::string::npos : colon - comma - 1));
-    if (!addr || !len || *addr > 0xFFFF'FFFFu || *len > RspDecoder::kMaxPayload / 2) return "E01";
+    if (!addr || !len || *addr > max_address() || *len > RspDecoder::kMaxPayload / 2) return "E01";
     if (p[0] == 'm') {
-      const auto bytes = d_.target().read_linear(static_cast<u32>(*addr), static_cast<unsigned>(*len));
+      const auto bytes = d_.target().read_linear(*addr, static_cast<unsigned>(*len));
       std::string out;
       for (const auto& b : bytes) {
         if (!b) break;  // a partial read ends at the first unreadable byte
@@ -269,7 +322,7 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
     const auto data = from_hex(p.substr(colon + 1));
     if (!data || data->size() != *len) return "E01";
     for (size_t i = 0; i < data->size(); ++i) {
-      if (!d_.target().write_linear(static_cast<u32>(*addr + i), (*data)[i])) return "E14";
+      if (!d_.target().write_linear(*addr + i, (*data)[i])) return "E14";
     }
     return "OK";
   }
@@ -284,8 +337,8 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
     const auto addr = hex_number(p.substr(3, comma - 3));
     const size_t semi = p.find(';', comma + 1);  // conditions (;X...) are not supported: ignored
     const auto kind = hex_number(p.substr(comma + 1, semi == std::string::npos ? std::string::npos : semi - comma - 1));
-    if (!addr || *addr > 0xFFFF'FFFFu || !kind) return "E01";
-    const u32 lin = static_cast<u32>(*addr);
+    if (!addr || *addr > max_address() || !kind) return "E01";
+    const u64 lin = *addr;
     if (p[1] == '0' || p[1] == '1') {
       if (p[0] == 'Z') {
         d_.add_linear_break(lin);
@@ -309,8 +362,8 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
   if (p[0] == 'c' || p[0] == 's') {
     if (p.size() > 1) {
       const auto addr = hex_number(p.substr(1));
-      if (!addr) return "E01";
-      m_.cpu().state().rip = static_cast<u32>(*addr);
+      if (!addr || *addr > max_address()) return "E01";
+      m_.cpu().state().rip = *addr;
     }
     if (p[0] == 'c') {
       d_.resume_continue();
@@ -331,119 +384,112 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
   return "";  // unsupported: the empty reply
 }
 
+u64 GdbStub::max_address() const { return m_.cpu().model().long_mode ? ~u64{0} : 0xFFFF'FFFFu; }
+
 std::string GdbStub::read_register(unsigned n) const {
-  const CpuState& s = m_.cpu().state();
+  const Cpu& cpu = m_.cpu();
+  const CpuState& s = cpu.state();
   const FpuState& f = s.fpu;
-  if (n < 8) return le_hex(s.gpr[n], 4);
-  if (n == kEip) return le_hex(s.rip, 4);
-  if (n == kEflags) return le_hex(s.eflags(), 4);
-  if (n < kSt0) return le_hex(s.seg[kGdbSeg[n - kCs]].selector, 4);
-  if (n < kFctrl) {
-    const fpu::Float80& r = f.st(n - kSt0);
-    return le_hex(r.sig, 8) + le_hex(r.se, 2);
+  const Reg& r = regs_[n];
+  switch (r.kind) {
+    case Reg::Kind::Gpr: return le_hex(s.gpr[r.index], r.bytes);
+    case Reg::Kind::Pc: return le_hex(s.rip, r.bytes);
+    case Reg::Kind::Flags: return le_hex(s.eflags(), 4);
+    case Reg::Kind::Seg: return le_hex(s.seg[r.index].selector, 4);
+    case Reg::Kind::St: {
+      const fpu::Float80& st = f.st(r.index);
+      return le_hex(st.sig, 8) + le_hex(st.se, 2);
+    }
+    case Reg::Kind::Fpu: {
+      const u64 fpu[8] = {f.fcw, f.fsw, f.tag_word(), f.fcs, f.fip, f.fds, f.fdp, f.fop};
+      return le_hex(fpu[r.index], 4);
+    }
+    case Reg::Kind::Xmm: return to_hex(f.xmm[r.index].b.data(), 16);
+    case Reg::Kind::Mxcsr: return le_hex(f.mxcsr, 4);
+    case Reg::Kind::SegBase: return le_hex(s.seg[r.index].base, 8);
+    case Reg::Kind::Cr: {
+      const u64 cr = r.index == 0 ? s.cr0 : r.index == 2 ? s.cr2 : r.index == 3 ? s.cr3 : r.index == 4 ? s.cr4 : cpu.cr8();
+      return le_hex(cr, r.bytes);
+    }
+    case Reg::Kind::Efer: return le_hex(s.efer, 8);
+    case Reg::Kind::KernelGsBase: return le_hex(s.msr.kernel_gs_base, 8);
   }
-  switch (n) {
-    case kFctrl: return le_hex(f.fcw, 4);
-    case kFctrl + 1: return le_hex(f.fsw, 4);
-    case kFctrl + 2: return le_hex(f.tag_word(), 4);
-    case kFctrl + 3: return le_hex(f.fcs, 4);
-    case kFctrl + 4: return le_hex(f.fip, 4);
-    case kFctrl + 5: return le_hex(f.fds, 4);
-    case kFctrl + 6: return le_hex(f.fdp, 4);
-    case kFctrl + 7: return le_hex(f.fop, 4);
-    default: break;
-  }
-  if (n < kMxcsr) return to_hex(f.xmm[n - kXmm0].b.data(), 16);
-  if (n == kMxcsr) return le_hex(f.mxcsr, 4);
-  if (n == kCr0) return le_hex(s.cr0, 4);
-  if (n == kCr0 + 1) return le_hex(s.cr2, 4);
-  if (n == kCr0 + 2) return le_hex(s.cr3, 4);
-  if (n == kCr0 + 3) return le_hex(s.cr4, 4);
-  if (n == kEfer) return le_hex(s.efer, 8);
   return "";
 }
 
 std::string GdbStub::read_registers() const {
   std::string out;
-  for (unsigned i = 0; i < kRegCount; ++i) out += read_register(i);
+  for (unsigned i = 0; i < regs_.size(); ++i) out += read_register(i);
   return out;
 }
 
 bool GdbStub::write_register(unsigned n, const std::vector<u8>& v) {
   CpuState& s = m_.cpu().state();
   const bool sse = m_.cpu().model().has(Isa::Sse);
-  if (n >= kXmm0 && n < kMxcsr) {
-    if (!sse || v.size() != 16) return false;
-    std::copy(v.begin(), v.end(), s.fpu.xmm[n - kXmm0].b.begin());
-    return true;
+  const Reg& r = regs_[n];
+  if (v.size() != r.bytes) return false;
+  const u64 x = le_bytes(v);
+  switch (r.kind) {
+    case Reg::Kind::Xmm:
+      if (!sse) return false;
+      std::copy(v.begin(), v.end(), s.fpu.xmm[r.index].b.begin());
+      return true;
+    case Reg::Kind::Mxcsr:
+      // LDMXCSR's rule: no bit outside the model's MXCSR_MASK (SDM Vol. 2 LDMXCSR).
+      if (!sse || (x & ~u64{m_.cpu().model().mxcsr_mask})) return false;
+      s.fpu.mxcsr = static_cast<u32>(x);
+      return true;
+    case Reg::Kind::Gpr: s.gpr[r.index] = x; return true;
+    case Reg::Kind::Pc: s.rip = x; return true;
+    case Reg::Kind::Flags: m_.cpu().write_eflags(static_cast<u32>(x), 0xFFFF'FFFFu); return true;
+    // Segment loads are not offered: only the value the register holds.
+    case Reg::Kind::Seg: return s.seg[r.index].selector == (x & 0xFFFF);
+    default: return false;  // x87 and system registers are read-only here
   }
-  if (v.size() != 4) return false;
-  const u32 x = static_cast<u32>(v[0] | v[1] << 8 | v[2] << 16 | static_cast<u32>(v[3]) << 24);
-  if (n == kMxcsr) {
-    // LDMXCSR's rule: no bit outside the model's MXCSR_MASK (SDM Vol. 2 LDMXCSR).
-    if (!sse || (x & ~m_.cpu().model().mxcsr_mask)) return false;
-    s.fpu.mxcsr = x;
-    return true;
-  }
-  if (n < 8) {
-    s.gpr[n] = x;
-    return true;
-  }
-  if (n == kEip) {
-    s.rip = x;
-    return true;
-  }
-  if (n == kEflags) {
-    m_.cpu().write_eflags(x, 0xFFFF'FFFFu);
-    return true;
-  }
-  return n < kSt0 && s.seg[kGdbSeg[n - kCs]].selector == (x & 0xFFFF);  // segment loads are not offered
 }
 
 std::string GdbStub::target_xml() const {
-  // GDB's i386 features (core: GPRs, EIP, EFLAGS, segments, x87; sse: XMM,
-  // MXCSR) and a Glassbox feature with the control registers and EFER.
-  std::string x = R"(<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd"><target version="1.0">)"
-                  R"(<architecture>i386</architecture><feature name="org.gnu.gdb.i386.core">)";
-  static constexpr const char* kGpr[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
-  for (unsigned i = 0; i < 8; ++i) {
-    const char* type = i == 4 || i == 5 ? "data_ptr" : "int32";
-    x += fmt::format(R"(<reg name="{}" bitsize="32" type="{}" regnum="{}"/>)", kGpr[i], type, i);
+  // GDB's i386 features (core: GPRs, EIP/RIP, EFLAGS, segments, x87; sse:
+  // XMM, MXCSR; 64-bit: segments with fs_base/gs_base) and a Glassbox
+  // feature with the control registers and EFER.
+  const bool x86_64 = regs_.front().bytes == 8;
+  std::string x = fmt::format(R"(<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd"><target version="1.0">)"
+                              R"(<architecture>{}</architecture>)",
+                              x86_64 ? "i386:x86-64" : "i386");
+  std::string feature;
+  for (unsigned i = 0; i < regs_.size(); ++i) {
+    const Reg& r = regs_[i];
+    if (r.feature != feature) {
+      if (!feature.empty()) x += "</feature>";
+      feature = r.feature;
+      if (feature == "system") {
+        x += R"(<feature name="org.glassbox.i386.system">)";
+      } else {
+        x += fmt::format(R"(<feature name="org.gnu.gdb.i386.{}">)", feature);
+      }
+      if (feature == "sse") {
+        // GDB's vec128 union and MXCSR flags, so that $xmm0.v4_float,
+        // $xmm0.uint128 and the MXCSR fields print by name.
+        x += R"(<vector id="v4f" type="ieee_single" count="4"/><vector id="v2d" type="ieee_double" count="2"/>)"
+             R"(<vector id="v16i8" type="int8" count="16"/><vector id="v8i16" type="int16" count="8"/>)"
+             R"(<vector id="v4i32" type="int32" count="4"/><vector id="v2i64" type="int64" count="2"/>)"
+             R"(<union id="vec128"><field name="v4_float" type="v4f"/><field name="v2_double" type="v2d"/>)"
+             R"(<field name="v16_int8" type="v16i8"/><field name="v8_int16" type="v8i16"/>)"
+             R"(<field name="v4_int32" type="v4i32"/><field name="v2_int64" type="v2i64"/>)"
+             R"(<field name="uint128" type="uint128"/></union><flags id="i386_mxcsr" size="4">)";
+        static constexpr const char* kMxcsrBits[14] = {"IE", "DE", "ZE", "OE", "UE", "PE", "DAZ",
+                                                       "IM", "DM", "ZM", "OM", "UM", "PM", "FZ"};
+        for (unsigned b = 0; b < 14; ++b) {
+          const unsigned bit = b == 13 ? 15 : b;
+          x += fmt::format(R"(<field name="{}" start="{}" end="{}"/>)", kMxcsrBits[b], bit, bit);
+        }
+        x += "</flags>";
+      }
+    }
+    x += fmt::format(R"(<reg name="{}" bitsize="{}" type="{}"{} regnum="{}"/>)", r.name, r.bytes * 8, r.type,
+                     *r.group ? fmt::format(R"( group="{}")", r.group) : "", i);
   }
-  x += R"(<reg name="eip" bitsize="32" type="code_ptr" regnum="8"/><reg name="eflags" bitsize="32" type="int32" regnum="9"/>)";
-  static constexpr const char* kSeg[6] = {"cs", "ss", "ds", "es", "fs", "gs"};
-  for (unsigned i = 0; i < 6; ++i) x += fmt::format(R"(<reg name="{}" bitsize="32" type="int32" regnum="{}"/>)", kSeg[i], 10 + i);
-  for (unsigned i = 0; i < 8; ++i) x += fmt::format(R"(<reg name="st{}" bitsize="80" type="i387_ext" regnum="{}"/>)", i, 16 + i);
-  static constexpr const char* kFpu[8] = {"fctrl", "fstat", "ftag", "fiseg", "fioff", "foseg", "fooff", "fop"};
-  for (unsigned i = 0; i < 8; ++i) {
-    x += fmt::format(R"(<reg name="{}" bitsize="32" type="int" group="float" regnum="{}"/>)", kFpu[i], 24 + i);
-  }
-  // The sse feature with GDB's vec128 union and MXCSR flags, so that
-  // $xmm0.v4_float, $xmm0.uint128 and the MXCSR fields print by name.
-  x += R"(</feature><feature name="org.gnu.gdb.i386.sse">)"
-       R"(<vector id="v4f" type="ieee_single" count="4"/><vector id="v2d" type="ieee_double" count="2"/>)"
-       R"(<vector id="v16i8" type="int8" count="16"/><vector id="v8i16" type="int16" count="8"/>)"
-       R"(<vector id="v4i32" type="int32" count="4"/><vector id="v2i64" type="int64" count="2"/>)"
-       R"(<union id="vec128"><field name="v4_float" type="v4f"/><field name="v2_double" type="v2d"/>)"
-       R"(<field name="v16_int8" type="v16i8"/><field name="v8_int16" type="v8i16"/>)"
-       R"(<field name="v4_int32" type="v4i32"/><field name="v2_int64" type="v2i64"/>)"
-       R"(<field name="uint128" type="uint128"/></union><flags id="i386_mxcsr" size="4">)";
-  static constexpr const char* kMxcsrBits[14] = {"IE", "DE", "ZE", "OE", "UE", "PE", "DAZ",
-                                                 "IM", "DM", "ZM", "OM", "UM", "PM", "FZ"};
-  for (unsigned i = 0; i < 14; ++i) {
-    const unsigned bit = i == 13 ? 15 : i;
-    x += fmt::format(R"(<field name="{}" start="{}" end="{}"/>)", kMxcsrBits[i], bit, bit);
-  }
-  x += "</flags>";
-  for (unsigned i = 0; i < 8; ++i) x += fmt::format(R"(<reg name="xmm{}" bitsize="128" type="vec128" regnum="{}"/>)", i, 32 + i);
-  x += R"(<reg name="mxcsr" bitsize="32" type="i386_mxcsr" group="vector" regnum="40"/></feature>)";
-  x += R"(<feature name="org.glassbox.i386.system">)"
-       R"(<reg name="cr0" bitsize="32" type="int32" group="system" regnum="41"/>)"
-       R"(<reg name="cr2" bitsize="32" type="int32" group="system" regnum="42"/>)"
-       R"(<reg name="cr3" bitsize="32" type="int32" group="system" regnum="43"/>)"
-       R"(<reg name="cr4" bitsize="32" type="int32" group="system" regnum="44"/>)"
-       R"(<reg name="efer" bitsize="64" type="int64" group="system" regnum="45"/>)"
-       R"(</feature></target>)";
+  x += "</feature></target>";
   return x;
 }
 

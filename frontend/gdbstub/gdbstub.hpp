@@ -1,7 +1,9 @@
 // A GDB remote stub (RSP over TCP; "Debugging with GDB", appendix E): an
 // i386 target description with the segment registers, EFLAGS, the x87 and
-// SSE registers and CR0/CR2/CR3/CR4/EFER as extra system registers; memory
-// by linear address; software and hardware breakpoints (both are the
+// SSE registers and CR0/CR2/CR3/CR4/EFER as extra system registers, or on a
+// model with Intel 64 an i386:x86-64 one (RAX..R15, RIP, XMM0-15, fs_base,
+// gs_base, CR8, k_gs_base) from the first packet on, the legacy-mode registers
+// zero-extended (see GdbStub::layout); memory by linear address; software and hardware breakpoints (both are the
 // debugger's breakpoints, shared with its prompt); single step, continue,
 // interrupt (03h), detach, kill. One client at a time. Malformed packets
 // (bad checksum, overlong, truncated) are NAKed or answered with an error,
@@ -10,6 +12,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "frontend/gdbstub/rsp.hpp"
 
@@ -23,6 +26,21 @@ class GdbStub {
   /// Parses QEMU's -gdb spec: tcp::PORT (loopback) or tcp:HOST:PORT.
   /// Throws std::invalid_argument on a bad spec.
   static std::pair<std::string, u16> parse_spec(const std::string& spec);
+
+  /// One register of the target description, in g-packet order.
+  struct Reg {
+    enum class Kind : u8 { Gpr, Pc, Flags, Seg, St, Fpu, Xmm, Mxcsr, SegBase, Cr, Efer, KernelGsBase };
+    const char* name;
+    Kind kind;
+    unsigned index;     ///< Gpr: CpuState::gpr index; Seg/SegBase: SegReg; St/Fpu/Xmm: number; Cr: n of CRn
+    unsigned bytes;     ///< width in the g packet
+    const char* type;   ///< the description's type
+    const char* group;  ///< "" for the default group
+    const char* feature;  ///< core, sse, segments (org.gnu.gdb.i386.*) or system (org.glassbox.i386.system)
+  };
+  /// The registers of the i386 description (`x86_64` false) or of the
+  /// i386:x86-64 one, which the stub offers when the model has long mode.
+  static std::vector<Reg> layout(bool x86_64);
   /// Listens on host:port. Throws std::runtime_error (naming the address)
   /// when the socket cannot be bound.
   /// `attach_on_connect`: the debugger is only attached while a client is
@@ -47,22 +65,29 @@ class GdbStub {
   /// Also Quit once `stop` is set (a signal), seen within 0.1 s.
   Next serve_stop(const std::atomic<bool>* stop = nullptr);
 
+  /// The reply to one packet's payload, as serve_stop sends it (the unit
+  /// tests call it directly); sets `resume` when the packet continues or
+  /// steps the guest and `quit` when it kills it.
+  std::string handle(const std::string& packet, bool& resume, bool& quit);
+
  private:
   void send_packet(const std::string& payload);
   /// T05, naming the watchpoint when one stopped the guest (RSP "Stop
   /// Reply Packets": watch/rwatch/awatch:ADDR).
   std::string stop_reply() const;
   void send_raw(const std::string& bytes);
-  /// One packet's reply; sets `next` when it resumes or ends the target.
-  std::string handle(const std::string& packet, bool& resume, bool& quit);
   std::string read_registers() const;
   std::string read_register(unsigned n) const;
   bool write_register(unsigned n, const std::vector<u8>& value);
   std::string target_xml() const;
+  /// The highest linear address packets may name: 64 bits on a model with
+  /// Intel 64, else 4 GiB - 1.
+  u64 max_address() const;
   void drop_client();
 
   Machine& m_;
   Debugger& d_;
+  std::vector<Reg> regs_;
   int listen_ = -1;
   int client_ = -1;
   RspDecoder decoder_;

@@ -198,7 +198,7 @@ TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[fron
     CHECK(d.take_stop_message() ==
           "watchpoint 1: write of 2 bytes at linear 00000500 by the instruction at f000:00000003: 0000 -> 1234");
     CHECK(m.cpu().state().rip == 6);  // after the writing instruction
-    CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kWrite, u32{0x500}}});
+    CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kWrite, u64{0x500}}});
     // A write-only watchpoint ignores the read; the read watchpoint on the
     // second byte takes it.
     d.execute("continue");
@@ -206,7 +206,7 @@ TEST_CASE("Debugger: watchpoints stop after the access, with the values", "[fron
     CHECK(d.take_stop_message() ==
           "watchpoint 2: read of 2 bytes at linear 00000500 by the instruction at f000:00000006: value 1234");
     CHECK(m.cpu().state().rip == 0xA);
-    CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kRead, u32{0x501}}});
+    CHECK(d.stop_watch() == std::optional{std::pair{Watchpoint::kRead, u64{0x501}}});
     d.execute("continue");
     CHECK(go() == Kind::Break);
     CHECK(d.take_stop_message() ==

@@ -84,7 +84,7 @@ TEST_CASE("Panels: memory and stack rows; unmapped memory shows ??", "[frontend]
 }
 
 TEST_CASE("Panels: the listing keeps its start while EIP stays in its first lines", "[frontend][panels]") {
-  const std::vector<u32> shown = {0x100, 0x102, 0x105, 0x106, 0x10A, 0x10C, 0x10E, 0x110};
+  const std::vector<u64> shown = {0x100, 0x102, 0x105, 0x106, 0x10A, 0x10C, 0x10E, 0x110};
   CHECK(listing_start(0x105, shown, 8) == 0x100);  // stepping inside: the context before EIP stays
   CHECK(listing_start(0x10C, shown, 8) == 0x10C);  // near the end: restart at EIP
   CHECK(listing_start(0x200, shown, 8) == 0x200);  // elsewhere
