@@ -4,9 +4,10 @@ malformed packets.
 
 Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
 
-1. glassbox -S -gdb tcp::PORT with the demo disk; gdb -batch connects, reads
-   registers (EIP FFF0h, CS F000h at reset), sets a breakpoint at 7C00h,
-   continues to it, steps one instruction (EIP 7C01h), reads the boot
+1. glassbox -S -gdb tcp::PORT with the demo disk on the default model
+   (Intel 64: gdb takes the i386:x86-64 description); gdb -batch connects,
+   reads registers (RIP FFF0h, CS F000h at reset), sets a breakpoint at
+   7C00h, continues to it, steps one instruction (RIP 7C01h), reads the boot
    sector's first bytes (FA 31 C0 8E: cli; xor ax, ax; mov ds, ...), reads
    CR0 (an extra register of the target description), sets a hardware
    watchpoint on the first PDE (Z2; continue stops after the store that
@@ -16,7 +17,8 @@ Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
    packet (NAK), a truncated one followed by a good '?' (the '?' is still
    answered), an unknown packet (the empty reply), a bad memory read (E01),
    watchpoint packets good and bad; then 'k' ends the run.
-3. -gdb without -S on SeaBIOS (no disks): gdb attaches to the running
+3. -gdb without -S on SeaBIOS (no disks), -cpu pentium-pro (the i386
+   description): gdb attaches to the running
    guest, steps, detaches, and the guest runs on.
 4. -cpu nehalem: the sse feature of the target description (GDB's vec128
    union and MXCSR flags) carries the real registers both ways: gdb writes
@@ -41,8 +43,9 @@ def free_port():
 
 def start(glassbox, image, port):
     """Starts glassbox -S and waits for its "listening" line (a probe
-    connection would be a client: its disconnect lets the guest run)."""
-    p = subprocess.Popen([glassbox, '-display', 'none', '-hda', image, '-snapshot', '-gdb', f'tcp::{port}', '-S'],
+    connection would be a client: its disconnect lets the guest run). On
+    the Pentium Pro: the raw packets below are the i386 layout."""
+    p = subprocess.Popen([glassbox, '-cpu', 'pentium-pro', '-display', 'none', '-hda', image, '-snapshot', '-gdb', f'tcp::{port}', '-S'],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = p.stderr.readline()
     if 'listening' not in line:
@@ -62,9 +65,9 @@ def gdb_case(glassbox, image):
     if 'listening' not in listening:
         gb.kill()
         return [f'glassbox did not listen: {listening!r}']
-    cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers eip cs', 'break *0x7c00', 'continue',
-            'info registers eip', 'stepi', 'info registers eip', 'x/4xb 0x7c00', 'info registers cr0',
-            'delete', 'watch *(int*)0x10000', 'continue', 'info registers eip', 'delete', 'detach']
+    cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'show architecture', 'info registers rip cs', 'break *0x7c00', 'continue',
+            'info registers rip', 'stepi', 'info registers rip', 'x/4xb 0x7c00', 'info registers cr0',
+            'delete', 'watch *(int*)0x10000', 'continue', 'info registers rip', 'delete', 'detach']
     g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True, text=True,
                        timeout=120)
     out = g.stdout + g.stderr
@@ -75,12 +78,13 @@ def gdb_case(glassbox, image):
         return [f'glassbox did not run to its end after detach; gdb said:\n{out}']
     problems = []
     expect = [
-        (r'eip\s+0xfff0', 'EIP at the reset vector'),
+        (r'i386:x86-64', 'the default model (Intel 64): the x86-64 description'),
+        (r'rip\s+0xfff0', 'RIP at the reset vector (zero-extended EIP)'),
         (r'cs\s+0xf000', 'CS F000h'),
         (r'Breakpoint 1 at 0x7c00', 'the breakpoint'),
         (r'Breakpoint 1, 0x0*7c00', 'continue stops at it'),
-        (r'eip\s+0x7c00\s', 'EIP 7C00h at the breakpoint'),
-        (r'eip\s+0x7c01\s', 'stepi: EIP 7C01h'),
+        (r'rip\s+0x7c00\s', 'RIP 7C00h at the breakpoint'),
+        (r'rip\s+0x7c01\s', 'stepi: RIP 7C01h'),
         (r'0x7c00:\s+0xfa\s+0x31\s+0xc0\s+0x8e', 'memory: the boot sector'),
         (r'cr0\s+0x[0-9a-f]+', 'CR0 as an extra register'),
         (r'Hardware watchpoint 2: \*\(int\*\)0x10000', 'a hardware watchpoint (Z2) on the page directory'),
@@ -193,7 +197,8 @@ def attach_case(glassbox):
     """-gdb without -S: the guest (SeaBIOS, no disks, idling) runs with the
     hooks detached; gdb attaching stops it, and it runs on after detach."""
     port = free_port()
-    gb = subprocess.Popen([glassbox, '-display', 'none', '-m', '32', '-gdb', f'tcp::{port}'],
+    # On the Pentium Pro: gdb takes the i386 description (EIP).
+    gb = subprocess.Popen([glassbox, '-cpu', 'pentium-pro', '-display', 'none', '-m', '32', '-gdb', f'tcp::{port}'],
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     problems = []
     try:

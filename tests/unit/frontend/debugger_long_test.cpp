@@ -286,6 +286,7 @@ TEST_CASE("gdbstub: the i386:x86-64 description on a model with Intel 64", "[fro
 
 TEST_CASE("gdbstub: the i386 description on a 32-bit model is unchanged", "[frontend][gdbstub]") {
   MachineConfig c = test::tiny_machine();
+  c.cpu = find_cpu_model("pentium-pro");
   Machine m{std::move(c)};
   std::FILE* f = std::tmpfile();
   {
