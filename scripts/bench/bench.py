@@ -284,7 +284,7 @@ def boot_times(root, glassbox, engines, rounds, only=''):
                 t = None
                 while time.perf_counter() - t0 < 1800:
                     done = p.poll() is not None  # a guest may power off right after its marker
-                    if os.path.exists(log) and marker in open(log, errors='replace').read():
+                    if os.path.exists(log) and g.marker in open(log, errors='replace').read():
                         t = time.perf_counter() - t0
                         break
                     if done:
