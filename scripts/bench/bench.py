@@ -267,8 +267,12 @@ def boot_times(root, glassbox, engines, rounds, only=''):
                 if os.path.exists(log):
                     os.remove(log)
                 if e == 'bochs':
-                    # Bochs writes to its disk image: a copy.
+                    # Bochs writes to its disk image: a copy. It leaves a
+                    # .lock beside it when stopped, which would refuse the
+                    # next run.
                     disk = os.path.join(work, 'disk.img')
+                    if os.path.exists(disk + '.lock'):
+                        os.remove(disk + '.lock')
                     shutil.copyfile(bochs_disk, disk)
                     rc, cont = os.path.join(work, 'bochsrc'), os.path.join(work, 'bochs-continue')
                     with open(rc, 'w') as f:
