@@ -8,7 +8,9 @@
 // host. Run under the sanitizer build in CI (.ci/run).
 //   glassbox-long-fuzz [INSTRUCTIONS] [SEED]
 // GB_FUZZ_VERBOSE=1 prints each round's number before it runs;
-// GB_FUZZ_TRACE=N prints every instruction of round N (RIP and bytes).
+// GB_FUZZ_TRACE=N prints every instruction of round N (RIP and bytes);
+// GB_FUZZ_STATS=1 counts faults by vector and instructions by mode.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -74,6 +76,27 @@ struct Tracer : CpuObserver {
   }
 };
 
+// Counts the faults delivered and the instructions run per mode
+// (GB_FUZZ_STATS): how much of the ground the random bytes cover.
+struct Stats : CpuObserver {
+  u64 faults[32] = {};
+  u64 insns[2][2] = {};  // [64-bit mode][CPL 3]
+  bool before_insn(const Cpu& c) override {
+    ++insns[c.mode64()][c.state().cpl == 3];
+    return true;
+  }
+  void on_fault(const Cpu&, const GuestFault& f) override { ++faults[f.vector & 31]; }
+  void print() const {
+    std::fprintf(stderr, "instructions: 64-bit CPL0 %llu, CPL3 %llu; compatibility CPL0 %llu, CPL3 %llu\nfaults:",
+                 static_cast<unsigned long long>(insns[1][0]), static_cast<unsigned long long>(insns[1][1]),
+                 static_cast<unsigned long long>(insns[0][0]), static_cast<unsigned long long>(insns[0][1]));
+    for (unsigned v = 0; v < 32; ++v) {
+      if (faults[v]) std::fprintf(stderr, " %u:%llu", v, static_cast<unsigned long long>(faults[v]));
+    }
+    std::fprintf(stderr, "\n");
+  }
+};
+
 class Round {
  public:
   Round(Machine& m, u64 seed) : m_(m), ram_(m.ram), r_(seed) {}
@@ -94,6 +117,59 @@ class Round {
     idt();
     tss();
     cpu_state(model);
+    start_ = m_.cpu.state();
+  }
+
+  /// Bit 0: CPL 3; bit 1: compatibility mode.
+  unsigned kind() const { return kind_; }
+
+  /// Runs up to `budget` instructions. A CPL 3 or compatibility-mode round
+  /// stays there: when a fault takes the CPU to its (CPL 0, 64-bit) handler,
+  /// a few instructions later the round's start state comes back with a
+  /// new RIP and RSP (the memory as the code left it). Returns why the last
+  /// run() stopped; `reentries` counts the returns. A HLT with nothing to
+  /// wake it (`halts`) is also left that way.
+  StopReason run(u64 budget, u64& reentries, u64& halts) {
+    Cpu& cpu = m_.cpu;
+    CpuState& s = cpu.state();
+    const bool stay = start_.cpl != 0 || (kind_ & 2);
+    const u64 first = cpu.instructions();
+    for (;;) {
+      const u64 done = cpu.instructions() - first;
+      if (done >= budget) return StopReason::Budget;
+      const StopReason why = cpu.run(stay ? std::min<u64>(2, budget - done) : budget - done);
+      if (why == StopReason::Halted) ++halts;
+      if (why != StopReason::Budget && why != StopReason::Halted) return why;
+      if (why == StopReason::Halted || (stay && (s.cpl != start_.cpl || cpu.mode64() != !(kind_ & 2)))) {
+        ++reentries;
+        // The round's mode and system registers; GPRs, XMM and memory as
+        // the handler left them.
+        const bool paging_changed = s.cr0 != start_.cr0 || s.cr3 != start_.cr3 || s.cr4 != start_.cr4 ||
+                                    s.efer != start_.efer;
+        s.seg = start_.seg;
+        s.cpl = start_.cpl;
+        s.cr0 = start_.cr0;
+        s.cr3 = start_.cr3;
+        s.cr4 = start_.cr4;
+        s.efer = start_.efer;
+        s.gdtr = start_.gdtr;
+        s.idtr = start_.idtr;
+        s.tr = start_.tr;
+        s.ldtr = start_.ldtr;
+        s.msr.star = start_.msr.star;
+        s.msr.lstar = start_.msr.lstar;
+        s.msr.fmask = start_.msr.fmask;
+        s.halted = false;
+        s.rip = kCode + r_() % kCodeSize;
+        s.gpr[ESP] = stack_pointer();
+        s.gpr[ECX] = r_() % 0x10000;  // a REP count: a REPE CMPS over open bus runs as long as RCX says
+        if (kind_ & 2) s.gpr[ESP] &= 0xFFFF'FFFFu;
+        cpu.write_eflags(start_.eflags(), 0xFFFF'FFFFu & ~(fl::VM | fl::VIF | fl::VIP));
+        cpu.update_mode();
+        cpu.refresh_segments();
+        if (paging_changed) cpu.update_paging(Cpu::TlbFlush::All);
+      }
+    }
   }
 
  private:
@@ -102,6 +178,7 @@ class Round {
   std::mt19937_64 r_;
   bool la57_ = false;
   unsigned maxphy_ = 36, kind_ = 0;
+  CpuState start_;
 
   bool pick(unsigned n) { return r_() % n == 0; }  // probability 1/n
   void put64(u64 at, u64 v) { store_le<u64>(&ram_[at], v); }
@@ -551,25 +628,33 @@ int main(int argc, char** argv) {
     for (u64 i = 0; i < kRam; i += 8) store_le<u64>(&machines.back()->ram[i], rng());
   }
   Tracer tracer;
+  Stats stats;
+  const bool want_stats = std::getenv("GB_FUZZ_STATS") != nullptr;
   std::atomic<u64> round{0};
   Watchdog watchdog(round);
-  u64 executed = 0, shutdowns = 0, halts = 0, bytes = 0;
+  u64 executed = 0, shutdowns = 0, halts = 0, bytes = 0, reentries = 0;
   while (executed < target) {
     const u64 n = round.fetch_add(1) + 1;
     const u64 round_seed = rng();
     Machine& m = *machines[n % machines.size()];
     if (verbose) std::fprintf(stderr, "round %llu (%s)\n", static_cast<unsigned long long>(n), std::string(m.cpu.model().name).c_str());
-    Round(m, round_seed).build();
+    Round r(m, round_seed);
+    r.build();
     if (verbose) std::fprintf(stderr, "  built: %016llx\n", static_cast<unsigned long long>(digest(m)));
     bytes += kCodeSize;
+    if (want_stats) m.cpu.set_observer(&stats);
     if (n == trace_round) {
       tracer.ram = &m.ram;
       m.cpu.set_observer(&tracer);
     }
     const u64 before = m.cpu.instructions();
-    const StopReason why = m.cpu.run(4000);
+    const StopReason why = r.run(4000, reentries, halts);
     m.cpu.set_observer(nullptr);
-    if (verbose) std::fprintf(stderr, "  ran: %016llx\n", static_cast<unsigned long long>(digest(m)));
+    if (verbose) {
+      std::fprintf(stderr, "  kind %u ran %llu, stop %d: %016llx\n", r.kind(),
+                   static_cast<unsigned long long>(m.cpu.instructions() - before), static_cast<int>(why),
+                   static_cast<unsigned long long>(digest(m)));
+    }
     if (why == StopReason::Shutdown) {
       ++shutdowns;
       if (verbose) {
@@ -578,12 +663,12 @@ int main(int argc, char** argv) {
                      m.cpu.last_fault().error);
       }
     }
-    if (why == StopReason::Halted) ++halts;
     executed += m.cpu.instructions() - before + 1;
   }
+  if (want_stats) stats.print();
   fmt::print("long-fuzz: {} instructions in {} rounds ({} random code bytes), {} triple faults, {} halts, "
-             "no host fault\n",
-             executed, round.load(), bytes, shutdowns, halts);
+             "{} returns to CPL 3 or compatibility mode, no host fault\n",
+             executed, round.load(), bytes, shutdowns, halts, reentries);
   fmt::print("1 passed, 0 failed\n");
   return 0;
 }
