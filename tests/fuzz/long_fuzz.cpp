@@ -193,8 +193,9 @@ class Round {
     const u64 v = r_();
     const unsigned bits = la57_ ? 57 : 48;
     const u64 hole = u64{1} << (bits - 1);
-    switch (r_() % 10) {
+    switch (r_() % 11) {
       case 0: case 1: case 2: case 3: return v % kRam;
+      case 9: return ~u64{0} - (v & 0x1F);                        // an access that wraps at 2^64
       case 4: return (u64{1 + static_cast<unsigned>(v >> 60) % 4} << 39 | (v & ((u64{1} << 39) - 1)));
       case 5: return ~(hole - 1) | (v & (hole - 1));              // high canonical
       case 6: return hole - 1 - (v & 0xFFF);                      // top of the low half
@@ -203,17 +204,23 @@ class Round {
       default: return v;
     }
   }
+  // A selector: the fixed ones, or any GDT slot (also the upper halves of
+  // 16-byte descriptors), any LDT slot, any RPL.
+  u64 selector() {
+    static constexpr u16 kSels[] = {kCode32k, kCode64k, kDatak, kCode32u, kDatau, kCode64u, kTssSel,
+                                    kLdtSel,  kGate,    kGate | 3, kBadGate | 3, 0x0C | 3, 0x14 | 3};
+    u64 sel = pick(2) ? kSels[r_() % std::size(kSels)] : (r_() % 0x400) & ~u64{7};
+    if (pick(4)) sel |= 4 | (r_() % 4);
+    return sel;
+  }
   u64 canonical_or_not(u64 good) { return pick(6) ? good ^ (u64{1} << (48 + r_() % 15)) : good; }
 
   // Random interesting values in the data: selectors (far pointers, gates),
   // addresses, small counts.
   void sprinkle(u64 at, u64 size) {
-    static constexpr u16 kSels[] = {kCode32k, kCode64k, kDatak, kCode32u, kDatau, kCode64u, kTssSel,
-                                    kLdtSel,  kGate,    kGate | 3, kBadGate | 3, 0x80, 0x98, 0x04 | 3};
     for (u64 i = 0; i < size; i += 8) {
       if (!pick(8)) continue;
-      u64 sel = kSels[r_() % std::size(kSels)];
-      if (pick(8)) sel |= r_() % 4;
+      const u64 sel = selector();
       switch (r_() % 3) {
         case 0: put64(at + i, addr()); break;
         case 1: put64(at + i, (sel << 32) | (kCode + r_() % kCodeSize)); break;  // m16:32
@@ -535,7 +542,7 @@ class Round {
     cpu.update_mode();
     cpu.refresh_segments();
     cpu.update_paging(Cpu::TlbFlush::All);
-    for (unsigned i = 0; i < 16; ++i) s.gpr[i] = addr();
+    for (unsigned i = 0; i < 16; ++i) s.gpr[i] = pick(6) ? selector() : addr();
     s.gpr[ECX] = pick(4) ? r_() % 0x10 : r_() % 0x10000;  // REP counts (and MSR numbers now and then)
     if (pick(4)) {
       static constexpr u32 kMsrs[] = {msr::kEfer, 0xC000'0081u, 0xC000'0082u, 0xC000'0084u, 0xC000'0100u,
@@ -548,6 +555,11 @@ class Round {
     }
     u32 flags = static_cast<u32>(r_()) & (fl::ARITH | fl::DF);
     if (pick(16)) flags |= fl::TF;
+    if (pick(8)) {  // debug-register breakpoints: code, data and I/O, any length
+      for (unsigned i = 0; i < 4; ++i) s.dr[i] = pick(2) ? kCode + r_() % kCodeSize : addr();
+      s.dr[7] = 0x400 | (r_() & 0xFFFF'00FFu);
+      cpu.update_breakpoints();
+    }
     if (pick(4)) flags |= fl::AC;
     if (pick(4)) flags |= fl::IF;
     if (pick(8)) flags |= fl::NT;
