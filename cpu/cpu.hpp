@@ -517,8 +517,9 @@ class Cpu final : public MemoryListener {
   /// checks the descriptor (cpu/segments.cpp; SDM Vol. 2B MOV, Vol. 3A 5.x).
   void load_segment(unsigned seg, u16 selector);
   /// The 8-byte descriptor `selector` names, in the GDT or LDT. Throws
-  /// `vector`(selector & FFFC) when beyond the table limit.
-  Descriptor fetch_descriptor(u16 selector, u8 vector = kGP);
+  /// `vector`(selector & FFFC, + EXT when `ext`: an event's delivery) when
+  /// beyond the table limit.
+  Descriptor fetch_descriptor(u16 selector, u8 vector = kGP, bool ext = false);
   /// Sets the accessed bit of a code/data descriptor in its table.
   void set_accessed(u16 selector, const Descriptor& d);
   /// Loads `seg`'s cache from descriptor `d` (checks already done).

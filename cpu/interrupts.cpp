@@ -185,7 +185,8 @@ void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_e
   if (!gate.present()) throw GuestFault::make(kNP, gate_err);
   const u16 target = gate.gate_selector();
   if (sel_null(target)) throw GuestFault::make(kGP, ext ? 1 : 0);
-  const Descriptor cd = fetch_descriptor(target);
+  // Beyond the table: #GP(error_code(selector,0,EXT)) (Vol. 2A INT n).
+  const Descriptor cd = fetch_descriptor(target, kGP, ext);
   if (!cd.is_code() || cd.dpl() > s_.cpl) throw sel_fault(kGP, target, ext);
   if (!cd.present()) throw sel_fault(kNP, target, ext);
   // The target must be a 64-bit code segment: L = 1, D = 0 (6.14.1).
