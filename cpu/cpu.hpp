@@ -659,8 +659,9 @@ class Cpu final : public MemoryListener {
   /// SS = the NULL `selector` of IA-32e mode, usable in 64-bit mode only;
   /// the cache keeps DPL = RPL (SDM Vol. 3A 6.14.4; Vol. 2B MOV).
   void load_null_ss(u16 selector);
-  /// SS:ESP for privilege level `dpl` from the current TSS.
-  std::pair<u16, u32> tss_stack(unsigned dpl);
+  /// SS:ESP for privilege level `dpl` from the current TSS; beyond its
+  /// limit is #TS(TR, + EXT when `ext`).
+  std::pair<u16, u32> tss_stack(unsigned dpl, bool ext = false);
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.
   void null_inaccessible_segments();
   bool take_events();
