@@ -67,8 +67,13 @@ struct Tracer : CpuObserver {
     const CpuState& s = c.state();
     std::string bytes;
     for (u64 i = 0; i < 15 && s.rip + i < ram->size(); ++i) bytes += fmt::format("{:02x} ", (*ram)[s.rip + i]);
-    std::fprintf(stderr, "  cpl%u %04x:%016llx  %s\n", s.cpl, s.seg[CS].selector,
-                 static_cast<unsigned long long>(s.rip), bytes.c_str());
+    u64 h = c.eflags();
+    for (unsigned i = 0; i < 16; ++i) h = (h ^ s.gpr[i]) * 0x100'0000'01B3u;
+    for (const auto& x : s.fpu.xmm) {
+      for (u8 b : x.b) h = (h ^ b) * 0x100'0000'01B3u;
+    }
+    std::fprintf(stderr, "  cpl%u %04x:%016llx  %-45s regs %016llx\n", s.cpl, s.seg[CS].selector,
+                 static_cast<unsigned long long>(s.rip), bytes.c_str(), static_cast<unsigned long long>(h));
     return true;
   }
   void on_fault(const Cpu&, const GuestFault& f) override {
