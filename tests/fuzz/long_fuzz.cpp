@@ -633,7 +633,7 @@ u64 digest(const Machine& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const u64 target = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  const u64 target = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2'000'000;
   const u64 seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 12345;
   const bool verbose = std::getenv("GB_FUZZ_VERBOSE") != nullptr;
   const char* trace_env = std::getenv("GB_FUZZ_TRACE");
