@@ -106,10 +106,10 @@ class Round {
  public:
   Round(Machine& m, u64 seed) : m_(m), ram_(m.ram), r_(seed) {}
 
-  /// Builds the machine state; returns the instruction budget.
+  /// Builds the round's memory, tables and CPU state.
   void build() {
     const CpuModel& model = m_.cpu.model();
-    la57_ = model.la57 && pick(3) == 0;
+    la57_ = model.la57 && pick(2);  // 5-level paging in half the rounds that can
     maxphy_ = cpuid_maxphyaddr(model);
     kind_ = static_cast<unsigned>(r_() % 4);  // bit 0: CPL 3, bit 1: compatibility mode
     // The data: random from earlier rounds, a random eighth of it anew.
