@@ -6,7 +6,7 @@
 // stack pointers, random SYSCALL MSRs. Whatever the bytes, the CPU must
 // raise the SDM's exception (or triple-fault) and never crash or hang the
 // host. Run under the sanitizer build in CI (.ci/run).
-//   glassbox-long-fuzz [INSTRUCTIONS] [SEED]
+//   glassbox-long-fuzz [INSTRUCTIONS] [SEED] [PER-ROUND]  (PER-ROUND: 4000)
 // GB_FUZZ_VERBOSE=1 prints each round's number before it runs;
 // GB_FUZZ_TRACE=N prints every instruction of round N (RIP and bytes);
 // GB_FUZZ_STATS=1 counts faults by vector and instructions by mode.
@@ -635,6 +635,7 @@ u64 digest(const Machine& m) {
 int main(int argc, char** argv) {
   const u64 target = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2'000'000;
   const u64 seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 12345;
+  const u64 per_round = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 4000;
   const bool verbose = std::getenv("GB_FUZZ_VERBOSE") != nullptr;
   const char* trace_env = std::getenv("GB_FUZZ_TRACE");
   const u64 trace_round = trace_env ? std::strtoull(trace_env, nullptr, 10) : ~u64{0};
@@ -665,7 +666,7 @@ int main(int argc, char** argv) {
       m.cpu.set_observer(&tracer);
     }
     const u64 before = m.cpu.instructions();
-    const StopReason why = r.run(4000, reentries, halts);
+    const StopReason why = r.run(per_round, reentries, halts);
     m.cpu.set_observer(nullptr);
     if (verbose) {
       std::fprintf(stderr, "  kind %u ran %llu, stop %d: %016llx\n", r.kind(),
