@@ -523,8 +523,9 @@ class Cpu final : public MemoryListener {
   /// checks the descriptor (cpu/segments.cpp; SDM Vol. 2B MOV, Vol. 3A 5.x).
   void load_segment(unsigned seg, u16 selector);
   /// The 8-byte descriptor `selector` names, in the GDT or LDT. Throws
-  /// `vector`(selector & FFFC) when beyond the table limit.
-  Descriptor fetch_descriptor(u16 selector, u8 vector = kGP);
+  /// `vector`(selector & FFFC, + EXT when `ext`: an event's delivery) when
+  /// beyond the table limit.
+  Descriptor fetch_descriptor(u16 selector, u8 vector = kGP, bool ext = false);
   /// Sets the accessed bit of a code/data descriptor in its table.
   void set_accessed(u16 selector, const Descriptor& d);
   /// Loads `seg`'s cache from descriptor `d` (checks already done).
@@ -664,8 +665,9 @@ class Cpu final : public MemoryListener {
   /// SS = the NULL `selector` of IA-32e mode, usable in 64-bit mode only;
   /// the cache keeps DPL = RPL (SDM Vol. 3A 6.14.4; Vol. 2B MOV).
   void load_null_ss(u16 selector);
-  /// SS:ESP for privilege level `dpl` from the current TSS.
-  std::pair<u16, u32> tss_stack(unsigned dpl);
+  /// SS:ESP for privilege level `dpl` from the current TSS; beyond its
+  /// limit is #TS(TR, + EXT when `ext`).
+  std::pair<u16, u32> tss_stack(unsigned dpl, bool ext = false);
   /// After a return to an outer level: null DS/ES/FS/GS the new CPL may not use.
   void null_inaccessible_segments();
   bool take_events();

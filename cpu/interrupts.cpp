@@ -72,7 +72,7 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
   if (type == sys::kTaskGate) {
     const u16 tss_sel = gate.gate_selector();
     if (sel_ldt(tss_sel)) throw sel_fault(kTS, tss_sel, ext);
-    const Descriptor tss = fetch_descriptor(tss_sel, kTS);
+    const Descriptor tss = fetch_descriptor(tss_sel, kTS, ext);
     if (tss.is_segment() || (tss.type() != sys::kTss16Avail && tss.type() != sys::kTss32Avail)) {
       throw sel_fault(kTS, tss_sel, ext);
     }
@@ -82,7 +82,8 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
   }
   const u16 target = gate.gate_selector();
   if (sel_null(target)) throw GuestFault::make(kGP, ext ? 1 : 0);
-  const Descriptor cd = fetch_descriptor(target);
+  // Faults on the way carry EXT for an event's delivery (SDM Vol. 3A 6.13).
+  const Descriptor cd = fetch_descriptor(target, kGP, ext);
   if (!cd.is_code() || cd.dpl() > s_.cpl) throw sel_fault(kGP, target, ext);
   if (!cd.present()) throw sel_fault(kNP, target, ext);
   const bool gate32 = type >= 8;
@@ -108,9 +109,9 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
     // the same-privilege path, which faults).
     if (from_v86 && (cd.conforming() || cd.dpl() != 0)) throw sel_fault(kGP, target, ext);
     new_cpl = cd.dpl();
-    const auto [new_ss, new_esp] = tss_stack(new_cpl);
+    const auto [new_ss, new_esp] = tss_stack(new_cpl, ext);
     if (sel_null(new_ss)) throw GuestFault::make(kTS, ext ? 1 : 0);
-    const Descriptor sd = fetch_descriptor(new_ss, kTS);
+    const Descriptor sd = fetch_descriptor(new_ss, kTS, ext);
     if (sel_rpl(new_ss) != new_cpl || sd.dpl() != new_cpl || !sd.is_data() || !sd.writable()) {
       throw sel_fault(kTS, new_ss, ext);
     }
@@ -185,7 +186,8 @@ void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_e
   if (!gate.present()) throw GuestFault::make(kNP, gate_err);
   const u16 target = gate.gate_selector();
   if (sel_null(target)) throw GuestFault::make(kGP, ext ? 1 : 0);
-  const Descriptor cd = fetch_descriptor(target);
+  // Beyond the table: #GP(error_code(selector,0,EXT)) (Vol. 2A INT n).
+  const Descriptor cd = fetch_descriptor(target, kGP, ext);
   if (!cd.is_code() || cd.dpl() > s_.cpl) throw sel_fault(kGP, target, ext);
   if (!cd.present()) throw sel_fault(kNP, target, ext);
   // The target must be a 64-bit code segment: L = 1, D = 0 (6.14.1).

@@ -5,15 +5,17 @@
 namespace gb {
 
 namespace {
-GuestFault sel_fault(u8 vector, u16 selector) { return GuestFault::make(vector, selector & 0xFFFCu); }
+GuestFault sel_fault(u8 vector, u16 selector, bool ext = false) {
+  return GuestFault::make(vector, (selector & 0xFFFCu) | (ext ? 1u : 0u));
+}
 }  // namespace
 
-Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
+Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector, bool ext) {
   u64 base;
   u32 limit;
   if (sel_ldt(selector)) {
     // An LDT reference with a null LDTR is out of bounds (SDM Vol. 3A 3.5.1).
-    if (sel_null(s_.ldtr.selector) || !s_.ldtr.present()) throw sel_fault(vector, selector);
+    if (sel_null(s_.ldtr.selector) || !s_.ldtr.present()) throw sel_fault(vector, selector, ext);
     base = s_.ldtr.base;
     limit = s_.ldtr.limit;
   } else {
@@ -21,7 +23,7 @@ Descriptor Cpu::fetch_descriptor(u16 selector, u8 vector) {
     limit = s_.gdtr.limit;
   }
   const u32 off = selector & ~7u;
-  if (off + 7 > limit) throw sel_fault(vector, selector);
+  if (off + 7 > limit) throw sel_fault(vector, selector, ext);
   const u64 lo = read_sys<u32>(base + off);
   const u64 hi = read_sys<u32>(base + off + 4);
   return Descriptor::from(lo | (hi << 32));

@@ -9,15 +9,16 @@ GuestFault sel_fault(u8 vector, u16 selector) { return GuestFault::make(vector, 
 bool tss32(const Segment& tr) { return (tr.access & 0xF) == sys::kTss32Avail || (tr.access & 0xF) == sys::kTss32Busy; }
 }  // namespace
 
-std::pair<u16, u32> Cpu::tss_stack(unsigned dpl) {
+std::pair<u16, u32> Cpu::tss_stack(unsigned dpl, bool ext) {
   const Segment& tr = s_.tr;
+  const GuestFault beyond = GuestFault::make(kTS, (tr.selector & 0xFFFCu) | (ext ? 1u : 0u));
   if (tss32(tr)) {
     const u32 off = 4 + dpl * 8;
-    if (off + 7 > tr.limit) throw sel_fault(kTS, tr.selector);
+    if (off + 7 > tr.limit) throw beyond;
     return {read_sys<u16>(tr.base + off + 4), read_sys<u32>(tr.base + off)};
   }
   const u32 off = 2 + dpl * 4;
-  if (off + 3 > tr.limit) throw sel_fault(kTS, tr.selector);
+  if (off + 3 > tr.limit) throw beyond;
   return {read_sys<u16>(tr.base + off + 2), read_sys<u16>(tr.base + off)};
 }
 

@@ -227,3 +227,51 @@ TEST_CASE("INT n from virtual-8086 mode needs a nonconforming DPL 0 handler", "[
     CHECK(r.s.rip == kGpHandler);
   }
 }
+
+TEST_CASE("A fault while delivering an exception sets EXT in its error code", "[cpu][pm]") {
+  // SDM Vol. 3A 6.13 (EXT: "an event external to the program, such as an
+  // interrupt or an earlier exception"); Vol. 2A INT n: #GP(error_code(new
+  // code-segment selector,0,EXT)), #TS(error_code(SS selector,0,EXT)),
+  // #TS(error_code(current TSS selector,0,EXT)).
+  PmRig r;
+  event_rig(r);
+  SECTION("the gate's code selector beyond the GDT limit: #GP(selector + EXT)") {
+    r.gate(kUD, 0x100, kSoftHandler, 0x8E);  // GDT limit FFh
+    r.code({0x0F, 0x0B});                    // UD2
+    r.cpu.run(10);
+    REQUIRE(r.log.faults.size() == 1);
+    REQUIRE(r.log.faults[0].vector == kUD);
+    REQUIRE(r.s.rip == kGpHandler + 1);
+    CHECK(r.dword(static_cast<u32>(r.s.gpr[ESP])) == 0x101);  // the #GP's error code
+  }
+  // From CPL 3, every delivery needs the ring-0 stack, so the bad one ends
+  // in a triple fault; its last fault (delivering #DF) carries EXT.
+  r.desc(0x20, 0, 0xFFFFF, 0xFA, 0xC);  // code, DPL 3
+  r.desc(0x28, 0, 0xFFFFF, 0xF2, 0xC);  // data, DPL 3
+  r.gate(kUD, PmRig::kCode0, kSoftHandler, 0x8E);
+  r.gate(kTS, PmRig::kCode0, kSoftHandler, 0x8E);
+  r.gate(kDF, PmRig::kCode0, kSoftHandler, 0x8E);
+  r.code({0x0F, 0x0B});  // UD2
+  auto to_cpl3 = [&r] {
+    r.s.cpl = 3;
+    r.s.seg[CS].selector = 0x23;
+    r.s.seg[CS].access = 0xFB;
+    r.s.seg[SS].selector = 0x2B;
+    r.s.seg[SS].access = 0xF3;
+    r.cpu.refresh_segments();
+  };
+  SECTION("TSS.SS0 beyond the GDT limit: #TS(SS0 + EXT)") {
+    store_le<u16>(&r.ram[PmRig::kTss + 8], 0x100);
+    to_cpl3();
+    REQUIRE(r.cpu.run(10) == StopReason::Shutdown);
+    CHECK(r.cpu.last_fault().vector == kTS);
+    CHECK(r.cpu.last_fault().error == 0x101);
+  }
+  SECTION("ESP0/SS0 beyond the TSS limit: #TS(TR + EXT)") {
+    r.s.tr.limit = 0x7;
+    to_cpl3();
+    REQUIRE(r.cpu.run(10) == StopReason::Shutdown);
+    CHECK(r.cpu.last_fault().vector == kTS);
+    CHECK(r.cpu.last_fault().error == (PmRig::kTssSel | 1u));
+  }
+}

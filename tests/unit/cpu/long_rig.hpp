@@ -14,7 +14,7 @@ struct LongRig : PmRig {
   static constexpr u16 kCode64 = 0x28, kData0b = 0x30, kData3 = 0x38, kCode64u = 0x40, kCode32u = 0x48,
                        kTss64Sel = 0x50;
 
-  LongRig() : PmRig("core2duo") {
+  explicit LongRig(const char* model = "core2duo") : PmRig(model) {
     desc(kCode64, 0, 0xFFFFF, 0x9A, 0xA);   // 64-bit code, DPL 0 (G, L)
     desc(kData0b, 0, 0xFFFFF, 0x92, 0xC);   // data, DPL 0
     desc(kData3, 0, 0xFFFFF, 0xF2, 0xC);    // data, DPL 3

@@ -106,6 +106,35 @@ TEST_CASE("64-bit IDT: a task gate or a 32-bit code target is #GP", "[long][idt]
   REQUIRE(r.s.rip == kHandler + 1);
 }
 
+TEST_CASE("64-bit IDT: a fault while delivering an exception sets EXT in its error code", "[long][idt]") {
+  // SDM Vol. 3A 6.13 (EXT: "an event external to the program, such as an
+  // interrupt or an earlier exception"); Vol. 2A INT n, TRAP-OR-INTERRUPT-GATE:
+  // #GP(error_code(new code-segment selector,0,EXT)), #GP(EXT).
+  LongRig r;
+  r.gate64(kGP, LongRig::kCode64, kHandler, 0x8E);
+  r.put(kHandler, {0xF4});
+  u64 error = ~u64{0};
+  SECTION("the gate's code selector beyond the GDT limit") {
+    r.gate64(kUD, 0x100, kHandler, 0x8E);  // GDT limit FFh
+    error = 0x101;
+  }
+  SECTION("a 32-bit code segment") {
+    r.gate64(kUD, PmRig::kCode0, kHandler, 0x8E);
+    error = PmRig::kCode0 | 1;
+  }
+  SECTION("a non-canonical handler RIP") {
+    r.gate64(kUD, LongRig::kCode64, 0x0000'8000'0000'0000ull, 0x8E);
+    error = 1;
+  }
+  r.code({0x0F, 0x0B});  // UD2
+  r.cpu.run(10);
+  REQUIRE(r.log.faults.size() == 1);
+  REQUIRE(r.log.faults[0].vector == kUD);
+  REQUIRE(r.s.rip == kHandler + 1);
+  REQUIRE(r.qword(static_cast<u32>(r.s.gpr[ESP])) == error);  // the #GP's error code
+  REQUIRE(r.qword(static_cast<u32>(r.s.gpr[ESP]) + 8) == LongRig::kCode);  // the faulting UD2
+}
+
 TEST_CASE("Compatibility mode: interrupts use the 64-bit IDT; IRETQ returns there", "[long][idt]") {
   LongRig r;
   r.gate64(0x40, LongRig::kCode64, kHandler, 0x8E);
