@@ -530,8 +530,6 @@ class Cpu final : public MemoryListener {
   void set_accessed(u16 selector, const Descriptor& d);
   /// Loads `seg`'s cache from descriptor `d` (checks already done).
   void load_cache(unsigned seg, u16 selector, const Descriptor& d);
-  /// Recomputes every cache's derived checks after a mode change (update_mode).
-  void refresh_segments();
   /// Recomputes segment register `seg`'s derived checks after its cache
   /// changed (and the mode, for CS).
   void refresh_one(unsigned seg);

@@ -162,7 +162,7 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
   // TF, NT, RF and VM clear; an interrupt gate also clears IF (6.12.1.2).
   s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == sys::kIntGate16 || type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
-  refresh_segments();
+  update_mode();
   s_.halted = false;
 }
 
@@ -235,7 +235,7 @@ void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_e
   // TF, NT, RF and VM clear; an interrupt gate also clears IF (6.12.1.2).
   s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
-  refresh_segments();
+  update_mode();
   s_.halted = false;
 }
 

@@ -58,8 +58,6 @@ void Cpu::load_cache(unsigned seg, u16 selector, const Descriptor& d) {
   refresh_one(seg);
 }
 
-void Cpu::refresh_segments() { update_mode(); }
-
 void Cpu::refresh_one(unsigned seg) {
   if (seg == CS) {
     // Outside IA-32e mode CS.L means nothing: only CS and the IP width change.
@@ -183,7 +181,7 @@ void Cpu::write_cr0(u64 v) {
   s_.cr0 = v;
   if (((old ^ v) & 1) || pg_on || pg_off) {
     if ((old ^ v) & 1) s_.cpl = 0;  // entering or leaving PE happens at CPL 0
-    refresh_segments();
+    update_mode();
   }
   // PG or WP changes flush the whole TLB, globals included (SDM Vol. 3A
   // 4.10.4.1); turning PAE paging on loads the PDPTEs.

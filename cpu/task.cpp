@@ -126,7 +126,7 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u64 r
     s_.seg[CS].limit = 0xFFFF;
     s_.seg[CS].access = 0xF3;
     s_.seg[CS].big = false;
-    refresh_segments();
+    update_mode();
   } else {
     // LDT first, then CS (which sets CPL), SS and the data segments; each
     // failure is #TS(selector) (#NP/#SS for a not-present segment).

@@ -297,7 +297,7 @@ void Cpu::iret(bool o32, bool o64) {
     load_cs_real(cs, ip & 0xFFFF, false);
     for (auto [seg, sel] : {std::pair<unsigned, u16>{SS, ss}, {ES, es}, {DS, ds}, {FS, fs}, {GS, gs}}) load_segment(seg, sel);
     s_.gpr[ESP] = esp;
-    refresh_segments();
+    update_mode();
     return;
   }
   if (sel_null(cs)) throw GuestFault::make(kGP, 0);

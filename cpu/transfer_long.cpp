@@ -58,7 +58,7 @@ void Cpu::call_gate_long(u16 selector, const Descriptor& d, bool call) {
   set_accessed(target, cd);
   load_cache(CS, static_cast<u16>((target & ~3u) | new_cpl), cd);
   s_.rip = dest;
-  refresh_segments();
+  update_mode();
 }
 
 namespace {

@@ -187,7 +187,7 @@ void sysenter(Cpu& c, const DecodedInsn&) {
   s.cpl = 0;
   s.gpr[ESP] = ia32e ? s.msr_sysenter_esp : static_cast<u32>(s.msr_sysenter_esp);
   s.rip = ia32e ? s.msr_sysenter_eip : static_cast<u32>(s.msr_sysenter_eip);
-  c.refresh_segments();
+  c.update_mode();
   c.end_block();
 }
 
@@ -204,7 +204,7 @@ void sysexit(Cpu& c, const DecodedInsn& d) {
     s.cpl = 3;
     s.gpr[ESP] = s.gpr[ECX];
     s.rip = s.gpr[EDX];
-    c.refresh_segments();
+    c.update_mode();
     return;
   }
   flat(s.seg[CS], static_cast<u16>((cs + 16) | 3), true, 3);
@@ -212,7 +212,7 @@ void sysexit(Cpu& c, const DecodedInsn& d) {
   s.cpl = 3;
   s.gpr[ESP] = static_cast<u32>(s.gpr[ECX]);
   s.rip = static_cast<u32>(s.gpr[EDX]);
-  c.refresh_segments();
+  c.update_mode();
 }
 
 /// 0F C7 /1: CMPXCHG8B m64, and with REX.W CMPXCHG16B m128 (64-bit mode,

@@ -171,7 +171,7 @@ class Round {
         if (kind_ & 2) s.gpr[ESP] &= 0xFFFF'FFFFu;
         cpu.write_eflags(start_.eflags(), 0xFFFF'FFFFu & ~(fl::VM | fl::VIF | fl::VIP));
         cpu.update_mode();
-        cpu.refresh_segments();
+        cpu.update_mode();
         if (paging_changed) cpu.update_paging(Cpu::TlbFlush::All);
       }
     }
@@ -545,7 +545,7 @@ class Round {
     }
     s.cpl = user ? 3 : 0;
     cpu.update_mode();
-    cpu.refresh_segments();
+    cpu.update_mode();
     cpu.update_paging(Cpu::TlbFlush::All);
     for (unsigned i = 0; i < 16; ++i) s.gpr[i] = pick(6) ? selector() : addr();
     s.gpr[ECX] = pick(4) ? r_() % 0x10 : r_() % 0x10000;  // REP counts (and MSR numbers now and then)

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
       sg.big = true;
     }
     s.cpl = user ? 3 : 0;
-    cpu.refresh_segments();
+    cpu.update_mode();
     for (unsigned r = 0; r < 8; ++r) s.gpr[r] = rng() % (4u << 20);
     s.gpr[ESP] = 0x200000 + rng() % 0x100000;
     s.rip = kCode + rng() % kCodeSize;

@@ -411,7 +411,7 @@ int main(int argc, char** argv) {
       x.big = true;
     }
     s.cpl = 0;
-    cpu.refresh_segments();
+    cpu.update_mode();
     for (int r = 0; r < 8; ++r) s.gpr[r] = in[r];
     s.gpr[ESP] = 0x3F'0000;
     cpu.write_eflags(fl_in | 0x2, 0xFFFF'FFFFu);

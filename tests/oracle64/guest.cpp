@@ -52,7 +52,7 @@ Outcome Guest::run(const std::vector<u8>& code, const State& in, State& out) {
   }
   s.cpl = 3;
   cpu_.update_mode();
-  cpu_.refresh_segments();
+  cpu_.update_mode();
   cpu_.update_paging(Cpu::TlbFlush::All);
   for (unsigned r = 0; r < 16; ++r) s.gpr[r] = in.gpr[r];
   cpu_.write_eflags(static_cast<u32>(in.rflags & (kArith | kDF)) | 0x202, 0xFFFF'FFFFu);

@@ -41,7 +41,7 @@ Outcome Guest::run(const std::vector<u8>& code, const State& in, State& out) {
     x.big = true;
   }
   s.cpl = 0;
-  cpu_.refresh_segments();
+  cpu_.update_mode();
   for (unsigned r = 0; r < 8; ++r) s.gpr[r] = in.gpr[r];
   s.gpr[ESP] = kStack;
   s.gpr[ESI] = kBuf;

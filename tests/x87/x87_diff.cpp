@@ -453,7 +453,7 @@ class Guest {
       x.big = true;
     }
     s.cpl = 0;
-    cpu_.refresh_segments();
+    cpu_.update_mode();
     s.gpr[EAX] = static_cast<u32>(r.rax);
     s.gpr[ESI] = kEsi;
     s.gpr[ESP] = 0x3F'0000;

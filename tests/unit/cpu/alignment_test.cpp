@@ -41,7 +41,7 @@ struct FlatRing3 {
       sg.big = true;
     }
     s.cpl = 3;
-    cpu.refresh_segments();
+    cpu.update_mode();
     s.gpr[ESP] = 0x8000;
     s.rip = 0x1000;
     ram[0x1000] = 0x8B;  // mov eax, [0x2001]

@@ -213,7 +213,7 @@ TEST_CASE("INT n from virtual-8086 mode needs a nonconforming DPL 0 handler", "[
   r.s.cpl = 3;
   r.cpu.load_cs_real(0x0200, 0, false);
   for (unsigned seg : {SS, DS, ES, FS, GS}) r.cpu.load_segment(seg, 0x0700);
-  r.cpu.refresh_segments();
+  r.cpu.update_mode();
   r.s.gpr[ESP] = 0x0F00;
   r.cpu.step();
   if (error < 0) {
@@ -258,7 +258,7 @@ TEST_CASE("A fault while delivering an exception sets EXT in its error code", "[
     r.s.seg[CS].access = 0xFB;
     r.s.seg[SS].selector = 0x2B;
     r.s.seg[SS].access = 0xF3;
-    r.cpu.refresh_segments();
+    r.cpu.update_mode();
   };
   SECTION("TSS.SS0 beyond the GDT limit: #TS(SS0 + EXT)") {
     store_le<u16>(&r.ram[PmRig::kTss + 8], 0x100);

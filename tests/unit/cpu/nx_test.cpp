@@ -57,7 +57,7 @@ struct PaeMachine {
     s.cr0 = 0x8000'0011u;
     s.cr4 = 0x20;
     s.cr3 = 0x1000;
-    cpu.refresh_segments();
+    cpu.update_mode();
     s.gpr[ESP] = 0x9000;
     ram[0x5000] = 0x90;  // nop
   }

@@ -561,7 +561,7 @@ TEST_CASE("Under paging PREFETCHh ignores a not-present page; CLFLUSH raises #PF
 TEST_CASE("CLFLUSH may name an execute-only code segment, which a load may not", "[simd][data]") {
   gb::test::PmRig m("nehalem");
   m.s.seg[CS].access = 0x98;  // execute-only
-  m.cpu.refresh_segments();
+  m.cpu.update_mode();
   m.code({0x2E, 0x0F, 0xAE, 0x3D, 0x00, 0x10, 0x00, 0x00});  // CLFLUSH cs:[1000h]
   m.cpu.run(10);
   CHECK(m.log.faults.empty());

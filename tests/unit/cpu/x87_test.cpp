@@ -444,7 +444,7 @@ TEST_CASE("FNSTENV and FLDENV in 32-bit and 16-bit protected mode (Figures 8-9, 
     x.flags = 0xC;
     x.big = true;
   }
-  m.cpu.refresh_segments();
+  m.cpu.update_mode();
   m.s.rip = 0x10000;
   m.at = 0x10000;
   m.s.gpr[ESI] = kData;
