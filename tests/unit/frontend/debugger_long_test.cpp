@@ -14,6 +14,7 @@
 #include "frontend/debugger/debugger.hpp"
 #include "frontend/debugger/panel_model.hpp"
 #include "frontend/gdbstub/gdbstub.hpp"
+#include "tests/unit/frontend/debugger_capture.hpp"
 #include "tests/unit/frontend/tiny_machine.hpp"
 
 using namespace gb;
@@ -103,16 +104,7 @@ struct LongRig {
     s.gpr[ESP] = 0x7000;
   }
   ~LongRig() { std::fclose(f); }
-  std::string run(const std::string& cmd) {
-    std::rewind(f);
-    REQUIRE(ftruncate(fileno(f), 0) == 0);
-    d.execute(cmd);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    for (int c; (c = std::fgetc(f)) != EOF;) out += static_cast<char>(c);
-    return out;
-  }
+  std::string run(const std::string& cmd) { return test::capture(d, f, cmd); }
   Kind go() { return m.run_for(0, std::chrono::seconds(5)).kind; }
 };
 

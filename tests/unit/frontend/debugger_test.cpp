@@ -11,6 +11,7 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/debugger.hpp"
+#include "tests/unit/frontend/debugger_capture.hpp"
 #include "tests/unit/frontend/tiny_machine.hpp"
 
 using namespace gb;
@@ -43,16 +44,7 @@ struct Rig {
   std::FILE* f = std::tmpfile();
   Debugger d{m, f, Debugger::Options{}};
   ~Rig() { std::fclose(f); }
-  std::string run(const std::string& cmd) {
-    std::rewind(f);
-    REQUIRE(ftruncate(fileno(f), 0) == 0);
-    d.execute(cmd);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    for (int c; (c = std::fgetc(f)) != EOF;) out += static_cast<char>(c);
-    return out;
-  }
+  std::string run(const std::string& cmd) { return test::capture(d, f, cmd); }
   /// Runs until the debugger stops the CPU.
   RunResult go() { return m.run_for(0, std::chrono::seconds(5)); }
 };
