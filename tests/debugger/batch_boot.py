@@ -13,10 +13,12 @@ step) and of an unmapped one (the #PF it would raise). Every command is
 echoed before its output. Skips (77) without the image unless CI is set.
 """
 import os
-import re
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from in_order import expect_in_order  # noqa: E402
 
 COMMANDS = """\
 break 0000:7c00
@@ -72,16 +74,10 @@ def main():
                                       '--debugger-commands', cmds],
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240)
     out = p.stdout
-    failures = 0
-    pos = 0
-    for pattern, what in EXPECT:
-        m = re.compile(pattern).search(out, pos)
-        if not m:
-            print(f'FAIL {what}: /{pattern}/ not found after offset {pos}')
-            failures += 1
-        else:
-            print(f'ok {what}')
-            pos = m.end()
+    missing = expect_in_order(out, EXPECT)
+    for line in missing:
+        print(f'FAIL {line}')
+    failures = len(missing)
     echoed = [l for l in COMMANDS.splitlines() if f'(gb) {l}' not in out]
     if echoed:
         print(f'FAIL commands not echoed: {echoed}')

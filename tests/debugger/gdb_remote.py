@@ -34,6 +34,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from in_order import expect_in_order  # noqa: E402
+
 
 def free_port():
     with socket.socket() as s:
@@ -93,14 +96,7 @@ def gdb_case(glassbox, image):
         (r'Old value = 0\s+New value = 69635', 'the watchpoint stops at the first PDE store (11003h)'),
         (r'detached', 'detach'),
     ]
-    pos = 0
-    for pattern, what in expect:
-        m = re.compile(pattern).search(out, pos)
-        if not m:
-            problems.append(f'{what}: /{pattern}/ not in gdb output')
-        else:
-            print(f'ok gdb: {what}')
-            pos = m.end()
+    problems += expect_in_order(out, expect, 'gdb: ')
     if gb.returncode != 0 or 'CPU halted at 0008:' not in err:
         problems.append(f'after detach: exit {gb.returncode}, stderr {err!r}')
     else:
@@ -248,14 +244,7 @@ def sse_case(glassbox, image):
             (r'mxcsr\s+0x1fa1\s+\[ IE PE IM DM ZM OM UM PM \]', 'MXCSR written and read back'),
             (r'Could not write register "mxcsr"', 'a reserved MXCSR bit is refused (E01)'),
         ]
-        pos = 0
-        for pattern, what in expect:
-            m = re.compile(pattern).search(out, pos)
-            if not m:
-                problems.append(f'sse: {what}: /{pattern}/ not in gdb output')
-            else:
-                print(f'ok gdb sse: {what}')
-                pos = m.end()
+        problems += expect_in_order(out, expect, 'gdb sse: ')
         if problems:
             problems.append('gdb output:\n' + out)
     finally:

@@ -20,12 +20,14 @@ Usage: long_mode.py GLASSBOX LONG_DEBUG_ROM
    values, kill.
 """
 import os
-import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from in_order import expect_in_order  # noqa: E402
 
 DEVICES = ['-cpu', 'core2duo', '-display', 'none', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
 
@@ -87,15 +89,7 @@ def batch(glassbox, rom, wrapper):
         with open(con) as f:
             console = f.read()
     out = p.stdout
-    problems = []
-    pos = 0
-    for pattern, what in EXPECT:
-        m = re.compile(pattern).search(out, pos)
-        if not m:
-            problems.append(f'{what}: /{pattern}/ not found after offset {pos}')
-        else:
-            print(f'ok {what}')
-            pos = m.end()
+    problems = expect_in_order(out, EXPECT)
     # isa-debug-exit: the guest wrote 0, the exit status is (0 << 1) | 1.
     if p.returncode != 1 or not console.rstrip().endswith('PASS'):
         problems.append(f'the guest did not run to its PASS: exit {p.returncode}, console {console[-200:]!r}')
@@ -141,15 +135,7 @@ def gdb_case(glassbox, rom, wrapper):
         (r'Old value = 0\s+New value = 1234605616436508552', 'the watchpoint stops after the store'),
         (r'r15\s+0x1122334455667788\s', 'R15'),
     ]
-    problems = []
-    pos = 0
-    for pattern, what in expect:
-        m = re.compile(pattern).search(out, pos)
-        if not m:
-            problems.append(f'gdb: {what}: /{pattern}/ not in gdb output')
-        else:
-            print(f'ok gdb: {what}')
-            pos = m.end()
+    problems = expect_in_order(out, expect, 'gdb: ')
     if problems:
         problems.append('gdb output:\n' + out)
     return problems
