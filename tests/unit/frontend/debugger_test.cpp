@@ -245,16 +245,7 @@ TEST_CASE("Debugger: xmm and mmx show the SIMD registers, MXCSR decoded", "[fron
   Machine m{std::move(c)};
   std::FILE* f = std::tmpfile();
   Debugger d{m, f, Debugger::Options{}};
-  const auto run = [&](const std::string& cmd) {
-    std::rewind(f);
-    REQUIRE(ftruncate(fileno(f), 0) == 0);
-    d.execute(cmd);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    for (int ch; (ch = std::fgetc(f)) != EOF;) out += static_cast<char>(ch);
-    return out;
-  };
+  const auto run = [&](const std::string& cmd) { return test::capture(d, f, cmd); };
   FpuState& fpu = m.cpu().state().fpu;
   // xmm1 = {1.0f, -2.5f, 0, +inf} as binary32 lanes; xmm2 = {1.5, -0.0} as binary64.
   fpu.xmm[1] = Vec128::from(0xC020'0000'3F80'0000ull, 0x7F80'0000'0000'0000ull);
