@@ -66,8 +66,6 @@ void Machine::setup_cmos() {
   for (size_t i = 0; i < cfg_.boot_order.size(); ++i) order[i] = boot_code(cfg_.boot_order[i]);
   rtc_.set_cmos(0x3D, static_cast<u8>(order[0] | order[1] << 4));
   rtc_.set_cmos(0x38, static_cast<u8>(order[2] << 4));
-  // CPUs present - 1 (QEMU's 5Fh).
-  rtc_.set_cmos(0x5F, 0);
   rtc_.update_checksum();
 }
 
