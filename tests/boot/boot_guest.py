@@ -225,6 +225,17 @@ def linux_smp(image, cpus):
     return g
 
 
+def linux_smp_acpi_off(image, cpus):
+    """linux_smp with `acpi=off`: the processors come from SeaBIOS's MP
+    table; poweroff then halts every processor (no ACPI, no APM)."""
+    g = linux_smp(image, cpus)
+    g['args'][-1] += ' acpi=off'
+    g['serial'] = g['serial'][:-1] + ['reboot: System halted']
+    g['present'] = {'serial': ['found SMP MP-table', 'ACPI: Interpreter disabled']}
+    g['absent']['serial'] = g['absent']['serial'] + ['ACPI: RSDP', 'ACPI: Interpreter enabled']
+    return g
+
+
 def grub_menu_entry(entries_down, name):
     """Typing at GRUB's menu on the serial line (its grub.cfg has
     terminal_input serial): once the countdown shows, Ctrl-N (next entry)
@@ -307,6 +318,7 @@ GUESTS = {
     # Four processors (issue 22): SeaBIOS's MP table lists them; Linux
     # starts the APs by INIT-SIPI-SIPI.
     'linux-686-smp4': linux_smp('vmlinuz-686', 4),
+    'linux-686-smp4-acpi-off': linux_smp_acpi_off('vmlinuz-686', 4),
     'linux-amd64-smp4': linux_smp('vmlinuz-amd64', 4),
     # The SIMD models (issue 20). Flags as Linux 6.1 names them: the model's
     # CPUID features plus what the kernel derives (cpuid; constant_tsc from
