@@ -205,6 +205,15 @@ BOOT_GUESTS = {
     'linux-amd64 -kernel shell': BootGuest(['-kernel', 'linux/vmlinuz-amd64', '-initrd', 'linux/initrd-amd64.cpio.gz',
                                             '-append', 'console=tty0 console=ttyS0,115200', '-m', '256'],
                                            'GUEST-SHELL-READY', x86_64=True),
+    # The same with four processors (issue 22): what interleaving costs.
+    'linux-686 -kernel -smp 4 shell': BootGuest(['-smp', '4', '-kernel', 'linux/vmlinuz-686', '-initrd',
+                                                 'linux/initrd-i386.cpio.gz', '-append',
+                                                 'console=tty0 console=ttyS0,115200', '-m', '256'],
+                                                'GUEST-SHELL-READY'),
+    'linux-amd64 -kernel -smp 4 shell': BootGuest(['-smp', '4', '-kernel', 'linux/vmlinuz-amd64', '-initrd',
+                                                   'linux/initrd-amd64.cpio.gz', '-append',
+                                                   'console=tty0 console=ttyS0,115200', '-m', '256'],
+                                                  'GUEST-SHELL-READY', x86_64=True),
     'linux-amd64 syslinux-hdd shell': BootGuest(['-hda', HDD_686, '-m', '256'], 'GUEST-SHELL-READY', HDD_686,
                                                 x86_64=True, syslinux_default='linux64'),
 }
