@@ -141,6 +141,10 @@ Machine::Machine(MachineConfig config)
     // ExtINT cycles on to the 8259.
     memory_.map_mmio(IoApic::kDefaultBase, 0x1000, ioapic_);
     isa_irqs_.ioapic = &ioapic_;
+    // The HPET where QEMU's pc machine has it (SeaBIOS describes it in
+    // the ACPI HPET table when it answers there).
+    memory_.map_mmio(Hpet::kDefaultBase, 0x1000, hpet_);
+    hpet_irqs_.ioapic = &ioapic_;
     lapic_.set_eoi_listener(&ioapic_);
     cpu_.set_apic_base_listener(this);
     apic_base_written(cpu_.state().msr_apic_base);
@@ -167,6 +171,7 @@ void Machine::reset() {
   // state, as before.
   lapic_.reset();
   ioapic_.reset();
+  hpet_.reset();
   if (apic_) apic_base_written(cpu_.state().msr_apic_base);
   i440fx_.reset();
   piix3_isa_.reset();
@@ -354,6 +359,7 @@ std::optional<std::string> Machine::device_dump(std::string_view name) const {
   if (name == "kbc" || name == "i8042") return kbc_.dump();
   if (apic_ && name == "apic") return lapic_.dump();
   if (apic_ && name == "ioapic") return ioapic_.dump();
+  if (apic_ && name == "hpet") return hpet_.dump();
   return std::nullopt;
 }
 
