@@ -97,12 +97,20 @@ Machine::Machine(MachineConfig config)
   io_.map(0xF0, 0xF0, ferr_);
   cpu_.set_ferr_listener(&ferr_);
   io_.map(0x8900, 0x8900, bochs_shutdown_);
-  // PCI bus 0: the i440FX host bridge, the PIIX3 ISA bridge and IDE.
+  // PCI bus 0: the i440FX host bridge, the PIIX3 ISA bridge and IDE, the stdvga.
   io_.map(0xCF8, 0xCFF, pci_);
   pci_.attach(0, 0, i440fx_);
   pci_.attach(1, 0, piix3_isa_);
   pci_.attach(1, 1, piix3_ide_);
   pci_.attach(2, 0, vga_pci_);
+  // PIIX4 power management at 00:01.3, as in QEMU's pc machine, with the
+  // fixed ports SeaBIOS's ACPI tables give it: APMC/APMS (the FADT's
+  // SMI_CMD), QEMU's GPE0 block and PCI hotplug registers. Its PM I/O block
+  // moves with PMBA.
+  pci_.attach(1, 3, piix4_pm_);
+  io_.map(Piix4Pm::kApmFirst, Piix4Pm::kApmLast, piix4_pm_);
+  io_.map(Piix4Pm::kGpe0First, Piix4Pm::kGpe0Last, piix4_pm_);
+  io_.map(Piix4Pm::kPciHotplugFirst, Piix4Pm::kPciHotplugLast, piix4_pm_);
   // VGA: its ports, the A0000h-BFFFFh window (over the RAM there, as on a
   // PC), the Bochs VBE DISPI ports; the framebuffer is the PCI BAR.
   io_.map(0x3B0, 0x3DF, vga_);
@@ -176,6 +184,7 @@ void Machine::reset() {
   i440fx_.reset();
   piix3_isa_.reset();
   piix3_ide_.reset();
+  piix4_pm_.reset();
 }
 
 Machine::~Machine() { drain_outputs(); }
@@ -255,7 +264,10 @@ RunResult Machine::run_for(u64 insn_limit, std::chrono::nanoseconds host_budget)
     const Picos by_count = sched_.now() + static_cast<Picos>(cpu_.instructions() - before) * ps;
     sched_.advance_to(cfg_.clock_host ? std::max(sched_.now(), host_now()) : by_count);
     if (auto st = debug_exit_.status()) return finish({RunResult::Kind::Exit, *st});
-    if (bochs_shutdown_.powered_off()) return finish({RunResult::Kind::PowerOff});
+    if (bochs_shutdown_.powered_off() || piix4_pm_.powered_off()) {
+      drain_outputs();  // the power is off: what the UARTs hold goes out now
+      return {RunResult::Kind::PowerOff};
+    }
     if (port92_.take_reset() || kbc_.take_reset() || pci_.take_reset()) {
       // Port 92h bit 0, the 8042's reset line or CF9h: a reset; RAM remains.
       reset();
@@ -357,6 +369,7 @@ std::optional<std::string> Machine::device_dump(std::string_view name) const {
   if (name == "dma") return dma_.dump();
   if (name == "rtc") return rtc_.dump();
   if (name == "kbc" || name == "i8042") return kbc_.dump();
+  if (name == "pm" || name == "acpi") return piix4_pm_.dump();
   if (apic_ && name == "apic") return lapic_.dump();
   if (apic_ && name == "ioapic") return ioapic_.dump();
   if (apic_ && name == "hpet") return hpet_.dump();

@@ -30,6 +30,7 @@
 #include "devices/pci/i440fx.hpp"
 #include "devices/pci/pci_host.hpp"
 #include "devices/pci/piix3.hpp"
+#include "devices/pci/piix4_pm.hpp"
 #include "devices/pci/std_vga_pci.hpp"
 #include "devices/pit8254.hpp"
 #include "devices/port92.hpp"
@@ -153,7 +154,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   const Vga& vga() const { return vga_; }
   /// A device's state for the debugger's `info NAME`, read without side
   /// effects: pic, pit, uart (COM1), vga, ide (both channels), fdc, dma,
-  /// rtc, kbc, apic, ioapic and hpet (P6 models); nullopt for other names.
+  /// rtc, kbc, pm (or acpi: the PIIX4 power management function), apic,
+  /// ioapic and hpet (P6 models); nullopt for other names.
   std::optional<std::string> device_dump(std::string_view name) const;
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;
@@ -231,6 +233,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   I440fx i440fx_;
   Piix3Isa piix3_isa_;
   Piix3Ide piix3_ide_;
+  /// PIIX4 power management at 00:01.3: ACPI's SCI on ISA IRQ 9, S5 soft off.
+  Piix4Pm piix4_pm_{bus_, sched_, IrqLine(isa_irqs_, 9)};
   Vga vga_{sched_};
   StdVgaPci vga_pci_;
   Dma8237Pair dma_{bus_};
