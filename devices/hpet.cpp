@@ -206,8 +206,8 @@ void Hpet::fire(unsigned n) {
 }
 
 void Hpet::assert_into(Lines& l, unsigned n) const {
-  // 2.3.5 LEG_RT_CNF: timer 0 to IRQ0 (8259) / input 2 (I/O APIC), timer 1
-  // to IRQ8 / input 8; the routing fields of those two are then ignored.
+  // 2.3.5 LEG_RT_CNF: timer 0 to IRQ0, timer 1 to IRQ8; the routing
+  // fields of those two are then ignored.
   if (l.legacy_replacement && n == 0) l.timer0_legacy = true;
   else if (l.legacy_replacement && n == 1) l.timer1_legacy = true;
   else l.ioapic |= 1u << ((ch_[n].config & kIntRouteMask) >> kIntRouteShift);

@@ -10,10 +10,11 @@
 // timer, armed for its next match while the counter runs.
 //
 // Interrupts leave the block as levels (Hpet::Lines): the two legacy
-// replacement outputs (timer 0 to IRQ0 / I/O APIC input 2, timer 1 to IRQ8 /
-// input 8) and the I/O APIC inputs that Tn_INT_ROUTE_CNF selects; the machine
-// wires them (devices/pc/hpet_irqs.hpp), disconnecting the 8254's IRQ0 and
-// the RTC's IRQ8 while legacy replacement is on (spec 2.4, table 2).
+// replacement outputs (timer 0 in place of the 8254's IRQ0, timer 1 in
+// place of the RTC's IRQ8) and the I/O APIC inputs that Tn_INT_ROUTE_CNF
+// selects; the machine wires them (devices/pc/hpet_irqs.hpp), cutting off
+// the 8254's IRQ0 and the RTC's IRQ8 while legacy replacement is on (spec
+// 2.4, table 2).
 #pragma once
 #include <array>
 #include <string>
@@ -52,8 +53,8 @@ class Hpet final : public MmioHandler {
     /// ENABLE_CNF and LEG_RT_CNF both set (2.3.5): timers 0 and 1 use the
     /// legacy outputs, and the 8254's IRQ0 and the RTC's IRQ8 are cut off.
     bool legacy_replacement = false;
-    bool timer0_legacy = false;  ///< IRQ0 of the 8259, input 2 of the I/O APIC
-    bool timer1_legacy = false;  ///< IRQ8 of the 8259, input 8 of the I/O APIC
+    bool timer0_legacy = false;  ///< IRQ0 (table 2: 8259 IRQ0, I/O APIC input 2)
+    bool timer1_legacy = false;  ///< IRQ8 (8259 IRQ8, I/O APIC input 8)
     u32 ioapic = 0;              ///< bit n: I/O APIC input n asserted (Tn_INT_ROUTE_CNF)
     bool operator==(const Lines&) const = default;
   };

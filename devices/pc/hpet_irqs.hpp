@@ -2,8 +2,15 @@
 // that legacy replacement cuts off (IA-PC HPET 1.0a, 2.4 and table 2):
 // the PIT and the RTC drive lines 0 and 8 of this sink instead of the ISA
 // lines, and it passes them on while legacy replacement is off. While it
-// is on, HPET timer 0 drives IRQ0 of the 8259 and input 2 of the I/O APIC,
-// timer 1 IRQ8 and input 8. Routed timers drive I/O APIC inputs.
+// is on, HPET timer 0 drives ISA IRQ0 in the 8254's place and timer 1
+// ISA IRQ8 in the RTC's. Routed timers drive I/O APIC inputs.
+//
+// Table 2 puts timer 0 on input 2 of the I/O APIC: that is where chipsets
+// wire the 8254 too, announcing ISA IRQ0 on INTIN2 (an interrupt source
+// override). This board wires ISA IRQ0 to input 0 and SeaBIOS's MP table
+// and MADT say so (no etc/irq0-override; see IsaIrqs), so timer 0 takes
+// the 8254's path, input 0, where the OS looks for its timer; were IRQ0
+// moved to input 2, timer 0 would follow through IsaIrqs.
 #pragma once
 #include "devices/hpet.hpp"
 #include "devices/pc/interrupt_routing.hpp"
@@ -12,9 +19,8 @@ namespace gb {
 
 struct HpetIrqs final : IrqSink, Hpet::Wiring {
   IsaIrqs& isa;
-  DualPic& pic;
   IoApic* ioapic = nullptr;  ///< nullptr: no HPET (a model without APICs)
-  explicit HpetIrqs(IsaIrqs& i, DualPic& p) : isa(i), pic(p) {}
+  explicit HpetIrqs(IsaIrqs& i) : isa(i) {}
 
   /// Line 0: the 8254's OUT0; line 8: the RTC's IRQ.
   void set_irq(unsigned line, bool level) override {
@@ -25,23 +31,15 @@ struct HpetIrqs final : IrqSink, Hpet::Wiring {
   void hpet_lines(const Hpet::Lines& l) override {
     const Hpet::Lines was = hpet_;
     hpet_ = l;
-    // IRQ0: the PIT's (through the ISA lines, so 8259 IRQ0 and I/O APIC
-    // input 0 as IsaIrqs routes it), or timer 0's (8259 IRQ0 and input 2).
-    const bool t0 = l.legacy_replacement && l.timer0_legacy;
-    const bool t0_was = was.legacy_replacement && was.timer0_legacy;
-    if (l.legacy_replacement && !was.legacy_replacement) isa.set_irq(0, false);
-    if (t0 != t0_was) pic.set_irq(0, t0);
-    if (!l.legacy_replacement && was.legacy_replacement) isa.set_irq(0, pit_);
-    // IRQ8: the RTC's or timer 1's, to the same places.
+    // ISA IRQ0 and IRQ8: the PIT's and the RTC's, or timers 0 and 1.
+    const bool irq0 = l.legacy_replacement ? l.timer0_legacy : pit_;
     const bool irq8 = l.legacy_replacement ? l.timer1_legacy : rtc_;
-    const bool irq8_was = was.legacy_replacement ? was.timer1_legacy : rtc_;
-    if (irq8 != irq8_was) isa.set_irq(8, irq8);
+    if (irq0 != (was.legacy_replacement ? was.timer0_legacy : pit_)) isa.set_irq(0, irq0);
+    if (irq8 != (was.legacy_replacement ? was.timer1_legacy : rtc_)) isa.set_irq(8, irq8);
     if (!ioapic) return;
-    // The routed timers' I/O APIC inputs, and timer 0's legacy input 2.
-    const u32 pins = l.ioapic | (t0 ? 1u << 2 : 0);
-    const u32 pins_was = was.ioapic | (t0_was ? 1u << 2 : 0);
+    // The routed timers' I/O APIC inputs (Tn_INT_ROUTE_CNF).
     for (unsigned pin = 0; pin < IoApic::kPins; ++pin) {
-      if ((pins ^ pins_was) >> pin & 1) ioapic->set_irq(pin, (pins >> pin) & 1);
+      if ((l.ioapic ^ was.ioapic) >> pin & 1) ioapic->set_irq(pin, (l.ioapic >> pin) & 1);
     }
   }
 

@@ -219,7 +219,7 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   IoApic ioapic_{apic_messages_};
   IsaIrqs isa_irqs_{pic_};
   /// The PIT's IRQ0 and the RTC's IRQ8 pass the HPET's legacy replacement.
-  HpetIrqs hpet_irqs_{isa_irqs_, pic_};
+  HpetIrqs hpet_irqs_{isa_irqs_};
   Hpet hpet_{sched_, hpet_irqs_};
   PhysAddr lapic_base_ = LocalApic::kDefaultBase;
   bool lapic_mapped_ = false;

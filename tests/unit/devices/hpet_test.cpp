@@ -260,7 +260,7 @@ struct Wired {
   ApicSink apic;
   IoApic ioapic{apic};
   IsaIrqs isa{pic};
-  HpetIrqs wiring{isa, pic};
+  HpetIrqs wiring{isa};
   Hpet hpet{sched, wiring};
   Wired() {
     isa.ioapic = &ioapic;
@@ -288,8 +288,8 @@ TEST_CASE("HPET: legacy replacement takes IRQ0 and IRQ8 from the PIT and the RTC
   Wired w;
   w.wr(Hpet::kConfig, Hpet::kEnableCnf | Hpet::kLegRtCnf);
   CHECK(w.hpet.lines().legacy_replacement);
-  // Timer 0 to IRQ0 / input 2, timer 1 to IRQ8 / input 8, whatever their
-  // Tn_INT_ROUTE_CNF says.
+  // Timer 0 to IRQ0 (8259 IRQ0, and I/O APIC input 0 where this board has
+  // ISA IRQ0), timer 1 to IRQ8 / input 8, whatever their Tn_INT_ROUTE_CNF says.
   w.wr(Rig::cfg(0), kRoute2 | Hpet::kIntEnb);
   w.wr(Rig::cmp(0), 100);
   w.wr(Rig::cmp(0) + 4, 0);
@@ -303,10 +303,10 @@ TEST_CASE("HPET: legacy replacement takes IRQ0 and IRQ8 from the PIT and the RTC
   CHECK(w.pic.master().irr() == 0);
   CHECK(w.pic.slave().irr() == 0);
   w.sched.advance_to(150 * kTick);
-  CHECK(w.apic.vectors == std::vector<u8>{0x32});
+  CHECK(w.apic.vectors == std::vector<u8>{0x30});
   CHECK(w.pic.master().irr() == 0x01);
   w.sched.advance_to(250 * kTick);
-  CHECK(w.apic.vectors == std::vector<u8>{0x32, 0x38});
+  CHECK(w.apic.vectors == std::vector<u8>{0x30, 0x38});
   CHECK(w.pic.slave().irr() == 0x01);
   // Legacy replacement off: the PIT and the RTC are back; timer 0 follows
   // its route (input 2).
