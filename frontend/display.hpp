@@ -17,7 +17,7 @@ enum class HostAction { Quit, TogglePause, Step, Screenshot, Reset, TogglePanels
 
 /// What the title bar or status line shows.
 struct DisplayStatus {
-  const char* state = "running";  ///< running, paused, halted, stopped
+  const char* state = "running";  ///< running, paused, halted, stopped, powered off
   double mips = 0;                ///< guest instructions per host microsecond, last second
   unsigned long long instructions = 0;
 };

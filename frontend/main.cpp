@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
                    s.seg[CS].selector, s.rip, m.cpu().instructions());
         return 0;
       case RunResult::Kind::PowerOff:
-        fmt::print(stderr, "glassbox: the guest powered the machine off after {} instructions\n", m.cpu().instructions());
+        fmt::print(stderr, "glassbox: powered off by the guest after {} instructions\n", m.cpu().instructions());
         return 0;
       case RunResult::Kind::Stopped:
         if (end.quit) {

@@ -47,7 +47,7 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
   auto end = [&](RunResult r, bool quit) {
     if (opts.status_line) std::fputs("\r\x1b[K", stderr);
     if (display) {
-      st.state = "stopped";
+      st.state = r.kind == RunResult::Kind::PowerOff ? "powered off" : "stopped";
       display->present(m.vga(), st);
     }
     return SessionEnd{r, quit};

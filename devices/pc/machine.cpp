@@ -97,7 +97,7 @@ Machine::Machine(MachineConfig config)
   io_.map(0xF0, 0xF0, ferr_);
   cpu_.set_ferr_listener(&ferr_);
   io_.map(0x8900, 0x8900, bochs_shutdown_);
-  // PCI bus 0: the i440FX host bridge, the PIIX3 ISA bridge and IDE, the stdvga.
+  // PCI bus 0: the i440FX host bridge, the PIIX3 ISA bridge and IDE.
   io_.map(0xCF8, 0xCFF, pci_);
   pci_.attach(0, 0, i440fx_);
   pci_.attach(1, 0, piix3_isa_);

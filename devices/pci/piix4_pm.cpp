@@ -17,6 +17,8 @@ constexpr u16 kPm1CntMask = Piix4Pm::kSciEn | (1u << 1) | (7u << Piix4Pm::kSlpTy
 constexpr u64 kToggle = u64{1} << 23;  // TMR_STS: bit 23 of the timer changes
 }  // namespace
 
+// Revision 03h, QEMU's (the PIIX4M): Linux slows its acpi_pm clocksource
+// with triple reads on earlier revisions, whose PM timer could misread.
 Piix4Pm::Piix4Pm(Bus& bus, Scheduler& sched, IrqLine sci)
     : PciDevice(Id{0x8086, 0x7113, 0x03, 0x068000, 0x00, 0x1AF4, 0x1100, 1}),
       bus_(bus),

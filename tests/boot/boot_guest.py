@@ -16,6 +16,10 @@ emulator is sent SIGTERM, which must end it cleanly (exit 130) with its
 outputs flushed. Screen markers need the emulator to exit by itself: those
 guests run to an instruction limit instead, then --dump-text is read.
 
+A guest may also name markers that must appear in order on a channel
+(`present`, checked at the end, apart from the markers that end the run) and
+texts that must not appear (`absent`).
+
 A guest with `fail_fast` markers is stopped, and fails, as soon as one of
 them comes on the serial line. A guest with `type` gets COM1 on the emulator's stdin/stdout instead of a
 file, and each (marker, keys) pair sends the keys once the marker has come
@@ -58,6 +62,18 @@ def bench(mode, medium):
 
 LINUX_APPEND = 'console=tty0 console=ttyS0,115200'
 
+# ACPI (issue 22): SeaBIOS builds its tables for the PIIX4 PM function;
+# Linux lists them, enables the interpreter (SCI_EN through SMI_CMD), takes
+# the PM timer as a clocksource and the SCI on IRQ 9 (LNKS), and powers off
+# through S5.
+ACPI_BOOT = ['ACPI: RSDP', 'ACPI: RSDT', 'ACPI: FACP', 'ACPI: DSDT', 'ACPI: FACS', 'ACPI: APIC',
+             'ACPI: PM-Timer IO Port: 0xb008', 'ACPI: Interpreter enabled', 'ACPI: PM: (supports S0',
+             'Interrupt link LNKS configured for IRQ 9', 'clocksource: acpi_pm:',
+             'ACPI: PM: Preparing to enter system sleep state S5', 'reboot: Power down']
+# What the kernel's ACPI code prints about tables or hardware it finds wrong.
+ACPI_TROUBLE = ['ACPI Error', 'ACPI BIOS Error', 'ACPI Warning', 'ACPI: SCI (IRQ9) allocation failed',
+                'Firmware Bug']
+
 
 def linux_kernel(image):
     return {
@@ -66,8 +82,10 @@ def linux_kernel(image):
         # The I/O APIC routes the PIT's IRQ 0 (MP table: ISA IRQ 0 on pin 0).
         'serial': ['Linux version', 'Enabling APIC mode:  Flat.  Using 1 I/O APICs', '..TIMER: vector=0x30 apic1=0 pin1=0',
                    'Run /init as init process', 'GUEST-INIT: Linux', 'GUEST-SELFTEST-PASS',
-                   'GUEST-SHELL-READY', 'GUEST-POWEROFF', 'System halted'],
-        'exit': 0,
+                   'GUEST-SHELL-READY', 'GUEST-POWEROFF', 'reboot: Power down'],
+        'present': {'serial': ACPI_BOOT},
+        'absent': {'serial': ACPI_TROUBLE},
+        'exit': 0,  # powered off
         'timeout': 900,  # about 60 s in a release build
     }
 
@@ -78,7 +96,20 @@ def linux_noapic(image):
     g = linux_kernel(image)
     g['args'][-1] += ' noapic'
     g['serial'] = ['Linux version', 'Kernel command line: ' + g['args'][-1]] + g['serial'][3:]
-    g['absent'] = {'serial': '..TIMER: vector='}
+    g['absent']['serial'] = g['absent']['serial'] + ['..TIMER: vector=']
+    return g
+
+
+def linux_acpi_off(image):
+    # `acpi=off`: the MP table describes the APICs; no ACPI tables are
+    # read. Without ACPI (or an APM driver) the kernel's poweroff halts:
+    # the run ends as halted, exit status 0.
+    g = linux_kernel(image)
+    g['args'][-1] += ' acpi=off'
+    g['serial'] = ['Linux version', 'found SMP MP-table', 'Kernel command line: ' + g['args'][-1]] + \
+        g['serial'][1:-1] + ['reboot: System halted']
+    g['present'] = {'serial': ['ACPI: Interpreter disabled']}
+    g['absent']['serial'] = g['absent']['serial'] + ['ACPI: RSDP', 'ACPI: Interpreter enabled', 'acpi_pm']
     return g
 
 
@@ -92,7 +123,7 @@ def linux_on(cpu, image, model_name, flags):
     g = linux_kernel(image)
     g['args'] = ['-cpu', cpu] + g['args']
     g['serial'] = g['serial'][:5] + ['GUEST-CPU: ' + model_name + '\r\n', 'GUEST-CPU-FLAGS: ' + flags + '\r\n'] + g['serial'][5:]
-    g['absent'] = {'serial': KERNEL_TROUBLE}
+    g['absent']['serial'] = g['absent']['serial'] + KERNEL_TROUBLE
     return g
 
 
@@ -108,7 +139,7 @@ def linux_simd_users(cpu, image, flavour, model_name, flags, markers):
     g['serial'] = g['serial'][:3] + ['Run /loadmods as init process'] + markers + g['serial'][4:]
     # A failed crypto self-test prints 'alg: self-tests for X (Y) failed (rc=N)' or
     # 'alg: hash: ... test failed'; busybox's insmod names itself on errors.
-    g['absent'] = {'serial': KERNEL_TROUBLE + ['failed (rc=', 'test failed', 'insmod: ']}
+    g['absent']['serial'] = g['absent']['serial'] + ['failed (rc=', 'test failed', 'insmod: ']
     return g
 
 
@@ -198,22 +229,23 @@ def linux_hpet(g):
                    'hpet0: at MMIO 0xfed00000', 'hpet0: 3 comparators, 64-bit 100.000000 MHz counter',
                    'clocksource: Switched to clocksource hpet', 'Run /probe as init process',
                    'GUEST-CLOCKSOURCES: ', ' hpet ', 'GUEST-CLOCKSOURCE: hpet', 'GUEST-CLOCKEVENT: hpet',
-                   'GUEST-IRQ0-TICKING', 'GUEST-SELFTEST-PASS', 'GUEST-POWEROFF']
-    g['absent'] = {'serial': KERNEL_TROUBLE + ['MP-BIOS bug']}
+                   'GUEST-IRQ0-TICKING', 'GUEST-SELFTEST-PASS', 'GUEST-POWEROFF', 'reboot: Power down']
+    acpi = g['present']['serial']
+    g['present'] = {'serial': acpi[:acpi.index('ACPI: APIC') + 1] + ['ACPI: HPET 0x'] + acpi[acpi.index('ACPI: APIC') + 1:]}
+    g['absent'] = {'serial': sorted(set(g['absent']['serial'] + KERNEL_TROUBLE + ['MP-BIOS bug']))}
     return g
 
 
 def linux_amd64(cpu):
     """Linux amd64 by -kernel (issue 21): the same initramfs markers as the
     686 kernels, x86_64 in GUEST-INIT, the self-test (its awk loop runs on
-    SSE2) and power-off, and a clean boot. The I/O APIC and power-off
-    lines differ between machines, so the run ends on the process's exit
-    after GUEST-POWEROFF."""
+    SSE2) and power-off through ACPI S5, and a clean boot. The I/O APIC
+    lines differ between machines."""
     g = linux_kernel('vmlinuz-amd64')
     g['args'] = ['-cpu', cpu] + [a.replace('initrd-i386', 'initrd-amd64') for a in g['args']]
     g['serial'] = ['Linux version', 'Run /init as init process', 'GUEST-INIT: Linux', 'amd64 x86_64',
-                   'GUEST-SELFTEST-PASS', 'GUEST-SHELL-READY', 'GUEST-POWEROFF', 'reboot: ']
-    g['absent'] = {'serial': KERNEL_TROUBLE}
+                   'GUEST-SELFTEST-PASS', 'GUEST-SHELL-READY', 'GUEST-POWEROFF', 'reboot: Power down']
+    g['absent']['serial'] = g['absent']['serial'] + KERNEL_TROUBLE
     # The setup code's verdict on a CPU without long mode (via the BIOS,
     # which SeaBIOS copies to COM1): no need to wait for the time limit.
     g['fail_fast'] = ['This kernel requires an x86-64 CPU']
@@ -255,10 +287,12 @@ GUESTS = {
         'timeout': 120,
     },
     # The LGPL VGA BIOS (Debian vgabios) prints its own banner, which
-    # SeaBIOS clears about 0.1 M instructions later when it sets mode 3 for
-    # its console: the run stops in between (runs are deterministic).
+    # SeaBIOS clears about 0.05 M instructions later when it sets mode 3 for
+    # its console: the run stops in between (runs are deterministic; the
+    # whole banner shows from about 1.63 M to 1.67 M instructions since
+    # SeaBIOS keeps time with the PIIX4's PM timer).
     'seabios-lgpl-vgabios': {
-        'args': ['--vga-bios', '{guests}/firmware/vgabios/vgabios-stdvga.bin'], 'insn_limit': 1_750_000,
+        'args': ['--vga-bios', '{guests}/firmware/vgabios/vgabios-stdvga.bin'], 'insn_limit': 1_650_000,
         'firmware': ['Scan for VGA option rom', 'Running option rom at c000:0003'],
         'screen': ['Bochs VGABios (PCI)', 'released under the GNU LGPL', 'Please visit'],
         'timeout': 120,
@@ -292,8 +326,9 @@ GUESTS = {
         'timeout': 600,
     },
     # Direct Linux boot (-kernel): fw_cfg and the Linux boot ROM after POST,
-    # then the busybox initramfs's self-test and power-off (a halt: no ACPI).
+    # then the busybox initramfs's self-test and power-off (ACPI S5).
     'linux-686-kernel': linux_kernel('vmlinuz-686'),
+    'linux-686-kernel-acpi-off': linux_acpi_off('vmlinuz-686'),
     'linux-686-pae-kernel': linux_kernel('vmlinuz-686-pae'),
     'linux-686-kernel-noapic': linux_noapic('vmlinuz-686'),
     'linux-686-hpet': linux_hpet(linux_kernel('vmlinuz-686')),
@@ -506,6 +541,10 @@ def run(argv):
         for m in g.get('fail_fast', []):
             if m in read('serial'):
                 problems.append(f'serial: {m!r} seen: the run was stopped')
+        for ch, markers in g.get('present', {}).items():
+            n = find_in_order(read(ch), markers)
+            if n < len(markers):
+                problems.append(f'{ch}: marker {markers[n]!r} not seen' + (f' (after {markers[n - 1]!r})' if n else ''))
         for ch, texts in g.get('absent', {}).items():
             for text in [texts] if isinstance(texts, str) else texts:
                 if text in read(ch):

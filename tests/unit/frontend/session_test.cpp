@@ -100,6 +100,31 @@ TEST_CASE("run_session: a halted CPU keeps the display open until quit", "[front
   CHECK(std::find(d.states.begin(), d.states.end(), "halted") != d.states.end());
 }
 
+TEST_CASE("run_session: ACPI S5 ends the run with \"powered off\" in the status", "[frontend][session][acpi]") {
+  // As SeaBIOS and Linux: PMBA B000h and PMIOSE in 00:01.3's configuration,
+  // then SLP_TYP 0 | SLP_EN to PM1a_CNT (B004h).
+  MachineConfig c = spinning();
+  const u8 body[] = {
+      0x66, 0xB8, 0x40, 0x0B, 0x00, 0x80, 0xBA, 0xF8, 0x0C, 0x66, 0xEF,  // CONFIG_ADDRESS 00:01.3 reg 40h
+      0x66, 0xB8, 0x01, 0xB0, 0x00, 0x00, 0xBA, 0xFC, 0x0C, 0x66, 0xEF,  // PMBA = B001h
+      0x66, 0xB8, 0x80, 0x0B, 0x00, 0x80, 0xBA, 0xF8, 0x0C, 0x66, 0xEF,  // reg 80h
+      0xB0, 0x01, 0xBA, 0xFC, 0x0C, 0xEE,                                // PMREGMISC = 1
+      0xB8, 0x00, 0x20, 0xBA, 0x04, 0xB0, 0xEF,                          // PM1a_CNT = 2000h
+      0xEB, 0xFE,                                                        // jmp $ (not reached)
+  };
+  std::copy(std::begin(body), std::end(body), c.bios.begin());
+  const u8 jmp[] = {0xEA, 0x00, 0x00, 0x00, 0xF0};  // jmp F000:0000
+  std::copy(std::begin(jmp), std::end(jmp), c.bios.begin() + 0xFFF0);
+  Machine m(std::move(c));
+  ScriptedDisplay d;
+  const SessionEnd e = run_session(m, &d, nullptr, SessionOptions{});
+  CHECK_FALSE(e.quit);
+  CHECK(e.result.kind == Kind::PowerOff);
+  REQUIRE_FALSE(d.states.empty());
+  CHECK(d.states.back() == std::string("powered off"));
+  CHECK(m.cpu().instructions() == 16);
+}
+
 TEST_CASE("run_session: headless, a halted CPU ends the run as Halted", "[frontend][session]") {
   MachineConfig c = spinning();
   c.bios[0xFFF0] = 0xFA;  // cli
