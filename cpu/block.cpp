@@ -58,7 +58,10 @@ bool ends_block(const DecodedInsn& d) {
   if (n == 0) return false;
   blocks_.commit(n);
   CodePages& code = bus_.code();
-  if (code.add(t.frame | first, bytes)) protect_code_frame(t.frame);
+  if (code.add(t.frame | first, bytes)) {
+    protect_code_frame(t.frame);
+    bus_.code_frame_added(t.frame);  // the other CPUs' TLBs (SMP)
+  }
   const CodePages::Frame& rec = code.frame(t.frame);
   b.lin = lin;
   b.mode = static_cast<u8>(size);

@@ -49,6 +49,43 @@ void Cpu::reset() {
   pending_db_ = 0;
   paging_ = PagingConfig{};
   update_paging(TlbFlush::All);
+  // IA32_APIC_BASE: BSP only on the bootstrap processor; an AP waits for
+  // its STARTUP IPI (SDM Vol. 3A 8.4.1).
+  s_.msr_apic_base = (s_.msr_apic_base & ~u64{0x100}) | (bsp_ ? 0x100 : 0);
+  s_.wait_sipi = !bsp_;
+}
+
+void Cpu::init() {
+  // SDM Vol. 3A 9.1: "during an INIT, the internal caches, MSRs, MTRRs, and
+  // x87 FPU state are left unchanged" (and the SSE state, 9.1.1); the TLBs
+  // are flushed, as reset() does.
+  const FpuState fpu = s_.fpu;
+  const MsrState msr = s_.msr;
+  const u64 efer = s_.efer & ~u64{msr::kEferLma}, tsc = s_.tsc, apic_base = s_.msr_apic_base;
+  const u64 cs = s_.msr_sysenter_cs, esp = s_.msr_sysenter_esp, eip = s_.msr_sysenter_eip;
+  const u64 misc = s_.msr_misc_enable, pat = s_.msr_pat;
+  reset();
+  s_.fpu = fpu;
+  s_.msr = msr;
+  s_.efer = efer;
+  s_.tsc = tsc;
+  s_.msr_apic_base = apic_base;
+  s_.msr_sysenter_cs = cs;
+  s_.msr_sysenter_esp = esp;
+  s_.msr_sysenter_eip = eip;
+  s_.msr_misc_enable = misc;
+  s_.msr_pat = pat;
+  update_mode();
+  update_paging(TlbFlush::All);
+}
+
+void Cpu::startup(u8 vector) {
+  if (!s_.wait_sipi) return;  // a SIPI outside wait-for-SIPI is ignored (SDM 8.4.4.1)
+  s_.wait_sipi = false;
+  s_.seg[CS].selector = static_cast<u16>(vector << 8);
+  s_.seg[CS].base = u64{vector} << 12;
+  s_.rip = 0;
+  update_mode();
 }
 
 void Cpu::write_eflags(u32 value, u32 mask) {
@@ -284,6 +321,7 @@ StopReason Cpu::run_loop(u64 max_insns) {
 }
 
 StopReason Cpu::run(u64 max_insns) {
+  if (s_.wait_sipi) [[unlikely]] return StopReason::Halted;
   // The debugger, the gdb stub and tests may have edited the state between
   // runs: derive the mode, masks and segment checks from it afresh.
   update_mode();

@@ -55,10 +55,53 @@ class Cpu final : public MemoryListener {
   /// A bus write reached decoded bytes at physical `addr`: their blocks are
   /// stale, and the current block stops after this instruction.
   void code_written(PhysAddr addr) override;
+  /// Another CPU on the bus decoded code in `frame`: this one's TLB stops
+  /// writing it through host pointers.
+  void code_frame_added(PhysAddr frame) override { protect_code_frame(frame); }
 
   /// Hardware reset (SDM Vol. 3A 9.1.1): CS:IP = F000:FFF0 with CS base
   /// FFFF0000 on 386 and later (FF0000 on the 286), FFFF:0000 on the 8086.
   void reset();
+
+  /// The INIT signal (an INIT IPI; SDM Vol. 3A 9.1): as reset(), except
+  /// that the x87/MMX/SSE state, the MSRs and the MTRRs keep their values
+  /// (EFER.LMA clears with paging) and the TSC keeps counting. An
+  /// application processor then waits for a STARTUP IPI; the BSP starts at
+  /// the reset vector.
+  void init();
+  /// A STARTUP IPI with `vector` (SDM Vol. 3A 8.4.4.1, 10.6.1): a processor
+  /// waiting for SIPI starts in real mode at CS:IP = VV00h:0000h (linear
+  /// 000VV000h); at any other time it is ignored.
+  void startup(u8 vector);
+  /// The bootstrap processor (IA32_APIC_BASE.BSP; SDM Vol. 3A 8.4.1): set by
+  /// the machine before reset. An AP comes out of reset waiting for SIPI.
+  void set_bsp(bool bsp) {
+    bsp_ = bsp;
+    s_.msr_apic_base = (s_.msr_apic_base & ~u64{0x100}) | (bsp ? 0x100 : 0);
+  }
+  bool bsp() const { return bsp_; }
+  /// The initial APIC ID (CPUID.01H:EBX[31:24]): the machine's numbering of
+  /// its processors, which their local APICs' ID registers start with.
+  void set_apic_id(u8 id) { apic_id_ = id; }
+  u8 apic_id() const { return apic_id_; }
+  /// With several processors the TSC follows the machine's shared clock
+  /// (`*cycles`, in TSC ticks) rather than this CPU's instruction count, so
+  /// every processor reads the same, monotonic TSC (as the synchronised TSCs
+  /// of one board; Linux checks this at AP bring-up). nullptr: own count.
+  void set_tsc_clock(const u64* cycles) { tsc_clock_ = cycles; }
+  /// What the TSC counts from: the shared clock, or instructions executed.
+  u64 tsc_base() const { return tsc_clock_ ? *tsc_clock_ : insns_; }
+  /// PAUSE ends the run (after it): with several processors on one host
+  /// thread a spin-wait hands the host to the others at once instead of
+  /// spinning out its quantum (SDM Vol. 2B PAUSE: a spin-loop hint).
+  void set_yield_on_pause(bool on) { yield_on_pause_ = on; }
+  bool yield_on_pause() const { return yield_on_pause_; }
+  /// Ends run() after the current instruction (PAUSE with yield_on_pause,
+  /// an IPI to this processor's own INIT).
+  void yield() {
+    run_end_ = insns_ + 1;
+    end_block();
+  }
 
   /// Recomputes what the current mode derives from CS.L, EFER.LMA, CS.D
   /// and SS.B (64-bit mode, address and stack widths, segment checks);
@@ -155,7 +198,9 @@ class Cpu final : public MemoryListener {
   /// Time passed with the CPU halted (the machine skipped to a device
   /// event): the TSC, which counts at the instruction rate, advances by
   /// `cycles` as if it had kept running.
-  void add_idle_cycles(u64 cycles) { s_.tsc += cycles; }
+  void add_idle_cycles(u64 cycles) {
+    if (!tsc_clock_) s_.tsc += cycles;
+  }
   bool shutdown() const { return shutdown_; }
   /// Why the last triple fault happened (valid when shutdown()).
   const GuestFault& last_fault() const { return last_fault_; }
@@ -731,6 +776,10 @@ class Cpu final : public MemoryListener {
   CpuObserver* observer_ = nullptr;
   FerrListener* ferr_listener_ = nullptr;
   ApicBaseListener* apic_base_listener_ = nullptr;
+  const u64* tsc_clock_ = nullptr;  ///< see set_tsc_clock
+  bool bsp_ = true;
+  bool yield_on_pause_ = false;
+  u8 apic_id_ = 0;
   bool ferr_ = false;
   bool ignne_ = false;
   std::FILE* log_ = stderr;

@@ -91,7 +91,7 @@ void write_apic_base(Cpu& c, u64 v) {
   require(m.at_least(CpuFamily::p6));
   if (v & ~valid) gp();
   const u64 enable = v & (m.apic_reenable ? 0x800 : c.state().msr_apic_base) & 0x800;
-  c.write_apic_base((v & 0xFFFF'F000u) | enable | 0x100);
+  c.write_apic_base((v & 0xFFFF'F000u) | enable | (c.bsp() ? 0x100 : 0));  // BSP is read-only
 }
 
 }  // namespace
@@ -101,7 +101,7 @@ u64 read_msr(Cpu& c, u32 index) {
   const CpuState& s = c.state();
   const bool p6 = m.at_least(CpuFamily::p6);
   switch (index) {
-    case msr::kTsc: return s.tsc + c.instructions();
+    case msr::kTsc: return s.tsc + c.tsc_base();
     case msr::kApicBase: require(p6); return s.msr_apic_base;
     case msr::kSysenterCs: require(p6); return s.msr_sysenter_cs;
     case msr::kSysenterEsp: require(p6); return s.msr_sysenter_esp;
@@ -135,7 +135,7 @@ void write_msr(Cpu& c, u32 index, u64 v) {
   CpuState& s = c.state();
   const bool p6 = m.at_least(CpuFamily::p6);
   switch (index) {
-    case msr::kTsc: s.tsc = v - c.instructions(); return;
+    case msr::kTsc: s.tsc = v - c.tsc_base(); return;
     case msr::kApicBase: write_apic_base(c, v); return;
     case msr::kSysenterCs: require(p6); s.msr_sysenter_cs = v & 0xFFFF; return;
     // 64 bits and canonical on an Intel 64 part; 32 bits before.

@@ -135,6 +135,9 @@ struct CpuState {
   FpuState fpu;
 
   bool halted = false;
+  /// An application processor after RESET or INIT: it executes nothing and
+  /// takes no interrupt until a STARTUP IPI (SDM Vol. 3A 8.4.2, 10.6.1).
+  bool wait_sipi = false;
   /// MONITOR armed an address range; MWAIT waits only when it is armed and
   /// disarms it (SDM Vol. 2B MWAIT: without an armed monitor, execution
   /// continues at the next instruction).

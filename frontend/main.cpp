@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
     MachineConfig cfg;
     cfg.cpu = find_cpu_model(o.cpu);
     cfg.ram_mib = o.ram_mib;
+    cfg.cpus = o.smp;
+    cfg.quantum = o.smp_quantum;
     cfg.bios = read_file(o.bios, "BIOS image");
     if (o.vga_bios != "none") {
       cfg.vga_bios = read_file(o.vga_bios, "VGA BIOS image");
@@ -271,27 +273,27 @@ int main(int argc, char** argv) {
       case RunResult::Kind::Exit:
         return r.exit_status;
       case RunResult::Kind::InsnLimit:
-        fmt::print(stderr, "glassbox: stopped after {} instructions at {:04x}:{:08x}\n", m.cpu().instructions(),
+        fmt::print(stderr, "glassbox: stopped after {} instructions at {:04x}:{:08x}\n", m.instructions(),
                    s.seg[CS].selector, s.rip);
         return 0;
       case RunResult::Kind::Halted:
         if (m.scheduler().now() >= Machine::kEndOfTime) {  // an idle guest's timers ran out of picoseconds
           fmt::print(stderr, "glassbox: virtual time reached its end (2^62 ps, about 53 days) after {} instructions\n",
-                     m.cpu().instructions());
+                     m.instructions());
           return 0;
         }
         fmt::print(stderr, "glassbox: CPU halted at {:04x}:{:08x} with no interrupt source, after {} instructions\n",
-                   s.seg[CS].selector, s.rip, m.cpu().instructions());
+                   s.seg[CS].selector, s.rip, m.instructions());
         return 0;
       case RunResult::Kind::PowerOff:
-        fmt::print(stderr, "glassbox: powered off by the guest after {} instructions\n", m.cpu().instructions());
+        fmt::print(stderr, "glassbox: powered off by the guest after {} instructions\n", m.instructions());
         return 0;
       case RunResult::Kind::Stopped:
         if (end.quit) {
-          fmt::print(stderr, "glassbox: quit after {} instructions; images flushed\n", m.cpu().instructions());
+          fmt::print(stderr, "glassbox: quit after {} instructions; images flushed\n", m.instructions());
           return 0;
         }
-        fmt::print(stderr, "glassbox: stopped by a signal after {} instructions; images flushed\n", m.cpu().instructions());
+        fmt::print(stderr, "glassbox: stopped by a signal after {} instructions; images flushed\n", m.instructions());
         return 130;
       case RunResult::Kind::Yielded:
       case RunResult::Kind::Break:

@@ -147,6 +147,38 @@ u32 parse_ram_size(const std::string& spec) {
   return static_cast<u32>(v);
 }
 
+unsigned parse_smp(const std::string& spec) {
+  // QEMU's -smp [cpus=]N[,maxcpus=N][,sockets=S,cores=C,threads=T]: the
+  // topology Glassbox builds is N packages of one core each, so a topology
+  // is accepted only where it says the same.
+  std::optional<u64> cpus;
+  u64 product = 1;
+  bool topology = false;
+  for (const std::string& part : split(spec, ',')) {
+    const auto eq = part.find('=');
+    const std::string key = eq == std::string::npos ? "cpus" : part.substr(0, eq);
+    const std::string val = eq == std::string::npos ? part : part.substr(eq + 1);
+    const u64 n = parse_number(val, "-smp");
+    if (key == "cpus") {
+      cpus = n;
+    } else if (key == "maxcpus") {
+      if (cpus && n != *cpus) throw std::invalid_argument(fmt::format("-smp {}: CPU hot-plug is not supported (maxcpus must equal cpus)", spec));
+    } else if (key == "sockets" || key == "cores" || key == "threads" || key == "dies" || key == "clusters") {
+      if (key != "sockets" && n != 1) {
+        throw std::invalid_argument(fmt::format("-smp {}: Glassbox's processors have one core and one thread each (sockets=N only)", spec));
+      }
+      product *= n;
+      topology = true;
+    } else {
+      throw std::invalid_argument(fmt::format("-smp: unknown setting '{}'", part));
+    }
+  }
+  if (!cpus && topology) cpus = product;
+  if (!cpus || *cpus < 1 || *cpus > 16) throw std::invalid_argument(fmt::format("-smp {}: 1 to 16 processors", spec));
+  if (topology && product != *cpus) throw std::invalid_argument(fmt::format("-smp {}: sockets do not multiply to cpus", spec));
+  return static_cast<unsigned>(*cpus);
+}
+
 namespace {
 
 constexpr const char* kDescription = "Glassbox: a pure-software x86 PC emulator";
@@ -241,6 +273,13 @@ ParseResult parse_options(int argc, const char* const* argv) {
                  "baud rate, COM interrupts gated by OUT2 as on a PC board)")
       ->default_val("qemu");
   app.add_option("-m", mem, "RAM size in MiB (suffix M or G allowed)")->default_val("128");
+  std::string smp;
+  app.add_option("--smp", smp, "[cpus=]N: N processors (1-16), one core each, APIC IDs 0..N-1")->default_val("1");
+  app.add_option("--smp-quantum", o.smp_quantum,
+                 "with several processors: instructions each runs per turn (virtual time stands still within a "
+                 "turn; default 1000, 10 us at the default rate)")
+      ->default_val(o.smp_quantum)
+      ->check(CLI::PositiveNumber);
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
   app.add_flag("--debugger", o.debugger,
                "attach the debugger: its prompt (help lists the commands) before the first instruction; Ctrl-C breaks in");
@@ -325,6 +364,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (o.gdb_wait && o.gdb.empty()) o.gdb = "tcp::1234";  // QEMU's -S alone waits for a monitor; here, for gdb
     if (!o.gdb.empty()) GdbStub::parse_spec(o.gdb);
     o.ram_mib = parse_ram_size(mem);
+    o.smp = parse_smp(smp);
   } catch (const CLI::CallForHelp&) {
     return {std::nullopt, app.help(), 0};
   } catch (const CLI::CallForVersion&) {

@@ -47,6 +47,8 @@ struct Options {
   bool no_reboot = false;            ///< -no-reboot
   DeviceTiming device_timing = DeviceTiming::Qemu;  ///< --device-timing qemu|datasheet
   u32 ram_mib = 128;                 ///< -m MIB
+  unsigned smp = 1;                  ///< -smp [cpus=]N: processors (1-16)
+  u64 smp_quantum = 1000;            ///< --smp-quantum N: instructions per processor per turn
   u64 insn_limit = 0;                ///< --insn-limit N (0 = none)
   bool debugger = false;             ///< --debugger: the prompt, stopped at the first instruction
   std::string debugger_commands;     ///< --debugger-commands FILE: batch mode
@@ -76,5 +78,8 @@ void parse_rtc(const std::string& spec, Options& o);
 std::string parse_boot(const std::string& spec);
 /// Parses a -m size: MiB by default, with an optional M or G suffix.
 u32 parse_ram_size(const std::string& spec);
+/// Parses -smp's value (QEMU's syntax: "4", "cpus=4", "4,sockets=4"): the
+/// processor count, 1 to 16; throws std::invalid_argument with a reason.
+unsigned parse_smp(const std::string& spec);
 
 }  // namespace gb

@@ -41,7 +41,7 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
   DisplayStatus st;
   bool paused = false, halted = false;
   auto mips_at = Clock::now();
-  u64 mips_insns = m.cpu().instructions();
+  u64 mips_insns = m.instructions();
   auto status_at = Clock::now();
   std::vector<HostAction> actions;
   auto end = [&](RunResult r, bool quit) {
@@ -149,7 +149,7 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
           if (const auto r = run(c)) return *r;
         }
       }
-      st.instructions = m.cpu().instructions();
+      st.instructions = m.instructions();
       display->present(m.vga(), st);
       if (!opts.commands) {
         display->wait(std::chrono::milliseconds(16));
@@ -210,16 +210,16 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
       }
     }
     if (step && !halted) {
-      const u64 target = m.cpu().instructions() + 1;
+      const u64 target = m.instructions() + 1;
       const RunResult r = m.run_for(opts.insn_limit ? std::min(target, opts.insn_limit) : target, slice);
       if (r.kind == RunResult::Kind::Halted) halted = true;
       else if (r.kind != RunResult::Kind::InsnLimit && r.kind != RunResult::Kind::Yielded) return end(r, false);
-      else if (opts.insn_limit && m.cpu().instructions() >= opts.insn_limit) return end(r, false);
+      else if (opts.insn_limit && m.instructions() >= opts.insn_limit) return end(r, false);
     }
     if (paused || halted) {
       st.state = halted ? "halted" : "paused";
       st.mips = 0;
-      st.instructions = m.cpu().instructions();
+      st.instructions = m.instructions();
       if (display) {
         display->present(m.vga(), st);
         display->wait(std::chrono::milliseconds(50));
@@ -229,7 +229,7 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       mips_at = Clock::now();
-      mips_insns = m.cpu().instructions();
+      mips_insns = m.instructions();
       continue;
     }
     const RunResult r = m.run_for(opts.insn_limit, slice);
@@ -274,12 +274,12 @@ SessionEnd run_session(Machine& m, Display* display, SerialConsole* serial, cons
     const auto now = Clock::now();
     if (now - mips_at >= std::chrono::seconds(1)) {
       const double us = std::chrono::duration<double, std::micro>(now - mips_at).count();
-      st.mips = static_cast<double>(m.cpu().instructions() - mips_insns) / us;
+      st.mips = static_cast<double>(m.instructions() - mips_insns) / us;
       mips_at = now;
-      mips_insns = m.cpu().instructions();
+      mips_insns = m.instructions();
     }
     st.state = "running";
-    st.instructions = m.cpu().instructions();
+    st.instructions = m.instructions();
     if (r.kind == RunResult::Kind::Halted && display) {
       halted = true;  // IF clear, or nothing scheduled: only NMI or reset wakes it
       continue;

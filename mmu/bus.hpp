@@ -26,6 +26,10 @@ class MemoryListener {
   /// A write through the bus (DMA, the page walker, the CPU's slow path)
   /// reached bytes the CPU has decoded (CodePages); `addr` is physical.
   virtual void code_written(PhysAddr addr) { (void)addr; }
+  /// A CPU decoded code in physical `frame` (4 KiB aligned), which held
+  /// none before: every other CPU sharing the bus must stop writing it
+  /// through host pointers (see CodePages::add).
+  virtual void code_frame_added(PhysAddr frame) { (void)frame; }
 };
 
 /// Physical memory and port access for the CPU. RAM and ROM take a host
@@ -86,6 +90,10 @@ class Bus {
   /// consult it; the CPU, which writes RAM through its own host pointers,
   /// keeps those pointers away from frames with decoded code.
   CodePages& code() { return code_; }
+  /// See MemoryListener::code_frame_added.
+  void code_frame_added(PhysAddr frame) {
+    if (listener_) listener_->code_frame_added(frame);
+  }
   /// Bytes at physical [addr, addr + size) were changed through a host
   /// pointer, outside the bus (a loader, a test harness filling RAM): any
   /// decoded code among them goes stale. Writes through read/write need not

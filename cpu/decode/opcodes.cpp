@@ -168,7 +168,7 @@ const OpcodeRow kTable[] = {
     {0x8D, -1, "LEA", {O::Gv, O::M}, V(lea), K86, MO},
     {0x8E, -1, "MOV", {O::Sw, O::Ew}, F(mov_SE), K86, 0},
     {0x8F, 0, "POP", {O::Ev}, V(pop_E), K86, 0},
-    {0x90, -1, "NOP", N0, F(nop), K86, 0},
+    {0x90, -1, "NOP", N0, F(nop90), K86, 0},
     {0x91, -1, "XCHG", {O::Zv, O::eAX}, V(xchg_AZ), K86, 0},
     {0x92, -1, "XCHG", {O::Zv, O::eAX}, V(xchg_AZ), K86, 0},
     {0x93, -1, "XCHG", {O::Zv, O::eAX}, V(xchg_AZ), K86, 0},

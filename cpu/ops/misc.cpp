@@ -41,6 +41,26 @@ void hlt(Cpu& c, const DecodedInsn&) {
   c.set_halted();
 }
 void nop(Cpu&, const DecodedInsn&) {}
+
+void nop90(Cpu& c, const DecodedInsn& d) {
+  if (d.rex & 1) [[unlikely]] {
+    // 64-bit mode, REX.B: XCHG r8, rAX; a 32-bit exchange zero-extends both.
+    auto& g = c.state().gpr;
+    const u64 a = g[EAX], b = g[8];
+    if (d.o64) {
+      g[EAX] = b;
+      g[8] = a;
+    } else if (d.o32) {
+      g[EAX] = static_cast<u32>(b);
+      g[8] = static_cast<u32>(a);
+    } else {
+      g[EAX] = (a & ~u64{0xFFFF}) | (b & 0xFFFF);
+      g[8] = (b & ~u64{0xFFFF}) | (a & 0xFFFF);
+    }
+    return;
+  }
+  if (d.rep == 0xF3 && c.yield_on_pause()) c.yield();
+}
 void invd(Cpu& c, const DecodedInsn&) { c.require_cpl0(); }
 
 void wait(Cpu& c, const DecodedInsn&) {

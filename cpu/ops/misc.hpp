@@ -23,6 +23,9 @@ void cli(Cpu& c, const DecodedInsn& d);
 void sti(Cpu& c, const DecodedInsn& d);
 void hlt(Cpu& c, const DecodedInsn& d);
 void nop(Cpu& c, const DecodedInsn& d);
+/// 90h: NOP; F3 90h PAUSE (ends the run with Cpu::yield_on_pause); with
+/// REX.B in 64-bit mode XCHG r8, rAX (SDM Vol. 2B NOP, XCHG, PAUSE).
+void nop90(Cpu& c, const DecodedInsn& d);
 void wait(Cpu& c, const DecodedInsn& d);
 void esc(Cpu& c, const DecodedInsn& d);
 /// INVD/WBINVD: no caches to act on, but privileged (SDM Vol. 2A INVD).

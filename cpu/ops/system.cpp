@@ -250,8 +250,10 @@ void mov_DR(Cpu& c, const DecodedInsn& d) {
 void cpuid(Cpu& c, const DecodedInsn&) {
   // The model's real part, less what Glassbox does not implement (cpu/cpuid.cpp).
   CpuState& s = c.state();
-  const CpuidRegs r = cpuid_leaf(c.model(), static_cast<u32>(s.gpr[EAX]), static_cast<u32>(s.gpr[ECX]),
-                                 (s.msr_apic_base & 0x800) != 0, s.lma());
+  const u32 leaf = static_cast<u32>(s.gpr[EAX]);
+  CpuidRegs r = cpuid_leaf(c.model(), leaf, static_cast<u32>(s.gpr[ECX]), (s.msr_apic_base & 0x800) != 0, s.lma());
+  // Leaf 1: EBX[31:24] is this processor's initial APIC ID (SDM Vol. 2A CPUID).
+  if (leaf == 1) r.b = (r.b & 0x00FF'FFFFu) | (u32{c.apic_id()} << 24);
   s.gpr[EAX] = r.a;
   s.gpr[EBX] = r.b;
   s.gpr[ECX] = r.c;
@@ -262,8 +264,9 @@ void rdtsc(Cpu& c, const DecodedInsn&) {
   CpuState& s = c.state();
   // CR4.TSD restricts RDTSC to CPL 0 (SDM Vol. 2B RDTSC).
   if ((s.cr4 & 4) && s.pe() && s.cpl != 0) throw GuestFault::make(kGP, 0);
-  // Until the machine has a clock, the TSC counts retired instructions.
-  const u64 t = s.tsc + c.instructions();
+  // The TSC counts retired instructions, or with several processors the
+  // machine's shared clock (Cpu::set_tsc_clock).
+  const u64 t = s.tsc + c.tsc_base();
   s.gpr[EAX] = static_cast<u32>(t);
   s.gpr[EDX] = static_cast<u32>(t >> 32);
 }

@@ -3,6 +3,7 @@
 // one instruction at a time with no caches or store buffers, so ordering
 // and cache hints have no visible effect; what remains is each one's
 // exception behaviour. None of them touches SSE state: no CR0/CR4 checks.
+#include "cpu/ops/misc.hpp"
 #include "cpu/simd/rows.hpp"
 #include "cpu/simd/simd.hpp"
 #include "cpu/simd/tables.hpp"
@@ -16,9 +17,13 @@ namespace {
 /// program behavior"; an invalid address is ignored).
 void hint(Cpu&, const DecodedInsn&) {}
 
-/// SFENCE, LFENCE, MFENCE and PAUSE: all earlier loads and stores are
-/// already globally visible when the next instruction starts.
+/// SFENCE, LFENCE, MFENCE: all earlier loads and stores are already
+/// globally visible when the next instruction starts.
 void fence(Cpu&, const DecodedInsn&) {}
+
+/// PAUSE: as the one-byte 90h (ops::nop90), which with several processors
+/// hands the host to the next one.
+void pause(Cpu& c, const DecodedInsn& d) { ops::nop90(c, d); }
 
 /// CLFLUSH m8: flushes no cache, but faults as a one-byte load of m8 does
 /// (#GP(0)/#SS(0) for the segment, #PF) — except that an execute-only code
@@ -68,7 +73,7 @@ const OpcodeRow kSse2Rows[] = {
     SIMD_ROW(NP | 0x1AE, 6, "MFENCE", Rd, None, None, fence, RO),
     // F3 90: PAUSE, a spin-loop hint that executes as NOP (SDM Vol. 2 PAUSE);
     // the one-byte 90 row serves every other prefix.
-    SIMD_ROW(PF3 | 0x090, -1, "PAUSE", None, None, None, fence, 0),
+    SIMD_ROW(PF3 | 0x090, -1, "PAUSE", None, None, None, pause, 0),
 };
 
 // Listed after the SSE group: the row replaces SFENCE's for the same

@@ -64,9 +64,11 @@ void IoApic::service(unsigned pin) {
   if (e & kRemoteIrr) return;  // waiting for the EOI
   if (mode == kModeFixed || mode == kModeLowest) {
     const u8 dest = static_cast<u8>(e >> 56);
-    if (bus_.deliver_fixed(static_cast<u8>(e & kVector), true, dest, (e & kDestLogical) != 0)) e |= kRemoteIrr;
+    if (bus_.deliver_fixed(static_cast<u8>(e & kVector), true, dest, (e & kDestLogical) != 0, mode == kModeLowest)) {
+      e |= kRemoteIrr;
+    }
   } else if (mode == kModeNmi) {
-    bus_.deliver_nmi();
+    bus_.deliver_nmi(static_cast<u8>(e >> 56), (e & kDestLogical) != 0);
   }
 }
 
@@ -79,9 +81,10 @@ void IoApic::set_irq(unsigned line, bool level) {
   if (!(e & kLevel) && mode != kModeExtInt) {
     if (!rising || (e & kMasked)) return;
     if (mode == kModeFixed || mode == kModeLowest) {
-      bus_.deliver_fixed(static_cast<u8>(e & kVector), false, static_cast<u8>(e >> 56), (e & kDestLogical) != 0);
+      bus_.deliver_fixed(static_cast<u8>(e & kVector), false, static_cast<u8>(e >> 56), (e & kDestLogical) != 0,
+                         mode == kModeLowest);
     } else if (mode == kModeNmi) {
-      bus_.deliver_nmi();
+      bus_.deliver_nmi(static_cast<u8>(e >> 56), (e & kDestLogical) != 0);
     }
     return;
   }

@@ -23,21 +23,35 @@ void set_bit(std::array<u32, 8>& a, unsigned v, bool on) {
 
 }  // namespace
 
-LocalApic::LocalApic(Scheduler& sched, InterruptAcknowledge& extint, CpuPins pins, Picos bus_period)
-    : sched_(sched), extint_(extint), pins_(pins), bus_period_(bus_period), timer_(sched, *this, "lapic-timer") {
+LocalApic::LocalApic(Scheduler& sched, InterruptAcknowledge& extint, CpuPins pins, Picos bus_period, u8 apic_id,
+                     bool bsp)
+    : sched_(sched), extint_(extint), pins_(pins), bus_period_(bus_period), timer_(sched, *this, "lapic-timer"),
+      initial_id_(apic_id), bsp_(bsp) {
   reset();
+}
+
+void LocalApic::init() {
+  const u32 id = id_;
+  reset();
+  id_ = id;
+  lvt_lint0_ = kModeExtInt | kMasked;
+  lvt_lint1_ = kModeNmi | kMasked;
+  update_intr();
 }
 
 void LocalApic::reset() {
   timer_.cancel();
-  id_ = tpr_ = ldr_ = esr_ = icr_low_ = icr_high_ = 0;
+  id_ = u32{initial_id_} << 24;
+  tpr_ = ldr_ = esr_ = icr_low_ = icr_high_ = 0;
   ioapic_extint_ = false;
   dfr_ = 0xFFFF'FFFF;
   svr_ = 0xFF;  // software-disabled, spurious vector FFh (SDM 10.12.5.1)
   isr_ = tmr_ = irr_ = {};
   lvt_timer_ = lvt_perf_ = lvt_error_ = kMasked;
-  lvt_lint0_ = kModeExtInt;  // virtual wire from the start (see the header)
-  lvt_lint1_ = kModeNmi;     // the PC's NMI on LINT1, as firmware sets it
+  // The BSP: virtual wire from the start (see the header); an AP's LINT
+  // pins are masked, as SDM 10.12.5.1 gives them.
+  lvt_lint0_ = bsp_ ? kModeExtInt : kModeExtInt | kMasked;
+  lvt_lint1_ = bsp_ ? kModeNmi : kModeNmi | kMasked;  // the PC's NMI on LINT1, as firmware sets it
   initial_count_ = divide_reg_ = 0;
   update_intr();
 }
@@ -239,9 +253,20 @@ void LocalApic::mmio_write(u64 offset, u32 value, Width) {
       icr_low_ = value & 0x000C'CFFF;
       const u32 shorthand = (value >> 18) & 3, mode = value & kDeliveryMode;
       const u8 dest = static_cast<u8>(icr_high_ >> 24);
-      // Only this processor exists: self (01), all including self (10), or
-      // a destination naming it reaches it; INIT and SIPI to others (as
-      // firmware counting processors sends) find nobody.
+      if (ipi_bus_) {
+        Ipi ipi;
+        ipi.vector = static_cast<u8>(value & kVector);
+        ipi.mode = static_cast<u8>(mode >> 8);
+        ipi.shorthand = static_cast<u8>(shorthand);
+        ipi.dest = dest;
+        ipi.logical = (value >> 11) & 1;
+        ipi.assert = (value >> 14) & 1;
+        ipi.level_triggered = (value >> 15) & 1;
+        ipi_bus_->send_ipi(ipi, self_);
+        break;
+      }
+      // No IPI bus (a lone APIC): self (01), all including self (10), or a
+      // destination naming it reaches it; INIT and SIPI find nobody.
       const bool to_self = shorthand == 1 || shorthand == 2 || (shorthand == 0 && addressed(dest, (value >> 11) & 1));
       if (to_self && mode == kModeFixed) accept(static_cast<u8>(value & kVector), (value >> 15) & 1);
       if (to_self && mode == kModeNmi) pins_.nmi.pulse();

@@ -58,10 +58,30 @@ class LocalApic final : public MmioHandler, public InterruptAcknowledge, public 
   };
 
   /// `extint` answers INTA for ExtINT (the 8259 pair); `bus_period` is the
-  /// timer's input clock period in ps (the processor bus clock).
-  LocalApic(Scheduler& sched, InterruptAcknowledge& extint, CpuPins pins, Picos bus_period);
+  /// timer's input clock period in ps (the processor bus clock); `apic_id`
+  /// the ID the register holds after reset; `bsp`: the bootstrap
+  /// processor's APIC, which starts in virtual-wire mode (see above).
+  LocalApic(Scheduler& sched, InterruptAcknowledge& extint, CpuPins pins, Picos bus_period, u8 apic_id = 0,
+            bool bsp = true);
 
+  /// Power-up state: registers as SDM Vol. 3A 10.12.5.1 gives them (and the
+  /// BSP's LINT0 as ExtINT, see above), the ID register at the initial ID.
   void reset();
+  /// The INIT signal (an INIT IPI): the power-up state with every LVT entry
+  /// masked, the ID register kept (SDM Vol. 3A 10.4.7.3).
+  void init();
+  /// Sends the ICR's IPIs to `bus` as processor `self` (nullptr: only
+  /// fixed and NMI IPIs that name this APIC itself are delivered).
+  void set_ipi_bus(IpiBus* bus, unsigned self) {
+    ipi_bus_ = bus;
+    self_ = self;
+  }
+  /// The APIC ID register's ID (bits 31:24).
+  u8 id() const { return static_cast<u8>(id_ >> 24); }
+  /// The task priority register, for lowest-priority arbitration.
+  u8 task_priority() const { return static_cast<u8>(tpr_); }
+  /// An NMI arrives by message (I/O APIC or IPI): pulses the CPU's NMI.
+  void accept_nmi() { pins_.nmi.pulse(); }
 
   u32 mmio_read(u64 offset, Width w) override;
   void mmio_write(u64 offset, u32 value, Width w) override;
@@ -110,6 +130,10 @@ class LocalApic final : public MmioHandler, public InterruptAcknowledge, public 
   CpuPins pins_;
   Picos bus_period_;
   Timer timer_;
+  u8 initial_id_;
+  bool bsp_;
+  IpiBus* ipi_bus_ = nullptr;
+  unsigned self_ = 0;
 
   u32 id_ = 0, tpr_ = 0, ldr_ = 0, dfr_ = 0xFFFF'FFFF, svr_ = 0xFF, esr_ = 0, icr_low_ = 0, icr_high_ = 0;
   std::array<u32, 8> isr_{}, tmr_{}, irr_{};

@@ -1,7 +1,6 @@
 // How interrupts travel in the PC: ISA IRQ lines to the 8259 pair and the
-// I/O APIC, the 8259's INT to the local APIC's LINT0 (or straight to INTR),
-// the I/O APIC's messages to the local APIC, and the CPU's INTR and NMI
-// inputs. Machine owns one of each and connects them.
+// I/O APIC, and each CPU's INTR and NMI inputs. The 8259's INT to the local
+// APICs and the APIC messages are devices/pc/apic_fabric.hpp's.
 #pragma once
 #include "cpu/cpu.hpp"
 #include "devices/apic/io_apic.hpp"
@@ -25,32 +24,6 @@ struct CpuNmi final : IrqSink {
   void set_irq(unsigned, bool level) override {
     if (level) cpu.raise_nmi();
   }
-};
-/// The master 8259's INT: to LINT0 of the local APIC where there is one
-/// (the MP specification's virtual-wire mode), else to INTR.
-struct PicOutput final : IrqSink {
-  CpuIntr& intr;
-  LocalApic* lapic = nullptr;
-  explicit PicOutput(CpuIntr& i) : intr(i) {}
-  void set_irq(unsigned, bool level) override {
-    if (lapic) lapic->set_irq(LocalApic::kLint0, level);
-    else intr.set_irq(0, level);
-  }
-};
-/// The I/O APIC's messages reach the one local APIC while it is enabled
-/// in IA32_APIC_BASE.
-struct ApicMessages final : ApicBus {
-  LocalApic& lapic;
-  CpuNmi& nmi;
-  bool enabled = true;
-  ApicMessages(LocalApic& l, CpuNmi& n) : lapic(l), nmi(n) {}
-  bool deliver_fixed(u8 vector, bool level_triggered, u8 dest, bool logical) override {
-    if (!enabled || !lapic.addressed(dest, logical)) return false;
-    lapic.accept(vector, level_triggered);
-    return true;
-  }
-  void deliver_nmi() override { nmi.set_irq(0, true); }
-  void set_extint(bool asserted) override { lapic.set_ioapic_extint(enabled && asserted); }
 };
 /// ISA IRQ n goes to 8259 input n and, with the APICs, to I/O APIC pin n:
 /// SeaBIOS's MP table maps ISA IRQs 0-15 to pins 0-15 (no IRQ 0 override

@@ -22,11 +22,13 @@
 #include "devices/ide/ide_channel.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
+#include "devices/pc/apic_fabric.hpp"
 #include "devices/pc/ferr_irq13.hpp"
 #include "devices/pc/hpet_irqs.hpp"
 #include "devices/pc/interrupt_routing.hpp"
 #include "devices/pc/linux_boot.hpp"
 #include "devices/pc/multiboot.hpp"
+#include "devices/pc/processor.hpp"
 #include "devices/pci/i440fx.hpp"
 #include "devices/pci/pci_host.hpp"
 #include "devices/pci/piix3.hpp"
@@ -44,6 +46,14 @@ namespace gb {
 
 struct MachineConfig {
   const CpuModel* cpu = &default_cpu_model();
+  /// -smp: processors, 1 to kMaxCpus (more than one needs a model with a
+  /// local APIC). Processor 0 is the BSP; the others wait for SIPI.
+  unsigned cpus = 1;
+  /// With several processors: instructions each runs per turn, a quantum of
+  /// virtual time (ps_per_insn each) that all of them share; time stands
+  /// still within it (Machine::run_for). Default 1000: 10 us at the default
+  /// rate. At least 1.
+  u64 quantum = 1000;
   u32 ram_mib = 128;
   /// BIOS image: a non-empty multiple of 64 KiB, at most 16 MiB.
   std::vector<u8> bios;
@@ -103,8 +113,12 @@ struct RunResult {
   int exit_status = 0;  ///< for Exit: the isa-debug-exit status
 };
 
-class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListener {
+class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseOwner, MemoryListener,
+                      InterruptAcknowledge {
  public:
+  /// The most processors -smp takes.
+  static constexpr unsigned kMaxCpus = 16;
+
   /// Builds the machine. Throws std::invalid_argument with a one-line reason
   /// for a bad configuration (BIOS size, RAM size).
   explicit Machine(MachineConfig config);
@@ -141,7 +155,20 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   /// their power-on state; RAM keeps its contents, as on a PC.
   void reset();
 
-  Cpu& cpu() { return cpu_; }
+  /// The BSP (processor 0).
+  Cpu& cpu() { return procs_.front()->cpu; }
+  const Cpu& cpu() const { return procs_.front()->cpu; }
+  /// Processor `i` (0 the BSP) of cpu_count(); its CPU and local APIC.
+  Processor& processor(unsigned i) { return *procs_.at(i); }
+  const Processor& processor(unsigned i) const { return *procs_.at(i); }
+  unsigned cpu_count() const { return static_cast<unsigned>(procs_.size()); }
+  /// Instructions executed by all processors together.
+  u64 instructions() const;
+  /// The processor whose local APIC answers at its MMIO address (and INTA):
+  /// the one running, or, between runs, the last one run (the debugger may
+  /// select another for its reads).
+  unsigned current_cpu() const { return current_; }
+  void set_current_cpu(unsigned i) { current_ = i < procs_.size() ? i : current_; }
   Scheduler& scheduler() { return sched_; }
   Bus& bus() { return bus_; }
   Vga& vga() { return vga_; }
@@ -162,12 +189,32 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
 
  private:
   /// A device armed an earlier deadline during the CPU's slice: stop the CPU
-  /// after this instruction so the event fires on time.
-  void earliest_deadline_changed() override { bus_.request_stop(); }
+  /// after this instruction so the event fires on time. (With several
+  /// processors time stands still within a round: nothing to stop.)
+  void earliest_deadline_changed() override {
+    if (procs_.size() == 1) bus_.request_stop();
+  }
   /// Virtual time the CPU has consumed in the running slice.
   Picos elapsed_in_slice() const override {
-    return in_slice_ ? static_cast<Picos>(cpu_.instructions() - slice_start_) * cfg_.ps_per_insn : 0;
+    return in_slice_ ? static_cast<Picos>(procs_.front()->cpu.instructions() - slice_start_) * cfg_.ps_per_insn : 0;
   }
+  // MemoryListener: the bus's news about memory goes to every CPU.
+  void memory_changed() override;
+  void code_written(PhysAddr addr) override;
+  void code_frame_added(PhysAddr frame) override;
+  /// INTA from the running processor: its local APIC, or the 8259 while the
+  /// APIC is disabled.
+  u8 acknowledge() override;
+  /// One step of run_for() with several processors (see machine.cpp);
+  /// nullopt to go on.
+  std::optional<RunResult> run_round(u64 insn_limit, std::chrono::steady_clock::time_point host_end);
+  /// After a processor's run: the isa-debug-exit, power-off and reset lines.
+  /// Returns the result that ends the run, if any; `reset` tells of a reset.
+  std::optional<RunResult> check_lines(bool& reset);
+  /// Idle: every processor halted or waiting for SIPI. Skips virtual time to
+  /// the next device event (or, pacing, waits for it on the host), or ends
+  /// the run as Halted when nothing can wake any of them.
+  std::optional<RunResult> idle(std::chrono::steady_clock::time_point host_end);
 
   /// The BIOS-defined CMOS bytes: memory sizes, floppy types, equipment,
   /// boot order (machine_cmos.cpp).
@@ -175,9 +222,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   /// WRMSR to IA32_APIC_BASE, and reset: the local APIC's registers at the
   /// new base, or, globally disabled, none, with the 8259 driving INTR as on
   /// a processor without an APIC (SDM Vol. 3A 10.4.3).
-  void apic_base_written(u64 value) override;
-  u8 tpr() override { return static_cast<u8>(lapic_.mmio_read(0x80, Width::Dword)); }
-  void set_tpr(u8 value) override { lapic_.mmio_write(0x80, value, Width::Dword); }
+  void apic_base_written(Processor& p, u64 value) override;
+  Processors make_processors();
   /// Lets device events of the next second of virtual time fire once the
   /// CPU halts for good, so output in flight reaches its sink.
   void settle_devices();
@@ -198,7 +244,6 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   MemoryMap memory_;
   IoMap io_;
   Bus bus_{memory_, io_};
-  Cpu cpu_;
   DebugConsole debugcon_;
   DebugConsole firmware_log_;
   DebugExit debug_exit_;
@@ -207,22 +252,44 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   Port92 port92_{bus_};
   FwCfg fw_cfg_;
   Scheduler sched_;
-  CpuIntr cpu_intr_{cpu_};
-  CpuNmi cpu_nmi_{cpu_};
-  PicOutput pic_output_{cpu_intr_};
+  PicOutput pic_output_;
   DualPic pic_{pic_output_, 0};
   /// The local APIC's timer counts the processor bus clock: 66.67 MHz, the
   /// Pentium Pro's (ps per clock).
   static constexpr Picos kApicBusPeriod = 15'000;
-  LocalApic lapic_{sched_, pic_, LocalApic::CpuPins{IrqLine(cpu_intr_, 0), IrqLine(cpu_nmi_, 0)}, kApicBusPeriod};
-  ApicMessages apic_messages_{lapic_, cpu_nmi_};
-  IoApic ioapic_{apic_messages_};
+  /// Built from cfg_ once bus_, sched_ and pic_ exist (make_processors()).
+  Processors procs_{make_processors()};
+  unsigned current_ = 0;  ///< see current_cpu()
+  /// The shared TSC clock with several processors (Cpu::set_tsc_clock):
+  /// virtual time in ticks of ps_per_insn, set at the start of each round.
+  u64 tsc_cycles_ = 0;
+  /// The round in progress (several processors): its length in
+  /// instructions, the next processor to run, and each one's instruction
+  /// count at its start. A debugger stop leaves it to be resumed.
+  struct Round {
+    bool active = false;
+    u64 len = 0;
+    unsigned next = 0;
+    Picos start = 0;
+    std::vector<u64> start_insns;
+  } round_;
+  ApicFabric fabric_{procs_};
+  /// The local APIC's registers, at each enabled APIC's base: the running
+  /// (current) processor's APIC answers.
+  struct ApicWindow final : MmioHandler {
+    Machine& m;
+    explicit ApicWindow(Machine& owner) : m(owner) {}
+    LocalApic& apic() const { return m.procs_[m.current_]->lapic; }
+    u32 mmio_read(u64 offset, Width w) override { return apic().mmio_read(offset, w); }
+    void mmio_write(u64 offset, u32 value, Width w) override { apic().mmio_write(offset, value, w); }
+    std::optional<u32> mmio_peek(u64 offset, Width w) const override { return apic().mmio_peek(offset, w); }
+  } apic_window_{*this};
+  std::vector<PhysAddr> apic_pages_;  ///< where apic_window_ is mapped
+  IoApic ioapic_{fabric_};
   IsaIrqs isa_irqs_{pic_};
   /// The PIT's IRQ0 and the RTC's IRQ8 pass the HPET's legacy replacement.
   HpetIrqs hpet_irqs_{isa_irqs_};
   Hpet hpet_{sched_, hpet_irqs_};
-  PhysAddr lapic_base_ = LocalApic::kDefaultBase;
-  bool lapic_mapped_ = false;
   Pit8254 pit_{sched_, IrqLine(hpet_irqs_, 0)};
   Port61 port61_{sched_, pit_};
   CmosRtc rtc_{sched_, IrqLine(hpet_irqs_, 8), cfg_.rtc_base};
@@ -241,7 +308,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseListen
   Fdc82077 fdc_{sched_, IrqLine(isa_irqs_, 6), dma_};
   IdeChannel ide_primary_{sched_, IrqLine(isa_irqs_, 14), 0x1F0, 0x3F6};
   IdeChannel ide_secondary_{sched_, IrqLine(isa_irqs_, 15), 0x170, 0x376};
-  FerrIrq13 ferr_{cpu_, IrqLine(isa_irqs_, 13)};
+  /// FERR# of the BSP (the PC's IRQ 13 convention is a uniprocessor one).
+  FerrIrq13 ferr_{procs_.front()->cpu, IrqLine(isa_irqs_, 13)};
 };
 
 }  // namespace gb

@@ -42,6 +42,10 @@ void Machine::setup_cmos() {
   rtc_.set_cmos(0x34, static_cast<u8>(above16));
   rtc_.set_cmos(0x35, static_cast<u8>(above16 >> 8));
   for (u8 i = 0x5B; i <= 0x5D; ++i) rtc_.set_cmos(i, 0);
+  // 5Fh: processors less one (QEMU's CMOS_BIOS_SMP_COUNT). SeaBIOS waits
+  // for that many APs to answer its INIT-SIPI before building the MP table
+  // and the MADT from the APIC IDs that did.
+  rtc_.set_cmos(0x5F, static_cast<u8>(cfg_.cpus - 1));
   // Diskette drive types: drive A in the high nibble.
   const u8 fda = fdc_.cmos_drive_type(0);
   const u8 fdb = fdc_.cmos_drive_type(1);
@@ -62,8 +66,6 @@ void Machine::setup_cmos() {
   for (size_t i = 0; i < cfg_.boot_order.size(); ++i) order[i] = boot_code(cfg_.boot_order[i]);
   rtc_.set_cmos(0x3D, static_cast<u8>(order[0] | order[1] << 4));
   rtc_.set_cmos(0x38, static_cast<u8>(order[2] << 4));
-  // CPUs present - 1 (QEMU's 5Fh).
-  rtc_.set_cmos(0x5F, 0);
   rtc_.update_checksum();
 }
 

@@ -239,11 +239,11 @@ namespace {
 
 struct ApicSink : ApicBus {
   std::vector<u8> vectors;
-  bool deliver_fixed(u8 vector, bool, u8, bool) override {
+  bool deliver_fixed(u8 vector, bool, u8, bool, bool) override {
     vectors.push_back(vector);
     return true;
   }
-  void deliver_nmi() override {}
+  void deliver_nmi(u8, bool) override {}
   void set_extint(bool) override {}
 };
 

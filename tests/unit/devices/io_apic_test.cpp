@@ -21,11 +21,11 @@ struct Sink : ApicBus {
   std::vector<Msg> fixed;
   int nmis = 0;
   bool extint = false;
-  bool deliver_fixed(u8 vector, bool level, u8 dest, bool logical) override {
+  bool deliver_fixed(u8 vector, bool level, u8 dest, bool logical, bool) override {
     fixed.push_back({vector, level, dest, logical});
     return true;
   }
-  void deliver_nmi() override { ++nmis; }
+  void deliver_nmi(u8, bool) override { ++nmis; }
   void set_extint(bool asserted) override { extint = asserted; }
 };
 
