@@ -161,6 +161,10 @@ Machine::Machine(MachineConfig config)
     // ExtINT cycles on to the 8259.
     memory_.map_mmio(IoApic::kDefaultBase, 0x1000, ioapic_);
     isa_irqs_.ioapic = &ioapic_;
+    // The HPET where QEMU's pc machine has it (SeaBIOS describes it in
+    // the ACPI HPET table when it answers there).
+    memory_.map_mmio(Hpet::kDefaultBase, 0x1000, hpet_);
+    hpet_irqs_.ioapic = &ioapic_;
     bus_.set_interrupt_acknowledge(this);
     for (auto& p : procs_) {
       p->lapic.set_eoi_listener(&ioapic_);
@@ -232,6 +236,7 @@ void Machine::reset() {
     p->lapic.reset();
   }
   ioapic_.reset();
+  hpet_.reset();
   if (apic_) {
     for (auto& p : procs_) apic_base_written(*p, p->cpu.state().msr_apic_base);
   }
@@ -534,6 +539,7 @@ std::optional<std::string> Machine::device_dump(std::string_view name) const {
   if (name == "pm" || name == "acpi") return piix4_pm_.dump();
   if (apic_ && name == "apic") return procs_[current_]->lapic.dump();
   if (apic_ && name == "ioapic") return ioapic_.dump();
+  if (apic_ && name == "hpet") return hpet_.dump();
   return std::nullopt;
 }
 

@@ -18,11 +18,13 @@
 #include "devices/dma8237.hpp"
 #include "devices/fdc82077.hpp"
 #include "devices/fw_cfg.hpp"
+#include "devices/hpet.hpp"
 #include "devices/ide/ide_channel.hpp"
 #include "devices/i8042.hpp"
 #include "devices/pic8259.hpp"
 #include "devices/pc/apic_fabric.hpp"
 #include "devices/pc/ferr_irq13.hpp"
+#include "devices/pc/hpet_irqs.hpp"
 #include "devices/pc/interrupt_routing.hpp"
 #include "devices/pc/linux_boot.hpp"
 #include "devices/pc/multiboot.hpp"
@@ -179,8 +181,8 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseOwner,
   const Vga& vga() const { return vga_; }
   /// A device's state for the debugger's `info NAME`, read without side
   /// effects: pic, pit, uart (COM1), vga, ide (both channels), fdc, dma,
-  /// rtc, kbc, pm (or acpi: the PIIX4 power management function), apic and
-  /// ioapic (P6 models); nullopt for other names.
+  /// rtc, kbc, pm (or acpi: the PIIX4 power management function), apic,
+  /// ioapic and hpet (P6 models); nullopt for other names.
   std::optional<std::string> device_dump(std::string_view name) const;
   /// One-line-per-register state dump (registers, flags, segments, CRs).
   std::string state_dump() const;
@@ -285,9 +287,12 @@ class Machine final : Scheduler::Listener, Scheduler::SliceClock, ApicBaseOwner,
   std::vector<PhysAddr> apic_pages_;  ///< where apic_window_ is mapped
   IoApic ioapic_{fabric_};
   IsaIrqs isa_irqs_{pic_};
-  Pit8254 pit_{sched_, IrqLine(isa_irqs_, 0)};
+  /// The PIT's IRQ0 and the RTC's IRQ8 pass the HPET's legacy replacement.
+  HpetIrqs hpet_irqs_{isa_irqs_};
+  Hpet hpet_{sched_, hpet_irqs_};
+  Pit8254 pit_{sched_, IrqLine(hpet_irqs_, 0)};
   Port61 port61_{sched_, pit_};
-  CmosRtc rtc_{sched_, IrqLine(isa_irqs_, 8), cfg_.rtc_base};
+  CmosRtc rtc_{sched_, IrqLine(hpet_irqs_, 8), cfg_.rtc_base};
   Uart16550 com1_{sched_, IrqLine(isa_irqs_, 4), cfg_.serial.get()};
   Uart16550 com2_{sched_, IrqLine(isa_irqs_, 3), nullptr};
   I8042 kbc_{bus_, IrqLine(isa_irqs_, 1), IrqLine(isa_irqs_, 12)};

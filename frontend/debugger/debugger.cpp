@@ -840,7 +840,7 @@ State
   translate ADDR        the page walk of linear ADDR, step by step, with the fault it would raise
   info gdt|idt|ldt|tss  descriptor tables, decoded (the IVT in real mode; 16-byte entries in IA-32e mode)
   info tab              the page tables as linear -> physical ranges
-  info pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|pm|apic|ioapic   device state (read without side effects)
+  info pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|pm|apic|ioapic|hpet   device state (read without side effects)
   set REG = VALUE       a general register (r8-r15, r8d.. on Intel 64 models), EIP/RIP or EFLAGS
   set mem[/b|w|d] ADDR = VALUE   write guest memory
   trace on FILE | off   one line per executed instruction: CS:EIP, bytes, disassembly, changed registers
@@ -1044,7 +1044,7 @@ std::string Debugger::translate(const std::string& addr) const {
 }
 
 std::string Debugger::info(const std::vector<std::string>& args) const {
-  if (args.size() != 2) throw std::invalid_argument("info break|gdt|idt|ldt|tss|tab|pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|pm|apic|ioapic");
+  if (args.size() != 2) throw std::invalid_argument("info break|gdt|idt|ldt|tss|tab|pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|pm|apic|ioapic|hpet");
   const std::string what = lower(args[1]);
   const CpuState& s = m_.cpu().state();
   if (what == "break" || what == "b" || what == "breakpoints") {

@@ -192,6 +192,50 @@ exec /init
     return None
 
 
+def probe_initrd(base, script, out):
+    """`out` = the initramfs `base` followed by a second archive with
+    /probe, an rdinit that runs the shell commands `script` (with /proc
+    and /sys mounted; what they print goes to the console) and then /init."""
+    probe = (b'#!/bin/busybox sh\nexport PATH=/bin\n/bin/busybox --install -s /bin\n'
+             b'mount -t proc proc /proc\nmount -t sysfs sysfs /sys\n' + script.encode() +
+             b'\numount /sys\numount /proc\nexec /init\n')
+    with open(base, 'rb') as f, open(out, 'wb') as o:
+        o.write(f.read())
+        o.write(gzip.compress(newc([('probe', 0o100755, probe)]), mtime=0))
+
+
+# What linux_hpet's probe prints: the clock sources, the clock event device
+# of CPU 0's tick, and whether timer interrupts (IRQ 0) keep coming while it
+# is busy (over a second: an idle tickless kernel stops its tick).
+HPET_PROBE = r"""cs=/sys/devices/system/clocksource/clocksource0
+echo "GUEST-CLOCKSOURCES: $(cat $cs/available_clocksource)"
+echo "GUEST-CLOCKSOURCE: $(cat $cs/current_clocksource)"
+echo "GUEST-CLOCKEVENT: $(grep -A1 '^Per CPU device: 0' /proc/timer_list | sed -n 's/^Clock Event Device: //p')"
+irq0() { grep '^ *0:' /proc/interrupts | tr -s ' ' | cut -d' ' -f3; }
+a=$(irq0); end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do :; done; b=$(irq0)
+echo "GUEST-IRQ0: $a then $b"
+[ "$b" -gt $((a + 50)) ] && echo GUEST-IRQ0-TICKING"""
+
+
+def linux_hpet(g):
+    """The HPET as Linux's clock source and clock event device (issue 22):
+    ACPI's HPET table (SeaBIOS's) finds it, `clocksource=hpet` picks it, and
+    with `nolapic_timer` its timer 0 in legacy replacement mode is the tick
+    device, ticking on IRQ 0 (HZ=250: over 50 in a busy second). `g`: the
+    686 (linux_kernel) or amd64 (linux_amd64) guest to start from."""
+    g['args'][-1] += ' clocksource=hpet nolapic_timer'
+    g['probe'] = HPET_PROBE
+    g['serial'] = ['Linux version', 'ACPI: HPET id: 0x8086a201 base: 0xfed00000', '..TIMER: vector=0x30 apic1=0 pin1=0',
+                   'hpet0: at MMIO 0xfed00000', 'hpet0: 3 comparators, 64-bit 100.000000 MHz counter',
+                   'clocksource: Switched to clocksource hpet', 'Run /probe as init process',
+                   'GUEST-CLOCKSOURCES: ', ' hpet ', 'GUEST-CLOCKSOURCE: hpet', 'GUEST-CLOCKEVENT: hpet',
+                   'GUEST-IRQ0-TICKING', 'GUEST-SELFTEST-PASS', 'GUEST-POWEROFF', 'reboot: Power down']
+    acpi = g['present']['serial']
+    g['present'] = {'serial': acpi[:acpi.index('ACPI: APIC') + 1] + ['ACPI: HPET 0x'] + acpi[acpi.index('ACPI: APIC') + 1:]}
+    g['absent'] = {'serial': sorted(set(g['absent']['serial'] + KERNEL_TROUBLE + ['MP-BIOS bug']))}
+    return g
+
+
 def linux_amd64(cpu):
     """Linux amd64 by -kernel (issue 21): the same initramfs markers as the
     686 kernels, x86_64 in GUEST-INIT, the self-test (its awk loop runs on
@@ -315,6 +359,7 @@ GUESTS = {
     'linux-686-kernel-acpi-off': linux_acpi_off('vmlinuz-686'),
     'linux-686-pae-kernel': linux_kernel('vmlinuz-686-pae'),
     'linux-686-kernel-noapic': linux_noapic('vmlinuz-686'),
+    'linux-686-hpet': linux_hpet(linux_kernel('vmlinuz-686')),
     # Four processors (issue 22): SeaBIOS's MP table lists them; Linux
     # starts the APs by INIT-SIPI-SIPI.
     'linux-686-smp4': linux_smp('vmlinuz-686', 4),
@@ -363,6 +408,7 @@ GUESTS = {
     # Long mode (issue 21), on a 64-bit model. GRUB's fourth entry is Linux
     # amd64 (after 686, 686 shell, 686-pae).
     'linux-amd64-kernel': linux_amd64('core2duo'),
+    'linux-amd64-hpet': linux_hpet(linux_amd64('core2duo')),
     'grub-cd-linux-amd64': grub_amd64(),
     # memtest86+ x64 by the Linux boot protocol: tests #0 to #3 done, #4
     # begun, no errors.
@@ -441,6 +487,12 @@ def run(argv):
                 return missing(err)
             args[i] = initrd
             args[-1] += ' rdinit=/loadmods'
+        if 'probe' in g:
+            i = args.index('-initrd') + 1
+            initrd = os.path.join(d, 'initrd-probe.cpio.gz')
+            probe_initrd(args[i], g['probe'], initrd)
+            args[i] = initrd
+            args[-1] += ' rdinit=/probe'
         files = {ch: os.path.join(d, ch + '.txt') for ch in ('serial', 'firmware', 'screen')}
         typing = list(g.get('type', []))
         serial = 'stdio' if typing else 'file:' + files['serial']

@@ -387,3 +387,30 @@ TEST_CASE("Machine: IA32_APIC_BASE global disable, then enable again", "[machine
     CHECK(bus.read<u32>(0xFEE0'00F0) == 0xFFFF'FFFFu);  // nothing there
   }
 }
+
+TEST_CASE("Machine: the HPET at FED00000h on models with APICs; legacy replacement takes IRQ0", "[machine][hpet]") {
+  const std::string model = GENERATE(as<std::string>{}, "pentium", "pentium-pro");
+  INFO("model " << model);
+  Machine m(config(model, bios({0xFA, 0xF4})));  // cli; hlt
+  CHECK(m.run(0).kind == Kind::Halted);
+  Bus& bus = m.bus();
+  if (model == "pentium") {
+    CHECK(bus.read<u32>(0xFED0'0000) == 0xFFFF'FFFFu);  // nothing there
+    CHECK_FALSE(m.device_dump("hpet"));
+    return;
+  }
+  CHECK(bus.read<u32>(0xFED0'0000) == 0x8086'A201u);
+  CHECK(bus.read<u32>(0xFED0'0004) == 10'000'000u);
+  // Legacy replacement, timer 0 one-shot at count 100: IRQ0 of the 8259.
+  bus.write<u32>(0xFED0'0108, 100);
+  bus.write<u32>(0xFED0'010C, 0);
+  bus.write<u32>(0xFED0'0100, Hpet::kIntEnb);
+  bus.write<u32>(0xFED0'0010, Hpet::kEnableCnf | Hpet::kLegRtCnf);
+  CHECK(m.device_dump("hpet")->find("legacy replacement on") != std::string::npos);
+  m.scheduler().advance_to(m.scheduler().now() + 200 * Hpet::kTickPs);
+  CHECK(bus.read<u32>(0xFED0'00F0) == 200u);
+  CHECK(m.device_dump("pic")->find("IRR=01") != std::string::npos);
+  m.reset();
+  CHECK(bus.read<u32>(0xFED0'0010) == 0);
+  CHECK(bus.read<u32>(0xFED0'00F0) == 0);
+}

@@ -122,6 +122,9 @@ TEST_CASE("Debugger: state views", "[frontend][debugger]") {
   CHECK_THAT(r.run("info idt"), Catch::Contains("interrupt vector table"));
   CHECK_THAT(r.run("info pic"), Catch::Contains("master"));
   CHECK_THAT(r.run("info pm"), Catch::Contains("PIIX4 PM (00:01.3): 8086:7113") && Catch::Contains("block off"));
+  CHECK_THAT(r.run("info hpet"), Catch::Contains("HPET at fed00000: counter 0000000000000000 (halted)") &&
+                                     Catch::Contains("timer 2: config 0000 edge disabled one-shot route 0"));
+  CHECK_THAT(r.run("x/1d p:0xfed00000"), Catch::Contains("8086a201"));  // the HPET's peek
   // The VGA window reads through its side-effect-free peek (here FFh: the
   // RAM enable bit is clear at power-on); nothing mapped shows ??.
   CHECK_THAT(r.run("x/1b p:0xa0000"), Catch::Contains("p:000a0000: ff"));
