@@ -220,3 +220,46 @@ TEST_CASE("SMP: runs are deterministic", "[smp]") {
   };
   CHECK(run() == run());
 }
+
+TEST_CASE("SMP: the I/O APIC delivers to any processor", "[smp]") {
+  MemoryMap mem;
+  IoMap io;
+  Bus bus{mem, io};
+  Scheduler sched;
+  struct NoExtInt : InterruptAcknowledge {
+    u8 acknowledge() override { return 0xFF; }
+  } extint;
+  Processors procs;
+  for (unsigned i = 0; i < 4; ++i) {
+    procs.push_back(std::make_unique<Processor>(bus, *find_cpu_model("pentium-pro"), sched, extint, i, 15'000));
+    procs.back()->lapic_mapped = true;
+    procs.back()->lapic.mmio_write(LocalApic::kSvr, 0x1FF, Width::Dword);
+    procs.back()->lapic.mmio_write(LocalApic::kLdr, 1u << (24 + i), Width::Dword);
+  }
+  ApicFabric fabric{procs};
+  IoApic ioapic{fabric};
+  auto redirect = [&](unsigned pin, u64 entry) {
+    ioapic.mmio_write(0x00, 0x10 + 2 * pin, Width::Dword);
+    ioapic.mmio_write(0x10, static_cast<u32>(entry), Width::Dword);
+    ioapic.mmio_write(0x00, 0x11 + 2 * pin, Width::Dword);
+    ioapic.mmio_write(0x10, static_cast<u32>(entry >> 32), Width::Dword);
+  };
+  SECTION("fixed, physical APIC ID 2") {
+    redirect(3, (u64{2} << 56) | 0x33);
+    ioapic.set_irq(3, true);
+    for (unsigned i = 0; i < 4; ++i) CHECK(irr(*procs[i], 0x33) == (i == 2));
+  }
+  SECTION("lowest priority, logical MDA 0Ch: processor 2 or 3, the lower TPR class") {
+    procs[2]->lapic.mmio_write(LocalApic::kTpr, 0x40, Width::Dword);
+    redirect(4, (u64{0x0C} << 56) | (1u << 11) | (1u << 8) | 0x34);
+    ioapic.set_irq(4, true);
+    for (unsigned i = 0; i < 4; ++i) CHECK(irr(*procs[i], 0x34) == (i == 3));
+  }
+  SECTION("NMI to processor 1") {
+    procs[1]->cpu.startup(0x10);
+    redirect(5, (u64{1} << 56) | (4u << 8));
+    ioapic.set_irq(5, true);
+    CHECK(procs[1]->cpu.nmi_deliverable());
+    CHECK_FALSE(procs[0]->cpu.nmi_deliverable());
+  }
+}
