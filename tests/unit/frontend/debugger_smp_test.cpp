@@ -9,6 +9,7 @@
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/debugger.hpp"
+#include "frontend/debugger/panel_model.hpp"
 #include "frontend/gdbstub/gdbstub.hpp"
 #include "tests/unit/frontend/debugger_capture.hpp"
 #include "tests/unit/frontend/tiny_machine.hpp"
@@ -148,6 +149,23 @@ TEST_CASE("Debugger -smp 1: no CPU in the stop message, one line in info cpus", 
   const std::string cpus = r.run("info cpus");
   CHECK_THAT(cpus, Catch::Contains("*   0        0  running"));
   CHECK(std::count(cpus.begin(), cpus.end(), '\n') == 2);  // the header and CPU 0
+}
+
+TEST_CASE("Panels -smp 4: the registers compared are the current CPU's", "[frontend][panels][smp]") {
+  SmpRig r;
+  DebugPanels p(r.m, r.d);
+  r.m.processor(0).cpu.state().gpr[EAX] = 0x1000;
+  r.m.processor(1).cpu.state().gpr[EAX] = 0x1111;
+  p.on_stop("interrupted");
+  r.m.processor(0).cpu.state().gpr[EAX] = 0x2000;
+  p.on_stop("step");
+  REQUIRE(p.before() != nullptr);
+  CHECK(p.before()->gpr[EAX] == 0x1000);
+  r.d.select_cpu(1);
+  REQUIRE(p.before() != nullptr);
+  CHECK(p.before()->gpr[EAX] == 0x1111);
+  // CPU 1 did not change between the stops: no row marked.
+  for (const RegisterRow& row : register_rows(r.d.cpu().state(), p.before())) CHECK_FALSE(row.changed);
 }
 
 TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
