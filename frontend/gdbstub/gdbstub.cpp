@@ -131,6 +131,7 @@ void GdbStub::drop_client() {
   if (client_ >= 0) ::close(client_);
   client_ = -1;
   no_ack_ = false;
+  step_cpu_.reset();
   waiting_for_stop_ = false;
   decoder_ = RspDecoder{};
 }
