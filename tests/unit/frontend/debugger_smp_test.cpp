@@ -105,6 +105,11 @@ TEST_CASE("Debugger -smp 4: info cpus, a breakpoint on each AP, cpu N", "[fronte
   r.run("cpu 1");
   CHECK_THAT(r.run("x/1d p:0xfee00020"), Catch::Contains("p:fee00020: 01000000"));
   CHECK_THAT(r.run("disasm 0xff002 1"), Catch::Contains("hlt"));
+  // set and expressions: the current CPU's registers.
+  r.run("set eax = 0x77");
+  CHECK(r.m.processor(1).cpu.state().gpr[EAX] == 0x77);
+  CHECK(r.m.processor(0).cpu.state().gpr[EAX] != 0x77);
+  CHECK_THAT(r.run("x/1b eax"), Catch::Contains("00000077:"));
   CHECK_THAT(r.run("cpu 4"), Catch::Contains("error: cpu 4: this machine has 4 CPUs (0-3)"));
   CHECK(r.d.current_cpu() == 1);
 }
