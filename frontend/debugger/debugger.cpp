@@ -175,35 +175,71 @@ std::string flag_names(u32 f) {
   return out;
 }
 
-Debugger::Debugger(Machine& m, std::FILE* out, Options opts) : m_(m), target_(m), out_(out), opts_(opts) {
-  m_.cpu().set_observer(this);
+Debugger::Debugger(Machine& m, std::FILE* out, Options opts)
+    : m_(m), target_(m), out_(out), opts_(opts), per_cpu_(m.cpu_count()) {
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) m_.processor(i).cpu.set_observer(this);
 }
 
 void Debugger::set_attached(bool on) {
-  m_.cpu().set_observer(on ? this : nullptr);
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) m_.processor(i).cpu.set_observer(on ? this : nullptr);
   attached_ = on;
   update_watching();
-  have_prev_ = false;  // the mode-change comparison restarts
+  for (PerCpu& c : per_cpu_) c.have_prev = false;  // the mode-change comparison restarts
 }
 
-void Debugger::update_watching() { m_.cpu().set_watching(attached_ && !watches_.empty()); }
+void Debugger::update_watching() {
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) m_.processor(i).cpu.set_watching(attached_ && !watches_.empty());
+}
 
 Debugger::~Debugger() {
-  m_.cpu().set_watching(false);
-  m_.cpu().set_observer(nullptr);
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) {
+    m_.processor(i).cpu.set_watching(false);
+    m_.processor(i).cpu.set_observer(nullptr);
+  }
   if (trace_) std::fclose(trace_);
 }
 
-bool Debugger::wide() const { return m_.cpu().model().long_mode; }
+Cpu& Debugger::cpu() { return m_.processor(cur_).cpu; }
+const Cpu& Debugger::cpu() const { return m_.processor(cur_).cpu; }
+
+void Debugger::view(unsigned i) {
+  cur_ = i;
+  target_.set_cpu(i);
+}
+
+void Debugger::select_cpu(unsigned i) {
+  if (i >= m_.cpu_count()) {
+    throw std::invalid_argument(fmt::format("no CPU {} (this machine has {}: 0-{})", i, m_.cpu_count(), m_.cpu_count() - 1));
+  }
+  view(i);
+  m_.set_current_cpu(i);  // its local APIC answers the reads of the APIC page
+}
+
+unsigned Debugger::index_of(const Cpu& c) const {
+  // The machine's current processor is the one running (Machine::current_cpu).
+  if (const unsigned i = m_.current_cpu(); i < m_.cpu_count() && &m_.processor(i).cpu == &c) return i;
+  if (&m_.processor(last_index_).cpu == &c) return last_index_;
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) {
+    if (&m_.processor(i).cpu == &c) return last_index_ = i;
+  }
+  return 0;
+}
+
+const char* Debugger::run_state(const CpuState& s) {
+  if (s.wait_sipi) return "wait-for-SIPI";
+  return s.halted ? "halted" : "running";
+}
+
+bool Debugger::wide() const { return cpu().model().long_mode; }
 
 unsigned Debugger::code_bits() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   if (s.mode64()) return 64;
   return s.protected_mode() && s.seg[CS].big ? 32 : 16;
 }
 
 u64 Debugger::pc_linear() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   // 64-bit mode ignores CS's base (SDM Vol. 3A 3.4.4).
   return s.mode64() ? s.rip : static_cast<u32>(s.seg[CS].base + s.rip);
 }
@@ -215,13 +251,21 @@ std::string Debugger::take_stop_message() {
 }
 
 void Debugger::note_shutdown() {
-  stop_message_ = "triple fault: the CPU shut down (SDM Vol. 3A 6.15, #DF); registers show the state at the fault";
+  // The processor that shut down is the machine's current one.
+  if (m_.cpu_count() > 1) {
+    select_cpu(m_.current_cpu());
+    stopped_cpu_ = cur_;
+    stop_message_ = fmt::format("CPU {}: ", cur_);
+  } else {
+    stop_message_.clear();
+  }
+  stop_message_ += "triple fault: the CPU shut down (SDM Vol. 3A 6.15, #DF); registers show the state at the fault";
 }
 
 std::optional<u64> Debugger::register_value(const std::string& name_in) const {
   std::string name = lower(name_in);
   if (!name.empty() && name[0] == '$') name = name.substr(1);
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   for (unsigned i = 0; i < 8; ++i) {
     if (name == kGprNames[i]) return s.gpr[i] & 0xFFFF'FFFFu;
     if (name == std::string(kGprNames[i]).substr(1)) return s.gpr[i] & 0xFFFF;  // ax, cx, ... sp, bp, si, di
@@ -301,7 +345,7 @@ DebugAddress Debugger::parse_address(const std::string& s) const {
 }
 
 std::optional<u64> Debugger::linear_of(const DebugAddress& a) const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   switch (a.kind) {
     case DebugAddress::Kind::Linear: return a.offset;
     case DebugAddress::Kind::Physical: return std::nullopt;
@@ -338,53 +382,73 @@ std::optional<u64> Debugger::linear_of(const DebugAddress& a) const {
 // --- run control -----------------------------------------------------------
 
 bool Debugger::before_insn(const Cpu& cpu) {
+  // The checks see the processor running (its registers and paging); the
+  // commands' view returns to the current processor unless it stops.
+  const unsigned idx = index_of(cpu);
+  const unsigned viewed = cur_;
+  view(idx);
+  std::string why = check_stop(cpu, idx);
+  if (why.empty()) {
+    view(viewed);
+    return true;
+  }
+  if (why != "step") stepping_ = false;  // a stop ends a step in progress
+  select_cpu(idx);
+  stopped_cpu_ = idx;
+  // "step" stays bare (the prompt does not print it): the stepped CPU is the current one.
+  stop_message_ = m_.cpu_count() > 1 && why != "step" ? fmt::format("CPU {}: {}", idx, why) : why;
+  return false;
+}
+
+std::string Debugger::check_stop(const Cpu& cpu, unsigned idx) {
+  PerCpu& c = per_cpu_[idx];
   const CpuState& s = cpu.state();
   const u64 lin = pc_linear();
   std::string why;
   // Boot milestones: compare with the state before the previous instruction.
-  if (have_prev_) {
+  if (c.have_prev) {
     const auto changed = [&](bool was, bool now, const char* what) {
       if (was != now && why.empty()) {
-        why = fmt::format("{} {} -> {} by the instruction at {:04x}:{:08x}", what, was ? 1 : 0, now ? 1 : 0, prev_cs_, prev_eip_);
+        why = fmt::format("{} {} -> {} by the instruction at {:04x}:{:08x}", what, was ? 1 : 0, now ? 1 : 0, c.prev_cs, c.prev_eip);
       }
     };
-    if (break_pe_) changed(prev_cr0_ & 1, s.cr0 & 1, "CR0.PE");
-    if (break_pg_) changed((prev_cr0_ >> 31) & 1, (s.cr0 >> 31) & 1, "CR0.PG");
-    if (break_pae_) changed((prev_cr4_ >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE");
-    if (break_a20_) changed(prev_a20_, m_.bus().a20(), "A20");
-    if (break_lma_) changed(prev_lma_, s.lma(), "EFER.LMA");
+    if (break_pe_) changed(c.prev_cr0 & 1, s.cr0 & 1, "CR0.PE");
+    if (break_pg_) changed((c.prev_cr0 >> 31) & 1, (s.cr0 >> 31) & 1, "CR0.PG");
+    if (break_pae_) changed((c.prev_cr4 >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE");
+    if (break_a20_) changed(c.prev_a20, m_.bus().a20(), "A20");
+    if (break_lma_) changed(c.prev_lma, s.lma(), "EFER.LMA");
   }
   if (trace_) {
-    const std::string line = trace_line(cpu);
+    const std::string line = trace_line(cpu, c);
     if (!line.empty()) std::fputs(line.c_str(), trace_);
   }
-  have_prev_ = true;
-  prev_cr0_ = s.cr0;
-  prev_cr4_ = s.cr4;
-  prev_a20_ = m_.bus().a20();
-  prev_lma_ = s.lma();
-  prev_cs_ = s.seg[CS].selector;
-  prev_eip_ = s.rip;
-  insn_index_ = cpu.instructions();
+  c.have_prev = true;
+  c.prev_cr0 = s.cr0;
+  c.prev_cr4 = s.cr4;
+  c.prev_a20 = m_.bus().a20();
+  c.prev_lma = s.lma();
+  c.prev_cs = s.seg[CS].selector;
+  c.prev_eip = s.rip;
+  c.insn_index = cpu.instructions();
 
-  if (watch_hit_) {
+  if (c.watch_hit) {
     if (why.empty()) {
-      why = watch_message(*watch_hit_);
+      why = watch_message(*c.watch_hit, c);
       const Watchpoint* w = nullptr;
       for (const Watchpoint& x : watches_.all()) {
-        if (x.id == watch_hit_->id) w = &x;
+        if (x.id == c.watch_hit->id) w = &x;
       }
       // gdb wants an address inside the watched range.
-      const u64 at = w && !w->physical ? std::max(watch_hit_->lin, w->addr) : watch_hit_->lin;
-      stop_watch_.emplace(watch_hit_->access, at);
+      const u64 at = w && !w->physical ? std::max(c.watch_hit->lin, w->addr) : c.watch_hit->lin;
+      stop_watch_.emplace(c.watch_hit->access, at);
     }
-    watch_hit_.reset();
+    c.watch_hit.reset();
   }
-  if (why.empty() && !pending_fault_.empty()) why = std::exchange(pending_fault_, "");
+  if (why.empty() && !c.pending_fault.empty()) why = std::exchange(c.pending_fault, "");
   if (why.empty() && break_requested_.exchange(false, std::memory_order_relaxed)) {
     why = std::exchange(at_start_, false) ? "before the first instruction (the reset vector)" : "interrupted";
   }
-  if (why.empty() && stepping_) {
+  if (why.empty() && stepping_ && idx == step_cpu_) {
     if (steps_left_ == 0) {
       stepping_ = false;
       why = "step";
@@ -392,9 +456,12 @@ bool Debugger::before_insn(const Cpu& cpu) {
       --steps_left_;
     }
   }
-  if (why.empty() && !skip_once_) {
+  const bool skip = skip_once_ && idx == stopped_cpu_;
+  if (idx == stopped_cpu_) skip_once_ = false;
+  if (why.empty() && !skip) {
     std::optional<PhysAddr> phys;
     for (auto it = breaks_.begin(); it != breaks_.end(); ++it) {
+      if (it->cpu >= 0 && static_cast<unsigned>(it->cpu) != idx) continue;
       bool hit = false;
       switch (it->at.kind) {
         case DebugAddress::Kind::SegOff: hit = s.seg[CS].selector == it->at.selector && s.rip == it->at.offset; break;
@@ -432,22 +499,23 @@ bool Debugger::before_insn(const Cpu& cpu) {
       }
     }
   }
-  skip_once_ = false;
-  if (why.empty()) return true;
-  stop_message_ = why;
-  return false;
+  return why;
 }
 
 void Debugger::on_fault(const Cpu& cpu, const GuestFault& f) {
   if (!exception_breaks_[f.vector]) return;
   const CpuState& s = cpu.state();
-  pending_fault_ = fmt::format("exception {}{} at {:04x}:{:08x}", f.vector,
+  per_cpu_[index_of(cpu)].pending_fault = fmt::format("exception {}{} at {:04x}:{:08x}", f.vector,
                                f.has_error ? fmt::format(" (error code {:#x})", f.error) : "", s.seg[CS].selector, s.rip);
 }
 
 bool Debugger::on_access(const Cpu& cpu, u64 lin, unsigned size, bool write) {
-  if (watch_hit_) return true;  // the first hit of an instruction is the one reported
+  const unsigned idx = index_of(cpu);
+  PerCpu& c = per_cpu_[idx];
+  if (c.watch_hit) return true;  // the first hit of an instruction is the one reported
+  target_.set_cpu(idx);  // physical watchpoints translate through the accessing processor
   const Watchpoint* w = watches_.match(target_, lin, size, write);
+  target_.set_cpu(cur_);
   if (!w) return false;
   WatchHit h;
   h.id = w->id;
@@ -455,17 +523,23 @@ bool Debugger::on_access(const Cpu& cpu, u64 lin, unsigned size, bool write) {
   h.write = write;
   h.lin = lin;
   h.size = size;
-  if (write) h.before = target_.read_linear(lin, size);
+  if (write) {
+    // Through the accessing processor's paging.
+    const unsigned viewed = target_.cpu_index();
+    target_.set_cpu(idx);
+    h.before = target_.read_linear(lin, size);
+    target_.set_cpu(viewed);
+  }
   // Accesses after the instruction completed (the instruction count moved
   // on) belong to entering an interrupt or exception handler.
-  hit_in_insn_ = cpu.instructions() == insn_index_;
-  hit_cs_ = prev_cs_;
-  hit_eip_ = prev_eip_;
-  watch_hit_ = std::move(h);
+  c.hit_in_insn = cpu.instructions() == c.insn_index;
+  c.hit_cs = c.prev_cs;
+  c.hit_eip = c.prev_eip;
+  c.watch_hit = std::move(h);
   return true;
 }
 
-std::string Debugger::watch_message(const WatchHit& h) const {
+std::string Debugger::watch_message(const WatchHit& h, const PerCpu& c) const {
   const auto value = [&](const std::vector<std::optional<u8>>& b) {
     const bool whole = std::all_of(b.begin(), b.end(), [](const auto& x) { return x.has_value(); });
     if (whole && (b.size() == 1 || b.size() == 2 || b.size() == 4 || b.size() == 8)) {
@@ -480,8 +554,8 @@ std::string Debugger::watch_message(const WatchHit& h) const {
     }
     return out;
   };
-  const std::string by = hit_in_insn_ ? fmt::format("by the instruction at {:04x}:{:08x}", hit_cs_, hit_eip_)
-                                      : fmt::format("entering a handler after the instruction at {:04x}:{:08x}", hit_cs_, hit_eip_);
+  const std::string by = c.hit_in_insn ? fmt::format("by the instruction at {:04x}:{:08x}", c.hit_cs, c.hit_eip)
+                                       : fmt::format("entering a handler after the instruction at {:04x}:{:08x}", c.hit_cs, c.hit_eip);
   const std::string now = value(target_.read_linear(h.lin, h.size));
   const std::string what = h.write ? fmt::format("{} -> {}", value(h.before), now) : fmt::format("value {}", now);
   return fmt::format("watchpoint {}: {} of {} byte{} at linear {:08x} {}: {}", h.id, h.write ? "write" : "read", h.size,
@@ -522,11 +596,11 @@ bool Debugger::remove_linear_break(u64 lin) {
 void Debugger::resume() {
   skip_once_ = true;
   stop_watch_.reset();
-  have_prev_ = false;
+  for (PerCpu& c : per_cpu_) c.have_prev = false;
 }
 
 bool Debugger::step_over() {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   const auto b = target_.read_linear(pc_linear(), 16);
   std::vector<u8> code;
   for (const auto& x : b) {
@@ -546,23 +620,24 @@ bool Debugger::step_over() {
   if (bits == 32) bp.at.offset &= 0xFFFF'FFFFu;
   if (bits == 16) bp.at.offset &= 0xFFFF;
   bp.temporary = true;
+  bp.cpu = static_cast<int>(cur_);  // only the processor stepped over
   breaks_.push_back(bp);
   return true;
 }
 
-std::string Debugger::trace_line(const Cpu& cpu) {
+std::string Debugger::trace_line(const Cpu& cpu, PerCpu& c) {
   const CpuState& s = cpu.state();
   std::string line;
-  if (!prev_text_.empty()) {
-    line = prev_text_;
+  if (!c.prev_text.empty()) {
+    line = c.prev_text;
     std::string changes;
     const bool ia32e = s.lma();
     for (unsigned i = 0; i < (ia32e ? 16u : 8u); ++i) {
-      if (s.gpr[i] == prev_gpr_[i]) continue;
+      if (s.gpr[i] == c.prev_gpr[i]) continue;
       changes += ia32e ? fmt::format(" {}={:016x}", kGpr64Names[i], s.gpr[i])
                        : fmt::format(" {}={:08x}", kGprNames[i], static_cast<u32>(s.gpr[i]));
     }
-    if (s.eflags() != prev_eflags_) changes += fmt::format(" eflags={:08x} [{}]", s.eflags(), flag_names(s.eflags()));
+    if (s.eflags() != c.prev_eflags) changes += fmt::format(" eflags={:08x} [{}]", s.eflags(), flag_names(s.eflags()));
     line += (changes.empty() ? "" : "  ;") + changes + "\n";
   }
   std::vector<u8> code;
@@ -575,10 +650,12 @@ std::string Debugger::trace_line(const Cpu& cpu) {
   if (!d.empty()) {
     for (u8 b : d[0].bytes) bytes += fmt::format("{:02x}", b);
   }
-  prev_text_ = fmt::format("{:04x}:{:0{}x}  {:<20} {}", s.seg[CS].selector, s.rip, s.mode64() ? 16 : 8, bytes,
+  // Several processors interleave in the file: each line names its CPU.
+  c.prev_text = m_.cpu_count() > 1 ? fmt::format("cpu{} ", index_of(cpu)) : "";
+  c.prev_text += fmt::format("{:04x}:{:0{}x}  {:<20} {}", s.seg[CS].selector, s.rip, s.mode64() ? 16 : 8, bytes,
                            d.empty() ? "(unreadable)" : d[0].text);
-  for (unsigned i = 0; i < 16; ++i) prev_gpr_[i] = s.gpr[i];
-  prev_eflags_ = s.eflags();
+  for (unsigned i = 0; i < 16; ++i) c.prev_gpr[i] = s.gpr[i];
+  c.prev_eflags = s.eflags();
   return line;
 }
 
@@ -609,7 +686,7 @@ std::string Debugger::run_line(const std::string& line, Next& next) {
 }
 
 std::optional<unsigned> Debugger::break_at(u64 lin) const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   for (const Breakpoint& b : breaks_) {
     if (b.temporary) continue;
     switch (b.at.kind) {
@@ -638,7 +715,36 @@ bool Debugger::delete_break(unsigned id) {
 }
 
 std::string Debugger::where() const {
-  return disasm_at(pc_linear(), m_.cpu().state().rip, 1);
+  return disasm_at(pc_linear(), cpu().state().rip, 1);
+}
+
+std::string Debugger::info_cpus() const {
+  std::string out = fmt::format("  CPU  APIC ID  state          mode                             CS:RIP\n");
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) {
+    const Processor& p = m_.processor(i);
+    const CpuState& s = p.cpu.state();
+    const char* mode = s.lma() ? (s.mode64() ? "IA-32e, 64-bit mode" : "IA-32e, compatibility mode")
+                       : !s.pe() ? "real mode"
+                       : s.v86() ? "virtual-8086 mode"
+                       : s.seg[CS].big ? "protected mode, 32-bit code" : "protected mode, 16-bit code";
+    // The local APIC's ID register (software may change it; Processor
+    // starts it at the index), as `info apic` shows it.
+    out += fmt::format("{} {:>3}  {:>7}  {:<13}  {:<31}  {:04x}:{:0{}x}\n", i == cur_ ? '*' : ' ', i, p.lapic.id(), run_state(s),
+                       mode, s.seg[CS].selector, s.rip, s.mode64() ? 16 : 8);
+  }
+  return out;
+}
+
+std::string Debugger::cpu_command(const std::vector<std::string>& args) {
+  if (args.size() == 1) return fmt::format("current CPU: {} of {} (0-{})\n", cur_, m_.cpu_count(), m_.cpu_count() - 1);
+  if (args.size() != 2) throw std::invalid_argument("cpu [N]");
+  const auto n = parse_number(args[1]);
+  if (!n || *n >= m_.cpu_count()) {
+    throw std::invalid_argument(fmt::format("cpu {}: this machine has {} CPU{} (0-{})", args[1], m_.cpu_count(),
+                                            m_.cpu_count() == 1 ? "" : "s", m_.cpu_count() - 1));
+  }
+  select_cpu(static_cast<unsigned>(*n));
+  return fmt::format("CPU {} ({}):\n{}", cur_, run_state(cpu().state()), where());
 }
 
 std::string Debugger::run_command(const std::vector<std::string>& args, Next& next) {
@@ -653,6 +759,7 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
   if (cmd == "step" || cmd == "s" || cmd == "stepi" || cmd == "si") {
     steps_left_ = count_arg(1, 1);
     stepping_ = true;
+    step_cpu_ = cur_;
     resume();
     next = Next::Resume;
     return "";
@@ -661,6 +768,7 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
     if (!step_over()) {
       steps_left_ = 1;
       stepping_ = true;
+      step_cpu_ = cur_;
     }
     resume();
     next = Next::Resume;
@@ -710,8 +818,8 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
   if (cmd == "regs" || cmd == "r" || cmd == "registers") return regs();
   if (cmd == "sregs") return sregs();
   if (cmd == "cregs") return cregs();
-  if (cmd == "xmm") return xmm_listing(m_.cpu().state(), m_.cpu().model());
-  if (cmd == "mmx") return mmx_listing(m_.cpu().state(), m_.cpu().model());
+  if (cmd == "xmm") return xmm_listing(cpu().state(), cpu().model());
+  if (cmd == "mmx") return mmx_listing(cpu().state(), cpu().model());
   if (cmd.starts_with("x")) {
     if (cmd != "x" && !cmd.starts_with("x/")) throw std::invalid_argument(fmt::format("unknown command '{}' (help lists them)", args[0]));
     return examine(cmd.size() > 2 ? cmd.substr(2) : "", args);
@@ -724,11 +832,12 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
   if (cmd == "info" || cmd == "i") return info(args);
   if (cmd == "set") return set(args);
   if (cmd == "where" || cmd == "pc") return where();
+  if (cmd == "cpu") return cpu_command(args);
   if (cmd == "trace") {
     if (args.size() >= 2 && lower(args[1]) == "off") {
       if (trace_) std::fclose(trace_);
       trace_ = nullptr;
-      prev_text_.clear();
+      for (PerCpu& c : per_cpu_) c.prev_text.clear();
       return "trace off\n";
     }
     if (args.size() != 3 || lower(args[1]) != "on") throw std::invalid_argument("trace on FILE | trace off");
@@ -736,7 +845,7 @@ std::string Debugger::run_command(const std::vector<std::string>& args, Next& ne
     if (!f) throw std::invalid_argument(fmt::format("cannot write '{}': {}", args[2], std::strerror(errno)));
     if (trace_) std::fclose(trace_);
     trace_ = f;
-    prev_text_.clear();
+    for (PerCpu& c : per_cpu_) c.prev_text.clear();
     return fmt::format("tracing every instruction to {}\n", args[2]);
   }
   throw std::invalid_argument(fmt::format("unknown command '{}' (help lists them)", args[0]));
@@ -821,6 +930,10 @@ std::string Debugger::help() const {
   continue|c            run until a breakpoint, Ctrl-C or the end
   until ADDR            run to ADDR (a temporary breakpoint)
   quit|q                end the run (disk images are flushed)
+  With several CPUs (-smp) a breakpoint on any CPU stops them all and makes
+  it the current CPU; step and next count the current CPU's instructions,
+  while the others run their share of each round of the interleaving, as
+  in continue (deterministic; a breakpoint they reach stops the step).
 Breakpoints
   break|b ADDR          stop before the instruction at ADDR
   break on exception V  stop at the first instruction of exception V's handler
@@ -829,7 +942,9 @@ Breakpoints
   watch|w [r|w|rw] ADDR [LEN]   stop after an instruction reads/writes (default w) LEN bytes (default 1) at ADDR
   delete|d [N]          delete breakpoint or watchpoint N, or every one
   info break            list breakpoints and watchpoints
-State
+State (of the current CPU)
+  cpu [N]               make CPU N current (0 = the BSP), or show which is
+  info cpus             every CPU: APIC ID, state (running, halted, wait-for-SIPI), mode, CS:RIP; * = current
   regs|r                general registers, EIP, EFLAGS by flag name (RAX-R15, RIP, RFLAGS in IA-32e mode)
   sregs                 segment registers with their descriptor caches, GDTR, IDTR, LDTR, TR
   cregs                 CR0-CR4, EFER and DR0-DR7, decoded
@@ -850,7 +965,7 @@ Numbers: 0x1f or 1fh are hex, 31 is decimal; register names (eax, sp) stand for 
 }
 
 std::string Debugger::regs() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   if (s.lma()) {
     // IA-32e mode (64-bit or compatibility): RAX..R15, RIP and RFLAGS.
     std::string out;
@@ -874,7 +989,7 @@ std::string Debugger::regs() const {
 }
 
 std::string Debugger::sregs() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   std::string out;
   auto seg = [&](const char* name, const Segment& g) {
     out += fmt::format("{:<4} {:04x}  base={:08x} limit={:08x} access={:02x} flags={:x}  {}\n", name, g.selector, g.base, g.limit,
@@ -893,7 +1008,7 @@ std::string Debugger::sregs() const {
 }
 
 std::string Debugger::cregs() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   std::string out;
   out += fmt::format("cr0={:08x} [{}]\n", s.cr0,
                      bit_names(s.cr0, {{0, "PE"}, {1, "MP"}, {2, "EM"}, {3, "TS"}, {4, "ET"}, {5, "NE"}, {16, "WP"},
@@ -915,7 +1030,7 @@ std::string Debugger::cregs() const {
                                        {7, "PGE"}, {8, "PCE"}, {9, "OSFXSR"}, {10, "OSXMMEXCPT"}, {11, "UMIP"},
                                        {12, "LA57"}, {16, "FSGSBASE"}, {17, "PCIDE"}, {18, "OSXSAVE"}, {20, "SMEP"},
                                        {21, "SMAP"}}));
-  if (wide()) out += fmt::format("cr8={:x} (the task-priority class, TPR[7:4])\n", m_.cpu().cr8());
+  if (wide()) out += fmt::format("cr8={:x} (the task-priority class, TPR[7:4])\n", cpu().cr8());
   out += fmt::format("efer={:016x} [{}]\n", s.efer, bit_names(s.efer, {{0, "SCE"}, {8, "LME"}, {10, "LMA"}, {11, "NXE"}}));
   out += fmt::format("dr0={:08x} dr1={:08x} dr2={:08x} dr3={:08x}\n", s.dr[0], s.dr[1], s.dr[2], s.dr[3]);
   out += fmt::format("dr6={:08x} [{}]\n", s.dr[6], bit_names(s.dr[6], {{0, "B0"}, {1, "B1"}, {2, "B2"}, {3, "B3"}, {13, "BD"}, {14, "BS"}, {15, "BT"}}));
@@ -980,7 +1095,7 @@ std::string Debugger::disasm_at(u64 lin, u64 offset, unsigned n) const {
     code.push_back(*b);
   }
   if (code.empty()) return fmt::format("{:0{}x}: (not readable)\n", lin, lin_digits);
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   const u64 cur = pc_linear();
   std::string out;
   for (const DisasmLine& l : dis_.run(code, offset, bits, n)) {
@@ -1002,7 +1117,7 @@ std::string Debugger::disasm_at(u64 lin, u64 offset, unsigned n) const {
 }
 
 std::string Debugger::disasm(const std::vector<std::string>& args) const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   unsigned n = 8;
   u64 lin = pc_linear(), off = s.rip;
   if (args.size() >= 2) {
@@ -1024,19 +1139,19 @@ std::string Debugger::translate(const std::string& addr) const {
   // In 4/5-level paging a plain number is a 64-bit linear address; other
   // modes (and every other form) keep the 32-bit parse and its errors.
   std::optional<u64> wide;
-  if (is_ia32e(m_.cpu().paging().mode) && addr.find(':') == std::string::npos && !register_value(addr)) wide = parse_number(addr);
+  if (is_ia32e(cpu().paging().mode) && addr.find(':') == std::string::npos && !register_value(addr)) wide = parse_number(addr);
   if (wide) {
     const Translation t = target_.translate(*wide);
-    return describe_walk(m_.cpu().paging(), *wide, t.walk, t.phys);
+    return describe_walk(cpu().paging(), *wide, t.walk, t.phys);
   }
   const DebugAddress a = parse_address(addr);
   if (a.kind == DebugAddress::Kind::Physical) throw std::invalid_argument("translate takes a linear or SEG:OFF address");
   const u64 lin = *linear_of(a);
-  if (lin > 0xFFFF'FFFFu && !is_ia32e(m_.cpu().paging().mode)) {
+  if (lin > 0xFFFF'FFFFu && !is_ia32e(cpu().paging().mode)) {
     throw std::invalid_argument(fmt::format("{} does not fit in 32 bits (linear addresses have 64 only in 4/5-level paging)", addr));
   }
   const Translation t = target_.translate(lin);
-  if (t.paged) return describe_walk(m_.cpu().paging(), lin, t.walk, t.phys);
+  if (t.paged) return describe_walk(cpu().paging(), lin, t.walk, t.phys);
   std::string out = fmt::format("linear {:08x}\n", lin);
   out += fmt::format("  paging off (CR0.PG = 0): physical = linear{}\n", m_.bus().a20() ? "" : " with A20 masked");
   out += fmt::format("  physical {:08x}\n", t.phys);
@@ -1044,9 +1159,9 @@ std::string Debugger::translate(const std::string& addr) const {
 }
 
 std::string Debugger::info(const std::vector<std::string>& args) const {
-  if (args.size() != 2) throw std::invalid_argument("info break|gdt|idt|ldt|tss|tab|pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|pm|apic|ioapic|hpet");
+  if (args.size() != 2) throw std::invalid_argument("info break|cpus|gdt|idt|ldt|tss|tab|pic|pit|uart|vga|ide|fdc|dma|rtc|kbc|pm|apic|ioapic|hpet");
   const std::string what = lower(args[1]);
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   if (what == "break" || what == "b" || what == "breakpoints") {
     std::string out;
     for (const Breakpoint& b : breaks_) {
@@ -1069,6 +1184,7 @@ std::string Debugger::info(const std::vector<std::string>& args) const {
     for (const Watchpoint& w : watches_.all()) out += fmt::format("{:>3}  watch {}\n", w.id, WatchList::describe(w));
     return out.empty() ? "no breakpoints\n" : out;
   }
+  if (what == "cpus") return info_cpus();
   if (what == "gdt") return info_descriptors(s.gdtr.base, s.gdtr.limit, false, "GDT");
   if (what == "ldt") {
     if ((s.ldtr.selector & ~3u) == 0) return "LDTR is null: no LDT\n";
@@ -1085,7 +1201,7 @@ std::string Debugger::info_descriptors(u64 base, u32 limit, bool gates, const ch
   // IA-32e mode: IDT gates are 16 bytes (SDM Vol. 3A 6.14.1), and so are
   // the GDT's and LDT's system descriptors (LDT, TSS, call gate: 8.2.3,
   // 5.8.3.1); code and data descriptors stay 8 bytes.
-  const bool ia32e = m_.cpu().state().lma();
+  const bool ia32e = cpu().state().lma();
   const unsigned step = gates && ia32e ? 16 : 8;
   std::string out = fmt::format("{} at linear {:0{}x}, limit {:04x} ({} entries{})\n", what, base, ia32e ? 16 : 8, limit,
                                 (limit + 1) / step, ia32e ? ", IA-32e mode" : "");
@@ -1122,7 +1238,7 @@ std::string Debugger::info_descriptors(u64 base, u32 limit, bool gates, const ch
 }
 
 std::string Debugger::info_ivt() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   std::string out = fmt::format("real-mode interrupt vector table at linear {:08x}, limit {:04x}\n", s.idtr.base, s.idtr.limit);
   for (u32 v = 0; v < 256 && v * 4 + 3 <= s.idtr.limit; ++v) {
     const auto b = target_.read_linear(s.idtr.base + v * 4, 4);
@@ -1137,7 +1253,7 @@ std::string Debugger::info_ivt() const {
 std::string Debugger::info_tss64() const {
   // The 64-bit TSS (SDM Vol. 3A 8.7, Figure 8-11): RSP0-2 at 4, 12, 20;
   // IST1-7 at 24h..54h; the I/O map base at 66h.
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   const auto rd = [&](u32 off, unsigned n) -> std::string {
     if (off + n - 1 > s.tr.limit) return "(beyond limit)";
     const auto v = le_value(target_.read_linear(s.tr.base + off, n), 0, n);
@@ -1151,7 +1267,7 @@ std::string Debugger::info_tss64() const {
 }
 
 std::string Debugger::info_tss() const {
-  const CpuState& s = m_.cpu().state();
+  const CpuState& s = cpu().state();
   if ((s.tr.selector & ~3u) == 0) return "TR is null: no task loaded\n";
   // IA-32e mode has only the 64-bit TSS (types 9 and B, SDM Vol. 3A 8.7).
   if (s.lma()) return info_tss64();
@@ -1183,7 +1299,7 @@ std::string Debugger::info_tss() const {
 }
 
 std::string Debugger::info_tab() const {
-  const PagingConfig& pc = m_.cpu().paging();
+  const PagingConfig& pc = cpu().paging();
   if (pc.mode == PagingMode::Off) return "paging is off (CR0.PG = 0): linear = physical\n";
   const bool pae = pc.mode == PagingMode::Pae;
   const bool ia32e = is_ia32e(pc.mode);
@@ -1308,7 +1424,7 @@ std::string Debugger::set(const std::vector<std::string>& args) {
   }
   if (args.size() != 4 || args[2] != "=") throw std::invalid_argument("set REG = VALUE");
   const u64 v = value_of(args[3]);
-  CpuState& s = m_.cpu().state();
+  CpuState& s = cpu().state();
   const auto fits = [&](unsigned bits) {
     if (bits < 64 && v >> bits) throw std::invalid_argument(fmt::format("{} does not fit in {} bits", args[3], bits));
   };
@@ -1332,12 +1448,12 @@ std::string Debugger::set(const std::vector<std::string>& args) {
   }
   if (what == "eip" || what == "ip" || (wide() && what == "rip")) {
     merge(s.rip, what == "ip" ? 16 : what == "eip" ? 32 : 64);
-    m_.cpu().write_eflags(s.eflags(), 0);  // ends the current block
+    cpu().write_eflags(s.eflags(), 0);  // ends the current block
     return "";
   }
   if (what == "eflags" || what == "flags" || (wide() && what == "rflags")) {
     fits(32);  // RFLAGS 63:22 are reserved (SDM Vol. 1 3.4.3.4)
-    m_.cpu().write_eflags(static_cast<u32>(v), 0xFFFF'FFFFu);
+    cpu().write_eflags(static_cast<u32>(v), 0xFFFF'FFFFu);
     return "";
   }
   throw std::invalid_argument(fmt::format("set: '{}' is not a general register, {} or {}", args[1], wide() ? "RIP" : "EIP",

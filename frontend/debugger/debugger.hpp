@@ -1,6 +1,9 @@
-// The debugger: breakpoints and run control as a CpuObserver (attached only
-// while debugging, so a detached CPU runs the hook-free loop), and the
-// commands of its prompt (help lists them). Output goes to one stream.
+// The debugger: breakpoints and run control as a CpuObserver on every
+// processor (attached only while debugging, so a detached CPU runs the
+// hook-free loop), and the commands of its prompt (help lists them). Output
+// goes to one stream. With several processors (-smp) the commands look at
+// the debugger's current CPU (`cpu N`), which a stop makes the one that
+// stopped.
 #pragma once
 #include <array>
 #include <atomic>
@@ -39,6 +42,7 @@ struct Breakpoint {
   unsigned id = 0;
   DebugAddress at;
   bool temporary = false;  ///< until / next: deleted when hit
+  int cpu = -1;            ///< only this processor's instructions hit it (next); -1: any
 };
 
 class Debugger final : public CpuObserver {
@@ -49,10 +53,10 @@ class Debugger final : public CpuObserver {
   /// What the prompt does after a command.
   enum class Next { Prompt, Resume, Quit };
 
-  /// Attaches to the machine's CPU at once (see set_attached).
+  /// Attaches to every processor's CPU at once (see set_attached).
   Debugger(Machine& m, std::FILE* out, Options opts);
-  /// Attaches or detaches the CPU's observer hooks: detached, the CPU runs
-  /// its hook-free loop and no breakpoint is checked (the gdbstub detaches
+  /// Attaches or detaches the CPUs' observer hooks: detached, the CPUs run
+  /// their hook-free loop and no breakpoint is checked (the gdbstub detaches
   /// while no client is connected).
   void set_attached(bool on);
   ~Debugger() override;
@@ -100,13 +104,36 @@ class Debugger final : public CpuObserver {
   /// the access touched (for gdb's "watch:ADDR" stop reply).
   std::optional<std::pair<Watchpoint::Access, u64>> stop_watch() const { return stop_watch_; }
   void resume_continue() { resume(); }
+  /// Steps the current processor one instruction (the others run their
+  /// share of the rounds meanwhile: see help).
   void resume_step() {
     steps_left_ = 1;
     stepping_ = true;
+    step_cpu_ = cur_;
     resume();
+  }
+  /// Steps processor `i` (selecting it) as resume_step() does.
+  void resume_step(unsigned i) {
+    select_cpu(i);
+    resume_step();
   }
   const Target& target() const { return target_; }
   Target& target() { return target_; }
+
+  /// The debugger's current processor (0 = the BSP; Machine::processor):
+  /// the one whose registers, paging, descriptor tables and local APIC the
+  /// commands (and the gdbstub's g/m packets) see, and which step and next
+  /// step. A stop selects the processor that stopped.
+  unsigned current_cpu() const { return cur_; }
+  /// Selects processor `i`; also for the machine's MMIO reads of the APIC
+  /// page (Machine::set_current_cpu). Throws std::invalid_argument when
+  /// there is no processor `i`.
+  void select_cpu(unsigned i);
+  /// The current processor's CPU.
+  Cpu& cpu();
+  const Cpu& cpu() const;
+  /// How a processor is doing: "running", "halted" or "wait-for-SIPI".
+  static const char* run_state(const CpuState& s);
 
   /// Parses an address; throws std::invalid_argument with the reason.
   DebugAddress parse_address(const std::string& s) const;
@@ -121,6 +148,26 @@ class Debugger final : public CpuObserver {
   u64 pc_linear() const;
 
  private:
+  /// What the debugger remembers of each processor between its
+  /// instructions (the processors interleave).
+  struct PerCpu {
+    std::optional<WatchHit> watch_hit;  // the first hit since the last instruction boundary
+    u64 insn_index = 0;                 // Cpu::instructions() at before_insn
+    bool hit_in_insn = true;            // the hit came from the instruction, not an interrupt entry
+    u16 hit_cs = 0;
+    u64 hit_eip = 0;
+    std::string pending_fault;  // an exception break, reported at the handler
+    // The previous instruction, for mode-change breaks and the trace.
+    bool have_prev = false;
+    u64 prev_cr0 = 0, prev_cr4 = 0;
+    bool prev_a20 = true, prev_lma = false;
+    u16 prev_cs = 0;
+    u64 prev_eip = 0;
+    std::array<u64, 16> prev_gpr{};
+    u32 prev_eflags = 0;
+    std::string prev_text;
+  };
+
   std::string run_line(const std::string& line, Next& next);
   std::string run_command(const std::vector<std::string>& args, Next& next);
   std::string help() const;
@@ -142,8 +189,18 @@ class Debugger final : public CpuObserver {
   std::string add_watch(const std::vector<std::string>& args);
   /// Turns the CPU's access reports on while attached with watchpoints.
   void update_watching();
-  std::string watch_message(const WatchHit& h) const;
+  std::string watch_message(const WatchHit& h, const PerCpu& c) const;
   std::string where() const;
+  std::string info_cpus() const;
+  std::string cpu_command(const std::vector<std::string>& args);
+  /// Points the commands' view (registers, paging) at processor `i`
+  /// without touching the machine's current CPU (before_insn looks at the
+  /// processor running).
+  void view(unsigned i);
+  /// The index of `cpu` among the machine's processors.
+  unsigned index_of(const Cpu& cpu) const;
+  /// before_insn for processor `idx`, viewed: the reason to stop, or "".
+  std::string check_stop(const Cpu& cpu, unsigned idx);
   /// `next`: a temporary breakpoint after CALL/INT/REP/LOOP at EIP, or false.
   bool step_over();
   void resume();
@@ -154,7 +211,7 @@ class Debugger final : public CpuObserver {
   bool wide() const;
   /// The CPU's code size: Capstone's 16, 32 or 64 (CS.L with EFER.LMA).
   unsigned code_bits() const;
-  std::string trace_line(const Cpu& cpu);
+  std::string trace_line(const Cpu& cpu, PerCpu& c);
 
   Machine& m_;
   Target target_;
@@ -169,30 +226,20 @@ class Debugger final : public CpuObserver {
   bool break_pe_ = false, break_pg_ = false, break_pae_ = false, break_a20_ = false, break_lma_ = false;
   WatchList watches_;
   bool attached_ = true;
-  std::optional<WatchHit> watch_hit_;  // the first hit since the last instruction boundary
-  u64 insn_index_ = 0;                 // Cpu::instructions() at before_insn
-  bool hit_in_insn_ = true;            // the hit came from the instruction, not an interrupt entry
-  u16 hit_cs_ = 0;
-  u64 hit_eip_ = 0;
   std::optional<std::pair<Watchpoint::Access, u64>> stop_watch_;
+
+  std::vector<PerCpu> per_cpu_;
+  unsigned cur_ = 0;           // current_cpu()
+  unsigned stopped_cpu_ = 0;   // the processor the last stop stopped (it resumes first)
+  unsigned step_cpu_ = 0;      // the processor step/next count instructions of
+  mutable unsigned last_index_ = 0;  // index_of()'s last answer
 
   std::atomic<bool> break_requested_{false};
   bool at_start_ = false;
-  bool skip_once_ = false;      // resuming at a breakpoint: do not stop there again
+  bool skip_once_ = false;      // resuming at a breakpoint: stopped_cpu_ does not stop there again
   u64 steps_left_ = 0;
   bool stepping_ = false;
   std::string stop_message_;
-  std::string pending_fault_;   // an exception break, reported at the handler
-
-  // The previous instruction, for mode-change breaks and the trace.
-  bool have_prev_ = false;
-  u64 prev_cr0_ = 0, prev_cr4_ = 0;
-  bool prev_a20_ = true, prev_lma_ = false;
-  u16 prev_cs_ = 0;
-  u64 prev_eip_ = 0;
-  std::array<u64, 16> prev_gpr_{};
-  u32 prev_eflags_ = 0;
-  std::string prev_text_;
   std::FILE* trace_ = nullptr;
 };
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "devices/pc/machine.hpp"
+#include "frontend/debugger/debugger.hpp"
 #include "frontend/debugger/target.hpp"
 
 namespace gb {
@@ -99,12 +100,19 @@ u64 listing_start(u64 eip_lin, const std::vector<u64>& shown, unsigned lines) {
   return eip_lin;
 }
 
+const CpuState* DebugPanels::before() const {
+  const unsigned i = d_.current_cpu();
+  return have_before_ && i < before_.size() ? &before_[i] : nullptr;
+}
+
 void DebugPanels::on_stop(const std::string& why) {
   if (have_stop_) {
     before_ = at_stop_;
     have_before_ = true;
   }
-  at_stop_ = m_.cpu().state();
+  // Every processor's registers: a later stop may select another CPU.
+  at_stop_.clear();
+  for (unsigned i = 0; i < m_.cpu_count(); ++i) at_stop_.push_back(m_.processor(i).cpu.state());
   have_stop_ = true;
   stopped_ = true;
   why_ = why;

@@ -53,15 +53,17 @@ class DebugPanels {
 
   bool visible() const { return visible_; }
   void set_visible(bool on) { visible_ = on; }
-  /// The debugger stopped the CPU (`why` as the prompt prints it): the
-  /// register values now become the ones the next stop compares with.
+  /// The debugger stopped the CPUs (`why` as the prompt prints it): every
+  /// processor's register values now become the ones the next stop
+  /// compares with.
   void on_stop(const std::string& why);
   /// The CPU runs again.
   void on_resume() { stopped_ = false; }
   bool stopped() const { return stopped_; }
   const std::string& stop_message() const { return why_; }
-  /// Registers at the stop before the current one (for the highlighting).
-  const CpuState* before() const { return have_before_ ? &before_ : nullptr; }
+  /// The debugger's current CPU's registers at the stop before the current
+  /// one (for the highlighting).
+  const CpuState* before() const;
 
   /// A button asked for a run command ("step", "next", "continue") or a
   /// break-in ("break"); the session takes them after each frame.
@@ -83,7 +85,7 @@ class DebugPanels {
   bool visible_ = false;
   bool stopped_ = false;
   std::string why_;
-  CpuState before_{}, at_stop_{};
+  std::vector<CpuState> before_, at_stop_;  // per processor
   bool have_before_ = false, have_stop_ = false;
   std::vector<std::string> commands_;
   Disassembler dis_;

@@ -42,11 +42,27 @@ void control(DebugPanels& p) {
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::TextColored(kDim, "Ctrl+Alt+D hides");
-  const CpuState& s = p.machine().cpu().state();
+  // Several processors: the panels show the debugger's current CPU (as
+  // `cpu N`); a stop selects the one that stopped.
+  Debugger& d = p.debugger();
+  const unsigned n = p.machine().cpu_count();
+  if (n > 1) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130);
+    const std::string label = fmt::format("CPU {} of {}", d.current_cpu(), n);
+    if (ImGui::BeginCombo("##cpu", label.c_str())) {
+      for (unsigned i = 0; i < n; ++i) {
+        const std::string item = fmt::format("CPU {} ({})", i, Debugger::run_state(p.machine().processor(i).cpu.state()));
+        if (ImGui::Selectable(item.c_str(), i == d.current_cpu())) d.select_cpu(i);
+      }
+      ImGui::EndCombo();
+    }
+  }
+  const CpuState& s = p.debugger().cpu().state();
   if (stopped) {
     ImGui::TextWrapped("stopped: %s", p.stop_message().empty() ? "step" : p.stop_message().c_str());
   } else {
-    ImGui::Text("running: %llu instructions", static_cast<unsigned long long>(p.machine().cpu().instructions()));
+    ImGui::Text("running: %llu instructions", static_cast<unsigned long long>(p.debugger().cpu().instructions()));
   }
   const char* mode = s.mode64()               ? "64-bit mode"
                      : s.lma()                ? (s.seg[CS].big ? "compatibility mode, 32-bit code" : "compatibility mode, 16-bit code")
@@ -58,7 +74,7 @@ void control(DebugPanels& p) {
 }
 
 void registers(DebugPanels& p) {
-  const CpuState& s = p.machine().cpu().state();
+  const CpuState& s = p.debugger().cpu().state();
   const auto rows = register_rows(s, p.stopped() ? p.before() : nullptr);
   // 64-bit values (IA-32e mode) three to a line, 32-bit ones four.
   if (ImGui::BeginTable("regs", s.lma() ? 3 : 4, ImGuiTableFlags_SizingFixedFit)) {
@@ -78,7 +94,7 @@ void registers(DebugPanels& p) {
   ImGui::SameLine();
   ImGui::TextUnformatted(flag_names(s.eflags()).c_str());
   // XMM0-7 and MXCSR on the models with SSE, two to a line.
-  const auto simd = simd_register_rows(s, p.stopped() ? p.before() : nullptr, p.machine().cpu().model());
+  const auto simd = simd_register_rows(s, p.stopped() ? p.before() : nullptr, p.debugger().cpu().model());
   if (!simd.empty() && ImGui::BeginTable("simd", 2, ImGuiTableFlags_SizingFixedFit)) {
     for (const RegisterRow& r : simd) {
       ImGui::TableNextColumn();
@@ -98,7 +114,7 @@ void registers(DebugPanels& p) {
 }
 
 void disassembly(DebugPanels& p, Disassembler& dis) {
-  const CpuState& s = p.machine().cpu().state();
+  const CpuState& s = p.debugger().cpu().state();
   Debugger& d = p.debugger();
   const bool m64 = s.mode64();
   const u64 eip_lin = d.pc_linear();
@@ -154,7 +170,7 @@ void memory(DebugPanels& p) {
 }
 
 void stack(DebugPanels& p) {
-  for (const std::string& row : stack_rows(p.debugger().target(), p.machine().cpu().state(), 9)) {
+  for (const std::string& row : stack_rows(p.debugger().target(), p.debugger().cpu().state(), 9)) {
     ImGui::TextUnformatted(row.c_str());
   }
 }
@@ -163,7 +179,7 @@ void page_walk(DebugPanels& p) {
   ImGui::SetNextItemWidth(200);
   ImGui::InputText("address", &p.walk_address);
   // The default, CS:EIP, means CS:RIP in 64-bit mode (EIP is its low half).
-  const bool rip = p.walk_address == "cs:eip" && p.machine().cpu().state().mode64();
+  const bool rip = p.walk_address == "cs:eip" && p.debugger().cpu().state().mode64();
   const std::string out = p.debugger().output_of("translate " + (rip ? std::string("cs:rip") : p.walk_address));
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(out.c_str());
@@ -173,7 +189,7 @@ void page_walk(DebugPanels& p) {
 }  // namespace
 
 void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
-  const CpuState& s = p.machine().cpu().state();
+  const CpuState& s = p.debugger().cpu().state();
   float y = 0;
   const auto panel = [&](const char* title, float px, float w, float h, auto&& body) {
     place(px, y, w, h);
@@ -187,7 +203,7 @@ void draw_debug_panels(DebugPanels& p, float x, float width, float height) {
   // 24 four to a line; the disassembly and memory panels give up the room
   // (they scroll), so the column still fits kPanelMinHeight.
   const float extra = s.lma() ? 100.0f : 0.0f;
-  const float regs_h = (p.machine().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f) + extra;
+  const float regs_h = (p.debugger().cpu().model().has(Isa::Sse) ? 240.0f : 150.0f) + extra;
   panel("Registers", x, width, regs_h, [&] { registers(p); });
   y += regs_h;
   const float dis_h = 260 - extra * 0.6f, mem_h = 190 - extra * 0.4f;

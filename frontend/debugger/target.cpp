@@ -4,9 +4,11 @@
 
 namespace gb {
 
+const Cpu& Target::cpu() const { return m_.processor(cpu_).cpu; }
+
 Translation Target::translate(LinAddr lin) const {
   Translation t;
-  const Cpu& cpu = m_.cpu();
+  const Cpu& cpu = this->cpu();
   Bus& bus = m_.bus();
   if (!(cpu.state().cr0 & 0x8000'0000u)) {
     t.ok = true;

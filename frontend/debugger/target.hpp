@@ -23,13 +23,21 @@ struct Translation {
   WalkResult walk;
 };
 
+class Cpu;
+
 class Target {
  public:
   explicit Target(Machine& m) : m_(m) {}
 
-  /// Linear -> physical for a supervisor read (no A/D bits set). Without
-  /// paging the A20 mask applies. Outside 4/5-level paging only bits 31:0
-  /// of `lin` count.
+  /// The processor whose paging translates linear addresses (0, the BSP,
+  /// unless the debugger selects another); `i` < Machine::cpu_count().
+  void set_cpu(unsigned i) { cpu_ = i; }
+  unsigned cpu_index() const { return cpu_; }
+  const Cpu& cpu() const;
+
+  /// Linear -> physical through that processor's paging, for a supervisor
+  /// read (no A/D bits set). Without paging the A20 mask applies. Outside
+  /// 4/5-level paging only bits 31:0 of `lin` count.
   Translation translate(LinAddr lin) const;
   /// One byte of physical memory when it is RAM or ROM, or a device that
   /// can be read without side effects (MmioHandler::mmio_peek: the VGA
@@ -49,6 +57,7 @@ class Target {
 
  private:
   Machine& m_;
+  unsigned cpu_ = 0;
 };
 
 }  // namespace gb

@@ -131,6 +131,7 @@ void GdbStub::drop_client() {
   if (client_ >= 0) ::close(client_);
   client_ = -1;
   no_ack_ = false;
+  step_cpu_.reset();
   waiting_for_stop_ = false;
   decoder_ = RspDecoder{};
 }
@@ -192,10 +193,26 @@ void GdbStub::send_packet(const std::string& payload) {
 }
 
 std::string GdbStub::stop_reply() const {
+  // The thread is the processor that stopped, which the debugger made current.
+  const unsigned thread = d_.current_cpu() + 1;
   const auto w = d_.stop_watch();
-  if (!w) return "T05thread:01;";
+  if (!w) return fmt::format("T05thread:{:02x};", thread);
   const char* kind = w->first == Watchpoint::kWrite ? "watch" : w->first == Watchpoint::kRead ? "rwatch" : "awatch";
-  return fmt::format("T05{}:{:x};thread:01;", kind, w->second);
+  return fmt::format("T05{}:{:x};thread:{:02x};", kind, w->second, thread);
+}
+
+std::optional<unsigned> GdbStub::thread_cpu(const std::string& id) const {
+  const auto n = hex_number(id);
+  if (!n || *n == 0 || *n > m_.cpu_count()) return std::nullopt;
+  return static_cast<unsigned>(*n - 1);
+}
+
+void GdbStub::resume_all(bool step, std::optional<unsigned> cpu) {
+  if (!step) {
+    d_.resume_continue();
+  } else {
+    d_.resume_step(cpu.value_or(d_.current_cpu()));
+  }
 }
 
 GdbStub::Next GdbStub::serve_stop(const std::atomic<bool>* stop) {
@@ -263,12 +280,69 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
     return (*off + part.size() >= xml.size() ? "l" : "m") + part;
   }
   if (p == "qAttached") return "1";
-  if (p == "qC") return "QC01";
-  if (p == "qfThreadInfo") return "m01";
+  // Threads: one per processor, thread ID = index + 1 (QEMU's convention),
+  // in hex. The general thread (Hg: registers, memory through its paging)
+  // is the debugger's current CPU, which a stop makes the one that stopped
+  // (gdb assumes so after a stop reply naming it).
+  if (p == "qC") return fmt::format("QC{:02x}", d_.current_cpu() + 1);
+  if (p == "qfThreadInfo") {
+    std::string out = "m";
+    for (unsigned i = 0; i < m_.cpu_count(); ++i) out += fmt::format("{}{:02x}", i ? "," : "", i + 1);
+    return out;
+  }
   if (p == "qsThreadInfo") return "l";
+  if (p.starts_with("qThreadExtraInfo,")) {
+    const auto cpu = thread_cpu(p.substr(std::strlen("qThreadExtraInfo,")));
+    if (!cpu) return "E01";
+    const std::string text = fmt::format("CPU#{} [{}]", *cpu, Debugger::run_state(m_.processor(*cpu).cpu.state()));
+    return to_hex(reinterpret_cast<const u8*>(text.data()), text.size());
+  }
   if (p.starts_with("qSymbol")) return "OK";
+  if (p.size() >= 2 && p[0] == 'H' && (p[1] == 'g' || p[1] == 'c')) {
+    // 0 is any thread and -1 all of them: the selection stays.
+    const std::string id = p.substr(2);
+    std::optional<unsigned> cpu;
+    if (id != "0" && id != "-1" && !(cpu = thread_cpu(id))) return "E01";
+    if (p[1] == 'g') {
+      if (cpu) d_.select_cpu(*cpu);
+    } else {
+      step_cpu_ = cpu;
+    }
+    return "OK";
+  }
   if (p.starts_with("H")) return "OK";
-  if (p.starts_with("T")) return "OK";  // thread 1 is alive
+  if (p[0] == 'T') return thread_cpu(p.substr(1)) ? "OK" : "E01";  // alive: every processor is
+  if (p == "vCont?") return "vCont;c;C;s;S";
+  if (p.starts_with("vCont;")) {
+    // vCont;ACTION[:THREAD]...: the first action naming a step (s/S; a
+    // signal is ignored) steps that thread, or the current one; the
+    // others (c) run their share meanwhile, as with any step here. Only c
+    // continues everything.
+    bool step = false;
+    std::optional<unsigned> cpu;
+    size_t at = 5;
+    while (at < p.size() && p[at] == ';') {
+      const size_t end = p.find(';', at + 1);
+      const std::string action = p.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+      at = end == std::string::npos ? p.size() : end;
+      if (action.empty()) return "E01";
+      const char a = action[0];
+      if (a != 'c' && a != 'C' && a != 's' && a != 'S') return "E01";
+      const size_t colon = action.find(':');
+      std::optional<unsigned> thread;
+      if (colon != std::string::npos) {
+        const std::string id = action.substr(colon + 1);
+        if (id != "-1" && id != "0" && !(thread = thread_cpu(id))) return "E01";
+      }
+      if ((a == 's' || a == 'S') && !step) {
+        step = true;
+        cpu = thread;
+      }
+    }
+    resume_all(step, cpu);
+    resume = true;
+    return "";
+  }
   if (p == "g") return read_registers();
   if (p[0] == 'p') {
     const auto n = hex_number(p.substr(1));
@@ -363,13 +437,10 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
     if (p.size() > 1) {
       const auto addr = hex_number(p.substr(1));
       if (!addr || *addr > max_address()) return "E01";
-      m_.cpu().state().rip = *addr;
+      d_.cpu().state().rip = *addr;
     }
-    if (p[0] == 'c') {
-      d_.resume_continue();
-    } else {
-      d_.resume_step();
-    }
+    // s steps the thread Hc selected (the current one for 0 or -1).
+    resume_all(p[0] == 's', step_cpu_);
     resume = true;
     return "";
   }
@@ -384,10 +455,10 @@ std::string GdbStub::handle(const std::string& p, bool& resume, bool& quit) {
   return "";  // unsupported: the empty reply
 }
 
-u64 GdbStub::max_address() const { return m_.cpu().model().long_mode ? ~u64{0} : 0xFFFF'FFFFu; }
+u64 GdbStub::max_address() const { return d_.cpu().model().long_mode ? ~u64{0} : 0xFFFF'FFFFu; }
 
 std::string GdbStub::read_register(unsigned n) const {
-  const Cpu& cpu = m_.cpu();
+  const Cpu& cpu = d_.cpu();
   const CpuState& s = cpu.state();
   const FpuState& f = s.fpu;
   const Reg& r = regs_[n];
@@ -424,8 +495,8 @@ std::string GdbStub::read_registers() const {
 }
 
 bool GdbStub::write_register(unsigned n, const std::vector<u8>& v) {
-  CpuState& s = m_.cpu().state();
-  const bool sse = m_.cpu().model().has(Isa::Sse);
+  CpuState& s = d_.cpu().state();
+  const bool sse = d_.cpu().model().has(Isa::Sse);
   const Reg& r = regs_[n];
   if (v.size() != r.bytes) return false;
   const u64 x = le_bytes(v);
@@ -436,12 +507,12 @@ bool GdbStub::write_register(unsigned n, const std::vector<u8>& v) {
       return true;
     case Reg::Kind::Mxcsr:
       // LDMXCSR's rule: no bit outside the model's MXCSR_MASK (SDM Vol. 2 LDMXCSR).
-      if (!sse || (x & ~u64{m_.cpu().model().mxcsr_mask})) return false;
+      if (!sse || (x & ~u64{d_.cpu().model().mxcsr_mask})) return false;
       s.fpu.mxcsr = static_cast<u32>(x);
       return true;
     case Reg::Kind::Gpr: s.gpr[r.index] = x; return true;
     case Reg::Kind::Pc: s.rip = x; return true;
-    case Reg::Kind::Flags: m_.cpu().write_eflags(static_cast<u32>(x), 0xFFFF'FFFFu); return true;
+    case Reg::Kind::Flags: d_.cpu().write_eflags(static_cast<u32>(x), 0xFFFF'FFFFu); return true;
     // Segment loads are not offered: only the value the register holds.
     case Reg::Kind::Seg: return s.seg[r.index].selector == (x & 0xFFFF);
     default: return false;  // x87 and system registers are read-only here

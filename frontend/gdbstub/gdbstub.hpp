@@ -5,12 +5,15 @@
 // gs_base, CR8, k_gs_base) from the first packet on, the legacy-mode registers
 // zero-extended (see GdbStub::layout); memory by linear address; software and hardware breakpoints (both are the
 // debugger's breakpoints, shared with its prompt); single step, continue,
-// interrupt (03h), detach, kill. One client at a time. Malformed packets
+// interrupt (03h), detach, kill; one thread per processor (-smp), thread
+// ID = CPU index + 1 as in QEMU: qfThreadInfo, qC, Hg/Hc, T, qThreadExtraInfo,
+// vCont, and stop replies naming the thread that stopped. One client at a time. Malformed packets
 // (bad checksum, overlong, truncated) are NAKed or answered with an error,
 // and never end the session.
 #pragma once
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +87,11 @@ class GdbStub {
   /// Intel 64, else 4 GiB - 1.
   u64 max_address() const;
   void drop_client();
+  /// The processor of gdb thread ID `id` (hex; 1..cpu_count()), if any.
+  std::optional<unsigned> thread_cpu(const std::string& id) const;
+  /// Continues every processor, or steps `cpu` (default: the current one)
+  /// while the others run their share of the rounds.
+  void resume_all(bool step, std::optional<unsigned> cpu);
 
   Machine& m_;
   Debugger& d_;
@@ -93,6 +101,7 @@ class GdbStub {
   RspDecoder decoder_;
   bool no_ack_ = false;
   bool attach_on_connect_ = false;
+  std::optional<unsigned> step_cpu_;  // Hc: the processor s steps (none: the current one)
   bool waiting_for_stop_ = false;  // the client sent c/s/03h and waits for a stop reply
   std::string last_sent_;          // for a NAK's retransmission
 };

@@ -10,7 +10,17 @@ boot sector), check `regs` (CS:IP = 0000:7C00, DL = 80h, the boot drive),
 boot.asm), `break on mode pe` and `step` across the far jump into 32-bit
 code, `break on mode pg`, then `translate` of a paged address (each walk
 step) and of an unmapped one (the #PF it would raise). Every command is
-echoed before its output. Skips (77) without the image unless CI is set.
+echoed before its output.
+
+Then the same boot with four processors (-smp 4): a breakpoint at linear
+10000h, where SeaBIOS's STARTUP IPIs (vector 10h) start each application
+processor, stops CPU 1 ("CPU 1: breakpoint 1") and makes it current; `info
+cpus` lists the four CPUs (CPU 1 running at 1000:0000, the others still
+waiting for SIPI); the boot sector's breakpoint then stops the BSP, with
+`info cpus` listing four CPUs after the boot (the APs in SeaBIOS's 32-bit
+AP code, halted or spinning on its lock), and `cpu 2` shows that AP's
+registers.
+Skips (77) without the image unless CI is set.
 """
 import os
 import subprocess
@@ -58,27 +68,53 @@ EXPECT = [
     (r'deleted every breakpoint', 'delete'),
 ]
 
+SMP_COMMANDS = """\
+break 0x10000
+continue
+info cpus
+delete
+break 0000:7c00
+continue
+info cpus
+cpu 2
+regs
+quit
+"""
 
-def main():
-    glassbox, images = sys.argv[1:3]
-    image = os.path.join(images, 'bench', 'bench-2-200.img')
-    if not os.path.exists(image):
-        print(f'SKIP: {image} missing (scripts/guests builds it from ../shared)')
-        return 1 if os.environ.get('CI') else 77
+SMP_EXPECT = [
+    (r'stopped: CPU 1: breakpoint 1\n>\* 00010000 1000:0000 ', 'the first AP stops where the STARTUP IPI sent it'),
+    (r'\(gb\) info cpus\n  CPU  APIC ID  state +mode +CS:RIP\n'
+     r'    0        0  (running|halted) .*\n'
+     r'\*   1        1  running        real mode +1000:00000000\n'
+     r'    2        2  wait-for-SIPI .*\n'
+     r'    3        3  wait-for-SIPI .*\n', 'info cpus at the first AP: CPU 1 current, 2 and 3 not started yet'),
+    (r'stopped: CPU 0: breakpoint 2\n>\* 00007c00 0000:7c00  fa +cli', 'the BSP stops at the boot sector'),
+    (r'\(gb\) info cpus\n  CPU  APIC ID  state +mode +CS:RIP\n'
+     r'\*   0        0  running        real mode +0000:00007c00\n'
+     r'    1        1  (running|halted) +protected mode, 32-bit code +0008:[0-9a-f]{8}\n'
+     r'    2        2  (running|halted) +protected mode, 32-bit code +0008:[0-9a-f]{8}\n'
+     r'    3        3  (running|halted) +protected mode, 32-bit code +0008:[0-9a-f]{8}\n',
+     'info cpus after the boot: four CPUs, the APs in SeaBIOS\'s 32-bit AP code'),
+    (r'\(gb\) cpu 2\nCPU 2 \((running|halted)\):\n>  [0-9a-f]{8} 0008:', 'cpu 2 selects the AP'),
+    (r'cs:eip=0008:[0-9a-f]{8} \(linear [0-9a-f]{8}\), protected mode, 32-bit code', 'regs of CPU 2'),
+]
+
+
+def run(glassbox, args, commands, expect):
+    """Runs glassbox with `commands` and checks the output; the number of failures."""
     wrapper = os.environ.get('GB_EXE_WRAPPER', '').split()
     with tempfile.TemporaryDirectory(prefix='glassbox-dbg-') as d:
         cmds = os.path.join(d, 'commands.txt')
         with open(cmds, 'w') as f:
-            f.write(COMMANDS)
-        p = subprocess.run(wrapper + [glassbox, '-display', 'none', '-hda', image, '-boot', 'c', '-snapshot',
-                                      '--debugger-commands', cmds],
+            f.write(commands)
+        p = subprocess.run(wrapper + [glassbox, '-display', 'none'] + args + ['--debugger-commands', cmds],
                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=240)
     out = p.stdout
-    missing = expect_in_order(out, EXPECT)
+    missing = expect_in_order(out, expect)
     for line in missing:
         print(f'FAIL {line}')
     failures = len(missing)
-    echoed = [l for l in COMMANDS.splitlines() if f'(gb) {l}' not in out]
+    echoed = [l for l in commands.splitlines() if f'(gb) {l}' not in out]
     if echoed:
         print(f'FAIL commands not echoed: {echoed}')
         failures += 1
@@ -87,6 +123,18 @@ def main():
         failures += 1
     if failures:
         print('output:\n' + out)
+    return failures
+
+
+def main():
+    glassbox, images = sys.argv[1:3]
+    image = os.path.join(images, 'bench', 'bench-2-200.img')
+    if not os.path.exists(image):
+        print(f'SKIP: {image} missing (scripts/guests builds it from ../shared)')
+        return 1 if os.environ.get('CI') else 77
+    disk = ['-hda', image, '-boot', 'c', '-snapshot']
+    failures = run(glassbox, disk, COMMANDS, EXPECT)
+    failures += run(glassbox, ['-smp', '4'] + disk, SMP_COMMANDS, SMP_EXPECT)
     return 1 if failures else 0
 
 

@@ -24,6 +24,10 @@ Usage: gdb_remote.py GLASSBOX DEMO_DISK_IMAGE
    union and MXCSR flags) carries the real registers both ways: gdb writes
    XMM1 and MXCSR (P packets), steps, and reads them back (g packet); a
    reserved MXCSR bit is refused.
+5. -smp 4 without -S on SeaBIOS (no disks), which starts the APs and
+   halts them: gdb attaches and lists four threads, one per CPU
+   (qfThreadInfo; qThreadExtraInfo "CPU#N [state]", as QEMU), reads an
+   AP's registers after `thread 3` (Hg), steps the BSP and detaches.
 Skips (77) without gdb unless CI is set.
 """
 import os
@@ -253,13 +257,48 @@ def sse_case(glassbox, image):
     return problems
 
 
+def smp_case(glassbox):
+    port = free_port()
+    gb = subprocess.Popen([glassbox, '-smp', '4', '-display', 'none', '-m', '32', '-gdb', f'tcp::{port}'],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    problems = []
+    try:
+        if 'listening' not in gb.stderr.readline():
+            return ['-smp 4: glassbox did not listen']
+        time.sleep(1.0)  # SeaBIOS has started and halted the APs (smp_setup), or does so after the attach
+        # The step is the BSP's: an AP SeaBIOS halted with interrupts
+        # disabled would never execute it (as on QEMU).
+        cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info threads', 'thread 3', 'info registers rip cs',
+                'thread 1', 'stepi', 'info threads', 'detach']
+        g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True,
+                           text=True, timeout=120)
+        out = g.stdout + g.stderr
+        expect = [
+            (r'Thread 1 \(CPU#0 \[[a-zA-Z-]+\]\)[^\n]*\n[^\n]*Thread 2 \(CPU#1 \[[a-zA-Z-]+\]\)[^\n]*\n'
+             r'[^\n]*Thread 3 \(CPU#2 \[[a-zA-Z-]+\]\)[^\n]*\n[^\n]*Thread 4 \(CPU#3 \[[a-zA-Z-]+\]\)',
+             'info threads: four threads, one per CPU'),
+            (r'Switching to thread 3', 'thread 3 (Hg3)'),
+            (r'rip\s+0x[0-9a-f]+', "an AP's registers"),
+            (r'Switching to thread 1', 'thread 1 (Hg1)'),
+            (r'\* 1 +Thread 1 \(CPU#0 ', 'stepi (vCont;s:1) stops thread 1'),
+            (r'detached', 'detach'),
+        ]
+        problems += expect_in_order(out, expect, 'gdb -smp 4: ')
+        if problems:
+            problems.append('gdb output:\n' + out)
+    finally:
+        gb.terminate()
+        gb.wait(timeout=30)
+    return problems
+
+
 def main():
     glassbox, image = sys.argv[1:3]
     if not shutil.which('gdb'):
         print('SKIP: gdb not installed (Debian gdb)')
         return 1 if os.environ.get('CI') else 77
     problems = (gdb_case(glassbox, image) + malformed_case(glassbox, image) + attach_case(glassbox) +
-                sse_case(glassbox, image))
+                sse_case(glassbox, image) + smp_case(glassbox))
     for p in problems:
         print(f'FAIL {p}')
     return 1 if problems else 0
