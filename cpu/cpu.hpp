@@ -55,6 +55,13 @@ class Cpu final : public MemoryListener {
   /// A bus write reached decoded bytes at physical `addr`: their blocks are
   /// stale, and the current block stops after this instruction.
   void code_written(PhysAddr addr) override;
+  /// MONITOR: arms the monitor on the 64-byte line holding linear `lin`
+  /// (translated as a one-byte read: #PF as for a load). A store to that
+  /// line by any agent, this CPU included, ends a wait in MWAIT or, before
+  /// it, makes MWAIT fall through (SDM Vol. 2B MONITOR/MWAIT; Vol. 3A 8.10.4).
+  /// The line is tracked as CodePages tracks decoded code, so a store to its
+  /// 4 KiB frame may end the wait too, as the SDM allows.
+  void arm_monitor(u64 lin);
   /// Another CPU on the bus decoded code in `frame`: this one's TLB stops
   /// writing it through host pointers.
   void code_frame_added(PhysAddr frame) override { protect_code_frame(frame); }
@@ -356,7 +363,7 @@ class Cpu final : public MemoryListener {
           (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
         store_le<T>(t.host_write + (lin & 0xFFF), v);
         const PhysAddr pa = t.frame | (lin & 0xFFF);
-        if (bus_.code().written(pa, sizeof(T))) code_written(pa);
+        if (bus_.code().written(pa, sizeof(T))) wrote_code(pa);
         return;
       }
     }
@@ -682,6 +689,13 @@ class Cpu final : public MemoryListener {
   void protect_code_frame(PhysAddr frame);
   /// Moves a TLB entry's write rights to code_rights.
   void withhold_writes(TlbEntry& t);
+  /// This CPU's store reached bytes in CodePages: its own blocks, and
+  /// through the bus's listener every other CPU's, learn of it.
+  void wrote_code(PhysAddr pa) {
+    code_written(pa);
+    if (bus_.memory_listener() != this) bus_.code_written_elsewhere(pa);
+  }
+  PhysAddr monitor_line_ = 0;  ///< physical, 64-byte aligned (arm_monitor)
   void deliver(const GuestFault& f);
   void interrupt_real(u8 vector, u64 return_eip);
   void interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error);

@@ -45,6 +45,7 @@ void Cpu::interrupt_real(u8 vector, u64 return_eip) {
   refresh_one(CS);
   s_.rip = new_ip;
   s_.halted = false;
+  if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;  // MWAIT ends: re-arm with MONITOR
 }
 
 void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error) {
@@ -164,6 +165,7 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
   if (type == sys::kIntGate16 || type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
   update_mode();
   s_.halted = false;
+  if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;  // MWAIT ends: re-arm with MONITOR
 }
 
 void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_error, u32 error) {
@@ -237,6 +239,7 @@ void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_e
   if (type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
   update_mode();
   s_.halted = false;
+  if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;  // MWAIT ends: re-arm with MONITOR
 }
 
 }  // namespace gb

@@ -74,7 +74,7 @@ u64 Cpu::access_slow(u64 lin, unsigned size, u8 need, u64 value) {
     if (write) {
       if (t.host_write) {
         for (unsigned i = 0; i < size; ++i) t.host_write[off + i] = static_cast<u8>(value >> (8 * i));
-        if (t.code_rights && bus_.code().written(pa, size)) code_written(pa);
+        if (t.code_rights && bus_.code().written(pa, size)) wrote_code(pa);
       } else if (size == 8) {
         bus_.write<u32>(pa, static_cast<u32>(value));
         bus_.write<u32>(pa + 4, static_cast<u32>(value >> 32));
@@ -178,10 +178,32 @@ void Cpu::code_written(PhysAddr addr) {
   // The frame's blocks are stale (CodePages moved its generation on) and it
   // has no decoded code left: let its TLB entries refill with write pointers.
   const PhysAddr frame = addr & ~PhysAddr{0xFFF};
+  // A store in the frame of the monitored line (whose mark the write just
+  // cleared): the monitor triggers; a CPU waiting in MWAIT wakes.
+  if (s_.monitor_armed && (monitor_line_ & ~PhysAddr{0xFFF}) == frame) {
+    s_.monitor_armed = false;
+    if (s_.in_mwait && s_.halted) s_.halted = false;
+    s_.in_mwait = false;
+  }
   tlb_.for_each([&](TlbEntry& t) {
     if (t.frame == frame) t.vpn = ~u64{0};
   });
   end_block();
+}
+
+void Cpu::arm_monitor(u64 lin) {
+  probe_read_linear(lin);
+  const TlbEntry& t = tlb_.slot(lin >> 12);
+  monitor_line_ = (t.frame | (lin & 0xFFF)) & ~PhysAddr{63};
+  s_.monitor_armed = true;
+  s_.in_mwait = false;
+  // RAM only (a store to ROM or MMIO cannot be seen here, and changes nothing).
+  if (!t.host_read || !t.host_write) return;
+  CodePages& code = bus_.code();
+  if (code.add(monitor_line_, 64)) {
+    protect_code_frame(t.frame);
+    bus_.code_frame_added(t.frame);
+  }
 }
 
 void Cpu::protect_code_frame(PhysAddr frame) {

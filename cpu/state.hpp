@@ -142,6 +142,9 @@ struct CpuState {
   /// disarms it (SDM Vol. 2B MWAIT: without an armed monitor, execution
   /// continues at the next instruction).
   bool monitor_armed = false;
+  /// Halted in MWAIT (not HLT): a store to the monitored line also ends
+  /// the wait (Cpu::code_written).
+  bool in_mwait = false;
   /// Set by MOV SS / POP SS / STI: interrupts (and the TF trap after MOV SS)
   /// are held off until the next instruction completes (SDM Vol. 3A 6.8.3).
   bool interrupt_shadow = false;

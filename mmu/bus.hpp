@@ -55,6 +55,7 @@ class Bus {
   bool a20() const { return (mask_ & 0x10'0000u) != 0; }
 
   void set_memory_listener(MemoryListener* l) { listener_ = l; }
+  MemoryListener* memory_listener() const { return listener_; }
   /// Call after changing the memory map (a remap, PAM, an MMIO BAR move).
   void memory_changed() {
     if (listener_) listener_->memory_changed();
@@ -90,6 +91,11 @@ class Bus {
   /// consult it; the CPU, which writes RAM through its own host pointers,
   /// keeps those pointers away from frames with decoded code.
   CodePages& code() { return code_; }
+  /// A CPU's own store reached decoded bytes at `addr`: the listener (the
+  /// other CPUs) hears it as a bus write.
+  void code_written_elsewhere(PhysAddr addr) {
+    if (listener_) listener_->code_written(addr);
+  }
   /// See MemoryListener::code_frame_added.
   void code_frame_added(PhysAddr frame) {
     if (listener_) listener_->code_frame_added(frame);

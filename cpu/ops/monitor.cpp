@@ -1,11 +1,10 @@
 // MONITOR and MWAIT (SDM Vol. 2B MONITOR, MWAIT; CPUID.01H:ECX.MONITOR):
-// 0F 01 C8 and 0F 01 C9, register forms of group 7. Glassbox has one CPU
-// and no caches, so the monitored range is only recorded as armed, and
-// MWAIT waits as HLT does, until an interrupt, NMI or reset. A store to
-// the range (another agent's) would also end the wait on hardware; none
-// is tracked, which the SDM allows (MWAIT may wake for
-// implementation-specific reasons, and software must re-check its
-// condition after it).
+// 0F 01 C8 and 0F 01 C9, register forms of group 7. MONITOR arms the 64-byte
+// line (CPUID.05H's line size) holding its address; MWAIT waits as HLT
+// does, until an interrupt, NMI or reset, or a store to the line by any
+// agent (another processor, DMA, this one), which Cpu::arm_monitor tracks
+// through CodePages. Linux's idle loop relies on the store: it sets a
+// waiting CPU's need-resched flag without an IPI (TIF_POLLING_NRFLAG).
 #include "cpu/ops/system.hpp"
 
 namespace gb::ops {
@@ -33,8 +32,7 @@ void monitor(Cpu& c, const DecodedInsn& d) {
   const unsigned seg = d.seg_override != kNone ? unsigned{d.seg_override} : unsigned{DS};
   const u64 off = s.gpr[EAX] & addr_mask(d);
   c.check_read(seg, off, 1);
-  c.probe_read_linear(c.linear(seg, off, 1));
-  s.monitor_armed = true;
+  c.arm_monitor(c.linear(seg, off, 1));
 }
 
 void mwait(Cpu& c, const DecodedInsn&) {
@@ -43,8 +41,8 @@ void mwait(Cpu& c, const DecodedInsn&) {
   // ECX extensions need CPUID.05H:ECX.EMX, which the models do not report:
   // any set bit of ECX is #GP(0).
   if (static_cast<u32>(s.gpr[ECX]) != 0) throw GuestFault::make(kGP, 0);
-  if (!s.monitor_armed) return;
-  s.monitor_armed = false;
+  if (!s.monitor_armed) return;  // triggered (or never armed): falls through
+  s.in_mwait = true;
   c.set_halted();
 }
 

@@ -454,12 +454,34 @@ TEST_CASE("MONITOR/MWAIT: #UD on pentium-m; on nehalem MWAIT after MONITOR halts
   CHECK(m.s.halted);
   CHECK(m.s.seg[CS].selector == 0x1000);
   CHECK(m.s.rip == after_mwait);  // halted after MWAIT, not at the final HLT
-  CHECK_FALSE(m.s.monitor_armed);
-  // An NMI ends the wait; it returns to the instruction after MWAIT.
+  CHECK(m.s.in_mwait);
+  // An NMI ends the wait (and disarms the monitor); it returns to the
+  // instruction after MWAIT.
   m.cpu.raise_nmi();
   m.cpu.run(10);
   REQUIRE(m.in_handler(2));
+  CHECK_FALSE(m.s.monitor_armed);
+  CHECK_FALSE(m.s.in_mwait);
   CHECK(load_le<u16>(&m.ram.at(m.s.seg[SS].base + (m.s.gpr[ESP] & 0xFFFF))) == after_mwait);
+
+  // A store to the monitored line by another agent (here a bus write, as
+  // another processor's or DMA) ends the wait at once (SDM Vol. 2B MWAIT).
+  SimdMachine w;
+  w.s.gpr[EAX] = 0x100;
+  w.code({0x0F, 0x01, 0xC8});  // MONITOR (DS:AX)
+  w.code({0x0F, 0x01, 0xC9});  // MWAIT
+  w.run();
+  REQUIRE(w.s.halted);
+  w.cpu.bus().write<u32>(w.s.seg[DS].base + 0x13C, 1);  // the same 64-byte line
+  CHECK_FALSE(w.s.halted);
+  CHECK_FALSE(w.s.monitor_armed);
+  // A store before MWAIT triggers the monitor: MWAIT then falls through.
+  SimdMachine early;
+  early.s.gpr[EAX] = 0x100;
+  early.code({0x0F, 0x01, 0xC8, 0xC6, 0x06, 0x20, 0x01, 0x05});  // MONITOR; mov byte [0x120], 5
+  early.code({0x0F, 0x01, 0xC9});  // MWAIT
+  early.run();
+  CHECK(early.completed());
 
   // Without an armed monitor MWAIT falls through (SDM Vol. 2B MWAIT).
   SimdMachine unarmed;
