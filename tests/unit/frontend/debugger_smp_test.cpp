@@ -178,6 +178,13 @@ TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
   GdbStub stub(r.m, r.d, "127.0.0.1", 0);
   bool resume = false, quit = false;
   const auto ask = [&](const std::string& p) { return stub.handle(p, resume, quit); };
+  // A packet that resumes the guest, then the run to the next stop.
+  const auto run = [&](const std::string& p) {
+    CHECK(ask(p).empty());
+    CHECK(resume);
+    resume = false;
+    return r.go().kind;
+  };
   CHECK(ask("qfThreadInfo") == "m01,02,03,04");
   CHECK(ask("qsThreadInfo") == "l");
   CHECK(ask("qC") == "QC01");
@@ -198,12 +205,7 @@ TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
   // A breakpoint hit on AP 2 (the second to reach it) is reported as its
   // thread, which becomes the general thread.
   CHECK(ask("Z0,ff001,1") == "OK");
-  for (unsigned ap = 1; ap <= 2; ++ap) {
-    ask("c");
-    CHECK(resume);
-    resume = false;
-    REQUIRE(r.go().kind == Kind::Break);
-  }
+  for (unsigned ap = 1; ap <= 2; ++ap) REQUIRE(run("c") == Kind::Break);
   CHECK(ask("?") == "T05thread:03;");
   CHECK(ask("qC") == "QC03");
   // The 64-bit layout (the default model has Intel 64): RIP is register
@@ -229,20 +231,14 @@ TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
   CHECK(ask("z0,ff001,1") == "OK");
   CHECK(ask("Hc1") == "OK");
   u64 before = r.m.processor(0).cpu.instructions();
-  ask("s");
-  CHECK(resume);
-  resume = false;
-  REQUIRE(r.go().kind == Kind::Break);
+  REQUIRE(run("s") == Kind::Break);
   CHECK(r.m.processor(0).cpu.instructions() == before + 1);
   CHECK(ask("?") == "T05thread:01;");
   CHECK(ask("Hc-1") == "OK");
   CHECK(r.m.processor(3).cpu.state().halted);  // it ran its share meanwhile
   ask("Hg4");
   before = r.m.processor(0).cpu.instructions();
-  ask("vCont;s:01;c");
-  CHECK(resume);
-  resume = false;
-  REQUIRE(r.go().kind == Kind::Break);
+  REQUIRE(run("vCont;s:01;c") == Kind::Break);
   CHECK(r.m.processor(0).cpu.instructions() == before + 1);
   CHECK(ask("?") == "T05thread:01;");
   CHECK(ask("vCont;s:07") == "E01");
