@@ -185,6 +185,7 @@ void Debugger::set_attached(bool on) {
   attached_ = on;
   update_watching();
   for (PerCpu& c : per_cpu_) c.have_prev = false;  // the mode-change comparison restarts
+  have_a20_ = false;
 }
 
 void Debugger::update_watching() {
@@ -406,18 +407,22 @@ std::string Debugger::check_stop(const Cpu& cpu, unsigned idx) {
   const u64 lin = pc_linear();
   std::string why;
   // Boot milestones: compare with the state before the previous instruction.
+  const auto changed = [&](bool was, bool now, const char* what, const PerCpu& by, const std::string& of) {
+    if (was != now && why.empty()) {
+      why = fmt::format("{} {} -> {} by the instruction at {:04x}:{:08x}{}", what, was ? 1 : 0, now ? 1 : 0, by.prev_cs, by.prev_eip, of);
+    }
+  };
   if (c.have_prev) {
-    const auto changed = [&](bool was, bool now, const char* what) {
-      if (was != now && why.empty()) {
-        why = fmt::format("{} {} -> {} by the instruction at {:04x}:{:08x}", what, was ? 1 : 0, now ? 1 : 0, c.prev_cs, c.prev_eip);
-      }
-    };
-    if (break_pe_) changed(c.prev_cr0 & 1, s.cr0 & 1, "CR0.PE");
-    if (break_pg_) changed((c.prev_cr0 >> 31) & 1, (s.cr0 >> 31) & 1, "CR0.PG");
-    if (break_pae_) changed((c.prev_cr4 >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE");
-    if (break_a20_) changed(c.prev_a20, m_.bus().a20(), "A20");
-    if (break_lma_) changed(c.prev_lma, s.lma(), "EFER.LMA");
+    if (break_pe_) changed(c.prev_cr0 & 1, s.cr0 & 1, "CR0.PE", c, "");
+    if (break_pg_) changed((c.prev_cr0 >> 31) & 1, (s.cr0 >> 31) & 1, "CR0.PG", c, "");
+    if (break_pae_) changed((c.prev_cr4 >> 5) & 1, (s.cr4 >> 5) & 1, "CR4.PAE", c, "");
   }
+  // A20 is the machine's line, not a processor's: the instruction that
+  // changed it is the last one run, on whichever processor.
+  if (break_a20_ && have_a20_) {
+    changed(a20_, m_.bus().a20(), "A20", per_cpu_[a20_cpu_], a20_cpu_ != idx ? fmt::format(" of CPU {}", a20_cpu_) : "");
+  }
+  if (c.have_prev && break_lma_) changed(c.prev_lma, s.lma(), "EFER.LMA", c, "");
   if (trace_) {
     const std::string line = trace_line(cpu, c);
     if (!line.empty()) std::fputs(line.c_str(), trace_);
@@ -425,7 +430,9 @@ std::string Debugger::check_stop(const Cpu& cpu, unsigned idx) {
   c.have_prev = true;
   c.prev_cr0 = s.cr0;
   c.prev_cr4 = s.cr4;
-  c.prev_a20 = m_.bus().a20();
+  have_a20_ = true;
+  a20_ = m_.bus().a20();
+  a20_cpu_ = idx;
   c.prev_lma = s.lma();
   c.prev_cs = s.seg[CS].selector;
   c.prev_eip = s.rip;
@@ -597,6 +604,7 @@ void Debugger::resume() {
   skip_once_ = true;
   stop_watch_.reset();
   for (PerCpu& c : per_cpu_) c.have_prev = false;
+  have_a20_ = false;
 }
 
 bool Debugger::step_over() {

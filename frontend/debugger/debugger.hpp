@@ -160,7 +160,7 @@ class Debugger final : public CpuObserver {
     // The previous instruction, for mode-change breaks and the trace.
     bool have_prev = false;
     u64 prev_cr0 = 0, prev_cr4 = 0;
-    bool prev_a20 = true, prev_lma = false;
+    bool prev_lma = false;
     u16 prev_cs = 0;
     u64 prev_eip = 0;
     std::array<u64, 16> prev_gpr{};
@@ -233,6 +233,10 @@ class Debugger final : public CpuObserver {
   unsigned stopped_cpu_ = 0;   // the processor the last stop stopped (it resumes first)
   unsigned step_cpu_ = 0;      // the processor step/next count instructions of
   mutable unsigned last_index_ = 0;  // index_of()'s last answer
+  // The A20 line before the last instruction run, and the processor that ran it.
+  bool have_a20_ = false;
+  bool a20_ = true;
+  unsigned a20_cpu_ = 0;
 
   std::atomic<bool> break_requested_{false};
   bool at_start_ = false;

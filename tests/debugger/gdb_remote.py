@@ -75,9 +75,7 @@ def gdb_case(glassbox, image):
     cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'show architecture', 'info registers rip cs', 'break *0x7c00', 'continue',
             'info registers rip', 'stepi', 'info registers rip', 'x/4xb 0x7c00', 'info registers cr0',
             'delete', 'watch *(int*)0x10000', 'continue', 'info registers rip', 'delete', 'detach']
-    g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True, text=True,
-                       timeout=120)
-    out = g.stdout + g.stderr
+    out = run_gdb(cmds)
     try:
         _, err = gb.communicate(timeout=120)
     except subprocess.TimeoutExpired:
@@ -108,6 +106,20 @@ def gdb_case(glassbox, image):
     if problems:
         problems.append('gdb output:\n' + out)
     return problems
+
+
+def run_gdb(cmds):
+    """gdb -batch with each of CMDS as an -ex; what it printed."""
+    g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True, text=True,
+                       timeout=120)
+    return g.stdout + g.stderr
+
+
+def checked(out, expect, label):
+    """The problems of expect_in_order(OUT, EXPECT, LABEL), with gdb's output
+    after them when there are any."""
+    problems = expect_in_order(out, expect, label)
+    return problems + ['gdb output:\n' + out] if problems else []
 
 
 def recv_until(sock, pred, timeout=10):
@@ -206,9 +218,7 @@ def attach_case(glassbox):
             return ['-gdb without -S did not listen']
         time.sleep(1.0)  # SeaBIOS is running
         cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info registers eip cs', 'stepi', 'detach']
-        g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True,
-                           text=True, timeout=120)
-        out = g.stdout + g.stderr
+        out = run_gdb(cmds)
         if not re.search(r'eip\s+0x[0-9a-f]+', out) or 'detached' not in out:
             problems.append(f'attach to a running guest: gdb said:\n{out}')
         else:
@@ -237,9 +247,7 @@ def sse_case(glassbox, image):
                 'set var $xmm1.v2_int64[0] = 0x0011223344556677', 'set var $xmm1.v2_int64[1] = 0x0123456789abcdef',
                 'set $mxcsr = 0x1fa1', 'stepi', 'p/x $xmm1.uint128', 'p $xmm1.v4_int32', 'info registers mxcsr',
                 'set $mxcsr = 0x10000', 'kill']
-        g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True,
-                           text=True, timeout=120)
-        out = g.stdout + g.stderr
+        out = run_gdb(cmds)
         expect = [
             (r'xmm0\s+\{v4_float = \{0x0, 0x0, 0x0, 0x0\}, v2_double', 'xmm0 as GDB\'s vec128 union'),
             (r'mxcsr\s+0x1f80\s+\[ IM DM ZM OM UM PM \]', 'MXCSR at reset, by flag'),
@@ -248,9 +256,7 @@ def sse_case(glassbox, image):
             (r'mxcsr\s+0x1fa1\s+\[ IE PE IM DM ZM OM UM PM \]', 'MXCSR written and read back'),
             (r'Could not write register "mxcsr"', 'a reserved MXCSR bit is refused (E01)'),
         ]
-        problems += expect_in_order(out, expect, 'gdb sse: ')
-        if problems:
-            problems.append('gdb output:\n' + out)
+        problems += checked(out, expect, 'gdb sse: ')
     finally:
         gb.kill()
         gb.wait(timeout=30)
@@ -265,14 +271,14 @@ def smp_case(glassbox):
     try:
         if 'listening' not in gb.stderr.readline():
             return ['-smp 4: glassbox did not listen']
-        time.sleep(1.0)  # SeaBIOS has started and halted the APs (smp_setup), or does so after the attach
+        # What is checked holds whenever gdb attaches (before or after SeaBIOS
+        # starts the APs); a second of running lets SeaBIOS get on.
+        time.sleep(1.0)
         # The step is the BSP's: an AP SeaBIOS halted with interrupts
         # disabled would never execute it (as on QEMU).
         cmds = ['set confirm off', f'target remote 127.0.0.1:{port}', 'info threads', 'thread 3', 'info registers rip cs',
                 'thread 1', 'stepi', 'info threads', 'detach']
-        g = subprocess.run(['gdb', '-batch', '-nx'] + sum((['-ex', c] for c in cmds), []), capture_output=True,
-                           text=True, timeout=120)
-        out = g.stdout + g.stderr
+        out = run_gdb(cmds)
         expect = [
             (r'Thread 1 \(CPU#0 \[[a-zA-Z-]+\]\)[^\n]*\n[^\n]*Thread 2 \(CPU#1 \[[a-zA-Z-]+\]\)[^\n]*\n'
              r'[^\n]*Thread 3 \(CPU#2 \[[a-zA-Z-]+\]\)[^\n]*\n[^\n]*Thread 4 \(CPU#3 \[[a-zA-Z-]+\]\)',
@@ -283,9 +289,7 @@ def smp_case(glassbox):
             (r'\* 1 +Thread 1 \(CPU#0 ', 'stepi (vCont;s:1) stops thread 1'),
             (r'detached', 'detach'),
         ]
-        problems += expect_in_order(out, expect, 'gdb -smp 4: ')
-        if problems:
-            problems.append('gdb output:\n' + out)
+        problems += checked(out, expect, 'gdb -smp 4: ')
     finally:
         gb.terminate()
         gb.wait(timeout=30)

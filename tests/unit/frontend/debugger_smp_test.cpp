@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "devices/pc/machine.hpp"
 #include "frontend/debugger/debugger.hpp"
@@ -24,9 +26,9 @@ namespace {
 /// real-mode code reaches it, enables it (SVR), broadcasts INIT and two
 /// STARTUPs with vector FFh to all excluding self (SDM Vol. 3A 8.4.4.1),
 /// then counts in AX forever (at F000:003Ah). The APs start at FF00:0000 (physical FF000h,
-/// ROM offset F000h): inc bx; inc cx; hlt; jmp back (halted for good, IF
-/// is clear).
-MachineConfig smp_rom(unsigned cpus) {
+/// ROM offset F000h) and run `ap`, by default inc bx; inc cx; hlt; jmp back
+/// (halted for good, IF is clear).
+MachineConfig smp_rom(unsigned cpus, std::vector<u8> ap = {0x43, 0x41, 0xF4, 0xEB, 0xFB}) {
   MachineConfig c = test::tiny_machine();
   c.cpus = cpus;
   const u8 reset[] = {0xEA, 0x00, 0x00, 0x00, 0xF0};
@@ -46,13 +48,13 @@ MachineConfig smp_rom(unsigned cpus) {
       0xEB, 0xFD,                                      // jmp 003Ah
   };
   for (unsigned i = 0; i < sizeof bsp; ++i) c.bios[i] = bsp[i];
-  const u8 ap[] = {0x43, 0x41, 0xF4, 0xEB, 0xFB};  // inc bx; inc cx; hlt; jmp back
-  for (unsigned i = 0; i < sizeof ap; ++i) c.bios[0xF000 + i] = ap[i];
+  for (unsigned i = 0; i < ap.size(); ++i) c.bios[0xF000 + i] = ap[i];
   return c;
 }
 
 struct SmpRig {
   explicit SmpRig(unsigned cpus = 4) : m{smp_rom(cpus)} {}
+  explicit SmpRig(MachineConfig c) : m{std::move(c)} {}
   Machine m;
   std::FILE* f = std::tmpfile();
   Debugger d{m, f, Debugger::Options{}};
@@ -144,6 +146,29 @@ TEST_CASE("Debugger -smp 4: step counts the current CPU's instructions", "[front
   }
 }
 
+TEST_CASE("Debugger -smp 4: break on mode a20 names the processor whose instruction changed the line", "[frontend][debugger][smp]") {
+  // Each AP: in al, 92h; xor al, 2; out 92h, al (toggles A20, port 92h
+  // bit 1); hlt. With a quantum of one instruction every instruction ends
+  // its processor's turn: the next processor to run sees a change first.
+  MachineConfig c = smp_rom(4, {0xE4, 0x92, 0x34, 0x02, 0xE6, 0x92, 0xF4, 0xEB, 0xFD});
+  c.quantum = 1;
+  SmpRig r(std::move(c));
+  r.run("break on mode a20");
+  // The APs run in lockstep: each reads port 92h before AP 1 writes it, so
+  // only AP 1 changes the line (AP 2 and AP 3 write the value it wrote).
+  // The change is reported before the next processor's instruction, as
+  // the instruction of the one that ran it.
+  r.d.execute("continue");
+  REQUIRE(r.go().kind == Kind::Break);
+  CHECK(r.d.take_stop_message() == "CPU 2: A20 1 -> 0 by the instruction at ff00:00000004 of CPU 1");
+  CHECK(r.d.current_cpu() == 2);
+  CHECK_FALSE(r.m.bus().a20());
+  // Reported once: no processor takes it for its own change.
+  r.d.execute("continue");
+  CHECK(r.m.run_for(r.m.instructions() + 20000, std::chrono::seconds(30)).kind == Kind::InsnLimit);
+  CHECK(r.d.take_stop_message().empty());
+}
+
 TEST_CASE("Debugger -smp 1: no CPU in the stop message, one line in info cpus", "[frontend][debugger][smp]") {
   SmpRig r(1);
   CHECK(r.m.cpu_count() == 1);
@@ -178,6 +203,13 @@ TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
   GdbStub stub(r.m, r.d, "127.0.0.1", 0);
   bool resume = false, quit = false;
   const auto ask = [&](const std::string& p) { return stub.handle(p, resume, quit); };
+  // A packet that resumes the guest, then the run to the next stop.
+  const auto run = [&](const std::string& p) {
+    CHECK(ask(p).empty());
+    CHECK(resume);
+    resume = false;
+    return r.go().kind;
+  };
   CHECK(ask("qfThreadInfo") == "m01,02,03,04");
   CHECK(ask("qsThreadInfo") == "l");
   CHECK(ask("qC") == "QC01");
@@ -198,12 +230,7 @@ TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
   // A breakpoint hit on AP 2 (the second to reach it) is reported as its
   // thread, which becomes the general thread.
   CHECK(ask("Z0,ff001,1") == "OK");
-  for (unsigned ap = 1; ap <= 2; ++ap) {
-    ask("c");
-    CHECK(resume);
-    resume = false;
-    REQUIRE(r.go().kind == Kind::Break);
-  }
+  for (unsigned ap = 1; ap <= 2; ++ap) REQUIRE(run("c") == Kind::Break);
   CHECK(ask("?") == "T05thread:03;");
   CHECK(ask("qC") == "QC03");
   // The 64-bit layout (the default model has Intel 64): RIP is register
@@ -229,20 +256,14 @@ TEST_CASE("gdbstub -smp 4: one thread per CPU", "[frontend][gdbstub][smp]") {
   CHECK(ask("z0,ff001,1") == "OK");
   CHECK(ask("Hc1") == "OK");
   u64 before = r.m.processor(0).cpu.instructions();
-  ask("s");
-  CHECK(resume);
-  resume = false;
-  REQUIRE(r.go().kind == Kind::Break);
+  REQUIRE(run("s") == Kind::Break);
   CHECK(r.m.processor(0).cpu.instructions() == before + 1);
   CHECK(ask("?") == "T05thread:01;");
   CHECK(ask("Hc-1") == "OK");
   CHECK(r.m.processor(3).cpu.state().halted);  // it ran its share meanwhile
   ask("Hg4");
   before = r.m.processor(0).cpu.instructions();
-  ask("vCont;s:01;c");
-  CHECK(resume);
-  resume = false;
-  REQUIRE(r.go().kind == Kind::Break);
+  REQUIRE(run("vCont;s:01;c") == Kind::Break);
   CHECK(r.m.processor(0).cpu.instructions() == before + 1);
   CHECK(ask("?") == "T05thread:01;");
   CHECK(ask("vCont;s:07") == "E01");
