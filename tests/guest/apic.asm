@@ -32,7 +32,8 @@
 
 %define REPORT16_FAIL_CLI               ; fail: CLI before HLT
 %include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
-%include "isa.inc"                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
+%include "isa.inc"
+%include "unreal16.inc"                ; UNREAL_FS, UNREAL_GDT                      ; PIC8259_INIT, PIC_EOI, PIT_1KHZ, OUTB
 
 TICKS   equ 0x0500                      ; word: interrupts counted by the handlers
 GPS     equ 0x0502                      ; word: #GP faults taken (and skipped)
@@ -71,17 +72,7 @@ IOAPIC  equ 0xFEC00000
         mov     es, ax
         mov     ax, cs
         mov     ds, ax
-        ; FS: base 0, limit 4 GiB, through a protected-mode load.
-        lgdt    [gdt_ptr]
-        mov     eax, cr0
-        or      al, 1
-        mov     cr0, eax
-        mov     bx, 0x08
-        mov     fs, bx
-        and     al, 0xFE
-        mov     cr0, eax
-        xor     ax, ax
-        mov     fs, ax                  ; base 0 again; the limit stays 4 GiB
+        UNREAL_FS                       ; FS: base 0, limit 4 GiB
         mov     word [es:TICKS], 0
         mov     word [es:0x08*4], irq_pic
         mov     word [es:0x08*4+2], 0xF000
@@ -325,10 +316,6 @@ irq_apic:
         REPORT16_ROUTINES
 
 align 8
-gdt:    dq 0
-        dq 0x00CF92000000FFFF           ; flat data: base 0, limit 4 GiB
-gdt_ptr:
-        dw 15
-        dd 0xF0000 + gdt
+        UNREAL_GDT
 
         RESET_VECTOR 0

@@ -31,6 +31,7 @@
 
 %define REPORT16_FAIL_CLI
 %include "report16.inc"                 ; CHECK, PASS, REPORT16_ROUTINES
+%include "unreal16.inc"                 ; UNREAL_FS, UNREAL_GDT
 
 LAPIC   equ 0xFEE00000
 ARRIVED equ 0x500
@@ -238,19 +239,8 @@ after_self_init:
         CHECK   "the BSP's own INIT restarted it at the reset vector, still the BSP"
         PASS
 
-; Real mode with FS reaching 4 GiB (a flat descriptor loaded in protected
-; mode keeps its limit back in real mode, SDM Vol. 3A 9.9.2). DS = F000h.
-unreal_fs:
-        lgdt    [gdt_ptr]
-        mov     eax, cr0
-        or      al, 1
-        mov     cr0, eax
-        mov     bx, 0x08
-        mov     fs, bx
-        and     al, 0xFE
-        mov     cr0, eax
-        xor     bx, bx
-        mov     fs, bx
+unreal_fs:                              ; DS = F000h
+        UNREAL_FS
         ret
 
 ; This processor's APIC ID (LAPIC ID register) in SI.
@@ -261,34 +251,28 @@ my_id:  push    eax
         pop     eax
         ret
 
-isr_count:
-        push    eax
+; COUNTING_ISR label, table, eoi: increments word [table + 2 * APIC ID]
+; (EOI to the local APIC when eoi is 1), preserving every register.
+%macro COUNTING_ISR 3
+%1:     push    eax
         push    si
         push    es
         xor     si, si
         mov     es, si
         call    my_id
         shl     si, 1
-        inc     word [es:IPIS + si]
+        inc     word [es:%2 + si]
+%if %3
         LAPIC_WR 0xB0, 0
+%endif
         pop     es
         pop     si
         pop     eax
         iret
+%endmacro
 
-isr_nmi:
-        push    eax
-        push    si
-        push    es
-        xor     si, si
-        mov     es, si
-        call    my_id
-        shl     si, 1
-        inc     word [es:NMIS + si]
-        pop     es
-        pop     si
-        pop     eax
-        iret
+        COUNTING_ISR isr_count, IPIS, 1
+        COUNTING_ISR isr_nmi, NMIS, 0
 
 isr_relay:                              ; AP 1: a fixed IPI to AP 2
         push    eax
@@ -352,11 +336,7 @@ ap_main:
 .idle:  hlt
         jmp     .idle
 
-gdt:    dq 0
-        dq 0x00CF92000000FFFF           ; flat data: base 0, limit 4 GiB
-gdt_ptr:
-        dw 15
-        dd 0xF0000 + gdt
+        UNREAL_GDT
 
         REPORT16_ROUTINES
 
