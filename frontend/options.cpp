@@ -149,11 +149,9 @@ u32 parse_ram_size(const std::string& spec) {
 
 unsigned parse_smp(const std::string& spec) {
   // QEMU's -smp [cpus=]N[,maxcpus=N][,sockets=S,cores=C,threads=T]: the
-  // topology Glassbox builds is N packages of one core each, so a topology
-  // is accepted only where it says the same.
-  std::optional<u64> cpus;
-  u64 product = 1;
-  bool topology = false;
+  // topology Glassbox builds is N packages of one core and one thread each,
+  // so a topology is accepted only where it says the same.
+  std::optional<u64> cpus, sockets, maxcpus;
   for (const std::string& part : split(spec, ',')) {
     const auto eq = part.find('=');
     const std::string key = eq == std::string::npos ? "cpus" : part.substr(0, eq);
@@ -162,20 +160,23 @@ unsigned parse_smp(const std::string& spec) {
     if (key == "cpus") {
       cpus = n;
     } else if (key == "maxcpus") {
-      if (cpus && n != *cpus) throw std::invalid_argument(fmt::format("-smp {}: CPU hot-plug is not supported (maxcpus must equal cpus)", spec));
-    } else if (key == "sockets" || key == "cores" || key == "threads" || key == "dies" || key == "clusters") {
-      if (key != "sockets" && n != 1) {
+      maxcpus = n;
+    } else if (key == "sockets") {
+      sockets = n;
+    } else if (key == "cores" || key == "threads" || key == "dies" || key == "clusters") {
+      if (n != 1) {
         throw std::invalid_argument(fmt::format("-smp {}: Glassbox's processors have one core and one thread each (sockets=N only)", spec));
       }
-      product *= n;
-      topology = true;
     } else {
       throw std::invalid_argument(fmt::format("-smp: unknown setting '{}'", part));
     }
   }
-  if (!cpus && topology) cpus = product;
+  if (!cpus) cpus = sockets;
   if (!cpus || *cpus < 1 || *cpus > 16) throw std::invalid_argument(fmt::format("-smp {}: 1 to 16 processors", spec));
-  if (topology && product != *cpus) throw std::invalid_argument(fmt::format("-smp {}: sockets do not multiply to cpus", spec));
+  if (sockets && *sockets != *cpus) throw std::invalid_argument(fmt::format("-smp {}: sockets must equal cpus (one core each)", spec));
+  if (maxcpus && *maxcpus != *cpus) {
+    throw std::invalid_argument(fmt::format("-smp {}: CPU hot-plug is not supported (maxcpus must equal cpus)", spec));
+  }
   return static_cast<unsigned>(*cpus);
 }
 
@@ -279,7 +280,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
                  "with several processors: instructions each runs per turn (virtual time stands still within a "
                  "turn; default 1000, 10 us at the default rate)")
       ->default_val(o.smp_quantum)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(u64{1}, u64{1'000'000'000}));
   app.add_option("--insn-limit", o.insn_limit, "stop after N guest instructions");
   app.add_flag("--debugger", o.debugger,
                "attach the debugger: its prompt (help lists the commands) before the first instruction; Ctrl-C breaks in");

@@ -72,6 +72,25 @@ TEST_CASE("parse_options: defaults", "[options]") {
   CHECK_FALSE(o.no_reboot);
   CHECK(o.ram_mib == 128);
   CHECK(o.insn_limit == 0);
+  CHECK(o.smp == 1);
+  CHECK(o.smp_quantum == 1000);
+}
+
+TEST_CASE("parse_options: -smp in QEMU's forms", "[options]") {
+  auto cpus = [](const char* v) {
+    const ParseResult r = parse({"-bios", "x", "-smp", v});
+    REQUIRE(r.options.has_value());
+    return r.options->smp;
+  };
+  CHECK(cpus("4") == 4);
+  CHECK(cpus("cpus=2") == 2);
+  CHECK(cpus("16") == 16);
+  CHECK(cpus("4,sockets=4") == 4);
+  CHECK(cpus("sockets=3") == 3);
+  CHECK(cpus("2,maxcpus=2,cores=1,threads=1") == 2);
+  const ParseResult q = parse({"-bios", "x", "--smp-quantum", "250"});
+  REQUIRE(q.options.has_value());
+  CHECK(q.options->smp_quantum == 250);
 }
 
 TEST_CASE("parse_options: double-dash forms", "[options]") {
@@ -154,6 +173,13 @@ TEST_CASE("parse_options: usage errors", "[options]") {
   SECTION("stray positional argument") { check_usage_error(parse({"-bios", "x", "extra"})); }
   SECTION("bad -m") { check_usage_error(parse({"-bios", "x", "-m", "banana"}), "banana"); }
   SECTION("-m 0") { check_usage_error(parse({"-bios", "x", "-m", "0"})); }
+  SECTION("-smp 0") { check_usage_error(parse({"-bios", "x", "-smp", "0"}), "-smp 0"); }
+  SECTION("-smp 17") { check_usage_error(parse({"-bios", "x", "-smp", "17"}), "1 to 16"); }
+  SECTION("-smp banana") { check_usage_error(parse({"-bios", "x", "-smp", "banana"}), "banana"); }
+  SECTION("-smp with cores") { check_usage_error(parse({"-bios", "x", "-smp", "4,cores=2"}), "one core"); }
+  SECTION("-smp with maxcpus") { check_usage_error(parse({"-bios", "x", "-smp", "2,maxcpus=4"}), "hot-plug"); }
+  SECTION("-smp unknown key") { check_usage_error(parse({"-bios", "x", "-smp", "2,books=1"}), "books"); }
+  SECTION("--smp-quantum 0") { check_usage_error(parse({"-bios", "x", "--smp-quantum", "0"}), "0"); }
   SECTION("-m too big") { check_usage_error(parse({"-bios", "x", "-m", "4G"})); }
   SECTION("-m empty") { check_usage_error(parse({"-bios", "x", "-m", ""})); }
   SECTION("-m negative") { check_usage_error(parse({"-bios", "x", "-m", "-5"})); }
