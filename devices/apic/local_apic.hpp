@@ -4,7 +4,8 @@
 // apart), fixed-interrupt acceptance through IRR/ISR with TPR/PPR priority,
 // EOI, the spurious-interrupt vector, the LVT timer (one-shot and periodic,
 // with the divide configuration register), LINT0 as ExtINT (the 8259
-// through "virtual wire") and LINT1 as NMI, and the ICR's self IPI.
+// through "virtual wire") and LINT1 as NMI, and the ICR's IPIs, which go
+// to the machine's IpiBus (devices/pc/apic_fabric.hpp) for delivery.
 //
 // The version register reads 14h, the xAPIC's (SDM Vol. 3A 10.4.8, table
 // 10-2), not the P6's 1xh: Bochs and QEMU present 14h with every model,

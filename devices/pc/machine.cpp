@@ -418,7 +418,7 @@ std::optional<RunResult> Machine::run_round(u64 insn_limit, std::chrono::steady_
   // at once, so LOCKed instructions, XCHG and the fences are atomic and
   // ordered by construction. (Running processors on host threads would need
   // host atomics for LOCK, per-CPU TLB shootdown of decoded code, and a
-  // different notion of time; see docs.)
+  // different notion of time: README, -smp.)
   const Picos ps = cfg_.ps_per_insn;
   const unsigned n = static_cast<unsigned>(procs_.size());
   auto finish = [this](RunResult r) {
