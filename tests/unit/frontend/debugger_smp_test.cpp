@@ -106,7 +106,8 @@ TEST_CASE("Debugger -smp 4: info cpus, a breakpoint on each AP, cpu N", "[fronte
   CHECK_THAT(r.run("info apic"), Catch::StartsWith("local APIC: ID 2 "));
   r.run("cpu 1");
   CHECK_THAT(r.run("x/1d p:0xfee00020"), Catch::Contains("p:fee00020: 01000000"));
-  CHECK_THAT(r.run("disasm 0xff002 1"), Catch::Contains("hlt"));
+  // (Cross builds have no Capstone: the bytes, and a note saying so.)
+  CHECK_THAT(r.run("disasm 0xff002 1"), Catch::Contains("hlt") || Catch::Contains("f4               (no Capstone"));
   // set and expressions: the current CPU's registers.
   r.run("set eax = 0x77");
   CHECK(r.m.processor(1).cpu.state().gpr[EAX] == 0x77);
