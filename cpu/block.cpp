@@ -57,12 +57,8 @@ bool ends_block(const DecodedInsn& d) {
   }
   if (n == 0) return false;
   blocks_.commit(n);
-  CodePages& code = bus_.code();
-  if (code.add(t.frame | first, bytes)) {
-    protect_code_frame(t.frame);
-    bus_.code_frame_added(t.frame);  // the other CPUs' TLBs (SMP)
-  }
-  const CodePages::Frame& rec = code.frame(t.frame);
+  mark_code(t.frame | first, bytes, t.frame);
+  const CodePages::Frame& rec = bus_.code().frame(t.frame);
   b.lin = lin;
   b.mode = static_cast<u8>(size);
   b.count = static_cast<u8>(n);

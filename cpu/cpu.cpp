@@ -59,22 +59,18 @@ void Cpu::init() {
   // SDM Vol. 3A 9.1: "during an INIT, the internal caches, MSRs, MTRRs, and
   // x87 FPU state are left unchanged" (and the SSE state, 9.1.1); the TLBs
   // are flushed, as reset() does.
-  const FpuState fpu = s_.fpu;
-  const MsrState msr = s_.msr;
-  const u64 efer = s_.efer & ~u64{msr::kEferLma}, tsc = s_.tsc, apic_base = s_.msr_apic_base;
-  const u64 cs = s_.msr_sysenter_cs, esp = s_.msr_sysenter_esp, eip = s_.msr_sysenter_eip;
-  const u64 misc = s_.msr_misc_enable, pat = s_.msr_pat;
+  const CpuState kept = s_;
   reset();
-  s_.fpu = fpu;
-  s_.msr = msr;
-  s_.efer = efer;
-  s_.tsc = tsc;
-  s_.msr_apic_base = apic_base;
-  s_.msr_sysenter_cs = cs;
-  s_.msr_sysenter_esp = esp;
-  s_.msr_sysenter_eip = eip;
-  s_.msr_misc_enable = misc;
-  s_.msr_pat = pat;
+  s_.fpu = kept.fpu;
+  s_.msr = kept.msr;
+  s_.efer = kept.efer & ~u64{msr::kEferLma};
+  s_.tsc = kept.tsc;
+  s_.msr_apic_base = kept.msr_apic_base;
+  s_.msr_sysenter_cs = kept.msr_sysenter_cs;
+  s_.msr_sysenter_esp = kept.msr_sysenter_esp;
+  s_.msr_sysenter_eip = kept.msr_sysenter_eip;
+  s_.msr_misc_enable = kept.msr_misc_enable;
+  s_.msr_pat = kept.msr_pat;
   update_mode();
   update_paging(TlbFlush::All);
 }

@@ -62,8 +62,8 @@ class Cpu final : public MemoryListener {
   /// The line is tracked as CodePages tracks decoded code, so a store to its
   /// 4 KiB frame may end the wait too, as the SDM allows.
   void arm_monitor(u64 lin);
-  /// Another CPU on the bus decoded code in `frame`: this one's TLB stops
-  /// writing it through host pointers.
+  /// A CPU on the bus (this one too, when the machine relays it) decoded
+  /// code in `frame`: this one's TLB stops writing it through host pointers.
   void code_frame_added(PhysAddr frame) override { protect_code_frame(frame); }
 
   /// Hardware reset (SDM Vol. 3A 9.1.1): CS:IP = F000:FFF0 with CS base
@@ -689,11 +689,29 @@ class Cpu final : public MemoryListener {
   void protect_code_frame(PhysAddr frame);
   /// Moves a TLB entry's write rights to code_rights.
   void withhold_writes(TlbEntry& t);
-  /// This CPU's store reached bytes in CodePages: its own blocks, and
-  /// through the bus's listener every other CPU's, learn of it.
+  /// Whether this CPU is alone on its bus: the bus's listener is this CPU
+  /// (or nobody). Otherwise the listener (the machine) tells every CPU,
+  /// this one included.
+  bool alone_on_bus() const { return bus_.memory_listener() == this || !bus_.memory_listener(); }
+  /// This CPU's store reached bytes in CodePages: every CPU's blocks and
+  /// TLB learn of it (and a monitored line triggers).
   void wrote_code(PhysAddr pa) {
-    code_written(pa);
-    if (bus_.memory_listener() != this) bus_.code_written_elsewhere(pa);
+    if (alone_on_bus()) code_written(pa);
+    else bus_.cpu_wrote_code(pa);
+  }
+  /// `len` bytes at physical `addr` in `frame` are decoded code (or a
+  /// monitored line): when the frame had none, every CPU stops writing it
+  /// through host pointers.
+  void mark_code(PhysAddr addr, unsigned len, PhysAddr frame) {
+    if (!bus_.code().add(addr, len)) return;
+    if (alone_on_bus()) protect_code_frame(frame);
+    else bus_.code_frame_added(frame);
+  }
+  /// Leaves HLT or MWAIT for an event; MWAIT's monitor is then disarmed
+  /// (MONITOR arms it again).
+  void wake() {
+    s_.halted = false;
+    if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;
   }
   PhysAddr monitor_line_ = 0;  ///< physical, 64-byte aligned (arm_monitor)
   void deliver(const GuestFault& f);

@@ -44,8 +44,7 @@ void Cpu::interrupt_real(u8 vector, u64 return_eip) {
   s_.seg[CS].base = u32{new_cs} << 4;
   refresh_one(CS);
   s_.rip = new_ip;
-  s_.halted = false;
-  if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;  // MWAIT ends: re-arm with MONITOR
+  wake();
 }
 
 void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool has_error, u32 error) {
@@ -164,8 +163,7 @@ void Cpu::interrupt_protected(u8 vector, u64 return_eip, IntSource source, bool 
   s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == sys::kIntGate16 || type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
   update_mode();
-  s_.halted = false;
-  if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;  // MWAIT ends: re-arm with MONITOR
+  wake();
 }
 
 void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_error, u32 error) {
@@ -238,8 +236,7 @@ void Cpu::interrupt_long(u8 vector, u64 return_rip, IntSource source, bool has_e
   s_.eflags_rest &= ~(fl::TF | fl::NT | fl::RF | fl::VM);
   if (type == sys::kIntGate32) s_.eflags_rest &= ~fl::IF;
   update_mode();
-  s_.halted = false;
-  if (s_.in_mwait) s_.in_mwait = s_.monitor_armed = false;  // MWAIT ends: re-arm with MONITOR
+  wake();
 }
 
 }  // namespace gb

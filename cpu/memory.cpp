@@ -198,12 +198,7 @@ void Cpu::arm_monitor(u64 lin) {
   s_.monitor_armed = true;
   s_.in_mwait = false;
   // RAM only (a store to ROM or MMIO cannot be seen here, and changes nothing).
-  if (!t.host_read || !t.host_write) return;
-  CodePages& code = bus_.code();
-  if (code.add(monitor_line_, 64)) {
-    protect_code_frame(t.frame);
-    bus_.code_frame_added(t.frame);
-  }
+  if (t.host_read && t.host_write) mark_code(monitor_line_, 64, t.frame);
 }
 
 void Cpu::protect_code_frame(PhysAddr frame) {

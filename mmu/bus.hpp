@@ -91,9 +91,9 @@ class Bus {
   /// consult it; the CPU, which writes RAM through its own host pointers,
   /// keeps those pointers away from frames with decoded code.
   CodePages& code() { return code_; }
-  /// A CPU's own store reached decoded bytes at `addr`: the listener (the
-  /// other CPUs) hears it as a bus write.
-  void code_written_elsewhere(PhysAddr addr) {
+  /// A CPU's own store reached decoded bytes at `addr`: the listener hears
+  /// it as a bus write (the machine tells every CPU).
+  void cpu_wrote_code(PhysAddr addr) {
     if (listener_) listener_->code_written(addr);
   }
   /// See MemoryListener::code_frame_added.
