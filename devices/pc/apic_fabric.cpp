@@ -2,37 +2,50 @@
 
 namespace gb {
 
-std::vector<Processor*> ApicFabric::addressed(u8 dest, bool logical) const {
-  std::vector<Processor*> out;
+ApicFabric::Targets ApicFabric::addressed(u8 dest, bool logical) const {
+  Targets out = 0;
   for (const auto& p : procs_) {
-    if (p->lapic_mapped && p->lapic.addressed(dest, logical)) out.push_back(p.get());
+    if (p->lapic_mapped && p->lapic.addressed(dest, logical)) out |= Targets{1} << p->index;
   }
   return out;
 }
 
-Processor* ApicFabric::lowest(const std::vector<Processor*>& targets) {
-  Processor* best = nullptr;
-  for (Processor* p : targets) {
-    if (!best || (p->lapic.task_priority() & 0xF0) < (best->lapic.task_priority() & 0xF0)) best = p;
+void ApicFabric::deliver(Targets to, u8 mode, u8 vector, bool level_triggered, unsigned from) {
+  if (mode == Ipi::kLowest) {
+    Processor* best = nullptr;
+    for (const auto& p : procs_) {
+      if (!((to >> p->index) & 1)) continue;
+      if (!best || (p->lapic.task_priority() & 0xF0) < (best->lapic.task_priority() & 0xF0)) best = p.get();
+    }
+    if (best) best->lapic.accept(vector, level_triggered);
+    return;
   }
-  return best;
+  for (const auto& p : procs_) {
+    if (!((to >> p->index) & 1)) continue;
+    switch (mode) {
+      case Ipi::kFixed: p->lapic.accept(vector, level_triggered); break;
+      case Ipi::kNmi:
+        if (!p->cpu.state().wait_sipi) p->lapic.accept_nmi();  // held off while waiting for SIPI
+        break;
+      case Ipi::kInit:
+      case Ipi::kStartup:
+        p->post(static_cast<Ipi::Mode>(mode), vector);
+        // The sender's own INIT: after this instruction, not in its middle.
+        if (p->index == from) p->cpu.yield();
+        break;
+      default: break;  // SMI, ExtINT
+    }
+  }
 }
 
 bool ApicFabric::deliver_fixed(u8 vector, bool level_triggered, u8 dest, bool logical, bool lowest_priority) {
-  const std::vector<Processor*> to = addressed(dest, logical);
-  if (to.empty()) return false;
-  if (lowest_priority) {
-    lowest(to)->lapic.accept(vector, level_triggered);
-  } else {
-    for (Processor* p : to) p->lapic.accept(vector, level_triggered);
-  }
-  return true;
+  const Targets to = addressed(dest, logical);
+  deliver(to, lowest_priority ? Ipi::kLowest : Ipi::kFixed, vector, level_triggered, kFromIoApic);
+  return to != 0;
 }
 
 void ApicFabric::deliver_nmi(u8 dest, bool logical) {
-  for (Processor* p : addressed(dest, logical)) {
-    if (!p->cpu.state().wait_sipi) p->lapic.accept_nmi();
-  }
+  deliver(addressed(dest, logical), Ipi::kNmi, 0, false, kFromIoApic);
 }
 
 void ApicFabric::set_extint(bool asserted) {
@@ -42,40 +55,15 @@ void ApicFabric::set_extint(bool asserted) {
 }
 
 void ApicFabric::send_ipi(const Ipi& ipi, unsigned from) {
-  std::vector<Processor*> to;
+  if (ipi.mode == Ipi::kInit && !ipi.assert && ipi.level_triggered) return;  // INIT level de-assert
+  Targets to = 0;
   switch (ipi.shorthand) {
-    case Ipi::kSelf: to.push_back(procs_[from].get()); break;
-    case Ipi::kAllIncludingSelf:
-    case Ipi::kAllExcludingSelf:
-      for (const auto& p : procs_) {
-        if (p->lapic_mapped && (ipi.shorthand == Ipi::kAllIncludingSelf || p->index != from)) to.push_back(p.get());
-      }
-      break;
+    case Ipi::kSelf: to = Targets{1} << from; break;
+    case Ipi::kAllIncludingSelf: to = addressed(0xFF, false); break;
+    case Ipi::kAllExcludingSelf: to = addressed(0xFF, false) & ~(Targets{1} << from); break;
     default: to = addressed(ipi.dest, ipi.logical); break;
   }
-  if (to.empty()) return;
-  switch (ipi.mode) {
-    case Ipi::kFixed:
-      for (Processor* p : to) p->lapic.accept(ipi.vector, ipi.level_triggered);
-      break;
-    case Ipi::kLowest: lowest(to)->lapic.accept(ipi.vector, ipi.level_triggered); break;
-    case Ipi::kNmi:
-      for (Processor* p : to) {
-        if (!p->cpu.state().wait_sipi) p->lapic.accept_nmi();  // held off while waiting for SIPI
-      }
-      break;
-    case Ipi::kInit:
-      if (!ipi.assert && ipi.level_triggered) break;  // INIT level de-assert
-      [[fallthrough]];
-    case Ipi::kStartup:
-      for (Processor* p : to) {
-        p->post(static_cast<Ipi::Mode>(ipi.mode), ipi.vector);
-        // The sender's own INIT: after this instruction, not in its middle.
-        if (p->index == from) p->cpu.yield();
-      }
-      break;
-    default: break;  // SMI, ExtINT
-  }
+  deliver(to, ipi.mode, ipi.vector, ipi.level_triggered, from);
 }
 
 }  // namespace gb

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "mmu/types.hpp"
+
 #include "devices/apic/apic_bus.hpp"
 #include "devices/pc/processor.hpp"
 
@@ -34,12 +36,18 @@ class ApicFabric final : public ApicBus, public IpiBus {
   void send_ipi(const Ipi& ipi, unsigned from) override;
 
  private:
-  /// Processors a physical or logical destination names, in index order.
-  std::vector<Processor*> addressed(u8 dest, bool logical) const;
-  /// The one that takes a lowest-priority interrupt: the lowest TPR class,
-  /// ties to the lowest index (SDM Vol. 3A 10.6.2.4 leaves the tie-break to
-  /// the hardware; this one is deterministic).
-  static Processor* lowest(const std::vector<Processor*>& targets);
+  /// A set of processors: bit i is processor i (at most 32; -smp takes 16).
+  using Targets = u32;
+  /// `from` for the I/O APIC's messages: no processor.
+  static constexpr unsigned kFromIoApic = 32;
+  /// The enabled processors a physical or logical destination names.
+  Targets addressed(u8 dest, bool logical) const;
+  /// What a message of delivery mode `mode` (Ipi::Mode) does at `to`, from
+  /// processor `from` (an IPI) or from the I/O APIC (kFromIoApic). Lowest
+  /// priority picks one: the lowest TPR class, ties to the lowest index
+  /// (SDM Vol. 3A 10.6.2.4 leaves the tie-break to the hardware; this one
+  /// is deterministic).
+  void deliver(Targets to, u8 mode, u8 vector, bool level_triggered, unsigned from);
 
   const Processors& procs_;
 };
