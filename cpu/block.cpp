@@ -93,8 +93,9 @@ bool Cpu::run_blocks_sized(u64 events) {
   // INTR and NMI change only through set_intr/raise_nmi, EFLAGS.IF only
   // through instructions that end the block, so the budget is the only
   // per-block test.
+  // insns_ is the clock: handlers may add to it (a REP string instruction
+  // counts its iterations), so the loop keeps no copy of it.
   const u64 end = run_end_ - events;
-  u64 count = insns_;
   stop_ = false;
   eip_mask_ = kMode == 2 ? ~u64{0} : kBig ? 0xFFFF'FFFFu : 0xFFFFu;
   Block* prev = nullptr;
@@ -129,7 +130,7 @@ bool Cpu::run_blocks_sized(u64 events) {
     // as in build_block(), the next IP after the block stays within both.
     if (kMode != 2 && s_.rip + b->bytes > last_ok) return prev != nullptr;
     prev = b;
-    const u64 n = end - count < b->count ? end - count : b->count;
+    const u64 n = end - insns_ < b->count ? end - insns_ : b->count;
 #if GB_CHAINED_DISPATCH
     chain_left_ = n;
     try {
@@ -142,7 +143,6 @@ bool Cpu::run_blocks_sized(u64 events) {
       ++insns_;
       return true;
     }
-    count = insns_;
 #else
     const DecodedInsn* d = b->insns;
     u64 left = n;
@@ -155,7 +155,7 @@ bool Cpu::run_blocks_sized(u64 events) {
         const u64 next = eip + d->len;
         s_.rip = next;
         d->exec(*this, *d);
-        insns_ = ++count;
+        ++insns_;
         if (--left == 0 || s_.rip != next || stop_) break;
         ++d;
         eip = next;
@@ -165,7 +165,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       if (!f.trap) s_.rip = insn_eip_;
       deliver(f);
       shadow_next_ = false;
-      insns_ = count + 1;
+      ++insns_;
       return true;
     }
 #endif
@@ -174,7 +174,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       shadow_next_ = false;
       return true;
     }
-    if (count >= end) return true;
+    if (insns_ >= end) return true;
   }
 }
 
