@@ -144,24 +144,28 @@ bool Cpu::run_blocks_sized(u64 events) {
       return true;
     }
 #else
+    // One test per instruction ends the block: block_end_ is the end of the
+    // run, and end_block() sets it to nullptr, so "d < block_end_" fails
+    // for both. A taken branch leaves EIP elsewhere than the next
+    // instruction: the second test.
     const DecodedInsn* d = b->insns;
-    u64 left = n;
+    block_end_ = d + n;
     u64 eip = s_.rip;
+    u64 esp0 = s_.gpr[ESP];  // RSP before the instruction, for a fault
     try {
-      for (;;) {
+      do {
         insn_eip_ = eip;
-        start_esp_ = s_.gpr[ESP];
+        esp0 = s_.gpr[ESP];
         // No wrap: the block ends before the limit and the IP wrap.
         const u64 next = eip + d->len;
         s_.rip = next;
         d->exec(*this, *d);
         ++insns_;
-        if (--left == 0 || s_.rip != next || stop_) break;
-        ++d;
+        if (s_.rip != next) break;
         eip = next;
-      }
+      } while (++d < block_end_);
     } catch (const GuestFault& f) {
-      s_.gpr[ESP] = start_esp_;
+      s_.gpr[ESP] = esp0;
       if (!f.trap) s_.rip = insn_eip_;
       deliver(f);
       shadow_next_ = false;

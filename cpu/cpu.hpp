@@ -653,7 +653,10 @@ class Cpu final : public MemoryListener {
   /// something a block assumes fixed (CS, CPL, paging, EFLAGS.TF/IF, the
   /// interrupt shadow, breakpoints, memory holding code), even when EIP ends
   /// up at the next instruction.
-  void end_block() { stop_ = true; }
+  void end_block() {
+    stop_ = true;
+    block_end_ = nullptr;
+  }
   /// Recomputes the hardware breakpoints from DR0-DR3, DR7 and CR4.DE
   /// (cpu/debug.cpp, SDM Vol. 3A 17.2); call after writing a debug register
   /// or CR4.
@@ -787,6 +790,9 @@ class Cpu final : public MemoryListener {
   DecodeCache dcache_;
   BlockCache blocks_;
   bool stop_ = false;   ///< end the current block (end_block())
+  /// The instructions of the running block end before this; nullptr after
+  /// end_block() (cpu/block.cpp's one test per instruction).
+  const DecodedInsn* block_end_ = nullptr;
   u64 chain_left_ = 0;  ///< chained dispatch: instructions left to run in the block
   u64 eip_mask_ = 0;    ///< chained dispatch: FFFFh, FFFFFFFFh or all ones by the code size
   u64 start_esp_ = 0;   ///< RSP before the instruction executing now
