@@ -539,20 +539,28 @@ class Cpu final : public MemoryListener {
 
   /// Near jump to `target` (16-bit wrap unless o32); #GP(0) beyond CS
   /// limit, or in 64-bit mode (always 64-bit operand size on Intel parts,
-  /// SDM Vol. 2A JMP) to a non-canonical address.
+  /// SDM Vol. 2A JMP) to a non-canonical address. A taken jump also ends
+  /// the running block's run of instructions (block_end_; not stop_, so the
+  /// loop goes on to the target's block) unless `kInBlock`: a JMP or CALL
+  /// the block builder followed, whose target is the block's next
+  /// instruction (cpu/block.cpp).
+  template <bool kInBlock = false>
   void jump(u64 target, bool o32) {
     // Every Jcc, JMP, CALL and RET comes here: the 16/32-bit path first,
     // with the limit compare before the (rare) 8086 test, and the raise
     // out of line so the common path needs no stack frame.
-    if (mode64_) [[unlikely]] return jump64(target);
+    if (mode64_) [[unlikely]] return jump64<kInBlock>(target);
     const u32 t = o32 ? static_cast<u32>(target) : static_cast<u16>(target);
     if (t > s_.seg[CS].limit && model_.checks_limits()) [[unlikely]] raise_gp0();
     s_.rip = t;
+    if constexpr (!kInBlock) block_end_ = nullptr;
   }
   /// jump() in 64-bit mode: #GP(0) for a non-canonical target.
+  template <bool kInBlock = false>
   [[gnu::noinline]] void jump64(u64 target) {
     if (!canonical(target)) raise_gp0();
     s_.rip = target;
+    if constexpr (!kInBlock) block_end_ = nullptr;
   }
   /// Throws #GP(0): out of line, for fast paths that must not set up a frame.
   [[noreturn, gnu::noinline, gnu::cold]] static void raise_gp0() { throw GuestFault::make(kGP, 0); }

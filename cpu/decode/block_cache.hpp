@@ -1,11 +1,13 @@
 // The block cache: runs of decoded instructions, executed without a lookup
 // per instruction.
 //
-// A block is straight-line code from one linear address within one 4 KiB
+// A block is the code that runs from one linear address within one 4 KiB
 // page: it ends before an instruction that would leave the page, cross the
 // CS limit or wrap a 16-bit IP, after an unconditional transfer, or at
-// kMaxInsns. Conditional branches do not end it: the run loop leaves a
-// block whenever EIP is not the next instruction's. A block is valid while
+// kMaxInsns. Conditional branches do not end it: a taken branch ends the
+// run of the block (Cpu::jump). A direct JMP or CALL to the same page does
+// not end it either: the block goes on at the target (a superblock), and
+// is then tied to the EIP it was decoded at. A block is valid while
 // (a) its linear page still translates, with execute rights, to the frame it
 // was decoded from, (b) that frame's CodePages generation is unchanged (no
 // write has touched the decoded bytes), and (c) the code segment's default
@@ -23,13 +25,19 @@ struct Block {
   u64 lin = ~u64{0};  ///< linear address of the first instruction
   u8 mode = 0xFF;    ///< CodeSize at decode (CS.D, or 64-bit mode)
   u8 count = 0;      ///< instructions
-  u16 bytes = 0;     ///< total length in bytes
+  /// The highest EIP reached (the end of the furthest instruction), less
+  /// the first instruction's: the CS limit check for the whole block.
+  u16 span = 0;
+  /// The block follows a JMP or CALL: valid only at the EIP it was decoded
+  /// at (eip0), since its targets are EIPs, not offsets from the start.
+  bool follows = false;
+  u64 eip0 = 0;      ///< EIP of the first instruction at decode
   u32 gen = 0;       ///< the frame's CodePages generation at decode
   PhysAddr frame = 0;  ///< physical frame (page base) decoded from
   const CodePages::Frame* rec = nullptr;
   const DecodedInsn* insns = nullptr;
   /// The blocks that ran next last time, when execution fell off the end
-  /// (succ[0]) or jumped (succ[1]): a hint, checked before use, that saves
+  /// (succ[0]) or a taken branch ended it (succ[1]): a hint, checked before use, that saves
   /// the hash lookup and, on the same page, the TLB probe.
   Block* succ[2] = {nullptr, nullptr};
 };
