@@ -103,12 +103,12 @@ Handler in_block_form(const DecodedInsn& d) {
     if (runs[i].to > runs[i].from) mark_code(t.frame | runs[i].from, runs[i].to - runs[i].from, t.frame);
   }
   const CodePages::Frame& rec = bus_.code().frame(t.frame);
-  b.lin = lin;
-  b.mode = static_cast<u8>(size);
+  b.key = Block::key_of(lin, static_cast<u8>(size));
+  b.succ[0] = b.succ[1] = nullptr;
   b.count = static_cast<u8>(n);
   b.span = static_cast<u16>(eip_hi - eip0);
   b.follows = nruns > 1;
-  b.eip0 = eip0;
+  b.eip0 = static_cast<u32>(eip0);
   b.gen = rec.gen;
   b.frame = t.frame;
   b.rec = &rec;
@@ -131,7 +131,7 @@ bool Cpu::run_blocks_sized(u64 events) {
   constexpr bool kBig = kMode != 0;
   const Segment& cs = s_.seg[CS];
   const u64 cs_base = cs.lbase;
-  constexpr u8 mode = kMode;
+  constexpr u8 mode = kMode;  // CodeSize: k16, k32, k64
   const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
   const u64 last_ok = model_.is_8086() ? 0xFFFFu : kBig ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
   // 64-bit mode has no limit (a non-canonical RIP has no TLB entry).
@@ -146,18 +146,24 @@ bool Cpu::run_blocks_sized(u64 events) {
   eip_mask_ = kMode == 2 ? ~u64{0} : kBig ? 0xFFFF'FFFFu : 0xFFFFu;
   Block* prev = nullptr;
   bool taken = false;  // the previous block's run ended in a taken jump
+  // Links are made at one CPL: another one's execute rights differ.
+  if (links_need_ != need) {
+    links_need_ = need;
+    links_changed();
+  }
+  const u32 epoch = link_epoch_;  // (whatever changes it ends the run)
   for (;;) {
     const u64 lin = kMode == 2 ? s_.rip : (cs_base + s_.rip) & 0xFFFF'FFFFu;
+    const u64 key = Block::key_of(lin, mode);
     Block* b;
     if (prev) {
-      // From the previous block: its successor hint, if it still names this
-      // block. On the same page the previous block's TLB check holds (only
-      // end_block() events change translations while blocks chain).
-      Block* hint = prev->succ[taken];
-      if (hint && hint->lin == lin && hint->mode == mode && hint->rec->gen == hint->gen &&
-          (lin >> 12) == (prev->lin >> 12) && hint->frame == prev->frame &&
-          (kMode == 2 || !hint->follows || hint->eip0 == s_.rip)) {
-        b = hint;
+      // From the previous block: its link, if made in this epoch (no
+      // translation or decoded byte has changed since: the block is valid
+      // and its page still translates to its frame) and it names this block.
+      Block* link = prev->succ[taken];
+      if (link && prev->link_epoch == epoch && link->key == key &&
+          (kMode == 2 || !link->follows || link->eip0 == s_.rip)) {
+        b = link;
         goto run;
       }
     }
@@ -168,11 +174,17 @@ bool Cpu::run_blocks_sized(u64 events) {
       // long way.
       if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != nullptr;
       b = &blocks_.slot(lin);
-      if (b->lin != lin || b->mode != mode || b->frame != t.frame || b->rec->gen != b->gen ||
+      if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen ||
           (kMode != 2 && b->follows && b->eip0 != s_.rip)) {
         if (!build_block(*b, lin, t)) return prev != nullptr;
       }
-      if (prev) prev->succ[taken] = b;
+      if (prev) {
+        if (prev->link_epoch != epoch) {
+          prev->link_epoch = epoch;
+          prev->succ[!taken] = nullptr;
+        }
+        prev->succ[taken] = b;
+      }
     }
   run:
     // The same linear block under another CS may pass its limit or wrap:

@@ -471,12 +471,14 @@ class Cpu final : public MemoryListener {
   void update_paging(TlbFlush flush);
   void invlpg(u64 lin) {
     tlb_.flush_page(lin);
+    links_changed();
     end_block();
   }
   /// INVPCID of `type` for linear `lin` (SDM Vol. 2A INVPCID; the TLB
   /// holds no PCID tags, so it flushes at least what is asked).
   void invpcid(InvpcidType type, u64 lin) {
     tlb_.invpcid(type, lin);
+    links_changed();
     end_block();
   }
   /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
@@ -657,6 +659,14 @@ class Cpu final : public MemoryListener {
     s_.halted = true;
     end_block();
   }
+  /// A translation, a decoded byte or the memory map changed: every block
+  /// link (Block::succ) is stale, blocks are found through the TLB again.
+  void links_changed() {
+    if (++link_epoch_ == 0) {  // (after 2^32 changes: no old epoch may match)
+      blocks_.forget_links();
+      link_epoch_ = 1;
+    }
+  }
   /// Ends the current block after this instruction: the instruction changed
   /// something a block assumes fixed (CS, CPL, paging, EFLAGS.TF/IF, the
   /// interrupt shadow, breakpoints, memory holding code), even when EIP ends
@@ -801,6 +811,9 @@ class Cpu final : public MemoryListener {
   /// The instructions of the running block end before this; nullptr after
   /// end_block() (cpu/block.cpp's one test per instruction).
   const DecodedInsn* block_end_ = nullptr;
+  /// Block links (Block::succ) made before an epoch change are stale.
+  u32 link_epoch_ = 1;
+  u8 links_need_ = 0;  ///< the execute right the links were made with (a CPL)
   u64 chain_left_ = 0;  ///< chained dispatch: instructions left to run in the block
   u64 eip_mask_ = 0;    ///< chained dispatch: FFFFh, FFFFFFFFh or all ones by the code size
   u64 start_esp_ = 0;   ///< RSP before the instruction executing now
