@@ -1,6 +1,8 @@
 // String instructions MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS with REP,
 // REPE and REPNE (SDM Vol. 2B, REP/REPE/REPZ/REPNE/REPNZ).
 #pragma once
+#include <cstring>
+
 #include "cpu/ops/alu.hpp"
 
 namespace gb::ops {
@@ -178,18 +180,37 @@ inline void repeat(Cpu& c, const DecodedInsn& d, Element&& element, Block&& bloc
   }
 }
 
-/// A compare chunk (CMPS, SCAS): compares element by element until the
-/// REPE/REPNE condition fails, then sets the flags as CMP of the last
-/// element compared (each iteration's CMP sets all six status flags from
-/// its operands alone, so only the last one shows). `a(i)`/`b(i)` give the
-/// `i`th element's operands in execution order. Sets `done` to the
-/// elements run.
-template <class T, class A, class B>
-inline void compare_block(Cpu& c, const DecodedInsn& d, u32 n, u32& done, A&& a, B&& b) {
+/// A compare chunk (CMPS, SCAS) of `n` elements: those of the span at `a`
+/// (CMPS: the source) or the value `v` (SCAS: AL/AX/EAX/RAX, `a` null)
+/// against those of the span at `b` (ES:(E)DI), in execution order (from
+/// the top when EFLAGS.DF = 1), until the REPE/REPNE condition fails. The
+/// flags are then CMP's of the last element compared (each iteration's CMP
+/// sets all six status flags from its operands alone, so only the last one
+/// shows). Sets `done` to the elements run.
+template <class T>
+inline void compare_block(Cpu& c, const DecodedInsn& d, u32 n, u32& done, const u8* a, T v, const u8* b) {
+  const bool down = (c.state().eflags_rest & fl::DF) != 0;
   const bool while_equal = d.rep == 0xF3;
   u32 i = 0;
-  while (i + 1 < n && (a(i) == b(i)) == while_equal) ++i;
-  alu<Alu::Cmp, T>(c.state().flags, a(i), b(i));
+  if (while_equal) {
+    // REPE: 8 bytes at a time while they are all equal (then so is each
+    // element), leaving the last element to the loop below.
+    constexpr u32 kPer = 8 / sizeof(T);
+    u64 vv = 0;
+    for (u32 k = 0; k < kPer; ++k) vv |= u64{v} << (8 * sizeof(T) * k);
+    while (i + kPer < n) {
+      const u32 lo = (down ? n - i - kPer : i) * u32{sizeof(T)};  // the group's lowest byte
+      if ((a ? load_le<u64>(a + lo) : vv) != load_le<u64>(b + lo)) break;
+      i += kPer;
+    }
+  } else if (sizeof(T) == 1 && !a && !down) {
+    // REPNE SCASB upwards: the first byte equal to AL, short of the last.
+    const void* hit = std::memchr(b, static_cast<u8>(v), n - 1);
+    i = hit ? static_cast<u32>(static_cast<const u8*>(hit) - b) : n - 1;
+  }
+  auto elem = [&](const u8* p, u32 k) { return load_le<T>(p + (down ? n - 1 - k : k) * u32{sizeof(T)}); };
+  while (i + 1 < n && ((a ? elem(a, i) : v) == elem(b, i)) == while_equal) ++i;
+  alu<Alu::Cmp, T>(c.state().flags, a ? elem(a, i) : v, elem(b, i));
   done = i + 1;
 }
 
@@ -265,10 +286,7 @@ void cmps(Cpu& c, const DecodedInsn& d) {
     alu<Alu::Cmp, T>(c.state().flags, a, b);
   };
   str::repeat<T, str::kDstRead | str::kSrc, true>(c, d, element, [&](u8* dp, const u8* sp, u32 n, u32& done) {
-    const bool down = (c.state().eflags_rest & fl::DF) != 0;
-    str::compare_block<T>(
-        c, d, n, done, [&](u32 i) { return load_le<T>(sp + str::at<T>(down, n, i)); },
-        [&](u32 i) { return load_le<T>(dp + str::at<T>(down, n, i)); });
+    str::compare_block<T>(c, d, n, done, sp, T{0}, dp);
   });
 }
 template <class T>
@@ -303,10 +321,7 @@ void scas(Cpu& c, const DecodedInsn& d) {
     str::advance<T>(c, d, EDI);
   };
   str::repeat<T, str::kDstRead, true>(c, d, element, [&](u8* dp, const u8*, u32 n, u32& done) {
-    const bool down = (c.state().eflags_rest & fl::DF) != 0;
-    const T a = c.reg<T>(EAX);
-    str::compare_block<T>(
-        c, d, n, done, [&](u32) { return a; }, [&](u32 i) { return load_le<T>(dp + str::at<T>(down, n, i)); });
+    str::compare_block<T>(c, d, n, done, nullptr, c.reg<T>(EAX), dp);
   });
 }
 template <class T>
