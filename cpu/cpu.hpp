@@ -126,12 +126,20 @@ class Cpu final : public MemoryListener {
   /// bits 63 down to the linear width are copies of the bit below them.
   bool canonical(u64 lin) const { return ::gb::canonical(lin, linear_bits()); }
 
-  /// Executes up to `max_insns` instructions (a REP string instruction
-  /// counts once). Returns early on HLT with no interrupt to take, on
+  /// Executes up to `max_insns` instructions, a REP string instruction
+  /// counting one per iteration (count_iterations): one that would run past
+  /// the budget stops between iterations, EIP on it, and resumes in the
+  /// next run. Returns early on HLT with no interrupt to take, on
   /// triple-fault shutdown, or when the observer asks to stop.
   StopReason run(u64 max_insns);
-  /// Executes one instruction, or takes one pending interrupt.
-  StopReason step() { return run(1); }
+  /// Executes one instruction (a REP string instruction to its end, unless
+  /// an event stops it between iterations), or takes one pending interrupt.
+  StopReason step() {
+    whole_insn_ = true;
+    const StopReason r = run(1);
+    whole_insn_ = false;
+    return r;
+  }
 
   /// Level of the INTR pin (from the interrupt controller). A device may
   /// raise it in the middle of an instruction (an MMIO write): the running
@@ -202,6 +210,11 @@ class Cpu final : public MemoryListener {
   const CpuModel& model() const { return model_; }
   Bus& bus() { return bus_; }
   u64 instructions() const { return insns_; }
+  /// Instructions executed with a REP string instruction's extra
+  /// iterations left out (count_iterations): moves on only between
+  /// instructions, so the debugger tells an access of the instruction from
+  /// one entering a handler after it.
+  u64 instruction_boundaries() const { return insns_ - iterations_; }
   /// Time passed with the CPU halted (the machine skipped to a device
   /// event): the TSC, which counts at the instruction rate, advances by
   /// `cycles` as if it had kept running.
@@ -649,6 +662,40 @@ class Cpu final : public MemoryListener {
   bool rep_break() const {
     return event_pending() || pending_db_ || access_hit_ || (host_stop_ && host_stop_->load(std::memory_order_relaxed));
   }
+  /// A REP string instruction ran `n` iterations beyond the first of this
+  /// execution (its first is counted as any instruction's, after it): each
+  /// counts as one instruction of virtual time and the TSC, as in Bochs and
+  /// QEMU -icount. So a REP of ECX = N counts N (N = 0: one), also when
+  /// stopped and resumed; a faulting iteration counts as the one executing.
+  /// The block loop sized its block's run from the budget at one count per
+  /// instruction: near the budget's end the block ends here, so the run
+  /// stops on its budget (less the events taken in this run, which count
+  /// against it and are not seen here: the only overshoot).
+  void count_iterations(u64 n) {
+    insns_ += n;
+    iterations_ += n;
+    if (insns_ + BlockCache::kMaxInsns >= run_end_) end_block();
+  }
+  /// Iterations a REP string instruction may still run, beyond those
+  /// counted and the one its execution counts, before the run's budget is
+  /// spent: it then stops between iterations as for rep_break(). Unbounded
+  /// where that stop would be seen: single-stepping (step(), EFLAGS.TF's
+  /// trap after the instruction), code breakpoints (the resumed instruction
+  /// would hit its own breakpoint again), and an observer (the debugger
+  /// would see the resumed REP as a new instruction: step and stepi stay
+  /// one REP). There a REP runs past the budget, as all did before.
+  u64 rep_room() const {
+    if (insns_ + 1 < run_end_) return run_end_ - insns_ - 1;
+    if (whole_insn_ || (GB_OBSERVER && observer_) || (s_.eflags_rest & fl::TF) || code_bp_) return ~u64{0} >> 1;
+    return 0;
+  }
+  /// A REP string instruction stops between iterations, EIP on it:
+  /// rep_break(), or the budget is spent (rep_room()).
+  bool rep_stop() const { return rep_break() || rep_room() == 0; }
+  /// Changes with every change of the memory map (memory_changed(): A20,
+  /// shadow RAM, SMRAM): host pointers a REP INS/OUTS holds across a port
+  /// access (the device may remap memory) are good while it stays the same.
+  u32 map_epoch() const { return map_epoch_; }
   /// A flag the host sets (a signal handler) to end the run: while it is
   /// set a REP string instruction also stops between iterations, EIP on
   /// it as for an interrupt, so no one instruction keeps the host busy for
@@ -866,6 +913,9 @@ class Cpu final : public MemoryListener {
   bool watching_ = false;    ///< set_watching()
   bool access_hit_ = false;  ///< the observer reported a watchpoint hit in this instruction
   const std::atomic<bool>* host_stop_ = nullptr;  ///< see set_host_stop
+  bool whole_insn_ = false;  ///< step(): a REP runs to its end (rep_room)
+  u32 map_epoch_ = 0;        ///< see map_epoch()
+  u64 iterations_ = 0;       ///< REP iterations in insns_ beyond one per execution
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   PagingConfig paging_;
   Tlb tlb_;

@@ -169,6 +169,7 @@ void Cpu::write_cr3(u64 value) {
 }
 
 void Cpu::memory_changed() {
+  ++map_epoch_;
   tlb_.flush_all();
   links_changed();
   blocks_.flush();
