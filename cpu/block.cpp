@@ -110,13 +110,29 @@ Handler in_block_form(const DecodedInsn& d) {
     at = run_from = static_cast<u32>(target_lin & 0xFFF);
     eip = target;
   }
-  if (n == 0) return false;
+  const CodePages::Frame& rec = bus_.code().frame(t.frame);
+  if (n == 0) {
+    // Nothing a block can run here (an instruction across the page end,
+    // say, in a loop): the slot remembers it, so the next visit goes
+    // straight to execute_one() instead of decoding again, until a write
+    // to the bytes from here to the page end (marked as code) or any
+    // other change of the frame's code moves its generation on.
+    mark_code(t.frame | (lin & 0xFFF), 0x1000 - static_cast<unsigned>(lin & 0xFFF), t.frame);
+    b.key = Block::key_of(lin, static_cast<u8>(size));
+    b.succ[0] = b.succ[1] = nullptr;
+    b.count = 0;
+    b.flags = 0;
+    b.eip0 = static_cast<u32>(eip0);
+    b.gen = rec.gen;
+    b.frame = t.frame;
+    b.rec = &rec;
+    return false;
+  }
   runs[nruns++] = {run_from, at};
   blocks_.commit(n);
   for (unsigned i = 0; i < nruns; ++i) {
     if (runs[i].to > runs[i].from) mark_code(t.frame | runs[i].from, runs[i].to - runs[i].from, t.frame);
   }
-  const CodePages::Frame& rec = bus_.code().frame(t.frame);
   b.key = Block::key_of(lin, static_cast<u8>(size));
   b.succ[0] = b.succ[1] = nullptr;
   b.count = static_cast<u8>(n);
@@ -191,6 +207,8 @@ bool Cpu::run_blocks_sized(u64 events) {
       if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen ||
           (kMode != 2 && (b->flags & Block::kFollows) && b->eip0 != s_.rip)) {
         if (!build_block(*b, lin, t)) return prev != nullptr;
+      } else if (b->count == 0) {
+        return prev != nullptr;  // (see build_block)
       }
       if (prev) {
         if (prev->link_epoch != epoch) {
