@@ -261,7 +261,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   [[gnu::always_inline]] T read(unsigned seg, u64 off) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend && !(s_.eflags_rest & fl::AC)) [[likely]] {
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend && !may_check_alignment(sizeof(T))) [[likely]] {
       u8* p;
       if (tlb_host<false>((sg.lbase + off) & lin_mask_, sizeof(T), p)) [[likely]] return load_le<T>(p);
     }
@@ -270,7 +270,7 @@ class Cpu final : public MemoryListener {
   template <class T>
   [[gnu::always_inline]] void write(unsigned seg, u64 off, T v) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !(s_.eflags_rest & fl::AC)) [[likely]] {
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !may_check_alignment(sizeof(T))) [[likely]] {
       u8* p;
       if (tlb_host<true>((sg.lbase + off) & lin_mask_, sizeof(T), p)) [[likely]] {
         store_le<T>(p, v);
@@ -278,6 +278,12 @@ class Cpu final : public MemoryListener {
       }
     }
     write_slow<T>(seg, off, v);
+  }
+  /// Whether an access of `size` bytes takes the checked path for #AC:
+  /// EFLAGS.AC is set and the access is wider than a byte (a byte is
+  /// always aligned; SDM Vol. 3A 6.15, interrupt 17).
+  [[gnu::always_inline]] bool may_check_alignment(u64 size) const {
+    return size > 1 && (s_.eflags_rest & fl::AC);
   }
   /// The host bytes of an access of `size` bytes (1 to 4096) at linear
   /// `lin`, when the TLB's fast tags serve it: a TLB hit granting the
@@ -305,7 +311,7 @@ class Cpu final : public MemoryListener {
     const Segment& sg = s_.seg[d.seg];
     // A writable segment is a readable data segment with the same limits.
     const u64 end = A == Access::Read ? sg.rend : sg.wend;
-    if ((off - sg.lo) + (sizeof(T) - 1) >= end || (s_.eflags_rest & fl::AC)) return false;
+    if ((off - sg.lo) + (sizeof(T) - 1) >= end || may_check_alignment(sizeof(T))) return false;
     // A write entry of the TLB also grants reads of the same bytes.
     u8* p;
     if (!tlb_host<A != Access::Read>((sg.lbase + off) & lin_mask_, sizeof(T), p)) return false;
@@ -322,7 +328,7 @@ class Cpu final : public MemoryListener {
   template <bool kWrite>
   u8* fast_span(unsigned seg, u64 off, u32 bytes) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || (s_.eflags_rest & fl::AC)) {
+    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || may_check_alignment(bytes)) {
       return nullptr;
     }
     u8* p;
