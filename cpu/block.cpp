@@ -2,22 +2,40 @@
 // lookup, a TLB probe or a byte comparison per instruction
 // (cpu/decode/block_cache.hpp states when a block is valid).
 #include "cpu/chain.hpp"
+#include "cpu/ops/control.hpp"
 
 namespace gb {
 
 namespace {
-/// Unconditional transfers and instructions that never fall through: a
-/// block ends after them, since nothing after them runs next.
+/// Unconditional transfers and instructions that never fall through, and
+/// those that may move EIP other than through Cpu::jump() (whose taken
+/// jumps end the run of a block): a block ends after them.
 bool ends_block(const DecodedInsn& d) {
   if (d.exec == op_invalid) return true;
   switch (d.opcode) {
     case 0x9A: case 0xC2: case 0xC3: case 0xCA: case 0xCB: case 0xCC: case 0xCD: case 0xCE: case 0xCF:
-    case 0xE8: case 0xE9: case 0xEA: case 0xEB: case 0xF4:
+    case 0xE8: case 0xE9: case 0xEA: case 0xEB: case 0xF1: case 0xF4:
+    case 0x105: case 0x107: case 0x134: case 0x135:  // SYSCALL, SYSRET, SYSENTER, SYSEXIT
     case 0x10B:  // UD2
       return true;
+    // REP string instructions stop with EIP back on themselves to take an
+    // interrupt between iterations.
+    case 0x6C: case 0x6D: case 0x6E: case 0x6F: case 0xA4: case 0xA5: case 0xA6: case 0xA7:
+    case 0xAA: case 0xAB: case 0xAC: case 0xAD: case 0xAE: case 0xAF:
+      return d.rep != 0;
     case 0xFF: return d.reg() >= 2 && d.reg() <= 5;  // CALL/JMP near and far, indirect
     default: return false;
   }
+}
+
+/// The form of a JMP rel or CALL rel handler that a block follows to its
+/// target (the jump does not end the block's run), or nullptr.
+Handler in_block_form(const DecodedInsn& d) {
+  if (d.exec == &ops::jmp_rel) return &ops::jmp_rel_in_block;
+  if (d.exec == &ops::call_rel<u16>) return &ops::call_rel<u16, true>;
+  if (d.exec == &ops::call_rel<u32>) return &ops::call_rel<u32, true>;
+  if (d.exec == &ops::call_rel<u64>) return &ops::call_rel<u64, true>;
+  return nullptr;
 }
 }  // namespace
 
@@ -25,16 +43,25 @@ bool ends_block(const DecodedInsn& d) {
   const Segment& cs = s_.seg[CS];
   DecodedInsn* out = blocks_.reserve();
   const u8* page = t.host_read;
-  const u32 first = lin & 0xFFF;
   // The last offset an instruction may reach: the CS limit, and for 16-bit
   // code the IP wrap (the 8086 has no limit, only the wrap).
   const CodeSize size = code_size();
   // (64-bit mode has no limit: a block stays in its page.)
   const u64 last_ok = mode64_ ? ~u64{0} : model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
   const u64 eip0 = s_.rip;
-  unsigned n = 0, bytes = 0;
-  while (n < BlockCache::kMaxInsns && first + bytes < 0x1000) {
-    const u32 at = first + bytes;
+  // The byte runs decoded, page offsets [from, to): one, plus one per
+  // followed jump.
+  constexpr unsigned kMaxFollow = 4;
+  struct Run {
+    u32 from, to;
+  } runs[kMaxFollow + 1];
+  unsigned nruns = 0;
+  u32 at = lin & 0xFFF;  // page offset of the next instruction
+  u64 eip = eip0;        // and its EIP
+  u64 eip_hi = eip0;
+  u32 run_from = at;
+  unsigned n = 0;
+  while (n < BlockCache::kMaxInsns && at < 0x1000) {
     bool outside = false;
     DecodedInsn& d = out[n];
     decode(tables_, [&](unsigned i) -> u8 {
@@ -43,26 +70,45 @@ bool ends_block(const DecodedInsn& d) {
         return 0;
       }
       return page[at + i];
-    }, size, eip0 + bytes, d);
+    }, size, eip, d);
     // Left for execute_one(): an instruction on two pages, past the limit
     // or the IP wrap, or too long (its #GP comes from the decoder there);
     // also one ending at the limit or the wrap, so that no next IP in a
     // block needs the wrap (run_blocks_sized adds without masking).
     if (outside || d.too_long || d.exec == op_prefixes_only) break;
-    if (eip0 + bytes + d.len > last_ok) break;
+    if (eip + d.len > last_ok) break;
     if (!d.chain) d.chain = &Cpu::chained<op_invalid>;  // the only handler outside the table
-    bytes += d.len;
+    at += d.len;
+    eip += d.len;
+    eip_hi = std::max(eip_hi, eip);
     ++n;
-    if (ends_block(d)) break;
+    if (!ends_block(d)) continue;
+    // A JMP rel or CALL rel to this page: go on at the target, if it is
+    // within the limit without a wrap (then the jump cannot fault on it).
+    const Handler in_block = GB_CHAINED_DISPATCH ? nullptr : in_block_form(d);
+    if (!in_block || nruns == kMaxFollow) break;
+    const u64 target = eip + ops::rel(d);
+    const u64 wrapped = mode64_ ? target : d.o32 ? u64{static_cast<u32>(target)} : u64{static_cast<u16>(target)};
+    const u64 target_lin = (lin & ~u64{0xFFF}) + at + (target - eip);
+    if (wrapped != target || target >= last_ok || (target_lin >> 12) != (lin >> 12)) break;
+    d.exec = in_block;
+    runs[nruns++] = {run_from, at};
+    at = run_from = static_cast<u32>(target_lin & 0xFFF);
+    eip = target;
   }
   if (n == 0) return false;
+  runs[nruns++] = {run_from, at};
   blocks_.commit(n);
-  mark_code(t.frame | first, bytes, t.frame);
+  for (unsigned i = 0; i < nruns; ++i) {
+    if (runs[i].to > runs[i].from) mark_code(t.frame | runs[i].from, runs[i].to - runs[i].from, t.frame);
+  }
   const CodePages::Frame& rec = bus_.code().frame(t.frame);
-  b.lin = lin;
-  b.mode = static_cast<u8>(size);
+  b.key = Block::key_of(lin, static_cast<u8>(size));
+  b.succ[0] = b.succ[1] = nullptr;
   b.count = static_cast<u8>(n);
-  b.bytes = static_cast<u16>(bytes);
+  b.span = static_cast<u16>(eip_hi - eip0);
+  b.follows = nruns > 1;
+  b.eip0 = static_cast<u32>(eip0);
   b.gen = rec.gen;
   b.frame = t.frame;
   b.rec = &rec;
@@ -85,7 +131,7 @@ bool Cpu::run_blocks_sized(u64 events) {
   constexpr bool kBig = kMode != 0;
   const Segment& cs = s_.seg[CS];
   const u64 cs_base = cs.lbase;
-  constexpr u8 mode = kMode;
+  constexpr u8 mode = kMode;  // CodeSize: k16, k32, k64
   const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
   const u64 last_ok = model_.is_8086() ? 0xFFFFu : kBig ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
   // 64-bit mode has no limit (a non-canonical RIP has no TLB entry).
@@ -99,17 +145,25 @@ bool Cpu::run_blocks_sized(u64 events) {
   stop_ = false;
   eip_mask_ = kMode == 2 ? ~u64{0} : kBig ? 0xFFFF'FFFFu : 0xFFFFu;
   Block* prev = nullptr;
+  bool taken = false;  // the previous block's run ended in a taken jump
+  // Links are made at one CPL: another one's execute rights differ.
+  if (links_need_ != need) {
+    links_need_ = need;
+    links_changed();
+  }
+  const u32 epoch = link_epoch_;  // (whatever changes it ends the run)
   for (;;) {
     const u64 lin = kMode == 2 ? s_.rip : (cs_base + s_.rip) & 0xFFFF'FFFFu;
+    const u64 key = Block::key_of(lin, mode);
     Block* b;
     if (prev) {
-      // From the previous block: its successor hint, if it still names this
-      // block. On the same page the previous block's TLB check holds (only
-      // end_block() events change translations while blocks chain).
-      Block* hint = prev->succ[lin != prev->lin + prev->bytes];
-      if (hint && hint->lin == lin && hint->mode == mode && hint->rec->gen == hint->gen &&
-          (lin >> 12) == (prev->lin >> 12) && hint->frame == prev->frame) {
-        b = hint;
+      // From the previous block: its link, if made in this epoch (no
+      // translation or decoded byte has changed since: the block is valid
+      // and its page still translates to its frame) and it names this block.
+      Block* link = prev->succ[taken];
+      if (link && prev->link_epoch == epoch && link->key == key &&
+          (kMode == 2 || !link->follows || link->eip0 == s_.rip)) {
+        b = link;
         goto run;
       }
     }
@@ -120,18 +174,26 @@ bool Cpu::run_blocks_sized(u64 events) {
       // long way.
       if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != nullptr;
       b = &blocks_.slot(lin);
-      if (b->lin != lin || b->mode != mode || b->frame != t.frame || b->rec->gen != b->gen) {
+      if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen ||
+          (kMode != 2 && b->follows && b->eip0 != s_.rip)) {
         if (!build_block(*b, lin, t)) return prev != nullptr;
       }
-      if (prev) prev->succ[lin != prev->lin + prev->bytes] = b;
+      if (prev) {
+        if (prev->link_epoch != epoch) {
+          prev->link_epoch = epoch;
+          prev->succ[!taken] = nullptr;
+        }
+        prev->succ[taken] = b;
+      }
     }
   run:
     // The same linear block under another CS may pass its limit or wrap:
     // as in build_block(), the next IP after the block stays within both.
-    if (kMode != 2 && s_.rip + b->bytes > last_ok) return prev != nullptr;
+    if (kMode != 2 && s_.rip + b->span > last_ok) return prev != nullptr;
     prev = b;
     const u64 n = end - insns_ < b->count ? end - insns_ : b->count;
 #if GB_CHAINED_DISPATCH
+    const u64 start_rip = s_.rip;
     chain_left_ = n;
     try {
       b->insns->chain(*this, *b->insns);
@@ -144,30 +206,37 @@ bool Cpu::run_blocks_sized(u64 events) {
       return true;
     }
 #else
+    // One test per instruction ends the run: block_end_ is its end, and
+    // a taken jump (Cpu::jump) and end_block() set it to nullptr, so
+    // "d < block_end_" fails for all three. EIP comes back from the state:
+    // a followed JMP or CALL moved it to the next instruction's.
     const DecodedInsn* d = b->insns;
-    u64 left = n;
+    block_end_ = d + n;
     u64 eip = s_.rip;
+    u64 esp0 = s_.gpr[ESP];  // RSP before the instruction, for a fault
     try {
-      for (;;) {
+      do {
         insn_eip_ = eip;
-        start_esp_ = s_.gpr[ESP];
+        esp0 = s_.gpr[ESP];
         // No wrap: the block ends before the limit and the IP wrap.
-        const u64 next = eip + d->len;
-        s_.rip = next;
+        s_.rip = eip + d->len;
         d->exec(*this, *d);
         ++insns_;
-        if (--left == 0 || s_.rip != next || stop_) break;
-        ++d;
-        eip = next;
-      }
+        eip = s_.rip;
+      } while (++d < block_end_);
     } catch (const GuestFault& f) {
-      s_.gpr[ESP] = start_esp_;
+      s_.gpr[ESP] = esp0;
       if (!f.trap) s_.rip = insn_eip_;
       deliver(f);
       shadow_next_ = false;
       ++insns_;
       return true;
     }
+#endif
+#if GB_CHAINED_DISPATCH
+    taken = s_.rip != start_rip + b->span;  // (no followed jumps in this form)
+#else
+    taken = block_end_ == nullptr;
 #endif
     if (stop_) {
       s_.interrupt_shadow = shadow_next_;

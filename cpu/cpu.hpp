@@ -129,12 +129,20 @@ class Cpu final : public MemoryListener {
   /// bits 63 down to the linear width are copies of the bit below them.
   bool canonical(u64 lin) const { return ::gb::canonical(lin, linear_bits()); }
 
-  /// Executes up to `max_insns` instructions (a REP string instruction
-  /// counts once). Returns early on HLT with no interrupt to take, on
+  /// Executes up to `max_insns` instructions, a REP string instruction
+  /// counting one per iteration (count_iterations): one that would run past
+  /// the budget stops between iterations, EIP on it, and resumes in the
+  /// next run. Returns early on HLT with no interrupt to take, on
   /// triple-fault shutdown, or when the observer asks to stop.
   StopReason run(u64 max_insns);
-  /// Executes one instruction, or takes one pending interrupt.
-  StopReason step() { return run(1); }
+  /// Executes one instruction (a REP string instruction to its end, unless
+  /// an event stops it between iterations), or takes one pending interrupt.
+  StopReason step() {
+    whole_insn_ = true;
+    const StopReason r = run(1);
+    whole_insn_ = false;
+    return r;
+  }
 
   /// Level of the INTR pin (from the interrupt controller). A device may
   /// raise it in the middle of an instruction (an MMIO write): the running
@@ -205,6 +213,11 @@ class Cpu final : public MemoryListener {
   const CpuModel& model() const { return model_; }
   Bus& bus() { return bus_; }
   u64 instructions() const { return insns_; }
+  /// Instructions executed with a REP string instruction's extra
+  /// iterations left out (count_iterations): moves on only between
+  /// instructions, so the debugger tells an access of the instruction from
+  /// one entering a handler after it.
+  u64 instruction_boundaries() const { return insns_ - iterations_; }
   /// Time passed with the CPU halted (the machine skipped to a device
   /// event): the TSC, which counts at the instruction rate, advances by
   /// `cycles` as if it had kept running.
@@ -471,12 +484,14 @@ class Cpu final : public MemoryListener {
   void update_paging(TlbFlush flush);
   void invlpg(u64 lin) {
     tlb_.flush_page(lin);
+    links_changed();
     end_block();
   }
   /// INVPCID of `type` for linear `lin` (SDM Vol. 2A INVPCID; the TLB
   /// holds no PCID tags, so it flushes at least what is asked).
   void invpcid(InvpcidType type, u64 lin) {
     tlb_.invpcid(type, lin);
+    links_changed();
     end_block();
   }
   /// Loads CR3 (MOV CR3, task switch): PAE reloads the PDPTEs (#GP(0) on
@@ -539,20 +554,28 @@ class Cpu final : public MemoryListener {
 
   /// Near jump to `target` (16-bit wrap unless o32); #GP(0) beyond CS
   /// limit, or in 64-bit mode (always 64-bit operand size on Intel parts,
-  /// SDM Vol. 2A JMP) to a non-canonical address.
+  /// SDM Vol. 2A JMP) to a non-canonical address. A taken jump also ends
+  /// the running block's run of instructions (block_end_; not stop_, so the
+  /// loop goes on to the target's block) unless `kInBlock`: a JMP or CALL
+  /// the block builder followed, whose target is the block's next
+  /// instruction (cpu/block.cpp).
+  template <bool kInBlock = false>
   void jump(u64 target, bool o32) {
     // Every Jcc, JMP, CALL and RET comes here: the 16/32-bit path first,
     // with the limit compare before the (rare) 8086 test, and the raise
     // out of line so the common path needs no stack frame.
-    if (mode64_) [[unlikely]] return jump64(target);
+    if (mode64_) [[unlikely]] return jump64<kInBlock>(target);
     const u32 t = o32 ? static_cast<u32>(target) : static_cast<u16>(target);
     if (t > s_.seg[CS].limit && model_.checks_limits()) [[unlikely]] raise_gp0();
     s_.rip = t;
+    if constexpr (!kInBlock) block_end_ = nullptr;
   }
   /// jump() in 64-bit mode: #GP(0) for a non-canonical target.
+  template <bool kInBlock = false>
   [[gnu::noinline]] void jump64(u64 target) {
     if (!canonical(target)) raise_gp0();
     s_.rip = target;
+    if constexpr (!kInBlock) block_end_ = nullptr;
   }
   /// Throws #GP(0): out of line, for fast paths that must not set up a frame.
   [[noreturn, gnu::noinline, gnu::cold]] static void raise_gp0() { throw GuestFault::make(kGP, 0); }
@@ -639,6 +662,40 @@ class Cpu final : public MemoryListener {
   bool rep_break() const {
     return event_pending() || pending_db_ || access_hit_ || (host_stop_ && host_stop_->load(std::memory_order_relaxed));
   }
+  /// A REP string instruction ran `n` iterations beyond the first of this
+  /// execution (its first is counted as any instruction's, after it): each
+  /// counts as one instruction of virtual time and the TSC, as in Bochs and
+  /// QEMU -icount. So a REP of ECX = N counts N (N = 0: one), also when
+  /// stopped and resumed; a faulting iteration counts as the one executing.
+  /// The block loop sized its block's run from the budget at one count per
+  /// instruction: near the budget's end the block ends here, so the run
+  /// stops on its budget (less the events taken in this run, which count
+  /// against it and are not seen here: the only overshoot).
+  void count_iterations(u64 n) {
+    insns_ += n;
+    iterations_ += n;
+    if (insns_ + BlockCache::kMaxInsns >= run_end_) end_block();
+  }
+  /// Iterations a REP string instruction may still run, beyond those
+  /// counted and the one its execution counts, before the run's budget is
+  /// spent: it then stops between iterations as for rep_break(). Unbounded
+  /// where that stop would be seen: single-stepping (step(), EFLAGS.TF's
+  /// trap after the instruction), code breakpoints (the resumed instruction
+  /// would hit its own breakpoint again), and an observer (the debugger
+  /// would see the resumed REP as a new instruction: step and stepi stay
+  /// one REP). There a REP runs past the budget, as all did before.
+  u64 rep_room() const {
+    if (insns_ + 1 < run_end_) return run_end_ - insns_ - 1;
+    if (whole_insn_ || (GB_OBSERVER && observer_) || (s_.eflags_rest & fl::TF) || code_bp_) return ~u64{0} >> 1;
+    return 0;
+  }
+  /// A REP string instruction stops between iterations, EIP on it:
+  /// rep_break(), or the budget is spent (rep_room()).
+  bool rep_stop() const { return rep_break() || rep_room() == 0; }
+  /// Changes with every change of the memory map (memory_changed(): A20,
+  /// shadow RAM, SMRAM): host pointers a REP INS/OUTS holds across a port
+  /// access (the device may remap memory) are good while it stays the same.
+  u32 map_epoch() const { return map_epoch_; }
   /// A flag the host sets (a signal handler) to end the run: while it is
   /// set a REP string instruction also stops between iterations, EIP on
   /// it as for an interrupt, so no one instruction keeps the host busy for
@@ -649,11 +706,22 @@ class Cpu final : public MemoryListener {
     s_.halted = true;
     end_block();
   }
+  /// A translation, a decoded byte or the memory map changed: every block
+  /// link (Block::succ) is stale, blocks are found through the TLB again.
+  void links_changed() {
+    if (++link_epoch_ == 0) {  // (after 2^32 changes: no old epoch may match)
+      blocks_.forget_links();
+      link_epoch_ = 1;
+    }
+  }
   /// Ends the current block after this instruction: the instruction changed
   /// something a block assumes fixed (CS, CPL, paging, EFLAGS.TF/IF, the
   /// interrupt shadow, breakpoints, memory holding code), even when EIP ends
   /// up at the next instruction.
-  void end_block() { stop_ = true; }
+  void end_block() {
+    stop_ = true;
+    block_end_ = nullptr;
+  }
   /// Recomputes the hardware breakpoints from DR0-DR3, DR7 and CR4.DE
   /// (cpu/debug.cpp, SDM Vol. 3A 17.2); call after writing a debug register
   /// or CR4.
@@ -787,6 +855,12 @@ class Cpu final : public MemoryListener {
   DecodeCache dcache_;
   BlockCache blocks_;
   bool stop_ = false;   ///< end the current block (end_block())
+  /// The instructions of the running block end before this; nullptr after
+  /// end_block() (cpu/block.cpp's one test per instruction).
+  const DecodedInsn* block_end_ = nullptr;
+  /// Block links (Block::succ) made before an epoch change are stale.
+  u32 link_epoch_ = 1;
+  u8 links_need_ = 0;  ///< the execute right the links were made with (a CPL)
   u64 chain_left_ = 0;  ///< chained dispatch: instructions left to run in the block
   u64 eip_mask_ = 0;    ///< chained dispatch: FFFFh, FFFFFFFFh or all ones by the code size
   u64 start_esp_ = 0;   ///< RSP before the instruction executing now
@@ -839,6 +913,9 @@ class Cpu final : public MemoryListener {
   bool watching_ = false;    ///< set_watching()
   bool access_hit_ = false;  ///< the observer reported a watchpoint hit in this instruction
   const std::atomic<bool>* host_stop_ = nullptr;  ///< see set_host_stop
+  bool whole_insn_ = false;  ///< step(): a REP runs to its end (rep_room)
+  u32 map_epoch_ = 0;        ///< see map_epoch()
+  u64 iterations_ = 0;       ///< REP iterations in insns_ beyond one per execution
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   PagingConfig paging_;
   Tlb tlb_;

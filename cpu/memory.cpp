@@ -136,6 +136,7 @@ void Cpu::update_paging(TlbFlush flush) {
   if (load_pdptes) {
     for (unsigned i = 0; i < 4; ++i) paging_.pdpte[i] = bus_.read<u64>((s_.cr3 & ~0x1Fu) + 8 * i);
   }
+  links_changed();  // translations, or the rights they give, may change
   if (flush == TlbFlush::All) tlb_.flush_all();
   if (flush == TlbFlush::NonGlobal) tlb_.flush_non_global();
 }
@@ -169,7 +170,9 @@ void Cpu::write_cr3(u64 value) {
 }
 
 void Cpu::memory_changed() {
+  ++map_epoch_;
   tlb_.flush_all();
+  links_changed();
   blocks_.flush();
   bus_.code().clear();
   end_block();
@@ -189,6 +192,7 @@ void Cpu::code_written(PhysAddr addr) {
   tlb_.for_each([&](TlbEntry& t) {
     if (t.frame == frame) t.vpn = ~u64{0};
   });
+  links_changed();
   end_block();
 }
 

@@ -1,11 +1,13 @@
 // The block cache: runs of decoded instructions, executed without a lookup
 // per instruction.
 //
-// A block is straight-line code from one linear address within one 4 KiB
+// A block is the code that runs from one linear address within one 4 KiB
 // page: it ends before an instruction that would leave the page, cross the
 // CS limit or wrap a 16-bit IP, after an unconditional transfer, or at
-// kMaxInsns. Conditional branches do not end it: the run loop leaves a
-// block whenever EIP is not the next instruction's. A block is valid while
+// kMaxInsns. Conditional branches do not end it: a taken branch ends the
+// run of the block (Cpu::jump). A direct JMP or CALL to the same page does
+// not end it either: the block goes on at the target (a superblock), and
+// is then tied to the EIP it was decoded at. A block is valid while
 // (a) its linear page still translates, with execute rights, to the frame it
 // was decoded from, (b) that frame's CodePages generation is unchanged (no
 // write has touched the decoded bytes), and (c) the code segment's default
@@ -20,18 +22,33 @@
 namespace gb {
 
 struct Block {
-  u64 lin = ~u64{0};  ///< linear address of the first instruction
-  u8 mode = 0xFF;    ///< CodeSize at decode (CS.D, or 64-bit mode)
-  u8 count = 0;      ///< instructions
-  u16 bytes = 0;     ///< total length in bytes
-  u32 gen = 0;       ///< the frame's CodePages generation at decode
+  /// The block's key: the linear address of its first instruction with
+  /// the CodeSize it was decoded for (CS.D, or 64-bit mode) in bits 63-60
+  /// (key()); a linear address has at most 57 bits.
+  u64 key = ~u64{0};
   PhysAddr frame = 0;  ///< physical frame (page base) decoded from
   const CodePages::Frame* rec = nullptr;
   const DecodedInsn* insns = nullptr;
   /// The blocks that ran next last time, when execution fell off the end
-  /// (succ[0]) or jumped (succ[1]): a hint, checked before use, that saves
-  /// the hash lookup and, on the same page, the TLB probe.
+  /// (succ[0]) or a taken branch ended it (succ[1]): links, valid while
+  /// link_epoch is the CPU's (Cpu::links_changed: no translation, code
+  /// byte or CPL has changed since), that save the TLB probe and the
+  /// lookup.
   Block* succ[2] = {nullptr, nullptr};
+  u32 link_epoch = 0;
+  /// EIP of the first instruction at decode, outside 64-bit mode (where
+  /// the linear address is the RIP).
+  u32 eip0 = 0;
+  u32 gen = 0;       ///< the frame's CodePages generation at decode
+  u8 count = 0;      ///< instructions
+  /// The block follows a JMP or CALL: valid only at the EIP it was decoded
+  /// at (eip0), since its targets are EIPs, not offsets from the start.
+  bool follows = false;
+  /// The highest EIP reached (the end of the furthest instruction), less
+  /// the first instruction's: the CS limit check for the whole block.
+  u16 span = 0;
+
+  static constexpr u64 key_of(u64 lin, u8 mode) { return lin | (u64{mode} << 60); }
 };
 
 class BlockCache {
@@ -42,7 +59,7 @@ class BlockCache {
 
   BlockCache() : slots_(new Block[kSlots]), arena_(new DecodedInsn[kArena]) {}
 
-  /// The slot for linear `lin`: holds the block for `lin` if slot.lin == lin.
+  /// The slot for linear `lin`: holds the block for `lin` if its key says so.
   Block& slot(u64 lin) { return slots_[(lin ^ (lin >> 14)) & (kSlots - 1)]; }
 
   /// Room for up to kMaxInsns instructions of a new block; flushes every
@@ -55,9 +72,13 @@ class BlockCache {
   /// Keeps the first `n` instructions written at reserve().
   void commit(unsigned n) { used_ += n; }
 
+  /// Forgets every block link (the link epoch wrapped).
+  void forget_links() {
+    for (unsigned i = 0; i < kSlots; ++i) slots_[i].link_epoch = 0;
+  }
   /// Forgets every block.
   void flush() {
-    for (unsigned i = 0; i < kSlots; ++i) slots_[i].lin = ~u64{0};
+    for (unsigned i = 0; i < kSlots; ++i) slots_[i].key = ~u64{0};
     used_ = 0;
   }
 

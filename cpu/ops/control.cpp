@@ -4,6 +4,7 @@ namespace gb::ops {
 
 
 void jmp_rel(Cpu& c, const DecodedInsn& d) { c.jump(c.state().rip + rel(d), d.o32); }
+void jmp_rel_in_block(Cpu& c, const DecodedInsn& d) { c.jump<true>(c.state().rip + rel(d), d.o32); }
 
 void jmp_far_imm(Cpu& c, const DecodedInsn& d) { c.far_jump(static_cast<u16>(d.imm2), d.imm, d.o32); }
 

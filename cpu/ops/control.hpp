@@ -12,6 +12,9 @@ void jcc(Cpu& c, const DecodedInsn& d) {
   if (c.state().flags.cond<cc>()) c.jump(c.state().rip + rel(d), d.o32);
 }
 void jmp_rel(Cpu& c, const DecodedInsn& d);
+/// JMP rel that the block builder followed: its target is the block's next
+/// instruction (cpu/block.cpp), so the block goes on.
+void jmp_rel_in_block(Cpu& c, const DecodedInsn& d);
 void jmp_far_imm(Cpu& c, const DecodedInsn& d);
 template <class T>
 void jmp_E(Cpu& c, const DecodedInsn& d) { c.jump(c.read_rm<T>(d), sizeof(T) >= 4); }
@@ -23,12 +26,14 @@ void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
   c.far_jump(sel, target, sizeof(T) >= 4, sizeof(T) == 8);
 }
 
-template <class T>
+/// CALL rel; with `kInBlock`, one the block builder followed (see
+/// jmp_rel_in_block).
+template <class T, bool kInBlock = false>
 void call_rel(Cpu& c, const DecodedInsn& d) {
   const u64 next = c.state().rip;
   const u64 target = next + rel(d);
   c.push<T>(static_cast<T>(next));
-  c.jump(target, sizeof(T) >= 4);
+  c.template jump<kInBlock>(target, sizeof(T) >= 4);
 }
 template <class T>
 void call_E(Cpu& c, const DecodedInsn& d) {

@@ -436,7 +436,7 @@ std::string Debugger::check_stop(const Cpu& cpu, unsigned idx) {
   c.prev_lma = s.lma();
   c.prev_cs = s.seg[CS].selector;
   c.prev_eip = s.rip;
-  c.insn_index = cpu.instructions();
+  c.insn_index = cpu.instruction_boundaries();
 
   if (c.watch_hit) {
     if (why.empty()) {
@@ -538,8 +538,9 @@ bool Debugger::on_access(const Cpu& cpu, u64 lin, unsigned size, bool write) {
     target_.set_cpu(viewed);
   }
   // Accesses after the instruction completed (the instruction count moved
-  // on) belong to entering an interrupt or exception handler.
-  c.hit_in_insn = cpu.instructions() == c.insn_index;
+  // on; a REP's iterations, counted as it runs, do not move it) belong to
+  // entering an interrupt or exception handler.
+  c.hit_in_insn = cpu.instruction_boundaries() == c.insn_index;
   c.hit_cs = c.prev_cs;
   c.hit_eip = c.prev_eip;
   c.watch_hit = std::move(h);

@@ -152,7 +152,7 @@ class Debugger final : public CpuObserver {
   /// instructions (the processors interleave).
   struct PerCpu {
     std::optional<WatchHit> watch_hit;  // the first hit since the last instruction boundary
-    u64 insn_index = 0;                 // Cpu::instructions() at before_insn
+    u64 insn_index = 0;                 // Cpu::instruction_boundaries() at before_insn
     bool hit_in_insn = true;            // the hit came from the instruction, not an interrupt entry
     u16 hit_cs = 0;
     u64 hit_eip = 0;

@@ -216,3 +216,66 @@ TEST_CASE("blocks: a remapped code page runs its new frame", "[block]") {
   r.cpu.run(10);
   CHECK(r.al() == 2);
 }
+
+TEST_CASE("blocks: a followed CALL and JMP run their targets; stores there are seen", "[block]") {
+  Rig r;
+  // 1000: call 1010h; inc bx; hlt.  1010: mov al, 7; jmp 1020h.  1020: ret
+  // One block follows the CALL and the JMP (same page), then ends at RET.
+  r.put(0x1000, {0xE8, 0x0D, 0x00, 0x43, 0xF4});
+  r.put(0x1010, {0xB0, 0x07, 0xEB, 0x0C});
+  r.put(0x1020, {0xC3});
+  r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.al() == 7);
+  CHECK(r.s.gpr[EBX] == 1);
+  CHECK(r.s.gpr[ESP] == 0x8000);
+  CHECK(load_le<u16>(&r.ram[0x7FFE]) == 0x1003);  // the CALL's return IP
+  CHECK(r.cpu.instructions() == 6);
+  // A store into the followed target's bytes (not the block's first run)
+  // reaches the next execution.
+  r.s.halted = false;
+  r.s.rip = 0x1000;
+  r.put(0x0F00, {0xC6, 0x06, 0x11, 0x10, 0x05, 0xE9, 0xF8, 0x00});  // mov byte [1011h], 5; jmp 1000h
+  r.s.rip = 0x0F00;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.al() == 5);
+  // The budget counts followed instructions exactly: two instructions from
+  // 1000 end after the MOV at the CALL's target.
+  r.s.halted = false;
+  r.s.rip = 0x1000;
+  r.s.gpr[ESP] = 0x8000;
+  CHECK(r.cpu.run(2) == StopReason::Budget);
+  CHECK(r.s.rip == 0x1012);
+}
+
+TEST_CASE("blocks: a followed jump runs right from another CS:IP of the same linear code", "[block]") {
+  Rig r;
+  // Linear 1000: call +1 (to 1004); hlt; ret. Run as 0000:1000, then as
+  // 0100:0000: the pushed return IP follows the EIP, not the decode.
+  r.put(0x1000, {0xE8, 0x01, 0x00, 0xF4, 0xC3});
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(load_le<u16>(&r.ram[0x7FFE]) == 0x1003);
+  CHECK(r.s.rip == 0x1004);
+  r.s.halted = false;
+  r.s.seg[CS].selector = 0x100;
+  r.s.seg[CS].base = 0x1000;
+  r.s.seg[CS].refresh(false);
+  r.s.rip = 0;
+  r.s.gpr[ESP] = 0x8000;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(load_le<u16>(&r.ram[0x7FFE]) == 0x0003);
+  CHECK(r.s.rip == 0x0004);
+}
+
+TEST_CASE("blocks: a fault at a followed jump's target reports the target's IP", "[block]") {
+  Rig r;
+  store_le<u16>(&r.ram[6 * 4], 0x2000);  // IVT 6 (#UD) -> 0000:2000
+  r.put(0x2000, {0xF4});
+  // 1000: inc bx; jmp 1040h.  1040: inc bx; ud2
+  r.put(0x1000, {0x43, 0xEB, 0x3D});
+  r.put(0x1040, {0x43, 0x0F, 0x0B});
+  r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EBX] == 2);
+  CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1041);  // pushed IP: the UD2
+}

@@ -253,14 +253,14 @@ TEST_CASE("REP MOVSB copies CX bytes in one step", "[cpu]") {
     CHECK(m.s.gpr[ESI] == 0x15);
     CHECK(m.s.gpr[EDI] == 0x25);
     CHECK(m.s.rip == 2);
-    CHECK(m.cpu.instructions() == 1);
+    CHECK(m.cpu.instructions() == 5);  // one per iteration (virtual time)
   }
   SECTION("backward with DF=1") {
     m.code({0xFD, 0xF3, 0xA4});  // std; rep movsb
     m.s.gpr[ESI] = 0x14;
     m.s.gpr[EDI] = 0x24;
     m.s.gpr[ECX] = 5;
-    m.cpu.run(2);
+    m.cpu.run(6);  // STD and five iterations
     CHECK(std::equal(std::begin(msg), std::end(msg), &m.ram[0x3000 + 0x20]));
     CHECK(m.s.gpr[ESI] == 0x0F);
     CHECK(m.s.gpr[EDI] == 0x1F);

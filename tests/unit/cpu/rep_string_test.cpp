@@ -4,62 +4,17 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <initializer_list>
-#include <vector>
 
-#include "cpu/cpu.hpp"
+#include "tests/unit/cpu/rep_rig.hpp"
 
 using namespace gb;
 
 namespace {
 
-struct Mmio : MmioHandler {
-  std::vector<u32> writes;
-  u32 mmio_read(PhysAddr, Width) override { return 0; }
-  void mmio_write(PhysAddr, u32 v, Width) override { writes.push_back(v); }
-};
+using rep_rig::Rig;
 
-// Flat 32-bit protected mode without paging, code at 1000h, MMIO at 400000h.
-struct Rig {
-  std::vector<u8> ram = std::vector<u8>(4u << 20);
-  MemoryMap mem;
-  IoMap io;
-  Bus bus{mem, io};
-  Mmio mmio;
-  Cpu cpu;
-  CpuState& s;
-  Rig() : cpu(bus, *find_cpu_model("pentium-pro")), s(cpu.state()) {
-    mem.map_ram(0, ram);
-    mem.map_mmio(0x40'0000, 0x1000, mmio);
-    cpu.set_log(nullptr);
-    s.seg[CS].selector = 0;
-    s.seg[CS].base = 0;  // out of the reset state's FFFF0000
-    const u8 gdt[] = {0, 0, 0, 0, 0, 0, 0, 0,
-                      0xFF, 0xFF, 0, 0, 0, 0x9A, 0xCF, 0,   // 08: code, 4 GiB, 32-bit
-                      0xFF, 0xFF, 0, 0, 0, 0x92, 0xCF, 0};  // 10: data, 4 GiB
-    std::copy(std::begin(gdt), std::end(gdt), ram.begin() + 0x500);
-    s.gdtr = TableRegister{0x500, 23};
-    cpu.write_cr0(s.cr0 | 1);
-    for (unsigned r : {ES, SS, DS}) cpu.load_segment(r, 0x10);
-    r_code(0x08);
-    s.rip = 0x1000;
-    s.gpr[ESP] = 0x8000;
-  }
-  void r_code(u16 sel) {
-    // Far-jump once (16-bit code still) to load CS from the GDT.
-    const u8 jmp[] = {0xEA, 0x00, 0x10, static_cast<u8>(sel), 0x00};
-    std::copy(std::begin(jmp), std::end(jmp), ram.begin() + 0xF00);
-    s.rip = 0xF00;
-    cpu.step();
-  }
-  void code(std::initializer_list<u8> b) {
-    std::copy(b.begin(), b.end(), ram.begin() + 0x1000);
-    ram[0x1000 + b.size()] = 0xF4;
-    bus.host_wrote(0x1000, b.size() + 1);
-    s.rip = 0x1000;
-    s.halted = false;
-  }
-};
+// A budget that runs each case to its HLT: each iteration counts.
+constexpr u64 kRun = 1'000'000;
 
 }  // namespace
 
@@ -70,7 +25,7 @@ TEST_CASE("rep stosd across pages fills exactly and leaves the registers as the 
   r.s.gpr[EDI] = 0x2FF8;  // 2 dwords in the first page, then 2.5 pages more
   r.s.gpr[ECX] = 2 + 2560 / 4 * 4;
   const u32 n = r.s.gpr[ECX];
-  r.cpu.run(100);
+  r.cpu.run(kRun);
   CHECK(r.s.gpr[ECX] == 0);
   CHECK(r.s.gpr[EDI] == 0x2FF8 + 4 * n);
   CHECK(load_le<u32>(&r.ram[0x2FF8]) == 0xA1B2C3D4);
@@ -87,7 +42,7 @@ TEST_CASE("rep movsb backwards and overlapping forwards", "[rep]") {
   r.s.gpr[ESI] = 0x10000 + 0x2FFF;
   r.s.gpr[EDI] = 0x20000 + 0x2FFF;
   r.s.gpr[ECX] = 0x3000;
-  r.cpu.run(100);
+  r.cpu.run(kRun);
   CHECK(r.s.gpr[ECX] == 0);
   CHECK(r.s.gpr[ESI] == 0x10000 - 1);
   CHECK(r.s.gpr[EDI] == 0x20000 - 1);
@@ -99,7 +54,7 @@ TEST_CASE("rep movsb backwards and overlapping forwards", "[rep]") {
   r.s.gpr[ESI] = 0x30000;
   r.s.gpr[EDI] = 0x30001;
   r.s.gpr[ECX] = 0x1800;
-  r.cpu.run(100);
+  r.cpu.run(kRun);
   CHECK(std::all_of(r.ram.begin() + 0x30000, r.ram.begin() + 0x31801, [](u8 b) { return b == 0x5A; }));
 }
 
@@ -109,7 +64,7 @@ TEST_CASE("rep stosw with 16-bit addresses wraps DI at 64 KiB", "[rep]") {
   r.s.gpr[EAX] = 0xBEEF;
   r.s.gpr[EDI] = 0x1234'FFFC;  // DI = FFFC: two words, then wraps to 0000
   r.s.gpr[ECX] = 0xABCD'0004;
-  r.cpu.run(100);
+  r.cpu.run(kRun);
   CHECK(r.s.gpr[ECX] == 0xABCD'0000);
   CHECK(r.s.gpr[EDI] == 0x1234'0004);
   CHECK(load_le<u16>(&r.ram[0xFFFC]) == 0xBEEF);
@@ -125,7 +80,7 @@ TEST_CASE("rep stosd into MMIO is element by element", "[rep]") {
   r.s.gpr[EAX] = 7;
   r.s.gpr[EDI] = 0x3FFF'F8;  // two dwords of RAM, then the MMIO page
   r.s.gpr[ECX] = 5;
-  r.cpu.run(100);
+  r.cpu.run(kRun);
   CHECK(r.s.gpr[ECX] == 0);
   CHECK(r.mmio.writes.size() == 3);
   CHECK(load_le<u32>(&r.ram[0x3FFF'FC]) == 7);
@@ -149,7 +104,7 @@ TEST_CASE("rep movsd faulting on the limit stops with the completed count", "[re
   r.s.gpr[ESI] = 0x10000;
   r.s.gpr[EDI] = 0x1000;
   r.s.gpr[ECX] = 0x1000;
-  r.cpu.run(100);
+  r.cpu.run(kRun);
   CHECK(r.s.gpr[EDI] == 0x3000);
   CHECK(r.s.gpr[ECX] == 0x1000 - 0x800);
   CHECK(r.s.gpr[ESI] == 0x10000 + 0x2000);
