@@ -3,6 +3,7 @@
 // (cpu/decode/block_cache.hpp states when a block is valid).
 #include "cpu/chain.hpp"
 #include "cpu/ops/control.hpp"
+#include "cpu/ops/fused.hpp"
 
 namespace gb {
 
@@ -61,6 +62,7 @@ Handler in_block_form(const DecodedInsn& d) {
   u64 eip_hi = eip0;
   u32 run_from = at;
   unsigned n = 0;
+  bool fused = false;
   while (n < BlockCache::kMaxInsns && at < 0x1000) {
     bool outside = false;
     DecodedInsn& d = out[n];
@@ -81,6 +83,18 @@ Handler in_block_form(const DecodedInsn& d) {
     at += d.len;
     eip += d.len;
     eip_hi = std::max(eip_hi, eip);
+    // A Jcc after an instruction that sets its flags: one fused record.
+    if (!GB_CHAINED_DISPATCH && n > 0 && ((d.opcode & 0x3F0) == 0x70 || (d.opcode & 0x3F0) == 0x180) &&
+        d.exec != op_invalid && out[n - 1].o32 == d.o32) {
+      DecodedInsn& first = out[n - 1];
+      if (const Handler f = ops::fused_jcc_form(first.exec, d.opcode & 0xF)) {
+        first.exec = f;
+        first.len = static_cast<u8>(first.len + d.len);
+        first.imm2 = d.imm;
+        fused = true;
+        continue;
+      }
+    }
     ++n;
     if (!ends_block(d)) continue;
     // A JMP rel or CALL rel to this page: go on at the target, if it is
@@ -107,7 +121,7 @@ Handler in_block_form(const DecodedInsn& d) {
   b.succ[0] = b.succ[1] = nullptr;
   b.count = static_cast<u8>(n);
   b.span = static_cast<u16>(eip_hi - eip0);
-  b.follows = nruns > 1;
+  b.flags = static_cast<u8>((nruns > 1 ? Block::kFollows : 0) | (fused ? Block::kFused : 0));
   b.eip0 = static_cast<u32>(eip0);
   b.gen = rec.gen;
   b.frame = t.frame;
@@ -162,7 +176,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       // and its page still translates to its frame) and it names this block.
       Block* link = prev->succ[taken];
       if (link && prev->link_epoch == epoch && link->key == key &&
-          (kMode == 2 || !link->follows || link->eip0 == s_.rip)) {
+          (kMode == 2 || !(link->flags & Block::kFollows) || link->eip0 == s_.rip)) {
         b = link;
         goto run;
       }
@@ -175,7 +189,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != nullptr;
       b = &blocks_.slot(lin);
       if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen ||
-          (kMode != 2 && b->follows && b->eip0 != s_.rip)) {
+          (kMode != 2 && (b->flags & Block::kFollows) && b->eip0 != s_.rip)) {
         if (!build_block(*b, lin, t)) return prev != nullptr;
       }
       if (prev) {
@@ -190,6 +204,9 @@ bool Cpu::run_blocks_sized(u64 events) {
     // The same linear block under another CS may pass its limit or wrap:
     // as in build_block(), the next IP after the block stays within both.
     if (kMode != 2 && s_.rip + b->span > last_ok) return prev != nullptr;
+    // A block with fused pairs runs only where the budget holds all of it
+    // as pairs: the budget is exact, and a pair counts two.
+    if ((b->flags & Block::kFused) && end - insns_ < 2u * b->count) return prev != nullptr;
     prev = b;
     const u64 n = end - insns_ < b->count ? end - insns_ : b->count;
 #if GB_CHAINED_DISPATCH

@@ -671,6 +671,8 @@ class Cpu final : public MemoryListener {
   /// instruction: near the budget's end the block ends here, so the run
   /// stops on its budget (less the events taken in this run, which count
   /// against it and are not seen here: the only overshoot).
+  /// The second instruction of a fused pair (cpu/ops/fused.hpp) retired.
+  void count_fused() { ++insns_; }
   void count_iterations(u64 n) {
     insns_ += n;
     iterations_ += n;

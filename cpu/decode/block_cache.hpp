@@ -41,9 +41,12 @@ struct Block {
   u32 eip0 = 0;
   u32 gen = 0;       ///< the frame's CodePages generation at decode
   u8 count = 0;      ///< instructions
-  /// The block follows a JMP or CALL: valid only at the EIP it was decoded
-  /// at (eip0), since its targets are EIPs, not offsets from the start.
-  bool follows = false;
+  /// kFollows: the block follows a JMP or CALL, so it is valid only at the
+  /// EIP it was decoded at (eip0), since its targets are EIPs, not offsets
+  /// from the start. kFused: some records are fused pairs, two
+  /// instructions each (cpu/ops/fused.hpp).
+  u8 flags = 0;
+  static constexpr u8 kFollows = 1, kFused = 2;
   /// The highest EIP reached (the end of the furthest instruction), less
   /// the first instruction's: the CS limit check for the whole block.
   u16 span = 0;

@@ -279,3 +279,45 @@ TEST_CASE("blocks: a fault at a followed jump's target reports the target's IP",
   CHECK(r.s.gpr[EBX] == 2);
   CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1041);  // pushed IP: the UD2
 }
+
+TEST_CASE("blocks: a CMP or DEC and the Jcc after it, fused, stay two instructions", "[block]") {
+  Rig r;
+  // 1000: mov cx, 5; L: inc ax; dec cx; jnz L; cmp ax, 5; je 1020h; hlt
+  // 1020: cmp bx, 1; jb 1030h (taken: 0 < 1, CF); hlt.  1030: hlt
+  r.put(0x1000, {0xB9, 0x05, 0x00, 0x40, 0x49, 0x75, 0xFC, 0x3D, 0x05, 0x00, 0x74, 0x14, 0xF4});
+  r.put(0x1020, {0x83, 0xFB, 0x01, 0x72, 0x0B, 0xF4});
+  r.put(0x1030, {0xF4});
+  r.s.gpr[EAX] = r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(1000) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 5);
+  CHECK(r.s.rip == 0x1031);
+  // mov, 5 x (inc, dec, jnz), cmp, je, cmp, jb, hlt
+  CHECK(r.cpu.instructions() == 1 + 15 + 2 + 2 + 1);
+  // The flags are the CMP's: CF from 0 - 1, SF, not ZF.
+  CHECK((r.cpu.eflags() & (fl::CF | fl::ZF | fl::SF)) == (fl::CF | fl::SF));
+  // The budget is exact: it may end between the DEC and the JNZ.
+  r.s.halted = false;
+  r.s.rip = 0x1000;
+  const u64 before = r.cpu.instructions();
+  CHECK(r.cpu.run(3) == StopReason::Budget);  // mov, inc, dec
+  CHECK(r.cpu.instructions() == before + 3);
+  CHECK(r.s.rip == 0x1005);  // on the JNZ
+  CHECK(r.cpu.run(1000) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 5 + 5);
+}
+
+TEST_CASE("blocks: a fused CMP that faults reports the CMP, not the Jcc", "[block]") {
+  Rig r;
+  // Real mode, DS limit 0FFFh: cmp word [2000h], 1 is #GP(0) (vector 13),
+  // the Jcc after it never runs.
+  r.s.seg[DS].limit = 0xFFF;
+  r.s.seg[DS].refresh(false);
+  store_le<u16>(&r.ram[13 * 4], 0x3000);
+  r.put(0x3000, {0xF4});
+  r.put(0x1000, {0x43, 0x83, 0x3E, 0x00, 0x20, 0x01, 0x74, 0x02, 0x43, 0x43});
+  r.s.gpr[EBX] = 0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EBX] == 1);
+  CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1001);  // pushed IP: the CMP
+  CHECK(r.cpu.instructions() == 3);  // inc, the faulting cmp, hlt
+}
