@@ -6,6 +6,7 @@ namespace gb {
 
 Cpu::Cpu(Bus& bus, const CpuModel& model) : bus_(bus), model_(model), tables_(model) {
   bus_.set_memory_listener(this);
+  update_fast_sets();
   reset();
 }
 

@@ -48,6 +48,9 @@ class Cpu final : public MemoryListener {
   /// A CPU of `model` on `bus`, in its reset state. The bus and model must
   /// outlive the CPU.
   Cpu(Bus& bus, const CpuModel& model);
+  /// Not copyable: rfast_ and wfast_ point into this CPU's TLB.
+  Cpu(const Cpu&) = delete;
+  Cpu& operator=(const Cpu&) = delete;
 
   /// The memory map or A20 changed: the TLB's host pointers and every
   /// decoded block are stale.
@@ -260,8 +263,7 @@ class Cpu final : public MemoryListener {
   /// Offset of the ModR/M memory operand (address-size wrapped). A
   /// RIP-relative form has the next instruction's RIP folded into disp.
   [[gnu::always_inline]] u64 ea(const DecodedInsn& d) const {
-    const u64 off = d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale);
-    return d.a64 ? off : d.a32 ? static_cast<u32>(off) : off & 0xFFFF;
+    return (d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale)) & addr_mask_[d.asize];
   }
 
   /// Guest memory through segment `seg` at `off`. Type and limit
@@ -272,29 +274,41 @@ class Cpu final : public MemoryListener {
   template <class T>
   [[gnu::always_inline]] T read(unsigned seg, u64 off) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
-      const u64 lin = (sg.lbase + off) & lin_mask_;
-      const TlbEntry& t = tlb_.slot(lin >> 12);
-      if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead)) && t.host_read &&
-          (lin & 0xFFF) <= 0x1000 - sizeof(T)) [[likely]] {
-        return load_le<T>(t.host_read + (lin & 0xFFF));
-      }
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend && !may_check_alignment(sizeof(T))) [[likely]] {
+      u8* p;
+      if (tlb_host<false>((sg.lbase + off) & lin_mask_, sizeof(T), p)) [[likely]] return load_le<T>(p);
     }
     return read_slow<T>(seg, off);
   }
   template <class T>
   [[gnu::always_inline]] void write(unsigned seg, u64 off, T v) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !((s_.eflags_rest & fl::AC) | data_bp_)) [[likely]] {
-      const u64 lin = (sg.lbase + off) & lin_mask_;
-      const TlbEntry& t = tlb_.slot(lin >> 12);
-      if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)) && t.host_write &&
-          (lin & 0xFFF) <= 0x1000 - sizeof(T)) [[likely]] {
-        store_le<T>(t.host_write + (lin & 0xFFF), v);
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !may_check_alignment(sizeof(T))) [[likely]] {
+      u8* p;
+      if (tlb_host<true>((sg.lbase + off) & lin_mask_, sizeof(T), p)) [[likely]] {
+        store_le<T>(p, v);
         return;
       }
     }
     write_slow<T>(seg, off, v);
+  }
+  /// Whether an access of `size` bytes takes the checked path for #AC:
+  /// EFLAGS.AC is set and the access is wider than a byte (a byte is
+  /// always aligned; SDM Vol. 3A 6.15, interrupt 17).
+  [[gnu::always_inline]] bool may_check_alignment(u64 size) const {
+    return size > 1 && (s_.eflags_rest & fl::AC);
+  }
+  /// The host bytes of an access of `size` bytes (1 to 4096) at linear
+  /// `lin`, when the TLB's fast tags serve it: a TLB hit granting the
+  /// access at the CPL, on RAM (or ROM, for a read), within one page, and
+  /// no data breakpoint or watchpoint armed (then no access is served here:
+  /// update_fast_sets). Sets `p` and returns true, or returns false.
+  template <bool kWrite>
+  [[gnu::always_inline]] bool tlb_host(u64 lin, u64 size, u8*& p) const {
+    const TlbFast& f = (kWrite ? wfast_ : rfast_)[s_.cpl][(lin >> 12) & (Tlb::kEntries - 1)];
+    if (f.tag != (lin + size - 1) >> 12) return false;
+    p = f.host + (lin & 0xFFF);
+    return true;
   }
   /// The memory operand of `d` (Form::Mem handlers) as host pointers, when
   /// the inline fast path covers the whole access: `r` for reading, `w` for
@@ -310,21 +324,12 @@ class Cpu final : public MemoryListener {
     const Segment& sg = s_.seg[d.seg];
     // A writable segment is a readable data segment with the same limits.
     const u64 end = A == Access::Read ? sg.rend : sg.wend;
-    if ((off - sg.lo) + (sizeof(T) - 1) >= end || ((s_.eflags_rest & fl::AC) | data_bp_)) return false;
-    const u64 lin = (sg.lbase + off) & lin_mask_;
-    const TlbEntry& t = tlb_.slot(lin >> 12);
-    // Write rights in the TLB come with read rights at the same level.
-    const u8 need = A == Access::Read ? (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead)
-                                      : (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite);
-    if (t.vpn != lin >> 12 || !(t.rights & need) || (lin & 0xFFF) > 0x1000 - sizeof(T)) return false;
-    if constexpr (A != Access::Write) {
-      if (!t.host_read) return false;
-      r = t.host_read + (lin & 0xFFF);
-    }
-    if constexpr (A != Access::Read) {
-      if (!t.host_write) return false;
-      w = t.host_write + (lin & 0xFFF);
-    }
+    if ((off - sg.lo) + (sizeof(T) - 1) >= end || may_check_alignment(sizeof(T))) return false;
+    // A write entry of the TLB also grants reads of the same bytes.
+    u8* p;
+    if (!tlb_host<A != Access::Read>((sg.lbase + off) & lin_mask_, sizeof(T), p)) return false;
+    if constexpr (A != Access::Write) r = p;
+    if constexpr (A != Access::Read) w = p;
     return true;
   }
 
@@ -336,17 +341,12 @@ class Cpu final : public MemoryListener {
   template <bool kWrite>
   u8* fast_span(unsigned seg, u64 off, u32 bytes) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || ((s_.eflags_rest & fl::AC) | data_bp_)) {
+    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || may_check_alignment(bytes)) {
       return nullptr;
     }
-    const u64 lin = (sg.lbase + off) & lin_mask_;
-    if ((lin & 0xFFF) + bytes > 0x1000) return nullptr;
-    const TlbEntry& t = tlb_.slot(lin >> 12);
-    const u8 need = kWrite ? (s_.cpl == 3 ? tlbr::kUserWrite : tlbr::kSupWrite)
-                           : (s_.cpl == 3 ? tlbr::kUserRead : tlbr::kSupRead);
-    if (t.vpn != lin >> 12 || !(t.rights & need)) return nullptr;
-    u8* p = kWrite ? t.host_write : t.host_read;
-    return p ? p + (lin & 0xFFF) : nullptr;
+    u8* p;
+    if (bytes > 0x1000 || !tlb_host<kWrite>((sg.lbase + off) & lin_mask_, bytes, p)) return nullptr;
+    return p;
   }
 
   template <class T>
@@ -921,6 +921,20 @@ class Cpu final : public MemoryListener {
   u32 pending_db_ = 0;    ///< DR6 B0-B3 bits of data breakpoints hit
   PagingConfig paging_;
   Tlb tlb_;
+  /// The TLB's fast tag sets for reads and writes at each CPL (tlb_host):
+  /// none while data breakpoints or watchpoints need every access checked.
+  std::array<const TlbFast*, 4> rfast_{}, wfast_{};
+  /// Points rfast_ and wfast_ at the sets for the breakpoint state
+  /// (update_breakpoints).
+  void update_fast_sets() {
+    for (unsigned cpl = 0; cpl < 4; ++cpl) {
+      rfast_[cpl] = tlb_.fast(data_bp_ ? Tlb::kNoFast : cpl == 3 ? Tlb::kUserRead : Tlb::kSupRead);
+      wfast_[cpl] = tlb_.fast(data_bp_ ? Tlb::kNoFast : cpl == 3 ? Tlb::kUserWrite : Tlb::kSupWrite);
+    }
+  }
+  /// Effective-address masks by DecodedInsn::asize (16-, 32-, 64-bit
+  /// addressing), as data: one AND instead of branches on the size.
+  std::array<u64, 3> addr_mask_{0xFFFF, 0xFFFF'FFFFu, ~u64{0}};
   GuestFault last_fault_{};
 };
 

@@ -27,6 +27,7 @@ void Cpu::update_breakpoints() {
     if (rw == 2 && (s_.cr4 & kCr4De)) io_bp_ = true;
   }
   data_bp_ = dr_data_bp_ || watching_;
+  update_fast_sets();
 }
 
 u32 Cpu::code_bp_hits(u64 lin) const {

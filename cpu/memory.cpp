@@ -31,7 +31,7 @@ const TlbEntry& Cpu::translate(u64 lin, u8 need) {
   // sets D (SDM Vol. 3A 4.8); SMEP/SMAP-restricted rights walk every time.
   const u8 rights = tlb_rights(r, paging_);
   const MemoryMap::Page& page = bus_.memory().page(frame);
-  TlbEntry& t = tlb_.slot(lin >> 12);
+  TlbEntry& t = tlb_.edit(lin >> 12);
   t.vpn = lin >> 12;
   t.rights = rights;
   t.code_rights = 0;
@@ -43,6 +43,7 @@ const TlbEntry& Cpu::translate(u64 lin, u8 need) {
   if (bus_.code().has_code(frame)) withhold_writes(t);
   t.frame = frame;
   if (r.large) tlb_.note_large();
+  tlb_.sync(lin >> 12);
   return t;
 }
 

@@ -1,6 +1,7 @@
-// A direct-mapped TLB of host pointers (the shape of Bochs' bx_TLB_entry):
-// a hit on RAM is a tag compare, a rights test and a host-pointer access,
-// with no page walk and no virtual call.
+// A direct-mapped TLB of host pointers (the shape of Bochs' bx_TLB_entry),
+// with a tag per kind of data access beside it (TlbFast): a data access to
+// RAM is one compare and a host-pointer access, with no page walk and no
+// virtual call.
 //
 // PCIDs (SDM Vol. 3A 4.10.1) are not tags here: the hit compares the page
 // number only, and every CR3 load drops the non-global entries whatever
@@ -43,6 +44,19 @@ struct TlbEntry {
   PhysAddr frame = 0;        ///< physical address of the 4 KiB frame
 };
 
+/// The fast path's view of one entry for one kind of access: the page
+/// number it serves from host memory, and the host bytes of that page.
+/// A probe is one compare (QEMU's softmmu tags work alike): the tag equals
+/// the page of an access's last byte only when the entry holds the page,
+/// grants the access, the frame is RAM (ROM for reads), and the access
+/// ends in the entry's page (an access starting in the previous page would
+/// have been looked up in the previous slot, as the slot is the page
+/// number's low bits).
+struct TlbFast {
+  u64 tag = TlbEntry::kEmpty;
+  u8* host = nullptr;
+};
+
 /// INVPCID's types (SDM Vol. 2 INVPCID); the CPU checks the descriptor
 /// (#GP(0) for a type above 3, a PCID other than 0 without CR4.PCIDE for
 /// types 0 and 1, a non-canonical address for type 0) before calling.
@@ -52,16 +66,33 @@ class Tlb {
  public:
   static constexpr unsigned kEntries = 1024;
 
-  TlbEntry& slot(u64 vpn) { return e_[vpn & (kEntries - 1)]; }
+  /// The fast-path tag sets: data reads and writes at supervisor and user
+  /// level, and one that never matches (Cpu uses it while data breakpoints
+  /// need every access checked). A write entry is also a read entry (write
+  /// rights come with read rights at the same level) of a RAM frame, whose
+  /// read and write bytes are the same: read-modify-write uses it alone.
+  enum FastSet : unsigned { kSupRead, kSupWrite, kUserRead, kUserWrite, kNoFast, kFastSets };
+
+  const TlbEntry& slot(u64 vpn) const { return e_[vpn & (kEntries - 1)]; }
+  /// The entry for `vpn`, to change; sync(vpn) must follow.
+  TlbEntry& edit(u64 vpn) { return e_[vpn & (kEntries - 1)]; }
+  /// Brings the fast tags of `vpn`'s slot up to date with its entry.
+  void sync(u64 vpn) { sync_index(vpn & (kEntries - 1)); }
+  /// The tags of `set`, indexed by page number modulo kEntries.
+  const TlbFast* fast(FastSet set) const { return fast_[set].data(); }
 
   void flush_all() {
     for (auto& x : e_) x.vpn = TlbEntry::kEmpty;
+    for (unsigned s = 0; s < kNoFast; ++s) fast_[s].fill(TlbFast{});
     large_ = false;
   }
   /// MOV CR3 (any PCID, CR3 bit 63 or not): every entry not marked global.
   void flush_non_global() {
-    for (auto& x : e_) {
-      if (!x.global) x.vpn = TlbEntry::kEmpty;
+    for (unsigned i = 0; i < kEntries; ++i) {
+      if (!e_[i].global) {
+        e_[i].vpn = TlbEntry::kEmpty;
+        sync_index(i);
+      }
     }
   }
   /// INVLPG: the page holding `lin` (the full 64-bit linear address, as
@@ -72,8 +103,9 @@ class Tlb {
       flush_all();
       return;
     }
-    TlbEntry& x = slot(lin >> 12);
+    TlbEntry& x = edit(lin >> 12);
     if (x.vpn == lin >> 12) x.vpn = TlbEntry::kEmpty;
+    sync(lin >> 12);
   }
   /// INVPCID. Without PCID tags, type 0 is INVLPG (which also drops a
   /// global entry: more than asked, allowed), type 1 drops every
@@ -89,14 +121,30 @@ class Tlb {
   }
   void note_large() { large_ = true; }
   /// Calls `f(TlbEntry&)` on every entry (rare events: a frame gains or
-  /// loses decoded code).
+  /// loses decoded code), keeping the fast tags in step.
   template <class F>
   void for_each(F&& f) {
-    for (auto& x : e_) f(x);
+    for (unsigned i = 0; i < kEntries; ++i) {
+      f(e_[i]);
+      sync_index(i);
+    }
   }
 
  private:
+  void sync_index(unsigned i) {
+    const TlbEntry& e = e_[i];
+    const bool ram = e.host_write && e.host_read == e.host_write;
+    const auto set = [&](FastSet s, u8 rights, bool host_ok, u8* host) {
+      fast_[s][i] = (e.rights & rights) == rights && host_ok ? TlbFast{e.vpn, host} : TlbFast{};
+    };
+    set(kSupRead, tlbr::kSupRead, e.host_read != nullptr, e.host_read);
+    set(kSupWrite, tlbr::kSupRead | tlbr::kSupWrite, ram, e.host_write);
+    set(kUserRead, tlbr::kUserRead, e.host_read != nullptr, e.host_read);
+    set(kUserWrite, tlbr::kUserRead | tlbr::kUserWrite, ram, e.host_write);
+  }
+
   std::array<TlbEntry, kEntries> e_{};
+  std::array<std::array<TlbFast, kEntries>, kFastSets> fast_{};
   bool large_ = false;
 };
 

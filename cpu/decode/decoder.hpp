@@ -130,6 +130,7 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
     }
   }
   d.opcode = op;
+  d.asize = d.a64 ? 2 : d.a32 ? 1 : 0;
   const bool a32 = d.a32;
   const unsigned rex_r = (rex & 4) << 1, rex_x = (rex & 2) << 2, rex_b = (rex & 1) << 3;
   unsigned reg = 0;

@@ -111,6 +111,9 @@ struct DecodedInsn {
   bool o64 = false;  ///< 64-bit operand size
   bool a64 = false;  ///< 64-bit address size
   bool too_long = false;  ///< longer than the model allows
+  /// The address size as 0 (16-bit), 1 (32-bit) or 2 (64-bit): Cpu::ea's
+  /// mask index, set with a32 and a64.
+  u8 asize = 0;
 
   unsigned mod() const { return modrm >> 6; }
   /// ModR/M.reg and r/m as encoded (group members, segment registers,

@@ -1,6 +1,8 @@
 // gb::Tlb: slots, flush_all, flush_non_global (MOV CR3), flush_page (INVLPG)
-// and the large-page rule, 64-bit linear addresses, INVPCID, and the rights
-// tlb_rights() grants (with SMEP and SMAP).
+// and the large-page rule, 64-bit linear addresses, INVPCID, the rights
+// tlb_rights() grants (with SMEP and SMAP), and the fast tags kept in step.
+#include <array>
+
 #include <catch2/catch.hpp>
 
 #include "mmu/tlb.hpp"
@@ -10,11 +12,18 @@ using namespace gb;
 namespace {
 
 void fill(Tlb& t, u64 lin, bool global = false) {
-  TlbEntry& e = t.slot(lin >> 12);
+  TlbEntry& e = t.edit(lin >> 12);
   e.vpn = lin >> 12;
   e.global = global;
   e.rights = tlbr::kSupRead;
   e.frame = lin & 0xF'FFFF'F000u;
+  t.sync(lin >> 12);
+}
+
+/// The fast tag of `set` for the slot of `lin`, and whether it serves an
+/// access of `size` bytes at `lin` (as Cpu::tlb_host tests it).
+bool serves(const Tlb& t, Tlb::FastSet set, u64 lin, u64 size) {
+  return t.fast(set)[(lin >> 12) & (Tlb::kEntries - 1)].tag == (lin + size - 1) >> 12;
 }
 
 bool has(Tlb& t, u64 lin) { return t.slot(lin >> 12).vpn == lin >> 12; }
@@ -191,4 +200,57 @@ TEST_CASE("tlb: tlb_rights", "[tlb]") {
   // Supervisor pages keep every supervisor right under SMEP and SMAP.
   r.user = false;
   CHECK(tlb_rights(r, c) == (kSupRead | kSupWrite | kSupExec));
+}
+
+TEST_CASE("tlb: fast tags follow the entries' rights and host bytes", "[tlb]") {
+  using namespace tlbr;
+  std::array<u8, 0x2000> ram{}, rom{};
+  Tlb t;
+  const u64 lin = 0x0040'2000;
+  const auto put = [&](u8 rights, u8* read, u8* write) {
+    TlbEntry& e = t.edit(lin >> 12);
+    e.vpn = lin >> 12;
+    e.rights = rights;
+    e.host_read = read;
+    e.host_write = write;
+    t.sync(lin >> 12);
+  };
+  put(kSupRead | kSupWrite | kUserRead | kUserWrite, ram.data(), ram.data());
+  for (const auto set : {Tlb::kSupRead, Tlb::kSupWrite, Tlb::kUserRead, Tlb::kUserWrite}) {
+    CHECK(serves(t, set, lin + 0xFFC, 4));
+    CHECK(t.fast(set)[(lin >> 12) & (Tlb::kEntries - 1)].host == ram.data());
+    // The last byte in the next page: that page's slot decides, not this one.
+    CHECK_FALSE(serves(t, set, lin + 0xFFD, 4));
+    CHECK_FALSE(serves(t, Tlb::kNoFast, lin, 1));
+  }
+  CHECK_FALSE(serves(t, Tlb::kSupRead, lin - 1, 2));  // from the page before
+  // Rights per level; write entries need the read right too.
+  put(kSupRead | kSupWrite, ram.data(), ram.data());
+  CHECK(serves(t, Tlb::kSupWrite, lin, 1));
+  CHECK_FALSE(serves(t, Tlb::kUserRead, lin, 1));
+  CHECK_FALSE(serves(t, Tlb::kUserWrite, lin, 1));
+  put(kSupWrite, ram.data(), ram.data());
+  CHECK_FALSE(serves(t, Tlb::kSupWrite, lin, 1));
+  // ROM: reads only; MMIO: nothing; split read/write bytes: reads only.
+  put(kSupRead | kSupWrite, rom.data(), nullptr);
+  CHECK(serves(t, Tlb::kSupRead, lin, 1));
+  CHECK_FALSE(serves(t, Tlb::kSupWrite, lin, 1));
+  put(kSupRead | kSupWrite, nullptr, nullptr);
+  CHECK_FALSE(serves(t, Tlb::kSupRead, lin, 1));
+  put(kSupRead | kSupWrite, rom.data(), ram.data());
+  CHECK(serves(t, Tlb::kSupRead, lin, 1));
+  CHECK_FALSE(serves(t, Tlb::kSupWrite, lin, 1));
+  // Every way an entry changes takes its tags along.
+  put(kSupRead | kSupWrite, ram.data(), ram.data());
+  t.for_each([](TlbEntry& e) { e.rights &= ~kSupWrite; });
+  CHECK(serves(t, Tlb::kSupRead, lin, 1));
+  CHECK_FALSE(serves(t, Tlb::kSupWrite, lin, 1));
+  t.flush_page(lin);
+  CHECK_FALSE(serves(t, Tlb::kSupRead, lin, 1));
+  put(kSupRead, ram.data(), ram.data());
+  t.flush_non_global();
+  CHECK_FALSE(serves(t, Tlb::kSupRead, lin, 1));
+  put(kSupRead, ram.data(), ram.data());
+  t.flush_all();
+  CHECK_FALSE(serves(t, Tlb::kSupRead, lin, 1));
 }
