@@ -1,7 +1,6 @@
 // Block execution: decode straight-line code once, then run it without a
 // lookup, a TLB probe or a byte comparison per instruction
 // (cpu/decode/block_cache.hpp states when a block is valid).
-#include "cpu/chain.hpp"
 #include "cpu/ops/control.hpp"
 #include "cpu/ops/fused.hpp"
 
@@ -62,7 +61,7 @@ Handler in_block_form(const DecodedInsn& d) {
   u64 eip_hi = eip0;
   u32 run_from = at;
   unsigned n = 0;
-  bool fused = false;
+  unsigned fused = 0;  // fused pairs
   while (n < BlockCache::kMaxInsns && at < 0x1000) {
     bool outside = false;
     DecodedInsn& d = out[n];
@@ -79,19 +78,20 @@ Handler in_block_form(const DecodedInsn& d) {
     // block needs the wrap (run_blocks_sized adds without masking).
     if (outside || d.too_long || d.exec == op_prefixes_only) break;
     if (eip + d.len > last_ok) break;
-    if (!d.chain) d.chain = &Cpu::chained<op_invalid>;  // the only handler outside the table
     at += d.len;
     eip += d.len;
+    d.next_ip = eip;
     eip_hi = std::max(eip_hi, eip);
     // A Jcc after an instruction that sets its flags: one fused record.
-    if (!GB_CHAINED_DISPATCH && n > 0 && ((d.opcode & 0x3F0) == 0x70 || (d.opcode & 0x3F0) == 0x180) &&
+    if (n > 0 && ((d.opcode & 0x3F0) == 0x70 || (d.opcode & 0x3F0) == 0x180) &&
         d.exec != op_invalid && out[n - 1].o32 == d.o32) {
       DecodedInsn& first = out[n - 1];
       if (const Handler f = ops::fused_jcc_form(first.exec, d.opcode & 0xF)) {
         first.exec = f;
         first.len = static_cast<u8>(first.len + d.len);
         first.imm2 = d.imm;
-        fused = true;
+        first.next_ip = eip;
+        ++fused;
         continue;
       }
     }
@@ -99,7 +99,7 @@ Handler in_block_form(const DecodedInsn& d) {
     if (!ends_block(d)) continue;
     // A JMP rel or CALL rel to this page: go on at the target, if it is
     // within the limit without a wrap (then the jump cannot fault on it).
-    const Handler in_block = GB_CHAINED_DISPATCH ? nullptr : in_block_form(d);
+    const Handler in_block = in_block_form(d);
     if (!in_block || nruns == kMaxFollow) break;
     const u64 target = eip + ops::rel(d);
     const u64 wrapped = mode64_ ? target : d.o32 ? u64{static_cast<u32>(target)} : u64{static_cast<u16>(target)};
@@ -121,7 +121,7 @@ Handler in_block_form(const DecodedInsn& d) {
     b.key = Block::key_of(lin, static_cast<u8>(size));
     b.succ[0] = b.succ[1] = nullptr;
     b.count = 0;
-    b.flags = 0;
+    b.weight = 0;
     b.eip0 = static_cast<u32>(eip0);
     b.gen = rec.gen;
     b.frame = t.frame;
@@ -137,7 +137,7 @@ Handler in_block_form(const DecodedInsn& d) {
   b.succ[0] = b.succ[1] = nullptr;
   b.count = static_cast<u8>(n);
   b.span = static_cast<u16>(eip_hi - eip0);
-  b.flags = static_cast<u8>((nruns > 1 ? Block::kFollows : 0) | (fused ? Block::kFused : 0));
+  b.weight = static_cast<u8>(n + fused);
   b.eip0 = static_cast<u32>(eip0);
   b.gen = rec.gen;
   b.frame = t.frame;
@@ -173,7 +173,6 @@ bool Cpu::run_blocks_sized(u64 events) {
   // counts its iterations), so the loop keeps no copy of it.
   const u64 end = run_end_ - events;
   stop_ = false;
-  eip_mask_ = kMode == 2 ? ~u64{0} : kBig ? 0xFFFF'FFFFu : 0xFFFFu;
   Block* prev = nullptr;
   bool taken = false;  // the previous block's run ended in a taken jump
   // Links are made at one CPL: another one's execute rights differ.
@@ -189,10 +188,10 @@ bool Cpu::run_blocks_sized(u64 events) {
     if (prev) {
       // From the previous block: its link, if made in this epoch (no
       // translation or decoded byte has changed since: the block is valid
-      // and its page still translates to its frame) and it names this block.
+      // and its page still translates to its frame) and it names this block
+      // at this EIP.
       Block* link = prev->succ[taken];
-      if (link && prev->link_epoch == epoch && link->key == key &&
-          (kMode == 2 || !(link->flags & Block::kFollows) || link->eip0 == s_.rip)) {
+      if (link && prev->link_epoch == epoch && link->key == key && (kMode == 2 || link->eip0 == s_.rip)) {
         b = link;
         goto run;
       }
@@ -204,8 +203,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       // long way.
       if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != nullptr;
       b = &blocks_.slot(lin);
-      if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen ||
-          (kMode != 2 && (b->flags & Block::kFollows) && b->eip0 != s_.rip)) {
+      if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen || (kMode != 2 && b->eip0 != s_.rip)) {
         if (!build_block(*b, lin, t)) return prev != nullptr;
       } else if (b->count == 0) {
         return prev != nullptr;  // (see build_block)
@@ -219,60 +217,42 @@ bool Cpu::run_blocks_sized(u64 events) {
       }
     }
   run:
-    // The same linear block under another CS may pass its limit or wrap:
-    // as in build_block(), the next IP after the block stays within both.
+    // The same linear block under another CS may pass its limit: as in
+    // build_block(), the next IP after the block stays within it.
     if (kMode != 2 && s_.rip + b->span > last_ok) return prev != nullptr;
-    // A block with fused pairs runs only where the budget holds all of it
-    // as pairs: the budget is exact, and a pair counts two.
-    if ((b->flags & Block::kFused) && end - insns_ < 2u * b->count) return prev != nullptr;
-    prev = b;
-    const u64 n = end - insns_ < b->count ? end - insns_ : b->count;
-#if GB_CHAINED_DISPATCH
-    const u64 start_rip = s_.rip;
-    chain_left_ = n;
-    try {
-      b->insns->chain(*this, *b->insns);
-    } catch (const GuestFault& f) {
-      s_.gpr[ESP] = start_esp_;
-      if (!f.trap) s_.rip = insn_eip_;
-      deliver(f);
-      shadow_next_ = false;
-      ++insns_;
-      return true;
+    u64 n = b->count;
+    if (end - insns_ < b->weight) [[unlikely]] {
+      // The budget is exact: a block with fused pairs (two instructions to
+      // a record) runs only where it holds all of it; another runs part.
+      if (b->weight != b->count) return prev != nullptr;
+      n = end - insns_;
     }
-#else
+    prev = b;
     // One test per instruction ends the run: block_end_ is its end, and
     // a taken jump (Cpu::jump) and end_block() set it to nullptr, so
-    // "d < block_end_" fails for all three. EIP comes back from the state:
-    // a followed JMP or CALL moved it to the next instruction's.
+    // "d < block_end_" fails for all three. The record holds the EIP after
+    // it (the block runs at the EIP it was decoded at: no wrap, within the
+    // limit), and a fault finds the instruction's own as next_ip - len.
     const DecodedInsn* d = b->insns;
     block_end_ = d + n;
-    u64 eip = s_.rip;
     u64 esp0 = s_.gpr[ESP];  // RSP before the instruction, for a fault
     try {
       do {
-        insn_eip_ = eip;
         esp0 = s_.gpr[ESP];
-        // No wrap: the block ends before the limit and the IP wrap.
-        s_.rip = eip + d->len;
+        s_.rip = d->next_ip;
         d->exec(*this, *d);
         ++insns_;
-        eip = s_.rip;
       } while (++d < block_end_);
     } catch (const GuestFault& f) {
       s_.gpr[ESP] = esp0;
+      insn_eip_ = d->next_ip - d->len;
       if (!f.trap) s_.rip = insn_eip_;
       deliver(f);
       shadow_next_ = false;
       ++insns_;
       return true;
     }
-#endif
-#if GB_CHAINED_DISPATCH
-    taken = s_.rip != start_rip + b->span;  // (no followed jumps in this form)
-#else
     taken = block_end_ == nullptr;
-#endif
     if (stop_) {
       s_.interrupt_shadow = shadow_next_;
       shadow_next_ = false;

@@ -648,8 +648,10 @@ class Cpu final : public MemoryListener {
     if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
   }
 
-  /// EIP of the instruction executing now, and of the next one.
-  u64 insn_eip() const { return insn_eip_; }
+  /// EIP of `d`, the instruction executing now, while its handler has not
+  /// moved RIP (which holds the next instruction's EIP; a block does not
+  /// store each instruction's own).
+  u64 insn_eip(const DecodedInsn& d) const { return (s_.rip - d.len) & ip_mask_; }
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
   bool event_pending() const { return nmi_deliverable() || (intr_ && (s_.eflags_rest & fl::IF)); }
@@ -733,10 +735,6 @@ class Cpu final : public MemoryListener {
     end_block();
   }
   void log_invalid(const DecodedInsn& d);
-
-  /// Handler `H` in chained form (cpu/chain.hpp), for the opcode table.
-  template <Handler H>
-  static void chained(Cpu& c, const DecodedInsn& d);
 
  private:
   template <bool kObserved>
@@ -863,9 +861,6 @@ class Cpu final : public MemoryListener {
   /// Block links (Block::succ) made before an epoch change are stale.
   u32 link_epoch_ = 1;
   u8 links_need_ = 0;  ///< the execute right the links were made with (a CPL)
-  u64 chain_left_ = 0;  ///< chained dispatch: instructions left to run in the block
-  u64 eip_mask_ = 0;    ///< chained dispatch: FFFFh, FFFFFFFFh or all ones by the code size
-  u64 start_esp_ = 0;   ///< RSP before the instruction executing now
   bool mode64_ = false;       ///< see mode64()
   u64 lin_mask_ = 0xFFFF'FFFFu;  ///< linear addresses wrap at 4 GiB outside 64-bit mode
   u64 sp_mask_ = 0xFFFF;      ///< SP, ESP or RSP by SS.B and the mode

@@ -6,8 +6,9 @@
 // CS limit or wrap a 16-bit IP, after an unconditional transfer, or at
 // kMaxInsns. Conditional branches do not end it: a taken branch ends the
 // run of the block (Cpu::jump). A direct JMP or CALL to the same page does
-// not end it either: the block goes on at the target (a superblock), and
-// is then tied to the EIP it was decoded at. A block is valid while
+// not end it either: the block goes on at the target (a superblock). A
+// block is tied to the EIP it was decoded at, as its records hold their
+// next EIPs (DecodedInsn::next_ip). A block is valid while
 // (a) its linear page still translates, with execute rights, to the frame it
 // was decoded from, (b) that frame's CodePages generation is unchanged (no
 // write has touched the decoded bytes), and (c) the code segment's default
@@ -37,16 +38,12 @@ struct Block {
   Block* succ[2] = {nullptr, nullptr};
   u32 link_epoch = 0;
   /// EIP of the first instruction at decode, outside 64-bit mode (where
-  /// the linear address is the RIP).
+  /// the linear address is the RIP): the block runs only at this EIP.
   u32 eip0 = 0;
   u32 gen = 0;       ///< the frame's CodePages generation at decode
-  u8 count = 0;      ///< instructions
-  /// kFollows: the block follows a JMP or CALL, so it is valid only at the
-  /// EIP it was decoded at (eip0), since its targets are EIPs, not offsets
-  /// from the start. kFused: some records are fused pairs, two
-  /// instructions each (cpu/ops/fused.hpp).
-  u8 flags = 0;
-  static constexpr u8 kFollows = 1, kFused = 2;
+  u8 count = 0;      ///< records
+  /// Instructions: count, plus one per fused pair (cpu/ops/fused.hpp).
+  u8 weight = 0;
   /// The highest EIP reached (the end of the furthest instruction), less
   /// the first instruction's: the CS limit check for the whole block.
   u16 span = 0;

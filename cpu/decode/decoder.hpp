@@ -238,7 +238,6 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
       h = d.o64 ? (r ? row->r64 : row->m64) : d.o32 ? (r ? row->r32 : row->m32) : (r ? row->r16 : row->m16);
     }
     d.exec = h.plain;
-    d.chain = h.chained;
     bool first = true;
     for (Operand o : row->operands) {
       u32 v = 0;
@@ -298,7 +297,6 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
         (d.has_modrm && (row->attrs & attr::kRegOnly) && d.mod() != 3) ||
         (d.lock && i386 && !((row->attrs & attr::kLockable) && d.mem()))) {
       d.exec = op_invalid;
-      d.chain = nullptr;
     }
   }
   if (d.ea_base == 0xFE) {

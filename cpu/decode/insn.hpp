@@ -12,12 +12,9 @@ class Cpu;
 struct DecodedInsn;
 using Handler = void (*)(Cpu&, const DecodedInsn&);
 
-/// A handler and its chained form (Cpu::chained<H>: the handler inlined
-/// between the block bookkeeping, ending in a tail call to the next
-/// instruction's chained form).
+/// An opcode table's handler (null: no handler for this form).
 struct HandlerRef {
   Handler plain = nullptr;
-  Handler chained = nullptr;
   constexpr explicit operator bool() const { return plain != nullptr; }
 };
 
@@ -75,9 +72,10 @@ constexpr u8 kNone = 0xFF;
 
 struct DecodedInsn {
   Handler exec = nullptr;
-  /// exec's chained form, for block execution; nullptr where the decoder
-  /// chose a handler outside the table (invalid encodings).
-  Handler chain = nullptr;
+  /// In a block (cpu/block.cpp): the EIP after this record (after both
+  /// instructions of a fused pair), as the block loop sets RIP before the
+  /// handler runs. Valid only where the block runs at its Block::eip0.
+  u64 next_ip = 0;
   const OpcodeRow* row = nullptr;  ///< nullptr for an invalid encoding
   /// Displacement (sign-extended to 64 bits in 64-bit mode, where a
   /// RIP-relative form also has the next instruction's RIP added), or the

@@ -1,7 +1,7 @@
 // THE opcode table: one row per opcode or group member, in the notation of
 // SDM Vol. 2D Appendix A (one-byte map, two-byte map, groups
 // Decoding, dispatch and the debugger's names all come from here.
-#include "cpu/chain.hpp"
+#include "cpu/cpu.hpp"
 #include "cpu/decode/decoder.hpp"
 #include "cpu/ops/alu.hpp"
 #include "cpu/ops/bcd.hpp"
@@ -29,9 +29,9 @@ constexpr CpuFamily K86 = CpuFamily::i8086, K286 = CpuFamily::i286, K386 = CpuFa
                     K486 = CpuFamily::i486, KP5 = CpuFamily::pentium, KP6 = CpuFamily::p6;
 constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
 
-// A handler with its chained form (HandlerRef).
+// A handler as a table entry (HandlerRef).
 template <Handler H>
-constexpr HandlerRef R{H, &Cpu::chained<H>};
+constexpr HandlerRef R{H};
 
 // Handler triples (16-, 32-, 64-bit operand size). V32: rows with no
 // 64-bit form (REX.W is ignored, or the row is #UD in 64-bit mode).

@@ -506,13 +506,13 @@ void x87_esc(Cpu& c, const DecodedInsn& d) {
       c.set_ferr(true);
       c.set_ferr(false);
     }
-  } else if (!check_pending(c)) {
+  } else if (!check_pending(c, d)) {
     return;
   }
   if (e.kind == Kind::Normal) {
     // The last instruction and data pointers (SDM Vol. 1 8.1.8, 8.1.9).
     f.fop = static_cast<u16>((op << 8) | d.modrm);
-    f.fip = c.insn_eip();
+    f.fip = c.insn_eip(d);
     f.fcs = s.seg[CS].selector;
     if (d.mem()) {
       f.fdp = c.ea(d);

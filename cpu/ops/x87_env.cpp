@@ -121,7 +121,7 @@ void load_env(Cpu& c, bool o32, const std::array<u8, N>& b) {
 
 }  // namespace
 
-bool check_pending(Cpu& c) {
+bool check_pending(Cpu& c, const DecodedInsn& d) {
   CpuState& s = c.state();
   if (!s.fpu.pending()) return true;
   if (s.cr0 & kNE) throw GuestFault::make(kMF);
@@ -131,7 +131,7 @@ bool check_pending(Cpu& c) {
   // external interrupt (IRQ 13 in a PC) is serviced; the interrupt returns
   // here and the instruction is tried again.
   c.set_ferr(true);
-  s.rip = c.insn_eip();
+  s.rip = c.insn_eip(d);
   c.set_halted();
   return false;
 }
@@ -202,10 +202,10 @@ void fnop_287(Exec&) {}
 
 namespace gb::ops {
 
-void x87_fwait(Cpu& c, const DecodedInsn&) {
+void x87_fwait(Cpu& c, const DecodedInsn& d) {
   // #NM only with CR0.MP and CR0.TS both set (SDM Vol. 3A Table 2-2).
   if ((c.state().cr0 & 0xA) == 0xA) throw GuestFault::make(kNM);
-  x87::check_pending(c);
+  x87::check_pending(c, d);
 }
 
 namespace {

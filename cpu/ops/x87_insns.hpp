@@ -90,7 +90,7 @@ void fcos(Exec& x);
 /// 6.15 interrupt 16; Vol. 1 8.7): #MF with CR0.NE = 1; with CR0.NE = 0 the
 /// CPU asserts FERR# and waits for an interrupt (returns false: the
 /// instruction does not execute now) unless IGNNE# is asserted.
-bool check_pending(Cpu& c);
+bool check_pending(Cpu& c, const DecodedInsn& d);
 /// After an x87 instruction: FERR# follows ES once asserted.
 void update_ferr(Cpu& c);
 

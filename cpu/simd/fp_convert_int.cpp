@@ -27,7 +27,7 @@ template <class D, bool kKeep, D (*Op)(i32, Env&)>
 void cvt_from_mm(Cpu& c, const DecodedInsn& d) {
   const bool mmx = d.mod() == 3;
   if (mmx) {
-    if (!sse_mmx_begin(c)) return;
+    if (!sse_mmx_begin(c, d)) return;
   } else {
     sse_begin(c);
   }
@@ -49,7 +49,7 @@ void cvt_from_mm(Cpu& c, const DecodedInsn& d) {
 /// instruction whatever the source).
 template <class S, unsigned kSrcBytes, i32 (*Op)(S, Env&)>
 void cvt_to_mm(Cpu& c, const DecodedInsn& d) {
-  if (!sse_mmx_begin(c)) return;
+  if (!sse_mmx_begin(c, d)) return;
   const Vec128 src = read_w(c, d, kSrcBytes, kSrcBytes == 16);
   Env env = fp_env(c);
   Vec128 r;

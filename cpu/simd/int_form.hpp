@@ -39,7 +39,7 @@ constexpr T saturate(W v) {
 /// the last access that can fault.
 template <IntOp F, unsigned kMemBytes = 8>
 void mmx_op(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   const u64 src = d.mod() == 3 ? mm(c, d.rm()) : read_mem(c, d.seg, c.ea(d), kMemBytes, false).lo();
   const Vec128 r = F(Vec128::from(mm(c, d.reg()), 0), Vec128::from(src, 0), 8, static_cast<u8>(d.imm));
   mmx_done(c);
@@ -60,7 +60,7 @@ void xmm_op(Cpu& c, const DecodedInsn& d) {
 /// 64-bit second operand) — the shift-by-immediate groups 0F 71-73.
 template <IntOp F>
 void mmx_rm_imm(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   const Vec128 r = F(Vec128::from(mm(c, d.rm()), 0), Vec128::from(d.imm & 0xFF, 0), 8, static_cast<u8>(d.imm));
   mmx_done(c);
   set_mm(c, d.rm(), r.lo());

@@ -22,7 +22,7 @@ template <unsigned kBytes>
 void maskmov(Cpu& c, const DecodedInsn& d) {
   Vec128 v, mask;
   if constexpr (kBytes == 8) {
-    if (!mmx_begin(c)) return;
+    if (!mmx_begin(c, d)) return;
     v = Vec128::from(mm(c, d.reg()), 0);
     mask = Vec128::from(mm(c, d.rm()), 0);
   } else {
@@ -41,7 +41,7 @@ void maskmov(Cpu& c, const DecodedInsn& d) {
 
 /// MOVNTQ m64, mm (memory only): 8 bytes, no alignment rule.
 void movntq(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   write64(c, d.seg, c.ea(d), mm(c, d.reg()));
   mmx_done(c);
 }
@@ -56,7 +56,7 @@ void movntdq(Cpu& c, const DecodedInsn& d) {
 /// instruction with an MMX operand: SSE checks, then x87 state -> MMX
 /// (SDM Vol. 3B Table 22-6).
 void movdq2q(Cpu& c, const DecodedInsn& d) {
-  if (!sse_mmx_begin(c)) return;
+  if (!sse_mmx_begin(c, d)) return;
   const u64 v = xmm(c, d.xrm()).lo();
   mmx_done(c);
   set_mm(c, d.reg(), v);
@@ -64,7 +64,7 @@ void movdq2q(Cpu& c, const DecodedInsn& d) {
 
 /// MOVQ2DQ xmm, mm (F3 0F D6, register only): zero-extended to 128 bits.
 void movq2dq(Cpu& c, const DecodedInsn& d) {
-  if (!sse_mmx_begin(c)) return;
+  if (!sse_mmx_begin(c, d)) return;
   const u64 v = mm(c, d.rm());
   mmx_done(c);
   xmm(c, d.xreg()) = Vec128::from(v, 0);

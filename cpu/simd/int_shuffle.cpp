@@ -29,7 +29,7 @@ template <unsigned kBytes>
 void pextrw(Cpu& c, const DecodedInsn& d) {
   u16 w;
   if constexpr (kBytes == 8) {
-    if (!mmx_begin(c)) return;
+    if (!mmx_begin(c, d)) return;
     w = Vec128::from(mm(c, d.rm()), 0).get<u16>(d.imm & 3);
     mmx_done(c);
   } else {
@@ -44,7 +44,7 @@ void pextrw(Cpu& c, const DecodedInsn& d) {
 template <unsigned kBytes>
 void pinsrw(Cpu& c, const DecodedInsn& d) {
   if constexpr (kBytes == 8) {
-    if (!mmx_begin(c)) return;
+    if (!mmx_begin(c, d)) return;
     const u16 w = c.read_rm<u16>(d);
     Vec128 v = Vec128::from(mm(c, d.reg()), 0);
     v.set<u16>(d.imm & 3, w);
@@ -64,7 +64,7 @@ template <unsigned kBytes>
 void pmovmskb(Cpu& c, const DecodedInsn& d) {
   Vec128 v;
   if constexpr (kBytes == 8) {
-    if (!mmx_begin(c)) return;
+    if (!mmx_begin(c, d)) return;
     v = Vec128::from(mm(c, d.rm()), 0);
     mmx_done(c);
   } else {

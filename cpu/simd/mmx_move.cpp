@@ -12,7 +12,7 @@ namespace {
 // 0F 6E: MOVD mm, r/m32 (zero-extended to 64 bits); REX.W 0F 6E: MOVQ mm,
 // r/m64. The general register is REX.B-extended, the MMX one is not.
 void movd_p_e(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   const u64 v = d.o64 ? c.read_rm<u64>(d) : c.read_rm<u32>(d);
   mmx_done(c);
   set_mm(c, d.reg(), v);
@@ -20,7 +20,7 @@ void movd_p_e(Cpu& c, const DecodedInsn& d) {
 
 // 0F 7E: MOVD r/m32, mm (the low doubleword); REX.W 0F 7E: MOVQ r/m64, mm.
 void movd_e_p(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   if (d.o64) {
     c.write_rm<u64>(d, mm(c, d.reg()));
   } else {
@@ -31,7 +31,7 @@ void movd_e_p(Cpu& c, const DecodedInsn& d) {
 
 // 0F 6F: MOVQ mm, mm/m64.
 void movq_p_q(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   const u64 v = read_q(c, d);
   mmx_done(c);
   set_mm(c, d.reg(), v);
@@ -39,7 +39,7 @@ void movq_p_q(Cpu& c, const DecodedInsn& d) {
 
 // 0F 7F: MOVQ mm/m64, mm.
 void movq_q_p(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   const u64 v = mm(c, d.reg());
   if (d.mod() == 3) {
     set_mm(c, d.rm(), v);
@@ -52,8 +52,8 @@ void movq_q_p(Cpu& c, const DecodedInsn& d) {
 // 0F 77: EMMS marks every x87 register empty (tag word FFFFh), so x87
 // code can follow MMX code (SDM Vol. 2 EMMS). Same checks as MMX
 // instructions, pending x87 exceptions included.
-void emms(Cpu& c, const DecodedInsn&) {
-  if (!mmx_begin(c)) return;
+void emms(Cpu& c, const DecodedInsn& d) {
+  if (!mmx_begin(c, d)) return;
   mmx_done(c);
   c.state().fpu.full = 0;
 }

@@ -22,7 +22,7 @@ using PackedOp = Vec128 (*)(const Vec128& a, const Vec128& b, unsigned bytes, u8
 /// (prepareMMX) does.
 template <PackedOp F>
 void packed_mmx(Cpu& c, const DecodedInsn& d) {
-  if (!mmx_begin(c)) return;
+  if (!mmx_begin(c, d)) return;
   const u64 src = read_q(c, d);
   mmx_done(c);
   const Vec128 r = F(Vec128::from(mm(c, d.reg()), 0), Vec128::from(src, 0), 8, static_cast<u8>(d.imm));

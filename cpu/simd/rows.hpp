@@ -1,14 +1,14 @@
 // Row-building shorthands for the SIMD opcode tables (cpu/simd/*_rows):
 // one handler for every operand size, gated per model by the group's Isa.
 #pragma once
-#include "cpu/chain.hpp"
+#include "cpu/cpu.hpp"
 #include "cpu/decode/insn.hpp"
 
 namespace gb::simd {
 
-/// A handler with its chained form (HandlerRef).
+/// A handler as a table entry (HandlerRef).
 template <Handler H>
-inline constexpr HandlerRef R{H, &Cpu::chained<H>};
+inline constexpr HandlerRef R{H};
 
 }  // namespace gb::simd
 

@@ -6,16 +6,16 @@
 
 namespace gb::simd {
 
-bool mmx_begin(Cpu& c) {
+bool mmx_begin(Cpu& c, const DecodedInsn& d) {
   const CpuState& s = c.state();
   if (s.cr0 & kCr0Em) throw GuestFault::make(kUD);
   if (s.cr0 & kCr0Ts) throw GuestFault::make(kNM);
-  return x87::check_pending(c);
+  return x87::check_pending(c, d);
 }
 
-bool sse_mmx_begin(Cpu& c) {
+bool sse_mmx_begin(Cpu& c, const DecodedInsn& d) {
   sse_begin(c);
-  return x87::check_pending(c);
+  return x87::check_pending(c, d);
 }
 
 namespace {

@@ -38,10 +38,10 @@ inline void sse_begin(Cpu& c) {
 /// reported as for a waiting x87 instruction (#MF, or FERR# with CR0.NE
 /// clear). Returns false when the instruction must wait (FERR#: the CPU
 /// halted with EIP on it); the handler then returns at once.
-bool mmx_begin(Cpu& c);
+bool mmx_begin(Cpu& c, const DecodedInsn& d);
 /// The same for SSE instructions with an MMX register operand (CVTPI2PS,
 /// MOVQ2DQ, PSHUFW ...): the SSE checks, then the x87 pending check.
-bool sse_mmx_begin(Cpu& c);
+bool sse_mmx_begin(Cpu& c, const DecodedInsn& d);
 /// The x87 state after an MMX instruction: TOP = 0 and every register
 /// tagged valid (SDM Vol. 3A Table 12-1). Handlers call it after their
 /// last access that can fault, as Bochs does, so a faulting MMX
