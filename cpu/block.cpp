@@ -233,17 +233,25 @@ bool Cpu::run_blocks_sized(u64 events) {
     // "d < block_end_" fails for all three. The record holds the EIP after
     // it (the block runs at the EIP it was decoded at: no wrap, within the
     // limit), and a fault finds the instruction's own as next_ip - len.
-    const DecodedInsn* d = b->insns;
+    // The clock (insns_) moves after the run, by the records run; meanwhile
+    // instructions() adds those before cur_.
+    const DecodedInsn* const first = b->insns;
+    const DecodedInsn* d = first;
     block_end_ = d + n;
+    run_first_ = first;
     u64 esp0 = s_.gpr[ESP];  // RSP before the instruction, for a fault
     try {
       do {
+        cur_ = d;
         esp0 = s_.gpr[ESP];
         s_.rip = d->next_ip;
         d->exec(*this, *d);
-        ++insns_;
       } while (++d < block_end_);
+      insns_ += static_cast<u64>(d - first);
+      cur_ = first;
     } catch (const GuestFault& f) {
+      insns_ += static_cast<u64>(d - first);
+      cur_ = first;
       s_.gpr[ESP] = esp0;
       insn_eip_ = d->next_ip - d->len;
       if (!f.trap) s_.rip = insn_eip_;

@@ -163,6 +163,7 @@ bool Cpu::take_events() {
     nmi_ = false;
     // Further NMIs wait for the next IRET (SDM Vol. 3A 6.7.1).
     nmi_blocked_ = true;
+    insn_eip_ = s_.rip;  // where a fault while delivering it returns
     try {
       interrupt(kNMI, s_.rip, IntSource::External);
     } catch (const GuestFault& f) {
@@ -284,6 +285,7 @@ StopReason Cpu::run_loop(u64 max_insns) {
       // instruction, ahead of NMI and INTR (SDM Vol. 3A 17.3.1.5, 6.9).
       task_trap_ = false;
       s_.dr[6] |= kDr6Bt;
+      insn_eip_ = s_.rip;
       try {
         interrupt(kDB, s_.rip, IntSource::Exception);
       } catch (const GuestFault& f) {

@@ -100,7 +100,7 @@ class Cpu final : public MemoryListener {
   /// of one board; Linux checks this at AP bring-up). nullptr: own count.
   void set_tsc_clock(const u64* cycles) { tsc_clock_ = cycles; }
   /// What the TSC counts from: the shared clock, or instructions executed.
-  u64 tsc_base() const { return tsc_clock_ ? *tsc_clock_ : insns_; }
+  u64 tsc_base() const { return tsc_clock_ ? *tsc_clock_ : instructions(); }
   /// PAUSE ends the run (after it): with several processors on one host
   /// thread a spin-wait hands the host to the others at once instead of
   /// spinning out its quantum (SDM Vol. 2B PAUSE: a spin-loop hint).
@@ -109,7 +109,7 @@ class Cpu final : public MemoryListener {
   /// Ends run() after the current instruction (PAUSE with yield_on_pause,
   /// an IPI to this processor's own INIT).
   void yield() {
-    run_end_ = insns_ + 1;
+    run_end_ = instructions() + 1;
     end_block();
   }
 
@@ -212,12 +212,15 @@ class Cpu final : public MemoryListener {
   const CpuState& state() const { return s_; }
   const CpuModel& model() const { return model_; }
   Bus& bus() { return bus_; }
-  u64 instructions() const { return insns_; }
+  /// Instructions retired: the CPU's clock. Exact also inside a handler
+  /// in a block's run, where insns_ leaves out the records run before the
+  /// current one (cpu/block.cpp counts them after the run).
+  u64 instructions() const { return insns_ + static_cast<u64>(cur_ - run_first_); }
   /// Instructions executed with a REP string instruction's extra
   /// iterations left out (count_iterations): moves on only between
   /// instructions, so the debugger tells an access of the instruction from
   /// one entering a handler after it.
-  u64 instruction_boundaries() const { return insns_ - iterations_; }
+  u64 instruction_boundaries() const { return instructions() - iterations_; }
   /// Time passed with the CPU halted (the machine skipped to a device
   /// event): the TSC, which counts at the instruction rate, advances by
   /// `cycles` as if it had kept running.
@@ -636,7 +639,7 @@ class Cpu final : public MemoryListener {
     if (io_bp_) check_io_bp(port, sizeof(T));
     end_block();  // a device may raise INTR, move memory or stop the CPU
     const T v = static_cast<T>(bus_.in(port, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword));
-    if (bus_.take_stop()) run_end_ = insns_ + 1;  // a device asked for attention
+    if (bus_.take_stop()) run_end_ = instructions() + 1;  // a device asked for attention
     return v;
   }
   template <class T>
@@ -645,7 +648,7 @@ class Cpu final : public MemoryListener {
     if (io_bp_) check_io_bp(port, sizeof(T));
     end_block();
     bus_.out(port, v, sizeof(T) == 1 ? Width::Byte : sizeof(T) == 2 ? Width::Word : Width::Dword);
-    if (bus_.take_stop()) run_end_ = insns_ + 1;  // stop after this instruction
+    if (bus_.take_stop()) run_end_ = instructions() + 1;  // stop after this instruction
   }
 
   /// EIP of `d`, the instruction executing now, while its handler has not
@@ -678,7 +681,7 @@ class Cpu final : public MemoryListener {
   void count_iterations(u64 n) {
     insns_ += n;
     iterations_ += n;
-    if (insns_ + BlockCache::kMaxInsns >= run_end_) end_block();
+    if (instructions() + BlockCache::kMaxInsns >= run_end_) end_block();
   }
   /// Iterations a REP string instruction may still run, beyond those
   /// counted and the one its execution counts, before the run's budget is
@@ -689,7 +692,8 @@ class Cpu final : public MemoryListener {
   /// would see the resumed REP as a new instruction: step and stepi stay
   /// one REP). There a REP runs past the budget, as all did before.
   u64 rep_room() const {
-    if (insns_ + 1 < run_end_) return run_end_ - insns_ - 1;
+    const u64 now = instructions();
+    if (now + 1 < run_end_) return run_end_ - now - 1;
     if (whole_insn_ || (GB_OBSERVER && observer_) || (s_.eflags_rest & fl::TF) || code_bp_) return ~u64{0} >> 1;
     return 0;
   }
@@ -858,6 +862,11 @@ class Cpu final : public MemoryListener {
   /// The instructions of the running block end before this; nullptr after
   /// end_block() (cpu/block.cpp's one test per instruction).
   const DecodedInsn* block_end_ = nullptr;
+  /// In a block's run, the record executing now and the run's first
+  /// record: instructions() adds the records between them to insns_.
+  /// Equal outside a run.
+  const DecodedInsn* cur_ = nullptr;
+  const DecodedInsn* run_first_ = nullptr;
   /// Block links (Block::succ) made before an epoch change are stale.
   u32 link_epoch_ = 1;
   u8 links_need_ = 0;  ///< the execute right the links were made with (a CPL)
