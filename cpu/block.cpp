@@ -173,61 +173,58 @@ bool Cpu::run_blocks_sized(u64 events) {
   // counts its iterations), so the loop keeps no copy of it.
   const u64 end = run_end_ - events;
   stop_ = false;
-  Block* prev = nullptr;
-  bool taken = false;  // the previous block's run ended in a taken jump
-  // Links are made at one CPL: another one's execute rights differ.
-  if (links_need_ != need) {
+  // Links are made at one CPL (another one's execute rights differ) and
+  // under one CS limit (a linked block is not checked against it again).
+  if (links_need_ != need || links_last_ok_[kMode] != last_ok) {
     links_need_ = need;
+    links_last_ok_[kMode] = last_ok;
     links_changed();
   }
   const u32 epoch = link_epoch_;  // (whatever changes it ends the run)
+  // The previous block, and whether its run ended in a taken jump (then
+  // its link to the next block is succ[1]). The first block of a run is
+  // found through the TLB: entry_link_ stands in as its previous block
+  // with no link. (Following a link kept from the last run broke Linux
+  // with -smp 4: state that changes between runs is not all covered by
+  // the epoch; see the issue 23 notes.)
+  Block* prev = &entry_link_;
+  u64 taken = 0;
+  entry_link_.succ[0] = nullptr;
   for (;;) {
     const u64 lin = kMode == 2 ? s_.rip : (cs_base + s_.rip) & 0xFFFF'FFFFu;
     const u64 key = Block::key_of(lin, mode);
-    Block* b;
-    if (prev) {
-      // From the previous block: its link, if made in this epoch (no
-      // translation or decoded byte has changed since: the block is valid
-      // and its page still translates to its frame) and it names this block
-      // at this EIP.
-      Block* link = prev->succ[taken];
-      if (link && prev->link_epoch == epoch && link->key == key && (kMode == 2 || link->eip0 == s_.rip)) {
-        b = link;
-        goto run;
-      }
-    }
-    {
+    // The previous block's link, if made in this epoch (no translation or
+    // decoded byte has changed since: the block is valid and its page still
+    // translates to its frame) and it names this block at this EIP.
+    Block* b = prev->succ[taken];
+    if (!b || prev->link_epoch != epoch || b->key != key || (kMode != 2 && b->eip0 != s_.rip)) [[unlikely]] {
       const TlbEntry& t = tlb_.slot(lin >> 12);
       // Not translated yet (execute_one's fetch walks and fills the TLB), no
       // execute right (it raises the #PF), or MMIO code: one instruction the
       // long way.
-      if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != nullptr;
+      if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != &entry_link_;
       b = &blocks_.slot(lin);
       if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen || (kMode != 2 && b->eip0 != s_.rip)) {
-        if (!build_block(*b, lin, t)) return prev != nullptr;
+        if (!build_block(*b, lin, t)) return prev != &entry_link_;
       } else if (b->count == 0) {
-        return prev != nullptr;  // (see build_block)
+        return prev != &entry_link_;  // (see build_block)
       }
-      if (prev) {
-        if (prev->link_epoch != epoch) {
-          prev->link_epoch = epoch;
-          prev->succ[!taken] = nullptr;
-        }
-        prev->succ[taken] = b;
+      // The same linear block under another CS may pass its limit: as in
+      // build_block(), the next IP after the block stays within it.
+      if (kMode != 2 && s_.rip + b->span > last_ok) return prev != &entry_link_;
+      if (prev->link_epoch != epoch) {
+        prev->link_epoch = epoch;
+        prev->succ[taken ^ 1] = nullptr;
       }
+      prev->succ[taken] = b;
     }
-  run:
-    // The same linear block under another CS may pass its limit: as in
-    // build_block(), the next IP after the block stays within it.
-    if (kMode != 2 && s_.rip + b->span > last_ok) return prev != nullptr;
     u64 n = b->count;
     if (end - insns_ < b->weight) [[unlikely]] {
       // The budget is exact: a block with fused pairs (two instructions to
       // a record) runs only where it holds all of it; another runs part.
-      if (b->weight != b->count) return prev != nullptr;
+      if (b->weight != b->count) return prev != &entry_link_;
       n = end - insns_;
     }
-    prev = b;
     // One test per instruction ends the run: block_end_ is its end, and
     // a taken jump (Cpu::jump) and end_block() set it to nullptr, so
     // "d < block_end_" fails for all three. The record holds the EIP after
@@ -261,12 +258,13 @@ bool Cpu::run_blocks_sized(u64 events) {
       return true;
     }
     taken = block_end_ == nullptr;
-    if (stop_) {
+    if (taken && stop_) {
       s_.interrupt_shadow = shadow_next_;
       shadow_next_ = false;
       return true;
     }
     if (insns_ >= end) return true;
+    prev = b;
   }
 }
 

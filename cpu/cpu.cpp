@@ -94,6 +94,7 @@ void Cpu::write_eflags(u32 value, u32 mask) {
   }
   s_.flags.set_all(v);
   s_.eflags_rest = v & ~fl::ARITH;
+  update_fast_sets();  // (EFLAGS.AC)
   end_block();  // TF, IF or RF may have changed
 }
 

@@ -277,35 +277,29 @@ class Cpu final : public MemoryListener {
   template <class T>
   [[gnu::always_inline]] T read(unsigned seg, u64 off) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend && !may_check_alignment(sizeof(T))) [[likely]] {
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend) [[likely]] {
       u8* p;
-      if (tlb_host<false>((sg.lbase + off) & lin_mask_, sizeof(T), p)) [[likely]] return load_le<T>(p);
+      if (tlb_host<false>(sg.lbase + off, sizeof(T), p)) [[likely]] return load_le<T>(p);
     }
     return read_slow<T>(seg, off);
   }
   template <class T>
   [[gnu::always_inline]] void write(unsigned seg, u64 off, T v) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend && !may_check_alignment(sizeof(T))) [[likely]] {
+    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend) [[likely]] {
       u8* p;
-      if (tlb_host<true>((sg.lbase + off) & lin_mask_, sizeof(T), p)) [[likely]] {
+      if (tlb_host<true>(sg.lbase + off, sizeof(T), p)) [[likely]] {
         store_le<T>(p, v);
         return;
       }
     }
     write_slow<T>(seg, off, v);
   }
-  /// Whether an access of `size` bytes takes the checked path for #AC:
-  /// EFLAGS.AC is set and the access is wider than a byte (a byte is
-  /// always aligned; SDM Vol. 3A 6.15, interrupt 17).
-  [[gnu::always_inline]] bool may_check_alignment(u64 size) const {
-    return size > 1 && (s_.eflags_rest & fl::AC);
-  }
   /// The host bytes of an access of `size` bytes (1 to 4096) at linear
   /// `lin`, when the TLB's fast tags serve it: a TLB hit granting the
   /// access at the CPL, on RAM (or ROM, for a read), within one page, and
-  /// no data breakpoint or watchpoint armed (then no access is served here:
-  /// update_fast_sets). Sets `p` and returns true, or returns false.
+  /// neither a data breakpoint or watchpoint armed nor EFLAGS.AC set (then
+  /// no access is served here: update_fast_sets). Sets `p` and returns true, or returns false.
   template <bool kWrite>
   [[gnu::always_inline]] bool tlb_host(u64 lin, u64 size, u8*& p) const {
     const TlbFast& f = (kWrite ? wfast_ : rfast_)[s_.cpl][(lin >> 12) & (Tlb::kEntries - 1)];
@@ -327,10 +321,10 @@ class Cpu final : public MemoryListener {
     const Segment& sg = s_.seg[d.seg];
     // A writable segment is a readable data segment with the same limits.
     const u64 end = A == Access::Read ? sg.rend : sg.wend;
-    if ((off - sg.lo) + (sizeof(T) - 1) >= end || may_check_alignment(sizeof(T))) return false;
+    if ((off - sg.lo) + (sizeof(T) - 1) >= end) return false;
     // A write entry of the TLB also grants reads of the same bytes.
     u8* p;
-    if (!tlb_host<A != Access::Read>((sg.lbase + off) & lin_mask_, sizeof(T), p)) return false;
+    if (!tlb_host<A != Access::Read>(sg.lbase + off, sizeof(T), p)) return false;
     if constexpr (A != Access::Write) r = p;
     if constexpr (A != Access::Read) w = p;
     return true;
@@ -344,11 +338,9 @@ class Cpu final : public MemoryListener {
   template <bool kWrite>
   u8* fast_span(unsigned seg, u64 off, u32 bytes) {
     const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend) || may_check_alignment(bytes)) {
-      return nullptr;
-    }
+    if ((off - sg.lo) + (bytes - 1) >= (kWrite ? sg.wend : sg.rend)) return nullptr;
     u8* p;
-    if (bytes > 0x1000 || !tlb_host<kWrite>((sg.lbase + off) & lin_mask_, bytes, p)) return nullptr;
+    if (bytes > 0x1000 || !tlb_host<kWrite>(sg.lbase + off, bytes, p)) return nullptr;
     return p;
   }
 
@@ -870,6 +862,12 @@ class Cpu final : public MemoryListener {
   /// Block links (Block::succ) made before an epoch change are stale.
   u32 link_epoch_ = 1;
   u8 links_need_ = 0;  ///< the execute right the links were made with (a CPL)
+  /// The CS limit check the links were made with (a block's span passed
+  /// it), by CodeSize: links join blocks of one code size.
+  std::array<u64, 3> links_last_ok_{};
+  /// Not a block: the previous block of a run's first one, with no link
+  /// (cpu/block.cpp), so the loop needs no test for "no previous block".
+  Block entry_link_;
   bool mode64_ = false;       ///< see mode64()
   u64 lin_mask_ = 0xFFFF'FFFFu;  ///< linear addresses wrap at 4 GiB outside 64-bit mode
   u64 sp_mask_ = 0xFFFF;      ///< SP, ESP or RSP by SS.B and the mode
@@ -928,12 +926,19 @@ class Cpu final : public MemoryListener {
   /// The TLB's fast tag sets for reads and writes at each CPL (tlb_host):
   /// none while data breakpoints or watchpoints need every access checked.
   std::array<const TlbFast*, 4> rfast_{}, wfast_{};
-  /// Points rfast_ and wfast_ at the sets for the breakpoint state
-  /// (update_breakpoints).
+  /// Points rfast_ and wfast_ at the sets for the breakpoint state and
+  /// EFLAGS.AC: with data breakpoints or watchpoints armed, or EFLAGS.AC
+  /// set (an access may then raise #AC, SDM Vol. 3A 6.15 interrupt 17), the
+  /// set that never matches, so every access takes the checked path and
+  /// the fast path tests neither. Called wherever either may change
+  /// (update_breakpoints, write_eflags, update_mode, the direct EFLAGS
+  /// loads of task switches, IRET to virtual-8086 mode and real-mode
+  /// interrupts).
   void update_fast_sets() {
+    const bool slow = data_bp_ || (s_.eflags_rest & fl::AC);
     for (unsigned cpl = 0; cpl < 4; ++cpl) {
-      rfast_[cpl] = tlb_.fast(data_bp_ ? Tlb::kNoFast : cpl == 3 ? Tlb::kUserRead : Tlb::kSupRead);
-      wfast_[cpl] = tlb_.fast(data_bp_ ? Tlb::kNoFast : cpl == 3 ? Tlb::kUserWrite : Tlb::kSupWrite);
+      rfast_[cpl] = tlb_.fast(slow ? Tlb::kNoFast : cpl == 3 ? Tlb::kUserRead : Tlb::kSupRead);
+      wfast_[cpl] = tlb_.fast(slow ? Tlb::kNoFast : cpl == 3 ? Tlb::kUserWrite : Tlb::kSupWrite);
     }
   }
   /// Effective-address masks by DecodedInsn::asize (16-, 32-, 64-bit

@@ -38,6 +38,7 @@ void Cpu::interrupt_real(u8 vector, u64 return_eip) {
   const u16 new_cs = read_sys<u16>(s_.idtr.base + off + 2);
   push<u16>(static_cast<u16>(eflags()));
   s_.eflags_rest &= ~(fl::IF | fl::TF | fl::AC);
+  update_fast_sets();
   push<u16>(s_.seg[CS].selector);
   push<u16>(static_cast<u16>(return_eip));
   s_.seg[CS].selector = new_cs;

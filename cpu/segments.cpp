@@ -79,6 +79,7 @@ void Cpu::update_mode() {
   lin_mask_ = mode64_ ? ~u64{0} : 0xFFFF'FFFFu;
   sp_mask_ = mode64_ ? ~u64{0} : s_.seg[SS].big ? 0xFFFF'FFFFu : 0xFFFFu;
   ip_mask_ = mode64_ ? ~u64{0} : s_.seg[CS].big ? 0xFFFF'FFFFu : 0xFFFFu;
+  update_fast_sets();  // (EFLAGS.AC, after a state edit between runs)
 }
 
 void Cpu::load_segment(unsigned seg, u16 selector) {

@@ -1,5 +1,6 @@
 // The architectural CPU state as plain data (SDM Vol. 1 ch. 3, Vol. 3A ch. 2).
 #pragma once
+#include <algorithm>
 #include <array>
 
 #include "cpu/flags.hpp"
@@ -17,26 +18,31 @@ enum SegReg : u8 { ES, CS, SS, DS, FS, GS, kNoSeg = 0xFF };
 
 /// A segment register: the visible selector and its descriptor cache
 /// (SDM Vol. 3A 3.4.3), plus what the access check derives from the cache.
+// (Laid out in 64 bytes: a memory operand's segment is one shift away.)
 struct Segment {
   u16 selector = 0;
-  /// The cached base: 32 bits from a descriptor, 64 bits for FS and GS
-  /// through IA32_FS_BASE / IA32_GS_BASE (SDM Vol. 3A 3.4.4).
-  u64 base = 0;
-  u32 limit = 0xFFFF;  ///< byte granular (already expanded when G=1)
   u8 access = 0x93;    ///< descriptor byte 5: P, DPL, S, type
   u8 flags = 0;        ///< descriptor byte 6 high nibble: G, D/B, L, AVL
   bool big = false;    ///< D/B: 32-bit default operand/stack size
+  // Derived by refresh() (with lo, hi, rend, wend, lbase below).
+  bool readable = true;
+  bool writable = true;
+  u32 limit = 0xFFFF;  ///< byte granular (already expanded when G=1)
+  /// The cached base: 32 bits from a descriptor, 64 bits for FS and GS
+  /// through IA32_FS_BASE / IA32_GS_BASE (SDM Vol. 3A 3.4.4).
+  u64 base = 0;
 
   // Derived by refresh(): valid offsets are lo..hi; type checks apply in
   // protected mode only (real and virtual-8086 mode check limits alone).
-  bool readable = true;
-  bool writable = true;
   u64 lo = 0, hi = 0xFFFF;
   /// The access check in one compare: an access of `size` bytes at `off`
   /// passes iff (off - lo) + size - 1 < rend (wend for writes); 0 when
   /// the segment cannot be read (written) at all. In 64-bit mode every
   /// offset passes (no limits; the canonical check is paging's business,
-  /// since a non-canonical page is never in the TLB).
+  /// since a non-canonical page is never in the TLB). Outside it, an
+  /// access that passes also ends below 4 GiB once the base is added, so
+  /// the fast paths need no 4 GiB wrap; a segment whose offsets wrap the
+  /// linear space takes the checked path there.
   u64 rend = 0x10000, wend = 0x10000;
   /// The base linear addresses are formed with: `base`, except in 64-bit
   /// mode, where ES, CS, SS and DS count as based at 0 (SDM Vol. 3A 3.4.4).
@@ -80,10 +86,13 @@ struct Segment {
       writable = usable && !code && (access & 2);
     }
     const u64 span = hi - lo + 1;
-    rend = readable ? span : 0;
-    wend = writable ? span : 0;
+    const u64 room = (u64{1} << 32) - std::min<u64>(base + lo, u64{1} << 32);
+    rend = readable ? std::min(span, room) : 0;
+    wend = writable ? std::min(span, room) : 0;
   }
 };
+
+static_assert(sizeof(Segment) == 64);
 
 /// Debug-register and CR4 bits (SDM Vol. 3A 2.5, 17.2.3, 17.2.4).
 constexpr u32 kDr6Bd = 1u << 13;  ///< DR6.BD: a MOV DRn met DR7.GD

@@ -119,6 +119,7 @@ void Cpu::task_switch(u16 selector, const Descriptor& nd, TaskSwitch kind, u64 r
   for (unsigned i = 0; i < 8; ++i) s_.gpr[i] = gpr[i];
   s_.flags.set_all(flags);
   s_.eflags_rest = (flags & ~fl::ARITH & 0x003F'7FD7u) | 2;
+  update_fast_sets();  // (EFLAGS.AC)
   for (unsigned i = 0; i < 6; ++i) s_.seg[i].selector = sel[i];
   if (s_.v86()) {
     s_.cpl = 3;

@@ -293,6 +293,7 @@ void Cpu::iret(bool o32, bool o64) {
     const u16 gs = static_cast<u16>(read<u32>(SS, (osp + 32) & m));
     s_.flags.set_all(flags);
     s_.eflags_rest = (flags & ~fl::ARITH & 0x003F'7FD7u) | 2;
+    update_fast_sets();  // (EFLAGS.AC)
     s_.cpl = 3;
     load_cs_real(cs, ip & 0xFFFF, false);
     for (auto [seg, sel] : {std::pair<unsigned, u16>{SS, ss}, {ES, es}, {DS, ds}, {FS, fs}, {GS, gs}}) load_segment(seg, sel);
