@@ -59,8 +59,7 @@ class LazyFlags {
       case FlagOp::Dec:
       case FlagOp::Eager: break;  // INC/DEC keep CF
     }
-    op_ = op;
-    size_ = static_cast<u8>(size);
+    kind_ = static_cast<u32>(op) | (size << 8);
     res_ = res;
     a_ = a;
     b_ = b;
@@ -68,7 +67,7 @@ class LazyFlags {
 
   /// Stores all six arithmetic flags eagerly from `bits` (other bits ignored).
   void set_all(u32 bits) {
-    op_ = FlagOp::Eager;
+    kind_ = static_cast<u32>(FlagOp::Eager) | (1u << 8);
     eager_ = bits & fl::ARITH;
     cf_ = (bits & fl::CF) != 0;
   }
@@ -76,10 +75,10 @@ class LazyFlags {
   void set_some(u32 mask, u32 bits) { set_all((all() & ~mask) | (bits & mask)); }
 
   bool cf() const { return cf_; }
-  bool pf() const { return op_ == FlagOp::Eager ? (eager_ & fl::PF) != 0 : parity_even(res_); }
+  bool pf() const { return op() == FlagOp::Eager ? (eager_ & fl::PF) != 0 : parity_even(res_); }
   bool af() const;
-  bool zf() const { return op_ == FlagOp::Eager ? (eager_ & fl::ZF) != 0 : res_ == 0; }
-  bool sf() const { return op_ == FlagOp::Eager ? (eager_ & fl::SF) != 0 : ((res_ >> (8 * size_ - 1)) & 1) != 0; }
+  bool zf() const { return op() == FlagOp::Eager ? (eager_ & fl::ZF) != 0 : res_ == 0; }
+  bool sf() const { return op() == FlagOp::Eager ? (eager_ & fl::SF) != 0 : ((res_ >> (8 * size() - 1)) & 1) != 0; }
   bool of() const;
 
   /// Condition `cc` (0-15) of Jcc, SETcc and CMOVcc (SDM Vol. 1 Appendix B).
@@ -91,8 +90,8 @@ class LazyFlags {
     bool r;
     if constexpr (k == 1) {
       r = cf_;
-    } else if (op_ == FlagOp::Sub) {
-      const unsigned sh = 64 - 8 * size_;  // sign-extends the operands for the signed tests
+    } else if (op() == FlagOp::Sub) {
+      const unsigned sh = 64 - 8 * size();  // sign-extends the operands for the signed tests
       if constexpr (k == 0) r = of();
       else if constexpr (k == 2) r = res_ == 0;
       else if constexpr (k == 3) r = a_ <= b_;
@@ -100,8 +99,8 @@ class LazyFlags {
       else if constexpr (k == 5) r = parity_even(res_);
       else if constexpr (k == 6) r = static_cast<i64>(a_ << sh) < static_cast<i64>(b_ << sh);
       else r = static_cast<i64>(a_ << sh) <= static_cast<i64>(b_ << sh);
-    } else if (op_ == FlagOp::Logic) {
-      const bool s = ((res_ >> (8 * size_ - 1)) & 1) != 0;
+    } else if (op() == FlagOp::Logic) {
+      const bool s = ((res_ >> (8 * size() - 1)) & 1) != 0;
       if constexpr (k == 0) r = false;
       else if constexpr (k == 2 || k == 3) r = res_ == 0;
       else if constexpr (k == 4 || k == 6) r = s;
@@ -121,23 +120,26 @@ class LazyFlags {
 
   /// The six arithmetic flags as EFLAGS bits.
   u32 all() const {
-    if (op_ == FlagOp::Eager) return eager_;
+    if (op() == FlagOp::Eager) return eager_;
     return (cf_ ? fl::CF : 0) | (pf() ? fl::PF : 0) | (af() ? fl::AF : 0) | (zf() ? fl::ZF : 0) |
            (sf() ? fl::SF : 0) | (of() ? fl::OF : 0);
   }
 
  private:
-  u64 sign() const { return u64{1} << (8 * size_ - 1); }
+  u64 sign() const { return u64{1} << (8 * size() - 1); }
 
-  FlagOp op_ = FlagOp::Eager;
-  u8 size_ = 1;
+  /// The operation (bits 7-0, a FlagOp) and its size in bytes (bits
+  /// 15-8): one word, so recording them is one store of a constant.
+  u32 kind_ = static_cast<u32>(FlagOp::Eager) | (1u << 8);
+  FlagOp op() const { return static_cast<FlagOp>(kind_ & 0xFF); }
+  unsigned size() const { return (kind_ >> 8) & 0xFF; }
   bool cf_ = false;  ///< CF, always current (also under Eager)
   u64 res_ = 0, a_ = 0, b_ = 0;
   u32 eager_ = 0;
 };
 
 inline bool LazyFlags::af() const {
-  switch (op_) {
+  switch (op()) {
     case FlagOp::Add:
     case FlagOp::Adc:
     case FlagOp::Sub:
@@ -151,7 +153,7 @@ inline bool LazyFlags::af() const {
 }
 
 inline bool LazyFlags::of() const {
-  switch (op_) {
+  switch (op()) {
     case FlagOp::Add:
     case FlagOp::Adc:
     case FlagOp::Inc: return ((a_ ^ res_) & (b_ ^ res_) & sign()) != 0;
