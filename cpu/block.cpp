@@ -185,8 +185,8 @@ bool Cpu::run_blocks_sized(u64 events) {
   // its link to the next block is succ[1]). The first block of a run is
   // found through the TLB: entry_link_ stands in as its previous block
   // with no link. (Following a link kept from the last run broke Linux
-  // with -smp 4: state that changes between runs is not all covered by
-  // the epoch; see the issue 23 notes.)
+  // with -smp 4: a link can name a slot since rebuilt, for the same key,
+  // as a remembered failed build (count 0); see the issue 23 notes.)
   Block* prev = &entry_link_;
   u64 taken = 0;
   entry_link_.succ[0] = nullptr;
