@@ -118,7 +118,7 @@ Handler in_block_form(const DecodedInsn& d) {
     // to the bytes from here to the page end (marked as code) or any
     // other change of the frame's code moves its generation on.
     mark_code(t.frame | (lin & 0xFFF), 0x1000 - static_cast<unsigned>(lin & 0xFFF), t.frame);
-    b.key = Block::key_of(lin, static_cast<u8>(size));
+    b.key = Block::key_of(lin, static_cast<u8>(size)) | Block::kFailed;
     b.succ[0] = b.succ[1] = nullptr;
     b.count = 0;
     b.weight = 0;
@@ -184,9 +184,10 @@ bool Cpu::run_blocks_sized(u64 events) {
   // The previous block, and whether its run ended in a taken jump (then
   // its link to the next block is succ[1]). The first block of a run is
   // found through the TLB: entry_link_ stands in as its previous block
-  // with no link. (Following a link kept from the last run broke Linux
-  // with -smp 4: a link can name a slot since rebuilt, for the same key,
-  // as a remembered failed build (count 0); see the issue 23 notes.)
+  // with no link. (A link kept from the last run once named a slot since
+  // rebuilt as a failed build for the same key, which Block::kFailed now
+  // rules out; keeping it also crashed a 64-bit Linux boot, for a cause
+  // not yet found, so each run starts unlinked.)
   Block* prev = &entry_link_;
   u64 taken = 0;
   entry_link_.succ[0] = nullptr;
@@ -204,10 +205,12 @@ bool Cpu::run_blocks_sized(u64 events) {
       // long way.
       if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != &entry_link_;
       b = &blocks_.slot(lin);
-      if (b->key != key || b->frame != t.frame || b->rec->gen != b->gen || (kMode != 2 && b->eip0 != s_.rip)) {
+      // (The key first: a slot never built has no frame record.)
+      if ((b->key & ~Block::kFailed) != key || b->frame != t.frame || b->rec->gen != b->gen ||
+          (kMode != 2 && b->eip0 != s_.rip)) {
         if (!build_block(*b, lin, t)) return prev != &entry_link_;
-      } else if (b->count == 0) {
-        return prev != &entry_link_;  // (see build_block)
+      } else if (b->key != key) {
+        return prev != &entry_link_;  // a remembered failed build (see build_block)
       }
       // The same linear block under another CS may pass its limit: as in
       // build_block(), the next IP after the block stays within it.

@@ -49,6 +49,11 @@ struct Block {
   u16 span = 0;
 
   static constexpr u64 key_of(u64 lin, u8 mode) { return lin | (u64{mode} << 60); }
+  /// Added to the key of a slot that remembers a failed build (no record
+  /// to run: build_block): a link compares the key alone, so it can never
+  /// name such a slot, whatever happened to the slot since the link was
+  /// made. (Bits 59-57 are clear in every key.)
+  static constexpr u64 kFailed = u64{1} << 59;
 };
 
 class BlockCache {
