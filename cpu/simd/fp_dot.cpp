@@ -7,6 +7,13 @@
 // ends the instruction before the sums (whose DE for a denormal product is
 // then not raised), and an unmasked one in a sum comes with the masked
 // flags of the products already in MXCSR.
+//
+// Which NaN comes out when several sums see NaNs depends on the operand
+// order, which the SDM leaves open, and it differs per destination lane on
+// Intel hardware (measured on a Xeon; an AMD EPYC gives lane 0's order in
+// every lane): DPPS lane j gets (p[j^1] + p[j]) + (p[j^3] + p[j^2]) and DPPD
+// lane j gets p[j] + p[j^1]. Addition is commutative in value and
+// exceptions, so only the NaN payloads depend on it; we follow Intel.
 #include "cpu/simd/fp_lanes.hpp"
 #include "cpu/simd/rows.hpp"
 #include "cpu/simd/tables.hpp"
@@ -28,12 +35,22 @@ std::array<T, 16 / sizeof(T)> products(const Vec128& a, const Vec128& b, unsigne
   return p;
 }
 
-/// The sum broadcast to the lanes selected by imm8[0..3], +0.0 elsewhere.
-template <class T>
-Vec128 broadcast(T sum, unsigned imm8) {
+/// The sums in Intel's per-lane operand order (see the top of the file)
+/// in the lanes selected by imm8[0..3], +0.0 elsewhere. `e` is a copy of
+/// the instruction's environment: its flags were raised already.
+Vec128 dpps_lanes(const std::array<u32, 4>& p, unsigned imm8, Env e) {
   Vec128 r;
-  for (unsigned i = 0; i < 16 / sizeof(T); ++i) {
-    if (imm8 & (1u << i)) r.set<T>(i, sum);
+  for (unsigned j = 0; j < 4; ++j) {
+    if (!(imm8 & (1u << j))) continue;
+    const u32 near = sf::f32_add(p[j ^ 1], p[j], e), far = sf::f32_add(p[j ^ 3], p[j ^ 2], e);
+    r.set<u32>(j, sf::f32_add(near, far, e));
+  }
+  return r;
+}
+Vec128 dppd_lanes(const std::array<u64, 2>& p, unsigned imm8, Env e) {
+  Vec128 r;
+  for (unsigned j = 0; j < 2; ++j) {
+    if (imm8 & (1u << j)) r.set<u64>(j, sf::f64_add(p[j], p[j ^ 1], e));
   }
   return r;
 }
@@ -53,11 +70,12 @@ void dpps(Cpu& c, const DecodedInsn& d) {
   Env e = fp_env(c);
   const auto p = products<u32, sf::f32_mul>(xmm(c, d.xreg()), b, imm8, e);
   stage(c, e);
+  const Env lanes = e;
   const u32 lo = sf::f32_add(p[0], p[1], e), hi = sf::f32_add(p[2], p[3], e);
   stage(c, e);
-  const u32 sum = sf::f32_add(lo, hi, e);
+  (void)sf::f32_add(lo, hi, e);
   stage(c, e);
-  xmm(c, d.xreg()) = broadcast<u32>(sum, imm8);
+  xmm(c, d.xreg()) = dpps_lanes(p, imm8, lanes);
 }
 
 /// DPPD xmm1, xmm2/m128 (16-byte aligned), imm8: imm8[5:4] select the
@@ -69,9 +87,10 @@ void dppd(Cpu& c, const DecodedInsn& d) {
   Env e = fp_env(c);
   const auto p = products<u64, sf::f64_mul>(xmm(c, d.xreg()), b, imm8, e);
   stage(c, e);
-  const u64 sum = sf::f64_add(p[0], p[1], e);
+  const Env lanes = e;
+  (void)sf::f64_add(p[0], p[1], e);
   stage(c, e);
-  xmm(c, d.xreg()) = broadcast<u64>(sum, imm8);
+  xmm(c, d.xreg()) = dppd_lanes(p, imm8, lanes);
 }
 
 using namespace opc;

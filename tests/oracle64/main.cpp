@@ -77,6 +77,7 @@ std::vector<const Entry*> selected(const std::string& only_list) {
   std::vector<const Entry*> v;
   for (const Entry& e : all_entries()) {
     if (!only.empty() && !only.count(e.name)) continue;
+    if (e.form && !simd_oracle::fx::live_on_host(e.form->flags)) continue;  // (see fx::kIntelNan)
     v.insert(v.end(), e.form ? 1 : 10, &e);
   }
   return v;

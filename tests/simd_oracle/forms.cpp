@@ -257,8 +257,8 @@ std::vector<Form> build() {
   add("PINSRB", 0x66, 0x320, -1, S::VE, 1, false, Imm::Any, Val::Int);
   x66("INSERTPS", 0x321, Val::F32, Imm::Any, 4);
   add("PINSRD", 0x66, 0x322, -1, S::VE, 4, false, Imm::Any, Val::Int);
-  x66("DPPS", 0x340, Val::F32, Imm::Any);
-  x66("DPPD", 0x341, Val::F64, Imm::Any);
+  add("DPPS", 0x66, 0x340, -1, S::VW, 16, true, Imm::Any, Val::F32, fx::kIntelNan);
+  add("DPPD", 0x66, 0x341, -1, S::VW, 16, true, Imm::Any, Val::F64, fx::kIntelNan);
   x66("MPSADBW", 0x342, Val::Int, Imm::Any);
 
   // ---- SSE4.2, POPCNT, CRC32.

@@ -55,6 +55,13 @@ namespace fx {
 constexpr u8 kApprox = 1;    ///< RCPxS/RSQRTxS: bound check, last instruction only
 constexpr u8 kLenRegs = 2;   ///< PCMPESTRx: EAX/EDX are lengths (often small)
 constexpr u8 kOpsize16 = 4;  ///< also emitted with a 66 operand-size prefix (POPCNT, CRC32 F1)
+/// DPPS, DPPD: which NaN comes out follows an operand order that Intel and
+/// AMD differ in (cpu/simd/fp_dot.cpp); compared live on Intel hosts only.
+constexpr u8 kIntelNan = 8;
+/// Whether the host is an Intel CPU (GCC/clang's CPUID-based check).
+inline bool intel_host() { return __builtin_cpu_is("intel"); }
+/// Whether a live run on this host compares form `flags`.
+inline bool live_on_host(u8 flags) { return !(flags & kIntelNan) || intel_host(); }
 }  // namespace fx
 
 struct Form {
