@@ -1,8 +1,9 @@
 // Lazy arithmetic flags (CF, PF, AF, ZF, SF, OF).
 //
 // ADD/ADC/SUB/SBB/CMP/NEG/INC/DEC and the logic group record their operands
-// and result; a flag is computed only when something reads it. Everything
-// else (shifts, multiplies, BCD adjusts, POPF) stores the six bits eagerly.
+// and result; SHL/SHR/SAR and the multiplies record their result with CF
+// and OF; a flag is computed only when something reads it. Everything else
+// (rotates, BCD adjusts, POPF) stores the six bits eagerly.
 #pragma once
 #include "mmu/types.hpp"
 
@@ -30,7 +31,10 @@ constexpr u32 ID = 1u << 21;
 constexpr u32 ARITH = CF | PF | AF | ZF | SF | OF;
 }  // namespace fl
 
-enum class FlagOp : u8 { Eager, Add, Adc, Sub, Sbb, Logic, Inc, Dec };
+/// Szp: SF, ZF and PF from the result, CF and OF as given, AF clear (the
+/// shifts and multiplies, as on the P6: SDM Vol. 2B leaves AF, and after a
+/// multiply SF/ZF/PF, undefined).
+enum class FlagOp : u8 { Eager, Add, Adc, Sub, Sbb, Logic, Inc, Dec, Szp };
 
 /// Parity flag: set when the low byte of `v` has an even number of 1 bits.
 constexpr bool parity_even(u64 v) {
@@ -57,12 +61,22 @@ class LazyFlags {
       case FlagOp::Logic: cf_ = false; break;
       case FlagOp::Inc:
       case FlagOp::Dec:
+      case FlagOp::Szp:
       case FlagOp::Eager: break;  // INC/DEC keep CF
     }
     kind_ = static_cast<u32>(op) | (size << 8);
     res_ = res;
     a_ = a;
     b_ = b;
+  }
+
+  /// Records a result of `size` bytes (zero-extended) whose SF, ZF and PF
+  /// come from it, with CF and OF given and AF clear (FlagOp::Szp).
+  [[gnu::always_inline]] void set_szp(unsigned size, u64 res, bool cf, bool of) {
+    kind_ = static_cast<u32>(FlagOp::Szp) | (size << 8);
+    res_ = res;
+    a_ = of;
+    cf_ = cf;
   }
 
   /// Stores all six arithmetic flags eagerly from `bits` (other bits ignored).
@@ -146,7 +160,8 @@ inline bool LazyFlags::af() const {
     case FlagOp::Sbb:
     case FlagOp::Inc:
     case FlagOp::Dec: return ((a_ ^ b_ ^ res_) & 0x10) != 0;
-    case FlagOp::Logic: return false;
+    case FlagOp::Logic:
+    case FlagOp::Szp: return false;
     case FlagOp::Eager: break;
   }
   return (eager_ & fl::AF) != 0;
@@ -161,6 +176,7 @@ inline bool LazyFlags::of() const {
     case FlagOp::Sbb:
     case FlagOp::Dec: return ((a_ ^ b_) & (a_ ^ res_) & sign()) != 0;
     case FlagOp::Logic: return false;
+    case FlagOp::Szp: return a_ != 0;
     case FlagOp::Eager: break;
   }
   return (eager_ & fl::OF) != 0;

@@ -36,7 +36,7 @@ Wide<T> load_wide(Cpu& c) {
 /// undefined; we set them from the low half as the P6 does.
 template <class T>
 void mul_flags(Cpu& c, T low, bool overflow) {
-  c.state().flags.set_all(szp_flags(low, 8 * sizeof(T)) | (overflow ? fl::CF | fl::OF : 0));
+  c.state().flags.set_szp(sizeof(T), low, overflow, overflow);
 }
 
 /// The signed 128-bit product of two 64-bit values, from the unsigned one

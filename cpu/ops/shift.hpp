@@ -1,5 +1,6 @@
 // Group 2 rotates and shifts, SHLD/SHRD (SDM Vol. 2B RCL/RCR/ROL/ROR,
-// SAL/SAR/SHL/SHR, SHLD, SHRD). Flags are computed eagerly.
+// SAL/SAR/SHL/SHR, SHLD, SHRD). SHL/SHR/SAR record their flags lazily
+// (FlagOp::Szp); the rotates and SHLD/SHRD compute them eagerly.
 #pragma once
 #include "cpu/ops/mem_operand.hpp"
 
@@ -28,9 +29,8 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
   if (count == 0) return v;
   const u64 x = v;
   u64 r = x;
-  bool cf = f.cf();
-  bool of = f.of();
-  const u32 arith = f.all();
+  bool cf = f.cf();  // RCL/RCR shift it in
+  bool of = false;
   switch (op) {
     case Shift::Rol: {
       const unsigned n = count % bits;
@@ -38,7 +38,7 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
       r &= static_cast<T>(~T{0});
       cf = r & 1;
       of = ((r & msb) != 0) != cf;
-      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      f.set_all((f.all() & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
       return static_cast<T>(r);
     }
     case Shift::Ror: {
@@ -47,7 +47,7 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
       r &= static_cast<T>(~T{0});
       cf = (r & msb) != 0;
       of = ((r >> (bits - 1)) & 1) != ((r >> (bits - 2)) & 1);
-      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      f.set_all((f.all() & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
       return static_cast<T>(r);
     }
     // RCL/RCR step one bit at a time, count times (the count is at most
@@ -60,7 +60,7 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
         cf = out;
       }
       of = ((r & msb) != 0) != cf;
-      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      f.set_all((f.all() & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
       return static_cast<T>(r);
     }
     case Shift::Rcr: {
@@ -70,7 +70,7 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
         r = (r >> 1) | (cf ? msb : 0);
         cf = out;
       }
-      f.set_all((arith & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+      f.set_all((f.all() & ~(fl::CF | fl::OF)) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
       return static_cast<T>(r);
     }
     case Shift::Shl:
@@ -117,8 +117,9 @@ T shift(Cpu& c, Shift op, T v, unsigned count) {
       break;
     }
   }
-  // SHL/SHR/SAR: SF, ZF, PF from the result; AF undefined (left clear).
-  f.set_all(szp_flags(r, bits) | (cf ? fl::CF : 0) | (of ? fl::OF : 0));
+  // SHL/SHR/SAR: SF, ZF, PF from the result, recorded lazily; AF undefined
+  // (left clear).
+  f.set_szp(sizeof(T), r, cf, of);
   return static_cast<T>(r);
 }
 

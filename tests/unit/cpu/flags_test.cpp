@@ -216,3 +216,31 @@ TEST_CASE("parity_even looks at the low byte only", "[cpu][flags]") {
   CHECK(parity_even(0x100));
   CHECK_FALSE(parity_even(0xFFFF'FF01u));
 }
+
+TEST_CASE("LazyFlags Szp: SF/ZF/PF from the result, CF and OF given, AF clear; conditions agree", "[cpu][flags]") {
+  std::mt19937_64 rng(23);
+  for (unsigned size : {1u, 2u, 4u, 8u}) {
+    const u64 mask = size == 8 ? ~u64{0} : (u64{1} << (8 * size)) - 1;
+    for (int i = 0; i < 4000; ++i) {
+      // Small results often, so ZF and the low-byte parity are both seen.
+      const u64 r = (i & 3) == 0 ? rng() & 0x3 : rng() & mask;
+      const bool cf = rng() & 1, of = rng() & 1;
+      LazyFlags f;
+      f.set_all(fl::AF);  // the previous record must not show through
+      f.set_szp(size, r, cf, of);
+      const bool sf = (r >> (8 * size - 1)) & 1;
+      const u32 want = (cf ? fl::CF : 0) | (parity_even(r) ? fl::PF : 0) | (r == 0 ? fl::ZF : 0) |
+                       (sf ? fl::SF : 0) | (of ? fl::OF : 0);
+      REQUIRE(f.all() == want);
+      REQUIRE(getters(f) == want);
+      // Jcc's conditions (SDM Vol. 1 Appendix B) from the same bits.
+      CHECK(f.cond<0>() == of);
+      CHECK(f.cond<4>() == (r == 0));
+      CHECK(f.cond<6>() == (cf || r == 0));
+      CHECK(f.cond<8>() == sf);
+      CHECK(f.cond<10>() == parity_even(r));
+      CHECK(f.cond<12>() == (sf != of));
+      CHECK(f.cond<14>() == (r == 0 || sf != of));
+    }
+  }
+}
