@@ -1,5 +1,7 @@
 #include "cpu/cpu.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace gb {
@@ -212,10 +214,27 @@ inline void Cpu::execute_one() {
     // The code page's host pointer, when the whole decode window is in it
     // and the TLB grants execution at this CPL.
     const u8* code = nullptr;
-    if ((lin & 0xFFF) <= 0x1000 - DecodeCache::kWindow) {
-      const TlbEntry& t = tlb_.slot(lin >> 12);
-      if (t.vpn == lin >> 12 && (t.rights & (s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec)) && t.host_read) {
-        code = t.host_read + (lin & 0xFFF);
+    const u8 need = s_.cpl == 3 ? tlbr::kUserExec : tlbr::kSupExec;
+    const TlbEntry& t = tlb_.slot(lin >> 12);
+    u8 window[DecodeCache::kWindow];
+    if (t.vpn == lin >> 12 && (t.rights & need) && t.host_read) {
+      const unsigned off = static_cast<unsigned>(lin & 0xFFF);
+      if (off <= 0x1000 - DecodeCache::kWindow) {
+        code = t.host_read + off;
+      } else {
+        // The window runs into the next page (an instruction there may
+        // straddle the two, as in a hot loop of Linux's decompressor, which
+        // no block can hold): copy it from both pages when the TLB grants
+        // execution in both, so no fetch can fault; the cache compares the
+        // bytes, so it needs nothing else.
+        const u64 next = ((lin >> 12) + 1) & (lin_mask_ >> 12);
+        const TlbEntry& t2 = tlb_.slot(next);
+        if (t2.vpn == next && (t2.rights & need) && t2.host_read) {
+          const unsigned first = 0x1000 - off;
+          std::memcpy(window, t.host_read + off, first);
+          std::memcpy(window + first, t2.host_read, DecodeCache::kWindow - first);
+          code = window;
+        }
       }
     }
     const DecodedInsn* hit = code ? dcache_.find(lin, mode, code) : nullptr;

@@ -321,3 +321,31 @@ TEST_CASE("blocks: a fused CMP that faults reports the CMP, not the Jcc", "[bloc
   CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1001);  // pushed IP: the CMP
   CHECK(r.cpu.instructions() == 3);  // inc, the faulting cmp, hlt
 }
+
+TEST_CASE("blocks: an instruction across a page end runs from the decode cache and sees writes to both pages", "[block]") {
+  Rig r;
+  r.s.rip = 0x0FF0;
+  r.put(0x0FF0, {0xB9, 0x03, 0x00});  // 0FF0: mov cx, 3
+  r.put(0x0FF3, {0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90});  // nops to 0FFE
+  r.put(0x0FFE, {0xB8, 0x34, 0x12,    // 0FFE: mov ax, 1234h (its last byte at 1000h)
+                 0xE2, 0xFB,          // 1001: loop 0FFEh
+                 0xF4});              // 1003: hlt
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 0x1234);
+  CHECK(r.s.gpr[ECX] == 0);
+  // A byte in the second page changes (a host write, as by DMA), then one
+  // in the first: each run executes the bytes now in memory.
+  r.ram[0x1000] = 0x56;
+  r.bus.host_wrote(0x1000, 1);
+  r.s.halted = false;
+  r.s.rip = 0x0FF0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 0x5634);
+  r.ram[0x0FFF] = 0x78;
+  r.bus.host_wrote(0x0FFF, 1);
+  r.s.halted = false;
+  r.s.rip = 0x0FF0;
+  CHECK(r.cpu.run(100) == StopReason::Halted);
+  CHECK(r.s.gpr[EAX] == 0x5678);
+  CHECK(r.cpu.instructions() == 3 * (1 + 11 + 3 * 2 + 1));
+}
