@@ -505,6 +505,26 @@ class Cpu final : public MemoryListener {
       return d.mod() == 3 ? reg<T>(d.xrm()) : read<T>(d.seg, ea(d));
     }
   }
+  /// The r/m operand of a read-modify-write: after the read, the checks
+  /// its write will make (the segment's type and limit, the page's write
+  /// rights), so a write fault comes before the instruction has changed a
+  /// flag or a register (SDM Vol. 3A 6.5: a fault leaves the state as it
+  /// was before the instruction; an ADC restarted after a #PF on a
+  /// copy-on-write page must see the same carry). Raises what the read,
+  /// then the write, would raise.
+  template <class T, Form F = Form::Any>
+  T read_rmw(const DecodedInsn& d) {
+    const T v = read_rm<T, F>(d);
+    probe_rmw<T, F>(d);
+    return v;
+  }
+  /// The write checks alone (a shift by 0 writes nothing: its caller
+  /// checks only when the count is not 0).
+  template <class T, Form F = Form::Any>
+  void probe_rmw(const DecodedInsn& d) {
+    if (F == Form::Reg || (F == Form::Any && d.mod() == 3)) return;
+    probe_write(d.seg, ea(d), sizeof(T));
+  }
   template <class T, Form F = Form::Any>
   [[gnu::always_inline]] void write_rm(const DecodedInsn& d, T v) {
     if (F == Form::Reg || (F == Form::Any && d.mod() == 3)) {

@@ -46,7 +46,8 @@ void alu_EG(Cpu& c, const DecodedInsn& d) {
       store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.xreg())));
     }
   } else {
-    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), c.reg<T>(d.xreg()));
+    const T a = op == Alu::Cmp ? c.read_rm<T, F>(d) : c.read_rmw<T, F>(d);
+    const T r = alu<op, T>(c.state().flags, a, c.reg<T>(d.xreg()));
     if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
   }
 }
@@ -77,7 +78,8 @@ void alu_EI(Cpu& c, const DecodedInsn& d) {
       store_le<T>(mw, alu<op, T>(c.state().flags, load_le<T>(mr), imm<T>(d)));
     }
   } else {
-    const T r = alu<op, T>(c.state().flags, c.read_rm<T, F>(d), imm<T>(d));
+    const T a = op == Alu::Cmp ? c.read_rm<T, F>(d) : c.read_rmw<T, F>(d);
+    const T r = alu<op, T>(c.state().flags, a, imm<T>(d));
     if constexpr (op != Alu::Cmp) c.write_rm<T, F>(d, r);
   }
 }
@@ -123,7 +125,7 @@ void inc_E(Cpu& c, const DecodedInsn& d) {
     GB_MEM_OPERAND(T, ReadWrite, inc_E<T, Form::Any>);
     store_le<T>(mw, inc<T>(c.state().flags, load_le<T>(mr)));
   } else {
-    c.write_rm<T, F>(d, inc<T>(c.state().flags, c.read_rm<T, F>(d)));
+    c.write_rm<T, F>(d, inc<T>(c.state().flags, c.read_rmw<T, F>(d)));
   }
 }
 template <class T, Form F = Form::Any>
@@ -132,7 +134,7 @@ void dec_E(Cpu& c, const DecodedInsn& d) {
     GB_MEM_OPERAND(T, ReadWrite, dec_E<T, Form::Any>);
     store_le<T>(mw, dec<T>(c.state().flags, load_le<T>(mr)));
   } else {
-    c.write_rm<T, F>(d, dec<T>(c.state().flags, c.read_rm<T, F>(d)));
+    c.write_rm<T, F>(d, dec<T>(c.state().flags, c.read_rmw<T, F>(d)));
   }
 }
 template <class T>
@@ -148,7 +150,7 @@ template <class T, Form F = Form::Any>
 void not_E(Cpu& c, const DecodedInsn& d) { c.write_rm<T, F>(d, static_cast<T>(~c.read_rm<T, F>(d))); }
 template <class T, Form F = Form::Any>
 void neg_E(Cpu& c, const DecodedInsn& d) {
-  c.write_rm<T, F>(d, alu<Alu::Sub, T>(c.state().flags, 0, c.read_rm<T, F>(d)));
+  c.write_rm<T, F>(d, alu<Alu::Sub, T>(c.state().flags, 0, c.read_rmw<T, F>(d)));
 }
 
 template <class T, Form F = Form::Any>

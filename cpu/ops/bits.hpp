@@ -32,6 +32,7 @@ void bt(Cpu& c, const DecodedInsn& d) {
   if (mem) {
     addr = (c.ea(d) + off) & addr_mask(d);
     v = c.read<T>(d.seg, addr);
+    if constexpr (op != BitOp::Bt) c.probe_write(d.seg, addr, sizeof(T));  // (as Cpu::read_rmw)
   } else {
     v = c.reg<T>(d.xrm());
   }
@@ -68,9 +69,10 @@ void bsx(Cpu& c, const DecodedInsn& d) {
 
 template <class T>
 void xadd(Cpu& c, const DecodedInsn& d) {
-  const T a = c.read_rm<T>(d);
+  const T a = c.read_rmw<T>(d);
   const T b = c.reg<T>(d.xreg());
   const T r = alu<Alu::Add, T>(c.state().flags, a, b);
+  // SRC := DEST, then DEST := the sum (so XADD r, r leaves the sum).
   c.set_reg<T>(d.xreg(), a);
   c.write_rm<T>(d, r);
 }
@@ -79,7 +81,7 @@ void xadd(Cpu& c, const DecodedInsn& d) {
 /// value on a mismatch), as the locked bus cycle does (SDM Vol. 2A).
 template <class T>
 void cmpxchg(Cpu& c, const DecodedInsn& d) {
-  const T dst = c.read_rm<T>(d);
+  const T dst = c.read_rmw<T>(d);
   const T acc = c.reg<T>(EAX);
   alu<Alu::Cmp, T>(c.state().flags, acc, dst);
   if (acc == dst) {

@@ -124,7 +124,7 @@ void lsl(Cpu& c, const DecodedInsn& d) {
 
 void arpl(Cpu& c, const DecodedInsn& d) {
   require_protected(c);
-  const u16 dst = c.read_rm<u16>(d);
+  const u16 dst = c.read_rm<u16>(d);  // (written before ZF changes)
   const u16 src = c.reg<u16>(d.xreg());
   if (sel_rpl(dst) < sel_rpl(src)) {
     c.write_rm<u16>(d, static_cast<u16>((dst & ~3u) | sel_rpl(src)));

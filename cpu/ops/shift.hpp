@@ -147,6 +147,7 @@ void shift_E(Cpu& c, const DecodedInsn& d) {
     zero_count_write<T, F>(c, d, v);
     return;
   }
+  c.probe_rmw<T, F>(d);  // (Cpu::read_rmw)
   c.write_rm<T, F>(d, shift<T>(c, op, v, count));
 }
 
@@ -162,6 +163,7 @@ void shxd(Cpu& c, const DecodedInsn& d) {
     zero_count_write<T>(c, d, dst);
     return;
   }
+  c.probe_rmw<T>(d);  // (Cpu::read_rmw)
   const T s = c.reg<T>(d.xreg());
   if constexpr (bits == 64) {
     // 64-bit forms: count 1-63 of the 128-bit dst:src (src:dst).
