@@ -371,7 +371,7 @@ class Cpu final : public MemoryListener {
           (lin & 0xFFF) <= 0x1000 - sizeof(T)) {
         store_le<T>(t.host_write + (lin & 0xFFF), v);
         const PhysAddr pa = t.frame | (lin & 0xFFF);
-        if (bus_.code().written(pa, sizeof(T))) wrote_code(pa);
+        if (bus_.code().written_in_frame(pa, sizeof(T))) wrote_code(pa);
         return;
       }
     }

@@ -45,6 +45,21 @@ class CodePages {
     return written_slow(addr, size);
   }
 
+  /// written() for a write of `size` bytes (1 to 8) within one frame: one
+  /// lookup, inline (data stores beside code in real-mode programs).
+  bool written_in_frame(PhysAddr addr, unsigned size) {
+    if (addr >> 32) return false;
+    const auto& dir = dirs_[static_cast<u32>(addr) >> 22];
+    if (!dir) return false;
+    Frame& f = (*dir)[(static_cast<u32>(addr) >> 12) & 1023];
+    const u32 off = static_cast<u32>(addr) & 0xFFF;
+    const u64 lines = (u64{1} << (off >> 6)) | (u64{1} << ((off + size - 1) >> 6));
+    if (!(f.lines & lines)) return false;
+    f.lines = 0;
+    ++f.gen;
+    return true;
+  }
+
   /// Forgets all decoded code (the memory map changed): every frame's
   /// generation moves on.
   void clear();

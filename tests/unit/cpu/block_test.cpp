@@ -27,6 +27,14 @@ TEST_CASE("code pages: lines, generations and writes", "[block]") {
   // A write across two frames reaches the second.
   c.add(0x7000, 1);
   CHECK(c.written(0x6FFE, 4));
+  // One frame, one lookup: the same lines, the same generations.
+  c.add(0x9040, 1);  // line 1
+  const u32 g9 = c.frame(0x9000).gen;
+  CHECK_FALSE(c.written_in_frame(0x9038, 8));  // line 0 only
+  CHECK_FALSE(c.written_in_frame(u64{1} << 32, 4));
+  CHECK(c.written_in_frame(0x903E, 4));  // lines 0 and 1
+  CHECK(c.frame(0x9000).gen == g9 + 1);
+  CHECK_FALSE(c.has_code(0x9000));
   c.add(0x8FC0, 64);
   c.clear();
   CHECK_FALSE(c.has_code(0x8000));
