@@ -204,7 +204,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       // execute right (it raises the #PF), or MMIO code: one instruction the
       // long way.
       if (t.vpn != lin >> 12 || !(t.rights & need) || !t.host_read) return prev != &entry_link_;
-      b = &blocks_.slot(lin);
+      b = &blocks_.find(lin, key);
       // (The key first: a slot never built has no frame record.)
       if ((b->key & ~Block::kFailed) != key || b->frame != t.frame || b->rec->gen != b->gen ||
           (kMode != 2 && b->eip0 != s_.rip)) {

@@ -23,9 +23,11 @@
 namespace gb {
 
 struct Block {
-  /// The block's key: the linear address of its first instruction with
-  /// the CodeSize it was decoded for (CS.D, or 64-bit mode) in bits 63-60
-  /// (key()); a linear address has at most 57 bits.
+  /// The block's key: the linear address of its first instruction, bits
+  /// 56-0, with the CodeSize it was decoded for (CS.D, or 64-bit mode) in
+  /// bits 63-60 (key_of()). A canonical address's bits 63-57 copy bit 56
+  /// (SDM Vol. 1 3.3.7.1, 5-level paging's 57 bits being the widest), so
+  /// dropping them loses nothing.
   u64 key = ~u64{0};
   PhysAddr frame = 0;  ///< physical frame (page base) decoded from
   const CodePages::Frame* rec = nullptr;
@@ -48,11 +50,13 @@ struct Block {
   /// the first instruction's: the CS limit check for the whole block.
   u16 span = 0;
 
-  static constexpr u64 key_of(u64 lin, u8 mode) { return lin | (u64{mode} << 60); }
+  static constexpr u64 key_of(u64 lin, u8 mode) { return (lin & kLinBits) | (u64{mode} << 60); }
+  static constexpr u64 kLinBits = (u64{1} << 57) - 1;
   /// Added to the key of a slot that remembers a failed build (no record
   /// to run: build_block): a link compares the key alone, so it can never
   /// name such a slot, whatever happened to the slot since the link was
-  /// made. (Bits 59-57 are clear in every key.)
+  /// made. (Bits 59-57 are clear in every key: a 64-bit kernel's
+  /// addresses have all of bits 63-57 set, which key_of() drops.)
   static constexpr u64 kFailed = u64{1} << 59;
 };
 
@@ -62,10 +66,27 @@ class BlockCache {
   static constexpr unsigned kMaxInsns = 64;
   static constexpr unsigned kArena = 1u << 17;  ///< decoded instructions held before a flush
 
-  BlockCache() : slots_(new Block[kSlots]), arena_(new DecodedInsn[kArena]) {}
+  /// Two ways per set: with one, two hot blocks whose addresses share a
+  /// slot evicted each other on every pass (a 64-bit Linux boot spent 80 %
+  /// of its time rebuilding two such blocks, at 2.4 times the boot time).
+  static constexpr unsigned kWays = 2;
+  static constexpr unsigned kSets = kSlots / kWays;
 
-  /// The slot for linear `lin`: holds the block for `lin` if its key says so.
-  Block& slot(u64 lin) { return slots_[(lin ^ (lin >> 14)) & (kSlots - 1)]; }
+  BlockCache() : slots_(new Block[kSlots]), victim_(new u8[kSets]()), arena_(new DecodedInsn[kArena]) {}
+
+  /// The slot for the block with `key` (Block::key_of) at linear `lin`:
+  /// the way of lin's set whose key is `key` (with or without
+  /// Block::kFailed), else the way to build it in, the set's ways taken in
+  /// turn. The caller still checks the slot's frame, generation and EIP.
+  Block& find(u64 lin, u64 key) {
+    const unsigned set = static_cast<unsigned>((lin ^ (lin >> 14)) & (kSets - 1));
+    Block* w = &slots_[set * kWays];
+    if ((w[0].key & ~Block::kFailed) == key) return w[0];
+    if ((w[1].key & ~Block::kFailed) == key) return w[1];
+    const unsigned v = victim_[set];
+    victim_[set] = static_cast<u8>(v ^ 1);
+    return w[v];
+  }
 
   /// Room for up to kMaxInsns instructions of a new block; flushes every
   /// block first when the arena is full (so it invalidates pointers into
@@ -89,6 +110,7 @@ class BlockCache {
 
  private:
   std::unique_ptr<Block[]> slots_;
+  std::unique_ptr<u8[]> victim_;  ///< per set: the way the next miss builds in
   std::unique_ptr<DecodedInsn[]> arena_;
   unsigned used_ = 0;
 };

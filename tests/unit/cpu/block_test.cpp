@@ -357,3 +357,26 @@ TEST_CASE("blocks: an instruction across a page end runs from the decode cache a
   CHECK(r.s.gpr[EAX] == 0x5678);
   CHECK(r.cpu.instructions() == 3 * (1 + 11 + 3 * 2 + 1));
 }
+
+TEST_CASE("blocks: keys of 64-bit kernel addresses keep the failed-build bit and the mode apart", "[block]") {
+  // Bits 63-57 of a canonical kernel address are all set: a key built by
+  // ORing the mode and Block::kFailed into the address would hide both
+  // (every lookup then missed and rebuilt the block).
+  const u64 kernel = 0xFFFF'FFFF'AB77'1AC9u;
+  const u64 k = Block::key_of(kernel, 2);
+  CHECK((k & Block::kFailed) == 0);
+  CHECK((k | Block::kFailed) != k);
+  CHECK(Block::key_of(kernel, 2) != Block::key_of(kernel & 0xFFFF'FFFFu, 1));
+  CHECK(Block::key_of(0x0000'7FFF'FFFF'F000u, 2) != Block::key_of(0xFFFF'FFFF'FFFF'F000u, 2));
+  BlockCache c;
+  Block& b = c.find(kernel, k);
+  b.key = k;
+  CHECK(&c.find(kernel, k) == &b);
+  // A second block of the same set goes to the other way, keeping the first.
+  const u64 other = kernel + (u64{BlockCache::kSets} << 14) + BlockCache::kSets;
+  Block& b2 = c.find(other, Block::key_of(other, 2));
+  CHECK(&b2 != &b);
+  b2.key = Block::key_of(other, 2);
+  CHECK(&c.find(kernel, k) == &b);
+  CHECK(&c.find(other, Block::key_of(other, 2)) == &b2);
+}
