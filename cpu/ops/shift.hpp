@@ -142,6 +142,13 @@ void shift_E(Cpu& c, const DecodedInsn& d) {
   unsigned count = src == Count::One ? 1 : src == Count::CL ? c.reg<u8>(ECX) : d.imm & 0xFF;
   // 64-bit operands mask the count to six bits (SDM Vol. 2B SAL/SAR/SHL/SHR).
   count &= sizeof(T) == 8 ? 0x3F : c.model().shift_count_mask();
+  if constexpr (F == Form::Mem) {
+    // Readable and writable through the TLB's fast tags (else the checked
+    // path, which leaves a count of 0 unwritten and unchecked for writes).
+    GB_MEM_OPERAND(T, ReadWrite, shift_E<op, src, T, Form::Any>);
+    if (count != 0) store_le<T>(mw, shift<T>(c, op, load_le<T>(mr), count));
+    return;
+  }
   const T v = c.read_rm<T, F>(d);
   if (count == 0) {
     zero_count_write<T, F>(c, d, v);
