@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mmu/types.hpp"
+#include "tests/host_cpu.hpp"
 
 namespace gb::simd_oracle {
 
@@ -58,16 +59,9 @@ constexpr u8 kOpsize16 = 4;  ///< also emitted with a 66 operand-size prefix (PO
 /// DPPS, DPPD: which NaN comes out follows an operand order that Intel and
 /// AMD differ in (cpu/simd/fp_dot.cpp); compared live on Intel hosts only.
 constexpr u8 kIntelNan = 8;
-/// Whether the host is an Intel CPU (GCC/clang's CPUID-based check).
-inline bool intel_host() {
-#if defined(__x86_64__) || defined(__i386__)
-  return __builtin_cpu_is("intel");
-#else
-  return false;  // (no live runs here: the replay compares recorded vectors)
-#endif
-}
-/// Whether a live run on this host compares form `flags`.
-inline bool live_on_host(u8 flags) { return !(flags & kIntelNan) || intel_host(); }
+/// Whether a live run on this host compares form `flags` (off x86 there
+/// are no live runs: the replay compares recorded vectors).
+inline bool live_on_host(u8 flags) { return !(flags & kIntelNan) || test::intel_host(); }
 }  // namespace fx
 
 struct Form {

@@ -38,6 +38,7 @@ int main() {
 #include <fmt/format.h>
 
 #include "cpu/cpu.hpp"
+#include "tests/host_cpu.hpp"
 
 using namespace gb;
 
@@ -531,13 +532,6 @@ std::string regs_of(const std::array<u8, 108>& img, unsigned base) {
   return s;
 }
 
-/// CPUID leaf 0 says "GenuineIntel" (a test program may use inline asm).
-bool intel_host() {
-  u32 a = 0, b = 0, c = 0, d = 0;
-  asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
-  return b == 0x756e'6547u && d == 0x4965'6e69u && c == 0x6c65'746eu;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -698,7 +692,7 @@ int main(int argc, char** argv) {
   fmt::print("basic: {} passed, {} failed; transcendental: {} cases, {} bit-exact, {} beyond 1 ulp or with other flags\n",
              basic - basic_failed, basic_failed, trans_total, exact, worse);
   const bool failed = basic_failed != 0 || worse != 0;
-  if (failed && !intel_host()) {
+  if (failed && !test::intel_host()) {
     // Glassbox follows Intel where Intel and AMD differ (NaN choices,
     // FPREM's partial remainders, the transcendentals' last bits).
     std::puts("SKIP: the host is not an Intel CPU, so differences are expected");

@@ -343,17 +343,16 @@ TEST_CASE("blocks: an instruction across a page end runs from the decode cache a
   CHECK(r.s.gpr[ECX] == 0);
   // A byte in the second page changes (a host write, as by DMA), then one
   // in the first: each run executes the bytes now in memory.
-  r.ram[0x1000] = 0x56;
-  r.bus.host_wrote(0x1000, 1);
-  r.s.halted = false;
-  r.s.rip = 0x0FF0;
-  CHECK(r.cpu.run(100) == StopReason::Halted);
+  const auto patch_and_rerun = [&](u32 at, u8 byte) {
+    r.ram[at] = byte;
+    r.bus.host_wrote(at, 1);
+    r.s.halted = false;
+    r.s.rip = 0x0FF0;
+    CHECK(r.cpu.run(100) == StopReason::Halted);
+  };
+  patch_and_rerun(0x1000, 0x56);
   CHECK(r.s.gpr[EAX] == 0x5634);
-  r.ram[0x0FFF] = 0x78;
-  r.bus.host_wrote(0x0FFF, 1);
-  r.s.halted = false;
-  r.s.rip = 0x0FF0;
-  CHECK(r.cpu.run(100) == StopReason::Halted);
+  patch_and_rerun(0x0FFF, 0x78);
   CHECK(r.s.gpr[EAX] == 0x5678);
   CHECK(r.cpu.instructions() == 3 * (1 + 11 + 3 * 2 + 1));
 }

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cpu/fpu/sse_float.hpp"
+#include "tests/host_cpu.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -839,7 +840,7 @@ TEST_CASE("sse_float: DPPS composed of f32_mul and f32_add matches the host", "[
   // denormal product raises DE, or reads as zero under DAZ). This guides
   // the DPPS/DPPD handlers.
   if (!__builtin_cpu_supports("sse4.1")) return;
-  const bool intel = __builtin_cpu_is("intel");
+  const bool intel = test::intel_host();
   Diff d{"dpps"};
   Rng r{300};
   for (int i = 0; i < kRuns / 4; ++i) {
