@@ -37,6 +37,24 @@ Handler in_block_form(const DecodedInsn& d) {
   if (d.exec == &ops::call_rel<u64>) return &ops::call_rel<u64, true>;
   return nullptr;
 }
+
+/// The handler a block runs for record `d`: the decoded one where it is
+/// lean (attr::kLean: a fused pair's first instruction is always from such
+/// a row, and a followed JMP rel reads nothing but the record), else its
+/// form that enters the record first (HandlerRef::entered).
+Handler block_form(const DecodedInsn& d, bool fused) {
+  if (fused || d.exec == &ops::jmp_rel_in_block) return d.exec;
+  if (d.exec == &ops::call_rel<u16, true>) return &entered_form<&ops::call_rel<u16, true>>;
+  if (d.exec == &ops::call_rel<u32, true>) return &entered_form<&ops::call_rel<u32, true>>;
+  if (d.exec == &ops::call_rel<u64, true>) return &entered_form<&ops::call_rel<u64, true>>;
+  if (d.exec == &op_invalid) return &entered_form<&op_invalid>;
+  const OpcodeRow& r = *d.row;
+  for (const HandlerRef* h : {&r.h16, &r.h32, &r.h64, &r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64}) {
+    if (h->plain == d.exec) return (r.attrs & attr::kLean) ? d.exec : h->entered;
+  }
+  // (Every other handler comes from its row: decode().)
+  return &entered_form<&op_invalid>;
+}
 }  // namespace
 
 [[gnu::noinline]] bool Cpu::build_block(Block& b, u64 lin, const TlbEntry& t) {
@@ -62,6 +80,7 @@ Handler in_block_form(const DecodedInsn& d) {
   u32 run_from = at;
   unsigned n = 0;
   unsigned fused = 0;  // fused pairs
+  bool is_fused[BlockCache::kMaxInsns] = {};
   while (n < BlockCache::kMaxInsns && at < 0x1000) {
     bool outside = false;
     DecodedInsn& d = out[n];
@@ -91,6 +110,7 @@ Handler in_block_form(const DecodedInsn& d) {
         first.len = static_cast<u8>(first.len + d.len);
         first.imm2 = d.imm;
         first.next_ip = eip;
+        is_fused[n - 1] = true;
         ++fused;
         continue;
       }
@@ -129,6 +149,14 @@ Handler in_block_form(const DecodedInsn& d) {
     return false;
   }
   runs[nruns++] = {run_from, at};
+  // A followed jump is never the last record (the loop above stopped at
+  // kMaxInsns or the page end right after it): it ends the block as an
+  // ordinary jump, so every next record's EIP is its next_ip - len.
+  if (out[n - 1].exec == &ops::jmp_rel_in_block) out[n - 1].exec = &ops::jmp_rel;
+  if (out[n - 1].exec == &ops::call_rel<u16, true>) out[n - 1].exec = &ops::call_rel<u16>;
+  if (out[n - 1].exec == &ops::call_rel<u32, true>) out[n - 1].exec = &ops::call_rel<u32>;
+  if (out[n - 1].exec == &ops::call_rel<u64, true>) out[n - 1].exec = &ops::call_rel<u64>;
+  for (unsigned i = 0; i < n; ++i) out[i].exec = block_form(out[i], is_fused[i]);
   blocks_.commit(n);
   for (unsigned i = 0; i < nruns; ++i) {
     if (runs[i].to > runs[i].from) mark_code(t.frame | runs[i].from, runs[i].to - runs[i].from, t.frame);
@@ -233,34 +261,47 @@ bool Cpu::run_blocks_sized(u64 events) {
     // "d < block_end_" fails for all three. The record holds the EIP after
     // it (the block runs at the EIP it was decoded at: no wrap, within the
     // limit), and a fault finds the instruction's own as next_ip - len.
-    // The clock (insns_) moves after the run, by the records run; meanwhile
-    // instructions() adds those before cur_.
+    // The loop itself stores nothing per record: RIP, the record the clock
+    // counts to and the ESP a fault restores are set by the handlers that
+    // need them (Cpu::enter_record; lean ones do without: attr::kLean).
+    // Until one does, they are the block's first record's. The clock
+    // (insns_) moves after the run, by the records run.
     const DecodedInsn* const first = b->insns;
     const DecodedInsn* d = first;
     block_end_ = d + n;
-    run_first_ = first;
-    u64 esp0 = s_.gpr[ESP];  // RSP before the instruction, for a fault
+    cur_ = run_first_ = first;
+    esp0_ = s_.gpr[ESP];
     try {
       do {
-        cur_ = d;
-        esp0 = s_.gpr[ESP];
-        s_.rip = d->next_ip;
         d->exec(*this, *d);
       } while (++d < block_end_);
       insns_ += static_cast<u64>(d - first);
-      cur_ = first;
     } catch (const GuestFault& f) {
       insns_ += static_cast<u64>(d - first);
-      cur_ = first;
-      s_.gpr[ESP] = esp0;
+      // A record entered ESP's checkpoint (or the first, whose is the
+      // block's): restore it. A lean handler moves ESP only after its last
+      // possible fault.
+      // (A trap leaves RIP where an entered handler put it; lean ones
+      // raise none.)
+      const bool entered = cur_ == d;
+      if (entered) s_.gpr[ESP] = esp0_;
+      cur_ = run_first_;
       insn_eip_ = d->next_ip - d->len;
-      if (!f.trap) s_.rip = insn_eip_;
+      if (!f.trap) {
+        s_.rip = insn_eip_;
+      } else if (!entered) {
+        s_.rip = d->next_ip;
+      }
       deliver(f);
       shadow_next_ = false;
       ++insns_;
       return true;
     }
+    cur_ = first;
     taken = block_end_ == nullptr;
+    // A taken jump set RIP; otherwise RIP is the next record's EIP (the
+    // last one run may be lean), or after the last record, its next_ip.
+    if (!taken) s_.rip = n == b->count ? d[-1].next_ip : d->next_ip - d->len;
     if (taken && stop_) {
       s_.interrupt_shadow = shadow_next_;
       shadow_next_ = false;

@@ -237,13 +237,16 @@ inline void Cpu::execute_one() {
         }
       }
     }
-    const DecodedInsn* hit = code ? dcache_.find(lin, mode, code) : nullptr;
+    DecodedInsn* hit = code ? dcache_.find(lin, mode, code) : nullptr;
     // A hit skips the per-byte CS limit checks: the whole instruction must
     // be within the limit (the 8086 has none; it wraps at 64 KiB instead).
     // (64-bit mode has no limit.)
     if (hit && !mode64_ && insn_eip_ + hit->len - 1u > (model_.is_8086() ? 0xFFFFu : cs.limit)) hit = nullptr;
+    // The record is entered (enter_record) as it runs: handlers take the
+    // next EIP from its next_ip, and the clock counts to it.
     if (hit) {
-      s_.rip = (insn_eip_ + hit->len) & ip_mask_;
+      s_.rip = hit->next_ip = (insn_eip_ + hit->len) & ip_mask_;
+      cur_ = run_first_ = hit;
       hit->exec(*this, *hit);
     } else {
       DecodedInsn d;
@@ -255,8 +258,10 @@ inline void Cpu::execute_one() {
         throw GuestFault::make(kGP, 0);
       }
       if (code) dcache_.store(lin, mode, code, d);
-      s_.rip = (insn_eip_ + d.len) & ip_mask_;
+      s_.rip = d.next_ip = (insn_eip_ + d.len) & ip_mask_;
+      cur_ = run_first_ = &d;
       d.exec(*this, d);
+      cur_ = run_first_ = nullptr;  // (d's storage ends here)
     }
   } catch (const GuestFault& f) {
     s_.gpr[ESP] = start_esp;

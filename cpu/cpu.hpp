@@ -214,8 +214,20 @@ class Cpu final : public MemoryListener {
   Bus& bus() { return bus_; }
   /// Instructions retired: the CPU's clock. Exact also inside a handler
   /// in a block's run, where insns_ leaves out the records run before the
-  /// current one (cpu/block.cpp counts them after the run).
+  /// current one (cpu/block.cpp counts them after the run), once the
+  /// record is entered (enter_record(): a lean handler's fast path does
+  /// not, and never reads the clock).
   u64 instructions() const { return insns_ + static_cast<u64>(cur_ - run_first_); }
+  /// Makes `d` the record executing: RIP to the next instruction's EIP,
+  /// the clock counting to it, and the ESP a fault in it restores. A block
+  /// runs it before every handler but the lean ones (attr::kLean), which
+  /// call it before a slower path; execute_one() keeps it true for its
+  /// one record.
+  [[gnu::always_inline]] void enter_record(const DecodedInsn& d) {
+    s_.rip = d.next_ip;
+    cur_ = &d;
+    esp0_ = s_.gpr[ESP];
+  }
   /// Instructions executed with a REP string instruction's extra
   /// iterations left out (count_iterations): moves on only between
   /// instructions, so the debugger tells an access of the instruction from
@@ -667,6 +679,13 @@ class Cpu final : public MemoryListener {
   /// moved RIP (which holds the next instruction's EIP; a block does not
   /// store each instruction's own).
   u64 insn_eip(const DecodedInsn& d) const { return (s_.rip - d.len) & ip_mask_; }
+  /// Points RIP back at `d`, to run it again (a REP string instruction
+  /// stopping between iterations); a block's run ends as after a taken
+  /// jump. (A handler that moves RIP otherwise ends the block.)
+  void restart(const DecodedInsn& d) {
+    s_.rip = insn_eip(d);
+    block_end_ = nullptr;
+  }
   /// True while a REP string instruction should stop between iterations to
   /// take an interrupt.
   bool event_pending() const { return nmi_deliverable() || (intr_ && (s_.eflags_rest & fl::IF)); }
@@ -879,6 +898,9 @@ class Cpu final : public MemoryListener {
   /// Equal outside a run.
   const DecodedInsn* cur_ = nullptr;
   const DecodedInsn* run_first_ = nullptr;
+  /// ESP before the record cur_ (enter_record), which a fault in it
+  /// restores: a handler may move ESP before it faults.
+  u64 esp0_ = 0;
   /// Block links (Block::succ) made before an epoch change are stale.
   u32 link_epoch_ = 1;
   u8 links_need_ = 0;  ///< the execute right the links were made with (a CPL)
@@ -966,5 +988,12 @@ class Cpu final : public MemoryListener {
   std::array<u64, 3> addr_mask_{0xFFFF, 0xFFFF'FFFFu, ~u64{0}};
   GuestFault last_fault_{};
 };
+
+/// `H` after Cpu::enter_record(): HandlerRef::entered.
+template <Handler H>
+void entered_form(Cpu& c, const DecodedInsn& d) {
+  c.enter_record(d);
+  H(c, d);
+}
 
 }  // namespace gb

@@ -30,8 +30,8 @@ class DecodeCache {
   /// The cached decode of the instruction at linear `lin` whose next
   /// kWindow bytes are at `code` (host memory), in decoder mode `mode`; or
   /// nullptr on a miss.
-  const DecodedInsn* find(u64 lin, u8 mode, const u8* code) const {
-    const Entry& e = e_[index(lin)];
+  DecodedInsn* find(u64 lin, u8 mode, const u8* code) {
+    Entry& e = e_[index(lin)];
     if (e.lin != lin || e.mode != mode) return nullptr;
     const u64 b0 = load_le<u64>(code), b1 = load_le<u64>(code + 8);
     if (((b0 ^ e.b0) & e.m0) | ((b1 ^ e.b1) & e.m1)) return nullptr;

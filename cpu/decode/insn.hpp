@@ -12,9 +12,12 @@ class Cpu;
 struct DecodedInsn;
 using Handler = void (*)(Cpu&, const DecodedInsn&);
 
-/// An opcode table's handler (null: no handler for this form).
+/// An opcode table's handler (null: no handler for this form): `plain`,
+/// and `entered`, the same after Cpu::enter_record(), which a block runs
+/// for every record of a row not marked attr::kLean (cpu/block.cpp).
 struct HandlerRef {
   Handler plain = nullptr;
+  Handler entered = nullptr;
   constexpr explicit operator bool() const { return plain != nullptr; }
 };
 
@@ -28,6 +31,14 @@ namespace attr {
 constexpr u8 kLockable = 1;  ///< LOCK allowed when the destination is memory
 constexpr u8 kMemOnly = 2;   ///< ModR/M mod == 3 is #UD (LEA, LDS, BOUND, ...)
 constexpr u8 kRegOnly = 4;   ///< ModR/M mod != 3 is #UD
+/// Every handler of the row is lean: in a block it runs without
+/// Cpu::enter_record(), so RIP, the record Cpu::instructions() counts to
+/// and the ESP a fault restores are not updated for it (cpu/block.cpp).
+/// Such a handler reads no RIP (it has d.next_ip), calls nothing that reads
+/// the clock, leaves ESP alone until its last possible fault, and ends no
+/// block other than by Cpu::jump(); its only slower path is
+/// GB_MEM_OPERAND's fallback, which enters the record first.
+constexpr u8 kLean = 16;
 /// o64 (SDM Vol. 2D Table A-1): the row exists in 64-bit mode only, replacing
 /// any legacy one (MOVSXD for ARPL, SYSCALL, SYSRET). The i64, d64 and f64
 /// opcodes are listed in DecodeTables::build_64.

@@ -27,11 +27,11 @@ using O = Operand;
 
 constexpr CpuFamily K86 = CpuFamily::i8086, K286 = CpuFamily::i286, K386 = CpuFamily::i386,
                     K486 = CpuFamily::i486, KP5 = CpuFamily::pentium, KP6 = CpuFamily::p6;
-constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly;
+constexpr u8 LK = attr::kLockable, MO = attr::kMemOnly, LN = attr::kLean;
 
 // A handler as a table entry (HandlerRef).
 template <Handler H>
-constexpr HandlerRef R{H};
+constexpr HandlerRef R{H, &entered_form<H>};
 
 // Handler triples (16-, 32-, 64-bit operand size). V32: rows with no
 // 64-bit form (REX.W is ignored, or the row is #UD in 64-bit mode).
@@ -53,15 +53,15 @@ constexpr HandlerRef R{H};
 #define P3(f16, f32, f64) R<&f16>, R<&f32>, R<&f64>
 
 #define ALU_ROWS(base, name, op)                                         \
-  {base + 0, -1, name, {O::Eb, O::Gb, O::None}, B(alu_EG, op), K86, LK, BF(alu_EG, op)}, \
-  {base + 1, -1, name, {O::Ev, O::Gv, O::None}, V(alu_EG, op), K86, LK, VF(alu_EG, op)}, \
-  {base + 2, -1, name, {O::Gb, O::Eb, O::None}, B(alu_GE, op), K86, 0, BF(alu_GE, op)},  \
-  {base + 3, -1, name, {O::Gv, O::Ev, O::None}, V(alu_GE, op), K86, 0, VF(alu_GE, op)},  \
-  {base + 4, -1, name, {O::AL, O::Ib, O::None}, B(alu_AI, op), K86, 0},  \
-  {base + 5, -1, name, {O::eAX, O::Iv, O::None}, V(alu_AI, op), K86, 0}
+  {base + 0, -1, name, {O::Eb, O::Gb, O::None}, B(alu_EG, op), K86, LK | LN, BF(alu_EG, op)}, \
+  {base + 1, -1, name, {O::Ev, O::Gv, O::None}, V(alu_EG, op), K86, LK | LN, VF(alu_EG, op)}, \
+  {base + 2, -1, name, {O::Gb, O::Eb, O::None}, B(alu_GE, op), K86, LN, BF(alu_GE, op)},  \
+  {base + 3, -1, name, {O::Gv, O::Ev, O::None}, V(alu_GE, op), K86, LN, VF(alu_GE, op)},  \
+  {base + 4, -1, name, {O::AL, O::Ib, O::None}, B(alu_AI, op), K86, LN},  \
+  {base + 5, -1, name, {O::eAX, O::Iv, O::None}, V(alu_AI, op), K86, LN}
 
 #define GRP1_ROWS(opc, dst, src, width, op, name, ext) \
-  {opc, ext, name, {dst, src, O::None}, width(alu_EI, op), K86, static_cast<u8>(ext == 7 ? 0 : LK), width##F(alu_EI, op)}
+  {opc, ext, name, {dst, src, O::None}, width(alu_EI, op), K86, static_cast<u8>((ext == 7 ? 0 : LK) | LN), width##F(alu_EI, op)}
 
 #define GRP1(opc, dst, src, width)                           \
   GRP1_ROWS(opc, dst, src, width, Alu::Add, "ADD", 0),       \
@@ -74,7 +74,7 @@ constexpr HandlerRef R{H};
   GRP1_ROWS(opc, dst, src, width, Alu::Cmp, "CMP", 7)
 
 #define GRP2_ROW(opc, dst, src, width, cnt, op, name, ext, since) \
-  {opc, ext, name, {dst, src, O::None}, width(shift_E, op, cnt), since, 0, width##F(shift_E, op, cnt)}
+  {opc, ext, name, {dst, src, O::None}, width(shift_E, op, cnt), since, LN, width##F(shift_E, op, cnt)}
 
 #define GRP2(opc, dst, src, width, cnt, since)                               \
   GRP2_ROW(opc, dst, src, width, cnt, Shift::Rol, "ROL", 0, since),          \
@@ -86,11 +86,12 @@ constexpr HandlerRef R{H};
   GRP2_ROW(opc, dst, src, width, cnt, Shift::Sal, "SAL", 6, since),          \
   GRP2_ROW(opc, dst, src, width, cnt, Shift::Sar, "SAR", 7, since)
 
-#define EIGHT(base, name, ops, since, ...)                                                       \
-  {base + 0, -1, name, ops, __VA_ARGS__, since, 0}, {base + 1, -1, name, ops, __VA_ARGS__, since, 0}, \
-  {base + 2, -1, name, ops, __VA_ARGS__, since, 0}, {base + 3, -1, name, ops, __VA_ARGS__, since, 0}, \
-  {base + 4, -1, name, ops, __VA_ARGS__, since, 0}, {base + 5, -1, name, ops, __VA_ARGS__, since, 0}, \
-  {base + 6, -1, name, ops, __VA_ARGS__, since, 0}, {base + 7, -1, name, ops, __VA_ARGS__, since, 0}
+#define EIGHT_A(base, name, ops, since, at, ...)                                                       \
+  {base + 0, -1, name, ops, __VA_ARGS__, since, at}, {base + 1, -1, name, ops, __VA_ARGS__, since, at}, \
+  {base + 2, -1, name, ops, __VA_ARGS__, since, at}, {base + 3, -1, name, ops, __VA_ARGS__, since, at}, \
+  {base + 4, -1, name, ops, __VA_ARGS__, since, at}, {base + 5, -1, name, ops, __VA_ARGS__, since, at}, \
+  {base + 6, -1, name, ops, __VA_ARGS__, since, at}, {base + 7, -1, name, ops, __VA_ARGS__, since, at}
+#define EIGHT(base, name, ops, since, ...) EIGHT_A(base, name, ops, since, 0, __VA_ARGS__)
 
 // Sixteen condition-code rows (Jcc, SETcc, CMOVcc) with `fn<cc>` handlers
 // (CC16) or `fn<cc, u16>` / `fn<cc, u32>` (CC16V).
@@ -102,7 +103,7 @@ constexpr HandlerRef R{H};
   H(base, 9, name, ops, since), H(base, 10, name, ops, since), H(base, 11, name, ops, since),     \
   H(base, 12, name, ops, since), H(base, 13, name, ops, since), H(base, 14, name, ops, since),    \
   H(base, 15, name, ops, since)
-#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&jcc<n>>, R<&jcc<n>>, R<&jcc<n>>, 0)
+#define JCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&jcc<n>>, R<&jcc<n>>, R<&jcc<n>>, LN)
 #define SETCC_H(base, n, name, ops, since) CC_ROW(base, n, name, ops, since, R<&setcc<n>>, R<&setcc<n>>, R<&setcc<n>>, 0)
 #define CMOV_H(base, n, name, ops, since) \
   CC_ROW(base, n, name, ops, since, (R<&cmovcc<n, u16>>), (R<&cmovcc<n, u32>>), (R<&cmovcc<n, u64>>), 0)
@@ -134,8 +135,8 @@ const OpcodeRow kTable[] = {
     {0x37, -1, "AAA", N0, F(aaa), K86, 0},
     ALU_ROWS(0x38, "CMP", Alu::Cmp),
     {0x3F, -1, "AAS", N0, F(aas), K86, 0},
-    EIGHT(0x40, "INC", {O::Zv}, K86, V(inc_Z)),
-    EIGHT(0x48, "DEC", {O::Zv}, K86, V(dec_Z)),
+    EIGHT_A(0x40, "INC", {O::Zv}, K86, LN, V(inc_Z)),
+    EIGHT_A(0x48, "DEC", {O::Zv}, K86, LN, V(dec_Z)),
     EIGHT(0x50, "PUSH", {O::Zv}, K86, V(push_Z)),
     EIGHT(0x58, "POP", {O::Zv}, K86, V(pop_Z)),
     {0x60, -1, "PUSHA", N0, V(pusha), K286, 0},
@@ -156,16 +157,16 @@ const OpcodeRow kTable[] = {
     GRP1(0x81, O::Ev, O::Iv, V),
     GRP1(0x82, O::Eb, O::Ib, B),
     GRP1(0x83, O::Ev, O::sIb, V),
-    {0x84, -1, "TEST", {O::Eb, O::Gb}, B(test_EG), K86, 0, BF(test_EG)},
-    {0x85, -1, "TEST", {O::Ev, O::Gv}, V(test_EG), K86, 0, VF(test_EG)},
+    {0x84, -1, "TEST", {O::Eb, O::Gb}, B(test_EG), K86, LN, BF(test_EG)},
+    {0x85, -1, "TEST", {O::Ev, O::Gv}, V(test_EG), K86, LN, VF(test_EG)},
     {0x86, -1, "XCHG", {O::Eb, O::Gb}, B(xchg_EG), K86, LK, BF(xchg_EG)},
     {0x87, -1, "XCHG", {O::Ev, O::Gv}, V(xchg_EG), K86, LK, VF(xchg_EG)},
-    {0x88, -1, "MOV", {O::Eb, O::Gb}, B(mov_EG), K86, 0, BF(mov_EG)},
-    {0x89, -1, "MOV", {O::Ev, O::Gv}, V(mov_EG), K86, 0, VF(mov_EG)},
-    {0x8A, -1, "MOV", {O::Gb, O::Eb}, B(mov_GE), K86, 0, BF(mov_GE)},
-    {0x8B, -1, "MOV", {O::Gv, O::Ev}, V(mov_GE), K86, 0, VF(mov_GE)},
+    {0x88, -1, "MOV", {O::Eb, O::Gb}, B(mov_EG), K86, LN, BF(mov_EG)},
+    {0x89, -1, "MOV", {O::Ev, O::Gv}, V(mov_EG), K86, LN, VF(mov_EG)},
+    {0x8A, -1, "MOV", {O::Gb, O::Eb}, B(mov_GE), K86, LN, BF(mov_GE)},
+    {0x8B, -1, "MOV", {O::Gv, O::Ev}, V(mov_GE), K86, LN, VF(mov_GE)},
     {0x8C, -1, "MOV", {O::Ev, O::Sw}, V(mov_ES), K86, 0},
-    {0x8D, -1, "LEA", {O::Gv, O::M}, V(lea), K86, MO},
+    {0x8D, -1, "LEA", {O::Gv, O::M}, V(lea), K86, MO | LN},
     {0x8E, -1, "MOV", {O::Sw, O::Ew}, F(mov_SE), K86, 0},
     {0x8F, 0, "POP", {O::Ev}, V(pop_E), K86, 0},
     {0x90, -1, "NOP", N0, F(nop90), K86, 0},
@@ -176,8 +177,8 @@ const OpcodeRow kTable[] = {
     {0x95, -1, "XCHG", {O::Zv, O::eAX}, V(xchg_AZ), K86, 0},
     {0x96, -1, "XCHG", {O::Zv, O::eAX}, V(xchg_AZ), K86, 0},
     {0x97, -1, "XCHG", {O::Zv, O::eAX}, V(xchg_AZ), K86, 0},
-    {0x98, -1, "CBW", N0, V(cbw), K86, 0},
-    {0x99, -1, "CWD", N0, V(cwd), K86, 0},
+    {0x98, -1, "CBW", N0, V(cbw), K86, LN},
+    {0x99, -1, "CWD", N0, V(cwd), K86, LN},
     {0x9A, -1, "CALLF", {O::Ap}, V(call_far_imm), K86, 0},
     {0x9B, -1, "WAIT", N0, F(wait), K86, 0},
     {0x9C, -1, "PUSHF", N0, V(pushf), K86, 0},
@@ -192,24 +193,24 @@ const OpcodeRow kTable[] = {
     {0xA5, -1, "MOVS", {O::Yv, O::Xv}, V(movs), K86, 0},
     {0xA6, -1, "CMPS", {O::Xb, O::Yb}, B(cmps), K86, 0},
     {0xA7, -1, "CMPS", {O::Xv, O::Yv}, V(cmps), K86, 0},
-    {0xA8, -1, "TEST", {O::AL, O::Ib}, B(test_AI), K86, 0},
-    {0xA9, -1, "TEST", {O::eAX, O::Iv}, V(test_AI), K86, 0},
+    {0xA8, -1, "TEST", {O::AL, O::Ib}, B(test_AI), K86, LN},
+    {0xA9, -1, "TEST", {O::eAX, O::Iv}, V(test_AI), K86, LN},
     {0xAA, -1, "STOS", {O::Yb, O::AL}, B(stos), K86, 0},
     {0xAB, -1, "STOS", {O::Yv, O::eAX}, V(stos), K86, 0},
     {0xAC, -1, "LODS", {O::AL, O::Xb}, B(lods), K86, 0},
     {0xAD, -1, "LODS", {O::eAX, O::Xv}, V(lods), K86, 0},
     {0xAE, -1, "SCAS", {O::AL, O::Yb}, B(scas), K86, 0},
     {0xAF, -1, "SCAS", {O::eAX, O::Yv}, V(scas), K86, 0},
-    EIGHT(0xB0, "MOV", (std::array<Operand, 3>{O::Zb, O::Ib, O::None}), K86, B(mov_ZI)),
-    EIGHT(0xB8, "MOV", (std::array<Operand, 3>{O::Zv, O::Iv, O::None}), K86, V(mov_ZI)),
+    EIGHT_A(0xB0, "MOV", (std::array<Operand, 3>{O::Zb, O::Ib, O::None}), K86, LN, B(mov_ZI)),
+    EIGHT_A(0xB8, "MOV", (std::array<Operand, 3>{O::Zv, O::Iv, O::None}), K86, LN, V(mov_ZI)),
     GRP2(0xC0, O::Eb, O::Ib, B, Count::Ib, K286),
     GRP2(0xC1, O::Ev, O::Ib, V, Count::Ib, K286),
     {0xC2, -1, "RET", {O::Iw}, V(ret_near, true), K86, 0},
     {0xC3, -1, "RET", N0, V(ret_near, false), K86, 0},
     {0xC4, -1, "LES", {O::Gv, O::Mp}, V(load_far, ES), K86, MO},
     {0xC5, -1, "LDS", {O::Gv, O::Mp}, V(load_far, DS), K86, MO},
-    {0xC6, 0, "MOV", {O::Eb, O::Ib}, B(mov_EI), K86, 0, BF(mov_EI)},
-    {0xC7, 0, "MOV", {O::Ev, O::Iv}, V(mov_EI), K86, 0, VF(mov_EI)},
+    {0xC6, 0, "MOV", {O::Eb, O::Ib}, B(mov_EI), K86, LN, BF(mov_EI)},
+    {0xC7, 0, "MOV", {O::Ev, O::Iv}, V(mov_EI), K86, LN, VF(mov_EI)},
     {0xC8, -1, "ENTER", {O::Iw, O::Ib}, P(enter16, enter32), K286, 0},
     {0xC9, -1, "LEAVE", N0, V(leave), K286, 0},
     {0xCA, -1, "RETF", {O::Iw}, V(ret_far, true), K86, 0},
@@ -227,10 +228,10 @@ const OpcodeRow kTable[] = {
     {0xD6, -1, "SALC", N0, F(salc), K86, 0},  // undocumented, every model
     {0xD7, -1, "XLAT", N0, F(xlat), K86, 0},
     EIGHT(0xD8, "ESC", {O::Ev}, K86, F(esc)),
-    {0xE0, -1, "LOOPNE", {O::Jb}, F(loopne), K86, 0},
-    {0xE1, -1, "LOOPE", {O::Jb}, F(loope), K86, 0},
-    {0xE2, -1, "LOOP", {O::Jb}, F(loop), K86, 0},
-    {0xE3, -1, "JCXZ", {O::Jb}, F(jcxz), K86, 0},
+    {0xE0, -1, "LOOPNE", {O::Jb}, F(loopne), K86, LN},
+    {0xE1, -1, "LOOPE", {O::Jb}, F(loope), K86, LN},
+    {0xE2, -1, "LOOP", {O::Jb}, F(loop), K86, LN},
+    {0xE3, -1, "JCXZ", {O::Jb}, F(jcxz), K86, LN},
     {0xE4, -1, "IN", {O::AL, O::Ib}, B(in_I), K86, 0},
     {0xE5, -1, "IN", {O::eAX, O::Ib}, V(in_I), K86, 0},
     {0xE6, -1, "OUT", {O::Ib, O::AL}, B(out_I), K86, 0},
@@ -245,8 +246,8 @@ const OpcodeRow kTable[] = {
     {0xEF, -1, "OUT", {O::DX, O::eAX}, V(out_DX), K86, 0},
     {0xF1, -1, "INT1", N0, F(int1), K386, 0},
     {0xF4, -1, "HLT", N0, F(hlt), K86, 0},
-    {0xF5, -1, "CMC", N0, F(cmc), K86, 0},
-    {0xF6, 0, "TEST", {O::Eb, O::Ib}, B(test_EI), K86, 0, BF(test_EI)},
+    {0xF5, -1, "CMC", N0, F(cmc), K86, LN},
+    {0xF6, 0, "TEST", {O::Eb, O::Ib}, B(test_EI), K86, LN, BF(test_EI)},
     {0xF6, 1, "TEST", {O::Eb, O::Ib}, B(test_EI), K86, 0},  // undocumented alias
     {0xF6, 2, "NOT", {O::Eb}, B(not_E), K86, LK, BF(not_E)},
     {0xF6, 3, "NEG", {O::Eb}, B(neg_E), K86, LK, BF(neg_E)},
@@ -254,7 +255,7 @@ const OpcodeRow kTable[] = {
     {0xF6, 5, "IMUL", {O::Eb}, B(imul_E), K86, 0},
     {0xF6, 6, "DIV", {O::Eb}, B(div_E), K86, 0},
     {0xF6, 7, "IDIV", {O::Eb}, B(idiv_E), K86, 0},
-    {0xF7, 0, "TEST", {O::Ev, O::Iv}, V(test_EI), K86, 0, VF(test_EI)},
+    {0xF7, 0, "TEST", {O::Ev, O::Iv}, V(test_EI), K86, LN, VF(test_EI)},
     {0xF7, 1, "TEST", {O::Ev, O::Iv}, V(test_EI), K86, 0},
     {0xF7, 2, "NOT", {O::Ev}, V(not_E), K86, LK, VF(not_E)},
     {0xF7, 3, "NEG", {O::Ev}, V(neg_E), K86, LK, VF(neg_E)},
@@ -262,16 +263,16 @@ const OpcodeRow kTable[] = {
     {0xF7, 5, "IMUL", {O::Ev}, V(imul_E), K86, 0},
     {0xF7, 6, "DIV", {O::Ev}, V(div_E), K86, 0},
     {0xF7, 7, "IDIV", {O::Ev}, V(idiv_E), K86, 0},
-    {0xF8, -1, "CLC", N0, F(clc), K86, 0},
-    {0xF9, -1, "STC", N0, F(stc), K86, 0},
+    {0xF8, -1, "CLC", N0, F(clc), K86, LN},
+    {0xF9, -1, "STC", N0, F(stc), K86, LN},
     {0xFA, -1, "CLI", N0, F(cli), K86, 0},
     {0xFB, -1, "STI", N0, F(sti), K86, 0},
-    {0xFC, -1, "CLD", N0, F(cld), K86, 0},
-    {0xFD, -1, "STD", N0, F(std_), K86, 0},
-    {0xFE, 0, "INC", {O::Eb}, B(inc_E), K86, LK, BF(inc_E)},
-    {0xFE, 1, "DEC", {O::Eb}, B(dec_E), K86, LK, BF(dec_E)},
-    {0xFF, 0, "INC", {O::Ev}, V(inc_E), K86, LK, VF(inc_E)},
-    {0xFF, 1, "DEC", {O::Ev}, V(dec_E), K86, LK, VF(dec_E)},
+    {0xFC, -1, "CLD", N0, F(cld), K86, LN},
+    {0xFD, -1, "STD", N0, F(std_), K86, LN},
+    {0xFE, 0, "INC", {O::Eb}, B(inc_E), K86, LK | LN, BF(inc_E)},
+    {0xFE, 1, "DEC", {O::Eb}, B(dec_E), K86, LK | LN, BF(dec_E)},
+    {0xFF, 0, "INC", {O::Ev}, V(inc_E), K86, LK | LN, VF(inc_E)},
+    {0xFF, 1, "DEC", {O::Ev}, V(dec_E), K86, LK | LN, VF(dec_E)},
     {0xFF, 2, "CALL", {O::Ev}, V(call_E), K86, 0},
     {0xFF, 3, "CALLF", {O::Mp}, V(call_far_mem), K86, MO},
     {0xFF, 4, "JMP", {O::Ev}, V(jmp_E), K86, 0},
@@ -332,8 +333,8 @@ const OpcodeRow kTable[] = {
     {0x1B3, -1, "BTR", {O::Ev, O::Gv}, V(bt, BitOp::Btr, false), K386, LK},
     {0x1B4, -1, "LFS", {O::Gv, O::Mp}, V(load_far, FS), K386, MO},
     {0x1B5, -1, "LGS", {O::Gv, O::Mp}, V(load_far, GS), K386, MO},
-    {0x1B6, -1, "MOVZX", {O::Gv, O::Eb}, V(movx, u8, false), K386, 0, VF(movx, u8, false)},
-    {0x1B7, -1, "MOVZX", {O::Gv, O::Ew}, V(movx, u16, false), K386, 0, VF(movx, u16, false)},
+    {0x1B6, -1, "MOVZX", {O::Gv, O::Eb}, V(movx, u8, false), K386, LN, VF(movx, u8, false)},
+    {0x1B7, -1, "MOVZX", {O::Gv, O::Ew}, V(movx, u16, false), K386, LN, VF(movx, u16, false)},
     {0x1BA, 4, "BT", {O::Ev, O::Ib}, V(bt, BitOp::Bt, true), K386, 0},
     {0x1BA, 5, "BTS", {O::Ev, O::Ib}, V(bt, BitOp::Bts, true), K386, LK},
     {0x1BA, 6, "BTR", {O::Ev, O::Ib}, V(bt, BitOp::Btr, true), K386, LK},
@@ -341,8 +342,8 @@ const OpcodeRow kTable[] = {
     {0x1BB, -1, "BTC", {O::Ev, O::Gv}, V(bt, BitOp::Btc, false), K386, LK},
     {0x1BC, -1, "BSF", {O::Gv, O::Ev}, V(bsx, false), K386, 0},
     {0x1BD, -1, "BSR", {O::Gv, O::Ev}, V(bsx, true), K386, 0},
-    {0x1BE, -1, "MOVSX", {O::Gv, O::Eb}, V(movx, u8, true), K386, 0, VF(movx, u8, true)},
-    {0x1BF, -1, "MOVSX", {O::Gv, O::Ew}, V(movx, u16, true), K386, 0, VF(movx, u16, true)},
+    {0x1BE, -1, "MOVSX", {O::Gv, O::Eb}, V(movx, u8, true), K386, LN, VF(movx, u8, true)},
+    {0x1BF, -1, "MOVSX", {O::Gv, O::Ew}, V(movx, u16, true), K386, LN, VF(movx, u16, true)},
     {0x1C0, -1, "XADD", {O::Eb, O::Gb}, B(xadd), K486, LK},
     {0x1C1, -1, "XADD", {O::Ev, O::Gv}, V(xadd), K486, LK},
     {0x1C7, 1, "CMPXCHG8B", {O::M}, F(cmpxchg8b), KP5, LK | MO},

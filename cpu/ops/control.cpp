@@ -3,8 +3,8 @@
 namespace gb::ops {
 
 
-void jmp_rel(Cpu& c, const DecodedInsn& d) { c.jump(c.state().rip + rel(d), d.o32); }
-void jmp_rel_in_block(Cpu& c, const DecodedInsn& d) { c.jump<true>(c.state().rip + rel(d), d.o32); }
+void jmp_rel(Cpu& c, const DecodedInsn& d) { c.jump(d.next_ip + rel(d), d.o32); }
+void jmp_rel_in_block(Cpu& c, const DecodedInsn& d) { c.jump<true>(d.next_ip + rel(d), d.o32); }
 
 void jmp_far_imm(Cpu& c, const DecodedInsn& d) { c.far_jump(static_cast<u16>(d.imm2), d.imm, d.o32); }
 
@@ -21,17 +21,17 @@ u64 dec_count(Cpu& c, const DecodedInsn& d) {
 }  // namespace
 
 void loop(Cpu& c, const DecodedInsn& d) {
-  if (dec_count(c, d) != 0) c.jump(c.state().rip + rel(d), d.o32);
+  if (dec_count(c, d) != 0) c.jump(d.next_ip + rel(d), d.o32);
 }
 void loope(Cpu& c, const DecodedInsn& d) {
-  if (dec_count(c, d) != 0 && c.state().flags.zf()) c.jump(c.state().rip + rel(d), d.o32);
+  if (dec_count(c, d) != 0 && c.state().flags.zf()) c.jump(d.next_ip + rel(d), d.o32);
 }
 void loopne(Cpu& c, const DecodedInsn& d) {
-  if (dec_count(c, d) != 0 && !c.state().flags.zf()) c.jump(c.state().rip + rel(d), d.o32);
+  if (dec_count(c, d) != 0 && !c.state().flags.zf()) c.jump(d.next_ip + rel(d), d.o32);
 }
 void jcxz(Cpu& c, const DecodedInsn& d) {
   const u64 cx = c.state().gpr[ECX] & addr_mask(d);
-  if (cx == 0) c.jump(c.state().rip + rel(d), d.o32);
+  if (cx == 0) c.jump(d.next_ip + rel(d), d.o32);
 }
 
 void int3(Cpu& c, const DecodedInsn&) { c.interrupt(kBP, c.state().rip, Cpu::IntSource::SoftwareNoIopl); }

@@ -9,7 +9,7 @@ namespace gb::ops {
 /// Jcc with condition `cc` (the low opcode nibble) fixed at decode.
 template <unsigned cc>
 void jcc(Cpu& c, const DecodedInsn& d) {
-  if (c.state().flags.cond<cc>()) c.jump(c.state().rip + rel(d), d.o32);
+  if (c.state().flags.cond<cc>()) c.jump(d.next_ip + rel(d), d.o32);
 }
 void jmp_rel(Cpu& c, const DecodedInsn& d);
 /// JMP rel that the block builder followed: its target is the block's next
@@ -30,7 +30,7 @@ void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
 /// jmp_rel_in_block).
 template <class T, bool kInBlock = false>
 void call_rel(Cpu& c, const DecodedInsn& d) {
-  const u64 next = c.state().rip;
+  const u64 next = d.next_ip;
   const u64 target = next + rel(d);
   c.push<T>(static_cast<T>(next));
   c.template jump<kInBlock>(target, sizeof(T) >= 4);

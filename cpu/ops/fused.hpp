@@ -16,7 +16,7 @@ void fused_jcc(Cpu& c, const DecodedInsn& d) {
   First(c, d);
   c.count_fused();
   if (c.state().flags.cond<cc>()) {
-    c.jump(c.state().rip + static_cast<u64>(static_cast<i64>(static_cast<i32>(d.imm2))), d.o32);
+    c.jump(d.next_ip + static_cast<u64>(static_cast<i64>(static_cast<i32>(d.imm2))), d.o32);
   }
 }
 

@@ -22,10 +22,15 @@ constexpr u64 addr_mask(const DecodedInsn& d) { return d.a64 ? ~u64{0} : d.a32 ?
 
 /// Opens a Form::Mem handler: the memory operand as host pointers `mr`
 /// (read) and `mw` (write), or, where the inline fast path does not cover
-/// the access, a tail call to the same handler's Form::Any instantiation.
+/// the access, a tail call to the same handler's Form::Any instantiation
+/// after entering the record (the slower path of a lean handler:
+/// attr::kLean).
 #define GB_MEM_OPERAND(T, access, ...)                                                   \
   const u8* mr = nullptr;                                                              \
   u8* mw = nullptr;                                                                    \
-  if (!c.fast_mem<T, Cpu::Access::access>(d, mr, mw)) [[unlikely]] return __VA_ARGS__(c, d); \
+  if (!c.fast_mem<T, Cpu::Access::access>(d, mr, mw)) [[unlikely]] {                   \
+    c.enter_record(d);                                                                 \
+    return __VA_ARGS__(c, d);                                                          \
+  }                                                                                    \
   (void)mr;                                                                            \
   (void)mw

@@ -174,7 +174,7 @@ inline void repeat(Cpu& c, const DecodedInsn& d, Element&& element, Block&& bloc
     }
     if ((s.gpr[ECX] & m) == 0) break;
     if (c.rep_stop()) {
-      s.rip = c.insn_eip(d);
+      c.restart(d);
       break;
     }
   }

@@ -8,7 +8,7 @@ namespace gb::simd {
 
 /// A handler as a table entry (HandlerRef).
 template <Handler H>
-inline constexpr HandlerRef R{H};
+inline constexpr HandlerRef R{H, &entered_form<H>};
 
 }  // namespace gb::simd
 

@@ -379,3 +379,40 @@ TEST_CASE("blocks: keys of 64-bit kernel addresses keep the failed-build bit and
   CHECK(&c.find(kernel, k) == &b);
   CHECK(&c.find(other, Block::key_of(other, 2)) == &b2);
 }
+
+TEST_CASE("blocks: a fault restores ESP for the instruction that moved it, not for an earlier one", "[block]") {
+  // Lean handlers (attr::kLean) do not checkpoint ESP; an entered one does
+  // (Cpu::enter_record). DS limit 0FFFh: an access at 2000h is #GP(0),
+  // vector 13 in real mode, whose handler halts.
+  Rig r;
+  r.s.seg[DS].limit = 0xFFF;
+  r.s.seg[DS].refresh(false);
+  store_le<u16>(&r.ram[13 * 4], 0x3000);
+  r.put(0x3000, {0xF4});
+  SECTION("PUSH, then a faulting MOV: the PUSH stays done") {
+    r.put(0x1000, {0x50, 0x8B, 0x06, 0x00, 0x20});  // push ax; mov ax, [2000h]
+    CHECK(r.cpu.run(100) == StopReason::Halted);
+    CHECK(r.s.gpr[ESP] == 0x8000 - 2 - 6);                   // the push, then FLAGS, CS, IP
+    CHECK(load_le<u16>(&r.ram[0x8000 - 2 - 6]) == 0x1001);  // pushed IP: the MOV
+  }
+  SECTION("a lean MOV, then a POP to memory that faults after moving SP") {
+    r.put(0x1000, {0xB0, 0x01, 0x8F, 0x06, 0x00, 0x20});  // mov al, 1; pop word [2000h]
+    CHECK(r.cpu.run(100) == StopReason::Halted);
+    CHECK(r.s.gpr[ESP] == 0x8000 - 6);                   // the POP's SP undone
+    CHECK(load_le<u16>(&r.ram[0x8000 - 6]) == 0x1002);  // pushed IP: the POP
+  }
+}
+
+TEST_CASE("blocks: RIP after a run that the budget cut in a block of lean instructions", "[block]") {
+  Rig r;
+  // mov al, 1; jmp +0 (followed); mov bl, 2; inc cx; hlt
+  r.put(0x1000, {0xB0, 0x01, 0xEB, 0x00, 0xB3, 0x02, 0x41, 0xF4});
+  CHECK(r.cpu.run(1) == StopReason::Budget);
+  CHECK(r.s.rip == 0x1002);
+  CHECK(r.cpu.run(1) == StopReason::Budget);  // the followed JMP
+  CHECK(r.s.rip == 0x1004);
+  CHECK(r.cpu.run(2) == StopReason::Budget);
+  CHECK(r.s.rip == 0x1007);
+  CHECK(r.cpu.run(10) == StopReason::Halted);
+  CHECK(r.cpu.instructions() == 5);
+}
