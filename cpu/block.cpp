@@ -59,14 +59,20 @@ Handler block_form(const DecodedInsn& d, bool fused) {
 
 [[gnu::noinline]] bool Cpu::build_block(Block& b, u64 lin, const TlbEntry& t) {
   const Segment& cs = s_.seg[CS];
-  DecodedInsn* out = blocks_.reserve();
   const u8* page = t.host_read;
   // The last offset an instruction may reach: the CS limit, and for 16-bit
   // code the IP wrap (the 8086 has no limit, only the wrap).
   const CodeSize size = code_size();
+  // A full arena: every block goes, and every link with it (a link is
+  // trusted on its target's EIP: run_blocks_sized).
+  if (blocks_.full()) {
+    blocks_.flush();
+    links_changed();
+  }
   // (64-bit mode has no limit: a block stays in its page.)
   const u64 last_ok = mode64_ ? ~u64{0} : model_.is_8086() ? 0xFFFFu : cs.big ? u64{cs.limit} : std::min<u64>(cs.limit, 0xFFFF);
   const u64 eip0 = s_.rip;
+  DecodedInsn* out = blocks_.reserve();
   // The byte runs decoded, page offsets [from, to): one, plus one per
   // followed jump.
   constexpr unsigned kMaxFollow = 4;
@@ -201,14 +207,20 @@ bool Cpu::run_blocks_sized(u64 events) {
   // counts its iterations), so the loop keeps no copy of it.
   const u64 end = run_end_ - events;
   stop_ = false;
-  // Links are made at one CPL (another one's execute rights differ) and
-  // under one CS limit (a linked block is not checked against it again).
-  if (links_need_ != need || links_last_ok_[kMode] != last_ok) {
+  // Links are made at one CPL (another one's execute rights differ), under
+  // one CS limit (a linked block is not checked against it again), and at
+  // one code size and CS base, so that outside 64-bit mode a linked
+  // block's EIP (Block::eip0) names its key.
+  if (links_need_ != need || links_last_ok_[kMode] != last_ok || links_mode_ != kMode || links_cs_base_ != cs_base) {
     links_need_ = need;
     links_last_ok_[kMode] = last_ok;
+    links_mode_ = kMode;
+    links_cs_base_ = cs_base;
     links_changed();
   }
-  const u32 epoch = link_epoch_;  // (whatever changes it ends the run)
+  // (Whatever changes the epoch ends the run, but a build that flushes
+  // the block cache: the loop reloads it after one.)
+  u32 epoch = link_epoch_;
   // The previous block, and whether its run ended in a taken jump (then
   // its link to the next block is succ[1]). The first block of a run is
   // found through the TLB: entry_link_ stands in as its previous block
@@ -220,13 +232,16 @@ bool Cpu::run_blocks_sized(u64 events) {
   u64 taken = 0;
   entry_link_.succ[0] = nullptr;
   for (;;) {
-    const u64 lin = kMode == 2 ? s_.rip : (cs_base + s_.rip) & 0xFFFF'FFFFu;
-    const u64 key = Block::key_of(lin, mode);
     // The previous block's link, if made in this epoch (no translation or
     // decoded byte has changed since: the block is valid and its page still
-    // translates to its frame) and it names this block at this EIP.
+    // translates to its frame) and it names this block: by its EIP outside
+    // 64-bit mode (the epoch fixes the CS base and the code size, and a
+    // slot rebuilt in it for another address has another EIP), else by key.
     Block* b = prev->succ[taken];
-    if (!b || prev->link_epoch != epoch || b->key != key || (kMode != 2 && b->eip0 != s_.rip)) [[unlikely]] {
+    if (!b || prev->link_epoch != epoch ||
+        (kMode == 2 ? b->key != Block::key_of(s_.rip, mode) : b->eip0 != s_.rip)) [[unlikely]] {
+      const u64 lin = kMode == 2 ? s_.rip : (cs_base + s_.rip) & 0xFFFF'FFFFu;
+      const u64 key = Block::key_of(lin, mode);
       const TlbEntry& t = tlb_.slot(lin >> 12);
       // Not translated yet (execute_one's fetch walks and fills the TLB), no
       // execute right (it raises the #PF), or MMIO code: one instruction the
@@ -236,7 +251,9 @@ bool Cpu::run_blocks_sized(u64 events) {
       // (The key first: a slot never built has no frame record.)
       if ((b->key & ~Block::kFailed) != key || b->frame != t.frame || b->rec->gen != b->gen ||
           (kMode != 2 && b->eip0 != s_.rip)) {
-        if (!build_block(*b, lin, t)) return prev != &entry_link_;
+        const bool built = build_block(*b, lin, t);
+        epoch = link_epoch_;
+        if (!built) return prev != &entry_link_;
       } else if (b->key != key) {
         return prev != &entry_link_;  // a remembered failed build (see build_block)
       }

@@ -907,6 +907,10 @@ class Cpu final : public MemoryListener {
   /// The CS limit check the links were made with (a block's span passed
   /// it), by CodeSize: links join blocks of one code size.
   std::array<u64, 3> links_last_ok_{};
+  /// The code size (CodeSize) and CS base the links were made with: within
+  /// an epoch, a block's EIP names its linear address (cpu/block.cpp).
+  u8 links_mode_ = 0xFF;
+  u64 links_cs_base_ = 0;
   /// Not a block: the previous block of a run's first one, with no link
   /// (cpu/block.cpp), so the loop needs no test for "no previous block".
   Block entry_link_;

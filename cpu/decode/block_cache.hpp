@@ -88,13 +88,10 @@ class BlockCache {
     return w[v];
   }
 
-  /// Room for up to kMaxInsns instructions of a new block; flushes every
-  /// block first when the arena is full (so it invalidates pointers into
-  /// the arena: call only between blocks).
-  DecodedInsn* reserve() {
-    if (used_ + kMaxInsns > kArena) flush();
-    return arena_.get() + used_;
-  }
+  /// Whether the arena has no room for another block: flush() first.
+  bool full() const { return used_ + kMaxInsns > kArena; }
+  /// Room for up to kMaxInsns instructions of a new block (not full()).
+  DecodedInsn* reserve() { return arena_.get() + used_; }
   /// Keeps the first `n` instructions written at reserve().
   void commit(unsigned n) { used_ += n; }
 
