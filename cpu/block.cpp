@@ -49,7 +49,7 @@ Handler block_form(const DecodedInsn& d, bool fused) {
   if (d.exec == &ops::call_rel<u64, true>) return &entered_form<&ops::call_rel<u64, true>>;
   if (d.exec == &op_invalid) return &entered_form<&op_invalid>;
   const OpcodeRow& r = *d.row;
-  for (const HandlerRef* h : {&r.h16, &r.h32, &r.h64, &r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64}) {
+  for (const HandlerRef* h : {&r.h16, &r.h32, &r.h64, &r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64, &r.b16, &r.b32, &r.b64}) {
     if (h->plain == d.exec) return (r.attrs & attr::kLean) ? d.exec : h->entered;
   }
   // (Every other handler comes from its row: decode().)

@@ -277,8 +277,14 @@ class Cpu final : public MemoryListener {
 
   /// Offset of the ModR/M memory operand (address-size wrapped). A
   /// RIP-relative form has the next instruction's RIP folded into disp.
+  /// Form::MemB: no index register (it would read as 0).
+  template <Form F = Form::Any>
   [[gnu::always_inline]] u64 ea(const DecodedInsn& d) const {
-    return (d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale)) & addr_mask_[d.asize];
+    if constexpr (F == Form::MemB) {
+      return (d.disp + s_.gpr[d.ea_base]) & addr_mask_[d.asize];
+    } else {
+      return (d.disp + s_.gpr[d.ea_base] + (s_.gpr[d.ea_index] << d.scale)) & addr_mask_[d.asize];
+    }
   }
 
   /// Guest memory through segment `seg` at `off`. Type and limit
@@ -327,9 +333,9 @@ class Cpu final : public MemoryListener {
   /// its Form::Any instantiation, which takes the checked path and raises
   /// any fault. Nothing may be changed before this test.
   enum class Access : u8 { Read, Write, ReadWrite };
-  template <class T, Access A>
+  template <class T, Access A, Form F = Form::Mem>
   [[gnu::always_inline]] bool fast_mem(const DecodedInsn& d, const u8*& r, u8*& w) {
-    const u64 off = ea(d);
+    const u64 off = ea<F>(d);
     const Segment& sg = s_.seg[d.seg];
     // A writable segment is a readable data segment with the same limits.
     const u64 end = A == Access::Read ? sg.rend : sg.wend;
@@ -511,8 +517,8 @@ class Cpu final : public MemoryListener {
   [[gnu::always_inline]] T read_rm(const DecodedInsn& d) {
     if constexpr (F == Form::Reg) {
       return reg<T>(d.xrm());
-    } else if constexpr (F == Form::Mem) {
-      return read<T>(d.seg, ea(d));
+    } else if constexpr (is_mem(F)) {
+      return read<T>(d.seg, ea<F>(d));
     } else {
       return d.mod() == 3 ? reg<T>(d.xrm()) : read<T>(d.seg, ea(d));
     }

@@ -142,9 +142,11 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
     if (mod != 3) {
       u8 def_seg = 3;  // DS
       if (!a32) {
-        // 16-bit forms (SDM Vol. 2A Table 2-1).
-        static constexpr u8 kBase[8] = {3, 3, 5, 5, kNone, kNone, 5, 3};
-        static constexpr u8 kIndex[8] = {6, 7, 6, 7, 6, 7, kNone, kNone};
+        // 16-bit forms (SDM Vol. 2A Table 2-1). [SI] and [DI] are held as
+        // a base with no index (the sum is the same), so they take the
+        // no-index handlers (Form::MemB) as [BX] and [BP] do.
+        static constexpr u8 kBase[8] = {3, 3, 5, 5, 6, 7, 5, 3};
+        static constexpr u8 kIndex[8] = {6, 7, 6, 7, kNone, kNone, kNone, kNone};
         d.base = kBase[rm];
         d.index = kIndex[rm];
         if (mod == 0 && rm == 6) {
@@ -235,7 +237,11 @@ void decode(const DecodeTables& t, Fetch&& fetch, CodeSize size, u64 ip, Decoded
     HandlerRef h = d.o64 ? row->h64 : d.o32 ? row->h32 : row->h16;
     if (d.has_modrm && row->r16) {
       const bool r = d.mod() == 3;
-      h = d.o64 ? (r ? row->r64 : row->m64) : d.o32 ? (r ? row->r32 : row->m32) : (r ? row->r16 : row->m16);
+      // (The index is known only now: ea_index is set below.)
+      const bool b = d.index == kNone;
+      h = d.o64 ? (r ? row->r64 : b ? row->b64 : row->m64)
+          : d.o32 ? (r ? row->r32 : b ? row->b32 : row->m32)
+                  : (r ? row->r16 : b ? row->b16 : row->m16);
     }
     d.exec = h.plain;
     bool first = true;

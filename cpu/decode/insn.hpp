@@ -22,9 +22,13 @@ struct HandlerRef {
 };
 
 /// Which ModR/M r/m forms a handler was instantiated for: any (tests mod
-/// at execution), register only (mod = 3) or memory only. The decoder picks
-/// the specialised handler where the row has one.
-enum class Form : u8 { Any, Reg, Mem };
+/// at execution), register only (mod = 3), memory only, or memory with no
+/// index register (MemB: the effective address is a base, or none, plus
+/// the displacement). The decoder picks the specialised handler where the
+/// row has one.
+enum class Form : u8 { Any, Reg, Mem, MemB };
+/// A memory-only form (Form::Mem or Form::MemB).
+constexpr bool is_mem(Form f) { return f == Form::Mem || f == Form::MemB; }
 
 /// Row attributes.
 namespace attr {
@@ -73,9 +77,10 @@ struct OpcodeRow {
   HandlerRef h64;  ///< handler for 64-bit operand size (REX.W, d64/f64 rows)
   CpuFamily since;
   u8 attrs;
-  /// Optional form-specialised handlers (16-, 32-, 64-bit) for mod = 3 and
-  /// for memory operands; when r16 is null, h16/h32/h64 serve both forms.
-  HandlerRef r16{}, r32{}, r64{}, m16{}, m32{}, m64{};
+  /// Optional form-specialised handlers (16-, 32-, 64-bit) for mod = 3,
+  /// for memory operands, and for memory operands with no index register;
+  /// when r16 is null, h16/h32/h64 serve all forms.
+  HandlerRef r16{}, r32{}, r64{}, m16{}, m32{}, m64{}, b16{}, b32{}, b64{};
 };
 
 /// No register or no segment in an addressing form.

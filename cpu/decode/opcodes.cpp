@@ -44,11 +44,15 @@ constexpr HandlerRef R{H, &entered_form<H>};
 #define BF(fn, ...)                                                                               \
   R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, \
       R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, \
-      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::Mem>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::MemB>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::MemB>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u8, Form::MemB>>
 #define VF(fn, ...)                                                                                 \
   R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Reg>>, \
       R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64, Form::Reg>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::Mem>>, \
-      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64, Form::Mem>>
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::Mem>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64, Form::Mem>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u16, Form::MemB>>, R<&fn<__VA_ARGS__ __VA_OPT__(, ) u32, Form::MemB>>, \
+      R<&fn<__VA_ARGS__ __VA_OPT__(, ) u64, Form::MemB>>
 #define P(f16, f32) R<&f16>, R<&f32>, R<&f32>
 #define P3(f16, f32, f64) R<&f16>, R<&f32>, R<&f64>
 

@@ -37,7 +37,7 @@ inline T alu(LazyFlags& f, T a, T b) {
 
 template <Alu op, class T, Form F = Form::Any>
 void alu_EG(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     if constexpr (op == Alu::Cmp) {
       GB_MEM_OPERAND(T, Read, alu_EG<op, T, Form::Any>);
       alu<op, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.xreg()));
@@ -53,7 +53,7 @@ void alu_EG(Cpu& c, const DecodedInsn& d) {
 }
 template <Alu op, class T, Form F = Form::Any>
 void alu_GE(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, Read, alu_GE<op, T, Form::Any>);
     const T r = alu<op, T>(c.state().flags, c.reg<T>(d.xreg()), load_le<T>(mr));
     if constexpr (op != Alu::Cmp) c.set_reg<T>(d.xreg(), r);
@@ -69,7 +69,7 @@ void alu_AI(Cpu& c, const DecodedInsn& d) {
 }
 template <Alu op, class T, Form F = Form::Any>
 void alu_EI(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     if constexpr (op == Alu::Cmp) {
       GB_MEM_OPERAND(T, Read, alu_EI<op, T, Form::Any>);
       alu<op, T>(c.state().flags, load_le<T>(mr), imm<T>(d));
@@ -86,7 +86,7 @@ void alu_EI(Cpu& c, const DecodedInsn& d) {
 
 template <class T, Form F = Form::Any>
 void test_EG(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, Read, test_EG<T, Form::Any>);
     alu<Alu::And, T>(c.state().flags, load_le<T>(mr), c.reg<T>(d.xreg()));
   } else {
@@ -95,7 +95,7 @@ void test_EG(Cpu& c, const DecodedInsn& d) {
 }
 template <class T, Form F = Form::Any>
 void test_EI(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, Read, test_EI<T, Form::Any>);
     alu<Alu::And, T>(c.state().flags, load_le<T>(mr), imm<T>(d));
   } else {
@@ -121,7 +121,7 @@ inline T dec(LazyFlags& f, T a) {
 }
 template <class T, Form F = Form::Any>
 void inc_E(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, ReadWrite, inc_E<T, Form::Any>);
     store_le<T>(mw, inc<T>(c.state().flags, load_le<T>(mr)));
   } else {
@@ -130,7 +130,7 @@ void inc_E(Cpu& c, const DecodedInsn& d) {
 }
 template <class T, Form F = Form::Any>
 void dec_E(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, ReadWrite, dec_E<T, Form::Any>);
     store_le<T>(mw, dec<T>(c.state().flags, load_le<T>(mr)));
   } else {

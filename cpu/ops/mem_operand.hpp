@@ -28,7 +28,7 @@ constexpr u64 addr_mask(const DecodedInsn& d) { return d.a64 ? ~u64{0} : d.a32 ?
 #define GB_MEM_OPERAND(T, access, ...)                                                   \
   const u8* mr = nullptr;                                                              \
   u8* mw = nullptr;                                                                    \
-  if (!c.fast_mem<T, Cpu::Access::access>(d, mr, mw)) [[unlikely]] {                   \
+  if (!c.fast_mem<T, Cpu::Access::access, F>(d, mr, mw)) [[unlikely]] {                   \
     c.enter_record(d);                                                                 \
     return __VA_ARGS__(c, d);                                                          \
   }                                                                                    \

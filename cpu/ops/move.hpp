@@ -8,7 +8,7 @@ namespace gb::ops {
 
 template <class T, Form F = Form::Any>
 void mov_EG(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, Write, mov_EG<T, Form::Any>);
     store_le<T>(mw, c.reg<T>(d.xreg()));
   } else {
@@ -17,7 +17,7 @@ void mov_EG(Cpu& c, const DecodedInsn& d) {
 }
 template <class T, Form F = Form::Any>
 void mov_GE(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, Read, mov_GE<T, Form::Any>);
     c.set_reg<T>(d.xreg(), load_le<T>(mr));
   } else {
@@ -26,7 +26,7 @@ void mov_GE(Cpu& c, const DecodedInsn& d) {
 }
 template <class T, Form F = Form::Any>
 void mov_EI(Cpu& c, const DecodedInsn& d) {
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(T, Write, mov_EI<T, Form::Any>);
     store_le<T>(mw, imm<T>(d));
   } else {
@@ -92,7 +92,7 @@ void cwd(Cpu& c, const DecodedInsn&) {
 template <class S, bool kSigned, class T, Form F = Form::Any>
 void movx(Cpu& c, const DecodedInsn& d) {
   S v;
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     GB_MEM_OPERAND(S, Read, movx<S, kSigned, T, Form::Any>);
     v = load_le<S>(mr);
   } else {

@@ -132,7 +132,7 @@ enum class Count : u8 { One, CL, Ib };
 /// and SAL pseudo-code reads "no operation"). Memory is left unwritten.
 template <class T, Form F = Form::Any>
 void zero_count_write(Cpu& c, const DecodedInsn& d, T v) {
-  if constexpr (sizeof(T) == 4 && F != Form::Mem) {
+  if constexpr (sizeof(T) == 4 && !is_mem(F)) {
     if (F == Form::Reg || d.mod() == 3) c.write_rm<T, Form::Reg>(d, v);
   }
 }
@@ -142,7 +142,7 @@ void shift_E(Cpu& c, const DecodedInsn& d) {
   unsigned count = src == Count::One ? 1 : src == Count::CL ? c.reg<u8>(ECX) : d.imm & 0xFF;
   // 64-bit operands mask the count to six bits (SDM Vol. 2B SAL/SAR/SHL/SHR).
   count &= sizeof(T) == 8 ? 0x3F : c.model().shift_count_mask();
-  if constexpr (F == Form::Mem) {
+  if constexpr (is_mem(F)) {
     // Readable and writable through the TLB's fast tags (else the checked
     // path, which leaves a count of 0 unwritten and unchecked for writes).
     GB_MEM_OPERAND(T, ReadWrite, shift_E<op, src, T, Form::Any>);

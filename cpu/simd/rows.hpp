@@ -25,5 +25,6 @@ inline constexpr HandlerRef R{H, &entered_form<H>};
   OpcodeRow {                                                                                                \
     op, ext, name, {Operand::o1, Operand::o2, Operand::o3}, ::gb::simd::R<&regfn>, ::gb::simd::R<&regfn>,    \
         ::gb::simd::R<&regfn>, CpuFamily::pentium, attrs, ::gb::simd::R<&regfn>, ::gb::simd::R<&regfn>,      \
-        ::gb::simd::R<&regfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>           \
+        ::gb::simd::R<&regfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>,          \
+        ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>, ::gb::simd::R<&memfn>                                  \
   }

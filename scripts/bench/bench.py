@@ -512,7 +512,7 @@ TYPE_NAMES = [('unsigned char', 'u8'), ('unsigned short', 'u16'), ('unsigned int
 
 # Enumerators that template arguments show as numbers (cpu/decode/insn.hpp
 # Form, cpu/ops/alu.hpp Alu); others stay "Enum N".
-ENUMS = {'Form': ('Any', 'Reg', 'Mem'), 'Alu': ('Add', 'Or', 'Adc', 'Sbb', 'And', 'Sub', 'Xor', 'Cmp')}
+ENUMS = {'Form': ('Any', 'Reg', 'Mem', 'MemB'), 'Alu': ('Add', 'Or', 'Adc', 'Sbb', 'And', 'Sub', 'Xor', 'Cmp')}
 
 
 def enumerator(m):

@@ -261,3 +261,20 @@ TEST_CASE("8086 aliases and POP CS", "[cpu][decoder]") {
   CHECK(mnemonic(dec("386", {0x60})) == "PUSHA");
   CHECK(dec("386", {0x0F, 0xA0}).opcode == 0x1A0);
 }
+
+#include "cpu/simd/tables.hpp"
+
+TEST_CASE("opcode rows: a row with form handlers has all nine, and every handler its entered form", "[decode]") {
+  std::vector<std::span<const OpcodeRow>> tables{opcode_table()};
+  for (const SimdRowGroup& g : simd_row_groups()) tables.push_back(g.rows);
+  for (std::span<const OpcodeRow> rows : tables) {
+    for (const OpcodeRow& r : rows) {
+      INFO("row " << r.mnemonic << " " << std::hex << r.opcode << " /" << int{r.ext});
+      const HandlerRef* forms[] = {&r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64, &r.b16, &r.b32, &r.b64};
+      for (const HandlerRef* h : forms) CHECK(bool(*h) == bool(r.r16));
+      for (const HandlerRef* h : {&r.h16, &r.h32, &r.h64, &r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64, &r.b16, &r.b32, &r.b64}) {
+        CHECK((h->plain == nullptr) == (h->entered == nullptr));
+      }
+    }
+  }
+}
