@@ -266,6 +266,7 @@ bool Cpu::run_blocks_sized(u64 events) {
       }
       prev->succ[taken] = b;
     }
+  run:
     u64 n = b->count;
     if (end - insns_ < b->weight) [[unlikely]] {
       // The budget is exact: a block with fused pairs (two instructions to
@@ -286,8 +287,10 @@ bool Cpu::run_blocks_sized(u64 events) {
     const DecodedInsn* const first = b->insns;
     const DecodedInsn* d = first;
     block_end_ = d + n;
-    cur_ = run_first_ = first;
-    esp0_ = s_.gpr[ESP];
+    // cur_ before the first record: no record of the block is entered yet
+    // (the arena keeps a record before every block: BlockCache).
+    run_first_ = first;
+    cur_ = first - 1;
     try {
       do {
         d->exec(*this, *d);
@@ -295,9 +298,8 @@ bool Cpu::run_blocks_sized(u64 events) {
       insns_ += static_cast<u64>(d - first);
     } catch (const GuestFault& f) {
       insns_ += static_cast<u64>(d - first);
-      // A record entered ESP's checkpoint (or the first, whose is the
-      // block's): restore it. A lean handler moves ESP only after its last
-      // possible fault.
+      // A record entered ESP's checkpoint: restore it. A lean handler
+      // moves ESP only after its last possible fault.
       // (A trap leaves RIP where an entered handler put it; lean ones
       // raise none.)
       const bool entered = cur_ == d;
@@ -326,6 +328,10 @@ bool Cpu::run_blocks_sized(u64 events) {
     }
     if (insns_ >= end) return true;
     prev = b;
+    // A taken jump back to the start of the block that just ran (a loop):
+    // it is still valid (whatever changes a block or the epoch ends the
+    // run), so it runs again without its link checked.
+    if (taken && (kMode == 2 ? b->key == Block::key_of(s_.rip, mode) : b->eip0 == s_.rip)) goto run;
   }
 }
 

@@ -90,6 +90,8 @@ class BlockCache {
 
   /// Whether the arena has no room for another block: flush() first.
   bool full() const { return used_ + kMaxInsns > kArena; }
+  /// (Record 0 is no block's: every block's first record has one before
+  /// it, which the block loop points at while no record is entered.)
   /// Room for up to kMaxInsns instructions of a new block (not full()).
   DecodedInsn* reserve() { return arena_.get() + used_; }
   /// Keeps the first `n` instructions written at reserve().
@@ -102,14 +104,14 @@ class BlockCache {
   /// Forgets every block.
   void flush() {
     for (unsigned i = 0; i < kSlots; ++i) slots_[i].key = ~u64{0};
-    used_ = 0;
+    used_ = 1;
   }
 
  private:
   std::unique_ptr<Block[]> slots_;
   std::unique_ptr<u8[]> victim_;  ///< per set: the way the next miss builds in
   std::unique_ptr<DecodedInsn[]> arena_;
-  unsigned used_ = 0;
+  unsigned used_ = 1;
 };
 
 }  // namespace gb
