@@ -40,13 +40,13 @@ Handler in_block_form(const DecodedInsn& d) {
 
 /// The handler a block runs for record `d`: the decoded one where it is
 /// lean (attr::kLean: a fused pair's first instruction is always from such
-/// a row, and a followed JMP rel reads nothing but the record), else its
+/// a row, and a followed JMP or CALL rel is as lean as its row), else its
 /// form that enters the record first (HandlerRef::entered).
 Handler block_form(const DecodedInsn& d, bool fused) {
-  if (fused || d.exec == &ops::jmp_rel_in_block) return d.exec;
-  if (d.exec == &ops::call_rel<u16, true>) return &entered_form<&ops::call_rel<u16, true>>;
-  if (d.exec == &ops::call_rel<u32, true>) return &entered_form<&ops::call_rel<u32, true>>;
-  if (d.exec == &ops::call_rel<u64, true>) return &entered_form<&ops::call_rel<u64, true>>;
+  if (fused || d.exec == &ops::jmp_rel_in_block || d.exec == &ops::call_rel<u16, true> ||
+      d.exec == &ops::call_rel<u32, true> || d.exec == &ops::call_rel<u64, true>) {
+    return d.exec;
+  }
   if (d.exec == &op_invalid) return &entered_form<&op_invalid>;
   const OpcodeRow& r = *d.row;
   for (const HandlerRef* h : {&r.h16, &r.h32, &r.h64, &r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64, &r.b16, &r.b32, &r.b64}) {

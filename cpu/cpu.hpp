@@ -348,6 +348,17 @@ class Cpu final : public MemoryListener {
     return true;
   }
 
+  /// Host pointer to the operand of T at seg:`off` where the inline path
+  /// of read() (write(), with kWrite) would serve it, else nullptr with
+  /// nothing raised: the stack accesses of lean handlers (attr::kLean).
+  template <class T, bool kWrite>
+  [[gnu::always_inline]] u8* host_at(unsigned seg, u64 off) const {
+    const Segment& sg = s_.seg[seg];
+    if ((off - sg.lo) + (sizeof(T) - 1) >= (kWrite ? sg.wend : sg.rend)) return nullptr;
+    u8* p;
+    return tlb_host<kWrite>(sg.lbase + off, sizeof(T), p) ? p : nullptr;
+  }
+
   /// Host pointer to the `bytes` bytes at seg:`off`, for block operations
   /// (REP string instructions): non-null only when the whole span passes
   /// the segment check, lies in one page of RAM with a TLB hit granting the

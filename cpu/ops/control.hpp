@@ -16,8 +16,15 @@ void jmp_rel(Cpu& c, const DecodedInsn& d);
 /// instruction (cpu/block.cpp), so the block goes on.
 void jmp_rel_in_block(Cpu& c, const DecodedInsn& d);
 void jmp_far_imm(Cpu& c, const DecodedInsn& d);
-template <class T>
-void jmp_E(Cpu& c, const DecodedInsn& d) { c.jump(c.read_rm<T>(d), sizeof(T) >= 4); }
+template <class T, Form F = Form::Any>
+void jmp_E(Cpu& c, const DecodedInsn& d) {
+  if constexpr (is_mem(F)) {
+    GB_MEM_OPERAND(T, Read, jmp_E<T, Form::Any>);
+    c.jump(load_le<T>(mr), sizeof(T) >= 4);
+  } else {
+    c.jump(c.read_rm<T, F>(d), sizeof(T) >= 4);
+  }
+}
 template <class T>
 void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
   const u64 off = c.ea(d);
@@ -27,13 +34,23 @@ void jmp_far_mem(Cpu& c, const DecodedInsn& d) {
 }
 
 /// CALL rel; with `kInBlock`, one the block builder followed (see
-/// jmp_rel_in_block).
+/// jmp_rel_in_block). The target's limit check comes before the push (SDM
+/// Vol. 2A CALL). Lean (attr::kLean): the stack slot through the inline
+/// path, else the record is entered for Cpu::push.
 template <class T, bool kInBlock = false>
 void call_rel(Cpu& c, const DecodedInsn& d) {
   const u64 next = d.next_ip;
   const u64 target = next + rel(d);
-  c.push<T>(static_cast<T>(next));
+  const u64 nsp = (c.sp() - sizeof(T)) & c.sp_mask();
+  if (u8* p = c.host_at<T, true>(SS, nsp)) [[likely]] {
+    c.template jump<kInBlock>(target, sizeof(T) >= 4);
+    store_le<T>(p, static_cast<T>(next));
+    c.set_sp(nsp);
+    return;
+  }
+  c.enter_record(d);
   c.template jump<kInBlock>(target, sizeof(T) >= 4);
+  c.push<T>(static_cast<T>(next));
 }
 template <class T>
 void call_E(Cpu& c, const DecodedInsn& d) {
@@ -53,9 +70,17 @@ void call_far_mem(Cpu& c, const DecodedInsn& d) {
   c.far_call(sel, target, sizeof(T) >= 4, sizeof(T) == 8);
 }
 
+/// Lean (attr::kLean): the return address through the inline path, else
+/// the record is entered first.
 template <bool kImm, class T>
 void ret_near(Cpu& c, const DecodedInsn& d) {
   const u64 old = c.sp();
+  if (const u8* p = c.host_at<T, false>(SS, old)) [[likely]] {
+    c.jump(load_le<T>(p), sizeof(T) >= 4);
+    c.set_sp(old + sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
+    return;
+  }
+  c.enter_record(d);
   const T ip = c.read<T>(SS, old);
   c.jump(ip, sizeof(T) >= 4);
   c.set_sp(old + sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));

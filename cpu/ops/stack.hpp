@@ -4,17 +4,31 @@
 
 namespace gb::ops {
 
+/// PUSH r and POP r are lean (attr::kLean): the stack slot through the
+/// inline path, else the record is entered for Cpu::push/pop.
 template <class T>
 void push_Z(Cpu& c, const DecodedInsn& d) {
   const unsigned r = d.xrm();
-  if (r == ESP && c.model().push_sp_pushes_new()) {
-    c.push<T>(static_cast<T>(c.sp() - sizeof(T)));
+  const T v = r == ESP && c.model().push_sp_pushes_new() ? static_cast<T>(c.sp() - sizeof(T)) : c.reg<T>(r);
+  const u64 nsp = (c.sp() - sizeof(T)) & c.sp_mask();
+  if (u8* p = c.host_at<T, true>(SS, nsp)) [[likely]] {
+    store_le<T>(p, v);
+    c.set_sp(nsp);
     return;
   }
-  c.push<T>(c.reg<T>(r));
+  c.enter_record(d);
+  c.push<T>(v);
 }
 template <class T>
 void pop_Z(Cpu& c, const DecodedInsn& d) {
+  const u64 old = c.sp();
+  if (const u8* p = c.host_at<T, false>(SS, old)) [[likely]] {
+    const T v = load_le<T>(p);
+    c.set_sp(old + sizeof(T));
+    c.set_reg<T>(d.xrm(), v);
+    return;
+  }
+  c.enter_record(d);
   const T v = c.pop<T>();
   c.set_reg<T>(d.xrm(), v);
 }
