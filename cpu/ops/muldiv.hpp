@@ -113,15 +113,22 @@ void imul_E(Cpu& c, const DecodedInsn& d) {
 template <bool kImm, class T, Form F = Form::Any>
 void imul_GE(Cpu& c, const DecodedInsn& d) {
   using S = Signed<T>;
+  T src;
+  if constexpr (is_mem(F)) {
+    GB_MEM_OPERAND(T, Read, imul_GE<kImm, T, Form::Any>);
+    src = load_le<T>(mr);
+  } else {
+    src = c.read_rm<T, F>(d);
+  }
   if constexpr (sizeof(T) == 8) {
-    const u64 a = c.read_rm<T, F>(d);
+    const u64 a = src;
     const u64 b = kImm ? imm<T>(d) : c.reg<T>(d.xreg());
     const fpu::U128 p = imul64(a, b);
     c.set_reg<T>(d.xreg(), p.lo);
     mul_flags<T>(c, p.lo, imul64_overflow(p));
     return;
   }
-  const i64 a = static_cast<S>(c.read_rm<T, F>(d));
+  const i64 a = static_cast<S>(src);
   const i64 b = kImm ? static_cast<S>(imm<T>(d)) : static_cast<S>(c.reg<T>(d.xreg()));
   const i64 r = static_cast<i64>(static_cast<u64>(a) * static_cast<u64>(b));
   c.set_reg<T>(d.xreg(), static_cast<T>(r));
