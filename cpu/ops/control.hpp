@@ -50,7 +50,8 @@ void call_rel(Cpu& c, const DecodedInsn& d) {
   }
   c.enter_record(d);
   c.template jump<kInBlock>(target, sizeof(T) >= 4);
-  c.push<T>(static_cast<T>(next));
+  c.write_slow<T>(SS, nsp, static_cast<T>(next));
+  c.set_sp(nsp);
 }
 template <class T>
 void call_E(Cpu& c, const DecodedInsn& d) {
@@ -81,7 +82,7 @@ void ret_near(Cpu& c, const DecodedInsn& d) {
     return;
   }
   c.enter_record(d);
-  const T ip = c.read<T>(SS, old);
+  const T ip = c.read_slow<T>(SS, old);
   c.jump(ip, sizeof(T) >= 4);
   c.set_sp(old + sizeof(T) + (kImm ? (d.imm & 0xFFFF) : 0));
 }

@@ -16,8 +16,10 @@ void push_Z(Cpu& c, const DecodedInsn& d) {
     c.set_sp(nsp);
     return;
   }
+  // (Straight to the checked path: the inline one just failed.)
   c.enter_record(d);
-  c.push<T>(v);
+  c.write_slow<T>(SS, nsp, v);
+  c.set_sp(nsp);
 }
 template <class T>
 void pop_Z(Cpu& c, const DecodedInsn& d) {
@@ -29,7 +31,8 @@ void pop_Z(Cpu& c, const DecodedInsn& d) {
     return;
   }
   c.enter_record(d);
-  const T v = c.pop<T>();
+  const T v = c.read_slow<T>(SS, old);
+  c.set_sp(old + sizeof(T));
   c.set_reg<T>(d.xrm(), v);
 }
 template <class T>
