@@ -282,8 +282,9 @@ bool Cpu::run_blocks_sized(u64 events) {
     // The loop itself stores nothing per record: RIP, the record the clock
     // counts to and the ESP a fault restores are set by the handlers that
     // need them (Cpu::enter_record; lean ones do without: attr::kLean).
-    // Until one does, they are the block's first record's. The clock
-    // (insns_) moves after the run, by the records run.
+    // Until one does, RIP is the block's EIP and cur_ the record before
+    // its first. The clock (insns_) moves after the run, by the records
+    // run.
     const DecodedInsn* const first = b->insns;
     const DecodedInsn* d = first;
     block_end_ = d + n;
@@ -298,10 +299,9 @@ bool Cpu::run_blocks_sized(u64 events) {
       insns_ += static_cast<u64>(d - first);
     } catch (const GuestFault& f) {
       insns_ += static_cast<u64>(d - first);
-      // A record entered ESP's checkpoint: restore it. A lean handler
-      // moves ESP only after its last possible fault.
-      // (A trap leaves RIP where an entered handler put it; lean ones
-      // raise none.)
+      // A record that entered has ESP's checkpoint: restore it (a lean
+      // handler moves ESP only after its last possible fault). A trap
+      // leaves RIP where an entered handler put it; lean ones raise none.
       const bool entered = cur_ == d;
       if (entered) s_.gpr[ESP] = esp0_;
       cur_ = run_first_;
