@@ -28,14 +28,29 @@ bool ends_block(const DecodedInsn& d) {
   }
 }
 
-/// The form of a JMP rel or CALL rel handler that a block follows to its
-/// target (the jump does not end the block's run), or nullptr.
+/// JMP rel and CALL rel handlers, and the forms of them that a block
+/// follows to their target (the jump does not end the block's run).
+struct Followed {
+  Handler plain, in_block;
+};
+constexpr Followed kFollowed[] = {{&ops::jmp_rel, &ops::jmp_rel_in_block},
+                                  {&ops::call_rel<u16>, &ops::call_rel<u16, true>},
+                                  {&ops::call_rel<u32>, &ops::call_rel<u32, true>},
+                                  {&ops::call_rel<u64>, &ops::call_rel<u64, true>}};
+
+/// The followed form of `d`'s handler, or nullptr.
 Handler in_block_form(const DecodedInsn& d) {
-  if (d.exec == &ops::jmp_rel) return &ops::jmp_rel_in_block;
-  if (d.exec == &ops::call_rel<u16>) return &ops::call_rel<u16, true>;
-  if (d.exec == &ops::call_rel<u32>) return &ops::call_rel<u32, true>;
-  if (d.exec == &ops::call_rel<u64>) return &ops::call_rel<u64, true>;
+  for (const Followed& f : kFollowed) {
+    if (d.exec == f.plain) return f.in_block;
+  }
   return nullptr;
+}
+/// The plain form of a followed handler; any other handler as it is.
+Handler plain_form(Handler h) {
+  for (const Followed& f : kFollowed) {
+    if (h == f.in_block) return f.plain;
+  }
+  return h;
 }
 
 /// The handler a block runs for record `d`: the decoded one where it is
@@ -43,10 +58,7 @@ Handler in_block_form(const DecodedInsn& d) {
 /// a row, and a followed JMP or CALL rel is as lean as its row), else its
 /// form that enters the record first (HandlerRef::entered).
 Handler block_form(const DecodedInsn& d, bool fused) {
-  if (fused || d.exec == &ops::jmp_rel_in_block || d.exec == &ops::call_rel<u16, true> ||
-      d.exec == &ops::call_rel<u32, true> || d.exec == &ops::call_rel<u64, true>) {
-    return d.exec;
-  }
+  if (fused || plain_form(d.exec) != d.exec) return d.exec;
   if (d.exec == &op_invalid) return &entered_form<&op_invalid>;
   const OpcodeRow& r = *d.row;
   for (const HandlerRef* h : {&r.h16, &r.h32, &r.h64, &r.r16, &r.r32, &r.r64, &r.m16, &r.m32, &r.m64, &r.b16, &r.b32, &r.b64}) {
@@ -158,10 +170,7 @@ Handler block_form(const DecodedInsn& d, bool fused) {
   // A followed jump is never the last record (the loop above stopped at
   // kMaxInsns or the page end right after it): it ends the block as an
   // ordinary jump, so every next record's EIP is its next_ip - len.
-  if (out[n - 1].exec == &ops::jmp_rel_in_block) out[n - 1].exec = &ops::jmp_rel;
-  if (out[n - 1].exec == &ops::call_rel<u16, true>) out[n - 1].exec = &ops::call_rel<u16>;
-  if (out[n - 1].exec == &ops::call_rel<u32, true>) out[n - 1].exec = &ops::call_rel<u32>;
-  if (out[n - 1].exec == &ops::call_rel<u64, true>) out[n - 1].exec = &ops::call_rel<u64>;
+  out[n - 1].exec = plain_form(out[n - 1].exec);
   for (unsigned i = 0; i < n; ++i) out[i].exec = block_form(out[i], is_fused[i]);
   blocks_.commit(n);
   for (unsigned i = 0; i < nruns; ++i) {
