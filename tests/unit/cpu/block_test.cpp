@@ -63,6 +63,14 @@ struct Rig {
   }
   void put(u32 at, std::initializer_list<u8> b) { std::copy(b.begin(), b.end(), ram.begin() + at); }
   u8 al() const { return static_cast<u8>(s.gpr[EAX]); }
+  /// Segment `seg` limited to `limit` (as protected mode may leave it), and
+  /// its #GP(0), vector 13 in real mode, to a HLT at 0:3000.
+  void limit_with_gp_halt(unsigned seg, u32 limit) {
+    s.seg[seg].limit = limit;
+    s.seg[seg].refresh(false);
+    store_le<u16>(&ram[13 * 4], 0x3000);
+    put(0x3000, {0xF4});
+  }
 };
 
 }  // namespace
@@ -137,10 +145,7 @@ TEST_CASE("blocks: a block does not run past the CS limit", "[block]") {
   Rig r;
   // Real mode with a CS limit of 1003h (left by protected mode): the third
   // INC is at 1003 and its fetch is fine, the fourth at 1004 is #GP(0).
-  r.s.seg[CS].limit = 0x1003;
-  r.s.seg[CS].refresh(false);
-  store_le<u16>(&r.ram[13 * 4], 0x3000);
-  r.put(0x3000, {0xF4});
+  r.limit_with_gp_halt(CS, 0x1003);
   r.put(0x1000, {0x40, 0x40, 0x40, 0x40, 0x40});
   r.s.gpr[EAX] = 0;
   r.cpu.run(100);
@@ -318,10 +323,7 @@ TEST_CASE("blocks: a fused CMP that faults reports the CMP, not the Jcc", "[bloc
   Rig r;
   // Real mode, DS limit 0FFFh: cmp word [2000h], 1 is #GP(0) (vector 13),
   // the Jcc after it never runs.
-  r.s.seg[DS].limit = 0xFFF;
-  r.s.seg[DS].refresh(false);
-  store_le<u16>(&r.ram[13 * 4], 0x3000);
-  r.put(0x3000, {0xF4});
+  r.limit_with_gp_halt(DS, 0xFFF);
   r.put(0x1000, {0x43, 0x83, 0x3E, 0x00, 0x20, 0x01, 0x74, 0x02, 0x43, 0x43});
   r.s.gpr[EBX] = 0;
   CHECK(r.cpu.run(100) == StopReason::Halted);
@@ -385,10 +387,7 @@ TEST_CASE("blocks: a fault restores ESP for the instruction that moved it, not f
   // (Cpu::enter_record). DS limit 0FFFh: an access at 2000h is #GP(0),
   // vector 13 in real mode, whose handler halts.
   Rig r;
-  r.s.seg[DS].limit = 0xFFF;
-  r.s.seg[DS].refresh(false);
-  store_le<u16>(&r.ram[13 * 4], 0x3000);
-  r.put(0x3000, {0xF4});
+  r.limit_with_gp_halt(DS, 0xFFF);
   SECTION("PUSH, then a faulting MOV: the PUSH stays done") {
     r.put(0x1000, {0x50, 0x8B, 0x06, 0x00, 0x20});  // push ax; mov ax, [2000h]
     CHECK(r.cpu.run(100) == StopReason::Halted);
