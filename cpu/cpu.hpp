@@ -294,22 +294,14 @@ class Cpu final : public MemoryListener {
   /// is read_slow/write_slow.
   template <class T>
   [[gnu::always_inline]] T read(unsigned seg, u64 off) {
-    const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.rend) [[likely]] {
-      u8* p;
-      if (tlb_host<false>(sg.lbase + off, sizeof(T), p)) [[likely]] return load_le<T>(p);
-    }
+    if (const u8* p = host_at<T, false>(seg, off)) [[likely]] return load_le<T>(p);
     return read_slow<T>(seg, off);
   }
   template <class T>
   [[gnu::always_inline]] void write(unsigned seg, u64 off, T v) {
-    const Segment& sg = s_.seg[seg];
-    if ((off - sg.lo) + (sizeof(T) - 1) < sg.wend) [[likely]] {
-      u8* p;
-      if (tlb_host<true>(sg.lbase + off, sizeof(T), p)) [[likely]] {
-        store_le<T>(p, v);
-        return;
-      }
+    if (u8* p = host_at<T, true>(seg, off)) [[likely]] {
+      store_le<T>(p, v);
+      return;
     }
     write_slow<T>(seg, off, v);
   }
@@ -349,8 +341,8 @@ class Cpu final : public MemoryListener {
   }
 
   /// Host pointer to the operand of T at seg:`off` where the inline path
-  /// of read() (write(), with kWrite) would serve it, else nullptr with
-  /// nothing raised: the stack accesses of lean handlers (attr::kLean).
+  /// serves it (read() and write(), with kWrite, and the stack accesses of
+  /// lean handlers: attr::kLean), else nullptr with nothing raised.
   template <class T, bool kWrite>
   [[gnu::always_inline]] u8* host_at(unsigned seg, u64 off) const {
     const Segment& sg = s_.seg[seg];
